@@ -1,0 +1,12 @@
+export type {
+  EventTypeRequest,
+  EventTypeUpdate,
+  JsonObject,
+  JsonSchema,
+  JsonValue,
+  RetryPolicy,
+  SubscriptionRequest,
+  Validated,
+  ValidationProblem,
+} from './types';
+export { ConsumerType, DeploymentStatus, ProducerType } from './vocabulary';

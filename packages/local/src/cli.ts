@@ -1,0 +1,2 @@
+/* The `bridgeport` command. */
+console.log('Bridgeport local runtime: not built yet.');
