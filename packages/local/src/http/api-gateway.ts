@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+
+/** A Lambda handler behind an API Gateway REST proxy integration. */
+export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** One API Gateway resource + method, served by a handler. */
+export interface ProxyRoute {
+  readonly method: string;
+  /** API Gateway resource path, e.g. `/events/{event_type}`. */
+  readonly resource: string;
+  readonly handler: ProxyHandler;
+}
+
+interface CompiledRoute extends ProxyRoute {
+  readonly pattern: RegExp;
+  readonly parameterNames: readonly string[];
+}
+
+export interface RouteMatch {
+  readonly route: ProxyRoute;
+  readonly pathParameters: Record<string, string> | null;
+}
+
+/** Matches request paths against API Gateway resource templates, literal segments before parameters. */
+export class RouteTable {
+  private readonly routes: CompiledRoute[];
+
+  constructor(routes: readonly ProxyRoute[]) {
+    this.routes = routes
+      .map((route) => {
+        const parameterNames: string[] = [];
+        const source = route.resource
+          .split('/')
+          .map((segment) => {
+            const parameter = /^\{([^}+]+)(\+?)\}$/.exec(segment);
+            if (!parameter) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+            parameterNames.push(parameter[1] as string);
+            return parameter[2] ? '(.+)' : '([^/]+)';
+          })
+          .join('/');
+        return { ...route, pattern: new RegExp(`^${source}/?$`), parameterNames };
+      })
+      // Literal segments win over parameters, as in API Gateway.
+      .sort((a, b) => a.parameterNames.length - b.parameterNames.length);
+  }
+
+  /** The route for this method and path; `methodNotAllowed` when only the path is known. */
+  match(method: string, path: string): RouteMatch | 'methodNotAllowed' | undefined {
+    let pathKnown = false;
+    for (const route of this.routes) {
+      const found = route.pattern.exec(path);
+      if (!found) continue;
+      pathKnown = true;
+      if (route.method !== method && route.method !== 'ANY') continue;
+      const pathParameters: Record<string, string> = {};
+      route.parameterNames.forEach((name, index) => {
+        pathParameters[name] = decodeURIComponent(found[index + 1] as string);
+      });
+      return { route, pathParameters: route.parameterNames.length > 0 ? pathParameters : null };
+    }
+    return pathKnown ? 'methodNotAllowed' : undefined;
+  }
+}
+
+export interface ProxyEventInput {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: Buffer;
+  readonly match: RouteMatch;
+  readonly stage: string;
+  readonly sourceIp?: string;
+}
+
+const textContentType = /^(application\/([\w.+-]*\+)?json|text\/|application\/(x-www-form-urlencoded|xml))/i;
+
+/** Builds the REST API proxy event API Gateway would send for this request. */
+export function toProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(input.headers)) {
+    if (value === undefined) continue;
+    const values = Array.isArray(value) ? value : [value];
+    headers[name] = values.join(',');
+    multiValueHeaders[name] = values;
+  }
+  const query: Record<string, string> = {};
+  const multiValueQuery: Record<string, string[]> = {};
+  for (const [name, value] of input.url.searchParams) {
+    query[name] = value;
+    (multiValueQuery[name] ??= []).push(value);
+  }
+  const contentType = headers['content-type'] ?? '';
+  const isText = input.body.length === 0 || contentType === '' || textContentType.test(contentType);
+  const hasQuery = Object.keys(query).length > 0;
+  const requestId = randomUUID();
+  const now = new Date();
+  return {
+    resource: input.match.route.resource,
+    path: input.url.pathname,
+    httpMethod: input.method,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: hasQuery ? query : null,
+    multiValueQueryStringParameters: hasQuery ? multiValueQuery : null,
+    pathParameters: input.match.pathParameters,
+    stageVariables: null,
+    body: input.body.length === 0 ? null : input.body.toString(isText ? 'utf8' : 'base64'),
+    isBase64Encoded: !isText,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: undefined,
+      protocol: 'HTTP/1.1',
+      httpMethod: input.method,
+      identity: {
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: input.sourceIp ?? '127.0.0.1',
+        user: null,
+        userAgent: headers['user-agent'] ?? null,
+        userArn: null,
+      },
+      path: `/${input.stage}${input.url.pathname}`,
+      stage: input.stage,
+      requestId,
+      requestTimeEpoch: now.getTime(),
+      resourceId: 'local',
+      resourcePath: input.match.route.resource,
+    },
+  };
+}
+
+/** A Lambda context for an in-process invocation. */
+export function lambdaContext(functionName: string, timeoutMs = 30_000): Context {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** Writes a proxy result as the HTTP response API Gateway would send. */
+export function writeProxyResult(response: ServerResponse, result: APIGatewayProxyResult): void {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) {
+    headers[name] = values.map((value) => String(value));
+  }
+  const body = result.body
+    ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8')
+    : Buffer.alloc(0);
+  headers['content-length'] = String(body.length);
+  response.writeHead(result.statusCode, headers);
+  response.end(body);
+}

@@ -1,0 +1,118 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { lambdaContext, type ProxyRoute, RouteTable, toProxyEvent, writeProxyResult } from './api-gateway';
+
+/** API Gateway's own payload limit for REST APIs. */
+export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export class BodyTooLargeError extends Error {
+  override readonly name = 'BodyTooLargeError';
+}
+
+/** Reads a request body, failing once it passes `limit` bytes. */
+export async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError(`body over ${limit} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new BodyTooLargeError(`body over ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function sendJson(response: ServerResponse, statusCode: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(statusCode, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
+  response.end(text);
+}
+
+/** A request the proxy routes do not cover (health checks and the like); return false to fall through. */
+export type LocalRoute = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+) => boolean | Promise<boolean>;
+
+export interface ProxyServerOptions {
+  readonly name: string;
+  readonly routes: readonly ProxyRoute[];
+  readonly stage: string;
+  readonly localRoutes?: readonly LocalRoute[];
+  readonly maxBodyBytes?: number;
+  readonly log?: (message: string) => void;
+}
+
+/** An HTTP server that hands each request to its Lambda handler the way an API Gateway REST proxy integration does. */
+export function createProxyServer(options: ProxyServerOptions): Server {
+  const table = new RouteTable(options.routes);
+  const maxBodyBytes = options.maxBodyBytes ?? API_GATEWAY_MAX_BODY_BYTES;
+  return createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      options.log?.(`${options.name}: ${request.method} ${request.url} failed: ${String(error)}`);
+      if (!response.headersSent) sendJson(response, 502, { message: 'Internal server error' });
+      else response.destroy();
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    for (const local of options.localRoutes ?? []) {
+      if (await local(request, response, url)) return;
+    }
+    const method = request.method ?? 'GET';
+    const match = table.match(method, url.pathname);
+    if (match === undefined) {
+      sendJson(response, 404, { message: `No route for ${method} ${url.pathname}` });
+      return;
+    }
+    if (match === 'methodNotAllowed') {
+      sendJson(response, 405, { message: `${method} is not allowed on ${url.pathname}` });
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(request, maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        sendJson(response, 413, { message: 'Request Too Long' });
+        return;
+      }
+      throw error;
+    }
+    const event = toProxyEvent({
+      method,
+      url,
+      headers: request.headers,
+      body,
+      match,
+      stage: options.stage,
+      ...(request.socket.remoteAddress ? { sourceIp: request.socket.remoteAddress } : {}),
+    });
+    const result = await match.route.handler(event, lambdaContext(options.name));
+    writeProxyResult(response, result);
+  }
+}
+
+/** Listens and resolves with the bound port. */
+export function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+export function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

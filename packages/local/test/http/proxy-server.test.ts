@@ -1,0 +1,91 @@
+import type { Server } from 'node:http';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { RouteTable } from '../../src/http/api-gateway';
+import { close, createProxyServer, listen } from '../../src/http/server';
+
+describe('RouteTable', () => {
+  const handler = async () => ({ statusCode: 200, body: '' });
+  const table = new RouteTable([
+    { method: 'GET', resource: '/events/{event_type}', handler },
+    { method: 'GET', resource: '/events/{event_type}/versions/{version}', handler },
+    { method: 'POST', resource: '/events', handler },
+    { method: 'GET', resource: '/subscriptions/{id}/dead-letters', handler },
+  ]);
+
+  it('extracts decoded path parameters by name', () => {
+    const match = table.match('GET', '/events/scanned%5Fparcel/versions/2');
+    expect(match).toMatchObject({ pathParameters: { event_type: 'scanned_parcel', version: '2' } });
+  });
+
+  it('gives no path parameters to a literal resource', () => {
+    expect(table.match('POST', '/events')).toMatchObject({ pathParameters: null });
+  });
+
+  it('tells an unknown method on a known path from an unknown path', () => {
+    expect(table.match('DELETE', '/events')).toBe('methodNotAllowed');
+    expect(table.match('GET', '/nowhere')).toBeUndefined();
+  });
+});
+
+describe('createProxyServer', () => {
+  let server: Server;
+  let base: string;
+  const seen: APIGatewayProxyEvent[] = [];
+
+  beforeAll(async () => {
+    server = createProxyServer({
+      name: 'test-api',
+      stage: 'local',
+      maxBodyBytes: 64,
+      routes: [
+        {
+          method: 'POST',
+          resource: '/items/{id}',
+          handler: async (event) => {
+            seen.push(event);
+            return { statusCode: 201, headers: { etag: '"1"' }, body: JSON.stringify({ got: event.body }) };
+          },
+        },
+      ],
+    });
+    base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
+  });
+
+  afterAll(() => close(server));
+
+  it('hands the handler the proxy event API Gateway would build and returns its response', async () => {
+    const response = await fetch(`${base}/items/a1?x=1&x=2`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":1}',
+    });
+
+    expect(response.status).toBe(201);
+    expect(response.headers.get('etag')).toBe('"1"');
+    expect(await response.json()).toEqual({ got: '{"a":1}' });
+    const event = seen.at(-1);
+    expect(event).toMatchObject({
+      resource: '/items/{id}',
+      path: '/items/a1',
+      httpMethod: 'POST',
+      pathParameters: { id: 'a1' },
+      queryStringParameters: { x: '2' },
+      multiValueQueryStringParameters: { x: ['1', '2'] },
+      isBase64Encoded: false,
+      requestContext: { stage: 'local', resourcePath: '/items/{id}' },
+    });
+    expect(event?.headers['content-type']).toBe('application/json');
+  });
+
+  it('answers 413 without calling the handler when the body is over the limit', async () => {
+    const before = seen.length;
+    const response = await fetch(`${base}/items/a1`, { method: 'POST', body: 'x'.repeat(65) });
+    expect(response.status).toBe(413);
+    expect(seen.length).toBe(before);
+  });
+
+  it('answers 404 for an unknown path and 405 for an unknown method', async () => {
+    expect((await fetch(`${base}/nothing`)).status).toBe(404);
+    expect((await fetch(`${base}/items/a1`)).status).toBe(405);
+  });
+});
