@@ -90,7 +90,7 @@ export function toProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
   const multiValueQuery: Record<string, string[]> = {};
   for (const [name, value] of input.url.searchParams) {
     query[name] = value;
-    (multiValueQuery[name] ??= []).push(value);
+    multiValueQuery[name] = [...(multiValueQuery[name] ?? []), value];
   }
   const contentType = headers['content-type'] ?? '';
   const isText = input.body.length === 0 || contentType === '' || textContentType.test(contentType);
