@@ -1,0 +1,159 @@
+import { parseArgs } from 'node:util';
+
+/** Everything `bridgeport start` can be told, from flags or environment variables. */
+export interface RuntimeOptions {
+  readonly dataDir: string;
+  readonly host: string;
+  readonly portalPort: number;
+  readonly brokerPort: number;
+  readonly awsPort: number;
+  readonly functionsDir: string | undefined;
+  readonly environment: string;
+  readonly demo: boolean;
+  readonly maxEventSizeBytes: number;
+}
+
+/** One option: its flag, the environment variable that sets it too, and its default. */
+interface OptionSpec {
+  readonly flag: string;
+  readonly env: string;
+  readonly description: string;
+  readonly kind: 'string' | 'port' | 'size' | 'boolean';
+  readonly default?: string;
+}
+
+export const OPTION_SPECS = {
+  dataDir: {
+    flag: 'data-dir',
+    env: 'BRIDGEPORT_DATA_DIR',
+    kind: 'string',
+    default: '.bridgeport',
+    description: 'where state is kept',
+  },
+  host: {
+    flag: 'host',
+    env: 'BRIDGEPORT_HOST',
+    kind: 'string',
+    default: '127.0.0.1',
+    description: 'address to listen on',
+  },
+  portalPort: {
+    flag: 'portal-port',
+    env: 'BRIDGEPORT_PORTAL_PORT',
+    kind: 'port',
+    default: '3000',
+    description: 'portal API port',
+  },
+  brokerPort: {
+    flag: 'broker-port',
+    env: 'BRIDGEPORT_BROKER_PORT',
+    kind: 'port',
+    default: '3001',
+    description: 'producer endpoint port',
+  },
+  awsPort: {
+    flag: 'aws-port',
+    env: 'BRIDGEPORT_AWS_PORT',
+    kind: 'port',
+    default: '4566',
+    description: 'AWS-compatible endpoint port',
+  },
+  functionsDir: {
+    flag: 'functions',
+    env: 'BRIDGEPORT_FUNCTIONS_DIR',
+    kind: 'string',
+    description: 'folder of local Lambda consumer modules',
+  },
+  environment: {
+    flag: 'env',
+    env: 'BRIDGEPORT_ENV',
+    kind: 'string',
+    default: 'local',
+    description: 'environment name',
+  },
+  demo: {
+    flag: 'demo',
+    env: 'BRIDGEPORT_DEMO',
+    kind: 'boolean',
+    description: 'create the scanned_parcel example event type',
+  },
+  maxEventSizeBytes: {
+    flag: 'max-event-size',
+    env: 'BRIDGEPORT_MAX_EVENT_SIZE',
+    kind: 'size',
+    default: '262144',
+    description: 'largest accepted event, bytes',
+  },
+} as const satisfies Record<keyof RuntimeOptions, OptionSpec>;
+
+export class OptionError extends Error {
+  override readonly name = 'OptionError';
+}
+
+const ENVIRONMENT_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
+
+/** Parses flags over environment variables over defaults; throws OptionError naming the bad option. */
+export function parseRuntimeOptions(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): RuntimeOptions {
+  const specs = Object.entries(OPTION_SPECS) as [keyof RuntimeOptions, OptionSpec][];
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: Object.fromEntries(
+        specs.map(([, spec]) => [spec.flag, { type: spec.kind === 'boolean' ? 'boolean' : 'string' }]),
+      ),
+      allowPositionals: false,
+      strict: true,
+    });
+  } catch (error) {
+    throw new OptionError(error instanceof Error ? error.message : String(error));
+  }
+  const values: Record<string, unknown> = {};
+  for (const [key, spec] of specs) {
+    const fromFlag = parsed.values[spec.flag];
+    const fromEnv = env[spec.env];
+    const source = fromFlag !== undefined ? `--${spec.flag}` : `${spec.env}`;
+    if (spec.kind === 'boolean') {
+      values[key] = fromFlag === true || (fromEnv !== undefined && /^(1|true|yes)$/i.test(fromEnv));
+      continue;
+    }
+    const raw = typeof fromFlag === 'string' ? fromFlag : (fromEnv ?? spec.default);
+    if (raw === undefined || raw === '') {
+      values[key] = undefined;
+      continue;
+    }
+    if (spec.kind === 'port') {
+      const port = Number(raw);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new OptionError(`${source} must be a port number from 0 to 65535, got "${raw}"`);
+      }
+      values[key] = port;
+    } else if (spec.kind === 'size') {
+      const size = Number(raw);
+      if (!Number.isInteger(size) || size < 1)
+        throw new OptionError(`${source} must be a positive number of bytes, got "${raw}"`);
+      values[key] = size;
+    } else {
+      values[key] = raw;
+    }
+  }
+  const options = values as unknown as RuntimeOptions;
+  if (!ENVIRONMENT_PATTERN.test(options.environment)) {
+    throw new OptionError(`--env must match ${ENVIRONMENT_PATTERN.source}, got "${options.environment}"`);
+  }
+  return options;
+}
+
+/** The options table for `bridgeport --help`. */
+export function optionsHelp(): string {
+  return (Object.values(OPTION_SPECS) as OptionSpec[])
+    .map((spec) => {
+      const flag = `--${spec.flag}${spec.kind === 'boolean' ? '' : ' <value>'}`.padEnd(26);
+      const fallback = spec.default !== undefined ? ` (default ${spec.default})` : '';
+      return `  ${flag}${spec.description}${fallback}; env ${spec.env}`;
+    })
+    .join('\n');
+}

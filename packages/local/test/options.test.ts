@@ -1,0 +1,40 @@
+import { OptionError, parseRuntimeOptions } from '../src/options';
+
+describe('parseRuntimeOptions', () => {
+  it('uses the documented defaults', () => {
+    expect(parseRuntimeOptions([], {})).toEqual({
+      dataDir: '.bridgeport',
+      host: '127.0.0.1',
+      portalPort: 3000,
+      brokerPort: 3001,
+      awsPort: 4566,
+      functionsDir: undefined,
+      environment: 'local',
+      demo: false,
+      maxEventSizeBytes: 262144,
+    });
+  });
+
+  it('takes environment variables, and flags over them', () => {
+    const options = parseRuntimeOptions(['--portal-port', '4000', '--demo'], {
+      BRIDGEPORT_PORTAL_PORT: '5000',
+      BRIDGEPORT_AWS_PORT: '4600',
+      BRIDGEPORT_FUNCTIONS_DIR: '/fns',
+    });
+    expect(options).toMatchObject({ portalPort: 4000, awsPort: 4600, functionsDir: '/fns', demo: true });
+  });
+
+  it('names the option that is malformed', () => {
+    expect(() => parseRuntimeOptions(['--broker-port', 'http'], {})).toThrow(
+      new OptionError('--broker-port must be a port number from 0 to 65535, got "http"'),
+    );
+    expect(() => parseRuntimeOptions([], { BRIDGEPORT_MAX_EVENT_SIZE: '-1' })).toThrow(
+      'BRIDGEPORT_MAX_EVENT_SIZE must be a positive number of bytes, got "-1"',
+    );
+    expect(() => parseRuntimeOptions(['--env', 'Prod'], {})).toThrow('--env must match');
+  });
+
+  it('rejects an unknown flag', () => {
+    expect(() => parseRuntimeOptions(['--portal', '1'], {})).toThrow(OptionError);
+  });
+});
