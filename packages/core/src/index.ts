@@ -1,5 +1,23 @@
 export type { EnvSource, ReadIntOptions, ReadStringOptions } from './config';
 export { EnvVar, readEnvironmentName, readInt, readString } from './config';
+export type {
+  CompareSchemasOptions,
+  Draft04Compatibility,
+  Draft04Incompatibility,
+  PayloadValidator,
+  SchemaChange,
+  SchemaComparison,
+} from './envelope';
+export {
+  buildEnvelopeSchema,
+  compareSchemas,
+  createPayloadValidator,
+  DRAFT_04_SCHEMA_URI,
+  draft04Compatibility,
+  MAX_SCHEMA_LENGTH,
+  SchemaChangeKind,
+  toDraft04Model,
+} from './envelope';
 export type { BridgeportErrorOptions } from './errors';
 export {
   BridgeportError,
@@ -55,6 +73,7 @@ export {
   tableName,
   targetId,
 } from './naming';
+export { SchemaDialect } from './schema-tools';
 export type {
   EventTypeRequest,
   EventTypeUpdate,
@@ -66,4 +85,18 @@ export type {
   Validated,
   ValidationProblem,
 } from './types';
+export {
+  connectionStringProblem,
+  DEFAULT_RETRY_POLICY,
+  DESCRIPTION_MAX_LENGTH,
+  HTTPS_ENDPOINT_MAX_LENGTH,
+  LAMBDA_FUNCTION_ARN_PATTERN,
+  RetryPolicyLimit,
+  SQS_QUEUE_ARN_PATTERN,
+  TARGET_UNIT_MAX_LENGTH,
+  validateDataSchema,
+  validateEventTypeRequest,
+  validateEventTypeUpdate,
+  validateSubscriptionRequest,
+} from './validation';
 export { ConsumerType, DeploymentStatus, ProducerType } from './vocabulary';

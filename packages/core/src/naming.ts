@@ -16,7 +16,7 @@ export const SUBSCRIPTION_ID_PATTERN = /^[a-z0-9]{12}$/;
 /** AWS account id: 12 digits. */
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 /** AWS region code, e.g. `us-east-1`, `us-gov-west-1`, `eu-isoe-west-1`. */
-export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+export const REGION_PATTERN = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 
 /** Account id of the embedded local runtime. */
 export const LOCAL_ACCOUNT_ID = '000000000000';

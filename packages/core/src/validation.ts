@@ -1,0 +1,385 @@
+/**
+ * Validation of the portal's request bodies (snake_case JSON). Every problem is returned with its JSON path;
+ * a value is returned typed only when there is none.
+ */
+import { buildEnvelopeSchema, MAX_SCHEMA_LENGTH } from './envelope';
+import { APPLICATION_PATTERN, EVENT_TYPE_PATTERN } from './naming';
+import {
+  ajvFor,
+  compileSchema,
+  dedupeProblems,
+  dialectOf,
+  findKeyword,
+  findRef,
+  isPlainObject,
+  joinPath,
+  metaSchemaProblems,
+} from './schema-tools';
+import type {
+  EventTypeRequest,
+  EventTypeUpdate,
+  JsonObject,
+  JsonSchema,
+  RetryPolicy,
+  SubscriptionRequest,
+  Validated,
+  ValidationProblem,
+} from './types';
+import { ConsumerType, ProducerType } from './vocabulary';
+
+/** EventBridge's own defaults: 24 hours, 185 attempts. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maximum_event_age_seconds: 86400,
+  maximum_retry_attempts: 185,
+};
+
+export const RetryPolicyLimit = {
+  MIN_EVENT_AGE_SECONDS: 60,
+  MAX_EVENT_AGE_SECONDS: 86400,
+  MIN_RETRY_ATTEMPTS: 0,
+  MAX_RETRY_ATTEMPTS: 185,
+} as const;
+
+export const DESCRIPTION_MAX_LENGTH = 1024;
+export const TARGET_UNIT_MAX_LENGTH = 256;
+/** EventBridge API destinations accept invocation endpoints up to 2048 characters. */
+export const HTTPS_ENDPOINT_MAX_LENGTH = 2048;
+
+const PARTITION = '(?:aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc)';
+const REGION = '[a-z]{2,4}(?:-[a-z]+)+-\\d{1,2}';
+/** A Lambda function ARN, optionally qualified by version or alias, in any partition. */
+export const LAMBDA_FUNCTION_ARN_PATTERN = new RegExp(
+  `^arn:${PARTITION}:lambda:${REGION}:\\d{12}:function:[A-Za-z0-9_-]{1,64}(?::(?:\\$LATEST|[A-Za-z0-9_-]{1,128}))?$`,
+);
+/** An SQS queue ARN (name ≤ 80 characters including an optional `.fifo`), in any partition. */
+export const SQS_QUEUE_ARN_PATTERN = new RegExp(
+  `^arn:${PARTITION}:sqs:${REGION}:\\d{12}:(?:[A-Za-z0-9_-]{1,75}\\.fifo|[A-Za-z0-9_-]{1,80})$`,
+);
+
+class Problems {
+  readonly list: ValidationProblem[] = [];
+  add(path: string, message: string): void {
+    this.list.push({ path, message });
+  }
+}
+
+function unknownFields(
+  input: JsonObject,
+  allowed: readonly string[],
+  base: string,
+  problems: Problems,
+): void {
+  for (const key of Object.keys(input)) {
+    if (!allowed.includes(key)) problems.add(joinPath(base, [key]), 'unknown field');
+  }
+}
+
+function requireObject(input: unknown, problems: Problems): input is JsonObject {
+  if (isPlainObject(input)) return true;
+  problems.add('$', 'must be a JSON object');
+  return false;
+}
+
+function checkString(
+  value: unknown,
+  path: string,
+  problems: Problems,
+  rule: { pattern?: RegExp; min?: number; max?: number },
+): value is string {
+  if (typeof value !== 'string') {
+    problems.add(path, 'must be a string');
+    return false;
+  }
+  if (rule.pattern !== undefined && !rule.pattern.test(value)) {
+    problems.add(path, `must match ${rule.pattern.source}`);
+    return false;
+  }
+  if (
+    rule.min !== undefined &&
+    rule.max !== undefined &&
+    (value.length < rule.min || value.length > rule.max)
+  ) {
+    problems.add(path, `must be ${rule.min}–${rule.max} characters long`);
+    return false;
+  }
+  return true;
+}
+
+function checkOneOf<T extends string>(
+  value: unknown,
+  allowed: readonly T[],
+  path: string,
+  problems: Problems,
+): value is T {
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return true;
+  problems.add(path, `must be one of ${allowed.join(', ')}`);
+  return false;
+}
+
+function checkInteger(
+  value: unknown,
+  min: number,
+  max: number | undefined,
+  path: string,
+  problems: Problems,
+): value is number {
+  const ok =
+    typeof value === 'number' &&
+    Number.isSafeInteger(value) &&
+    value >= min &&
+    (max === undefined || value <= max);
+  if (!ok)
+    problems.add(
+      path,
+      max === undefined
+        ? `must be an integer of at least ${min}`
+        : `must be an integer from ${min} to ${max}`,
+    );
+  return ok;
+}
+
+function checkApplication(value: unknown, path: string, problems: Problems): value is string {
+  if (!checkString(value, path, problems, { pattern: APPLICATION_PATTERN })) return false;
+  if (value.startsWith('aws.')) {
+    problems.add(path, 'must not start with "aws." (reserved for AWS event sources)');
+    return false;
+  }
+  return true;
+}
+
+function placeCompileError(message: string, data: JsonObject, base: string): ValidationProblem {
+  const unknownKeyword = /unknown keyword: "([^"]+)"/.exec(message);
+  if (unknownKeyword?.[1] !== undefined) {
+    const at = findKeyword(data, unknownKeyword[1]);
+    return {
+      path: joinPath(base, at ?? []),
+      message: `unknown keyword "${unknownKeyword[1]}" (strict mode)`,
+    };
+  }
+  const missingRef = /can't resolve reference (\S+)/.exec(message);
+  if (missingRef?.[1] !== undefined) {
+    const at = findRef(data, missingRef[1]);
+    return { path: joinPath(base, at ?? []), message: `cannot resolve reference ${missingRef[1]}` };
+  }
+  const formatMatch = /unknown format "([^"]+)"/.exec(message);
+  if (formatMatch?.[1] !== undefined) {
+    return {
+      path: joinPath(base, findKeyword(data, 'format') ?? []),
+      message: `unknown format "${formatMatch[1]}"`,
+    };
+  }
+  return { path: base, message: message.replace(/^strict mode: /, '') };
+}
+
+/**
+ * Checks an event type's data schema: a JSON Schema object in an accepted dialect (draft-07 when `$schema`
+ * is absent; draft-06, 2019-09 and 2020-12 when declared; draft-04 refused), valid against its meta-schema,
+ * compiling with ajv strict mode and ajv-formats, and whose envelope serializes to at most
+ * `MAX_SCHEMA_LENGTH` characters. Problems carry schema paths under `base`.
+ */
+export function validateDataSchema(data: unknown, base = '$.data'): ValidationProblem[] {
+  if (!isPlainObject(data)) return [{ path: base, message: 'must be a JSON Schema object' }];
+  const dialect = dialectOf(data);
+  if (!dialect.ok) return [{ path: joinPath(base, ['$schema']), message: dialect.message }];
+  const ajv = ajvFor(dialect.dialect, data);
+  const meta = metaSchemaProblems(ajv, data, base);
+  if (meta.length > 0) {
+    // The meta-schema often reports one mistake several ways (enum, type, anyOf): keep the first per path.
+    const firstPerPath = new Map<string, ValidationProblem>();
+    for (const problem of meta) if (!firstPerPath.has(problem.path)) firstPerPath.set(problem.path, problem);
+    return [...firstPerPath.values()];
+  }
+  const compiled = compileSchema(ajv, data);
+  if (!compiled.ok) return [placeCompileError(compiled.message, data, base)];
+  const envelope = buildEnvelopeSchema(data);
+  const length = JSON.stringify(envelope).length;
+  if (length > MAX_SCHEMA_LENGTH) {
+    return [
+      {
+        path: base,
+        message: `makes an event schema of ${length} characters; the limit is ${MAX_SCHEMA_LENGTH}`,
+      },
+    ];
+  }
+  const envelopeCompiled = compileSchema(ajvFor(dialect.dialect, envelope), envelope);
+  if (!envelopeCompiled.ok) return [placeCompileError(envelopeCompiled.message, data, base)];
+  return [];
+}
+
+const EVENT_TYPE_FIELDS = ['application', 'event_type', 'description', 'connection_type', 'data'] as const;
+
+/** Validates the body of `POST /events`. */
+export function validateEventTypeRequest(input: unknown): Validated<EventTypeRequest> {
+  const problems = new Problems();
+  if (!requireObject(input, problems)) return { ok: false, errors: problems.list };
+  unknownFields(input, EVENT_TYPE_FIELDS, '$', problems);
+  for (const field of EVENT_TYPE_FIELDS) {
+    if (input[field] === undefined) problems.add(`$.${field}`, 'is required');
+  }
+  const { application, event_type, description, connection_type, data } = input;
+  if (application !== undefined) checkApplication(application, '$.application', problems);
+  if (event_type !== undefined)
+    checkString(event_type, '$.event_type', problems, { pattern: EVENT_TYPE_PATTERN });
+  if (description !== undefined) {
+    checkString(description, '$.description', problems, { min: 1, max: DESCRIPTION_MAX_LENGTH });
+  }
+  if (connection_type !== undefined) {
+    checkOneOf(connection_type, Object.values(ProducerType), '$.connection_type', problems);
+  }
+  if (data !== undefined) problems.list.push(...validateDataSchema(data));
+  if (problems.list.length > 0) return { ok: false, errors: dedupeProblems(problems.list) };
+  return {
+    ok: true,
+    value: {
+      application: application as string,
+      event_type: event_type as string,
+      description: description as string,
+      connection_type: connection_type as ProducerType,
+      data: data as JsonSchema,
+    },
+  };
+}
+
+/** Validates the body of `PUT /events/{event_type}`: a new description, a new data schema (a new version), or both. */
+export function validateEventTypeUpdate(input: unknown): Validated<EventTypeUpdate> {
+  const problems = new Problems();
+  if (!requireObject(input, problems)) return { ok: false, errors: problems.list };
+  unknownFields(input, ['description', 'data'], '$', problems);
+  const { description, data } = input;
+  if (description === undefined && data === undefined)
+    problems.add('$', 'must have at least one of description, data');
+  if (description !== undefined) {
+    checkString(description, '$.description', problems, { min: 1, max: DESCRIPTION_MAX_LENGTH });
+  }
+  if (data !== undefined) problems.list.push(...validateDataSchema(data));
+  if (problems.list.length > 0) return { ok: false, errors: dedupeProblems(problems.list) };
+  const value: { description?: string; data?: JsonSchema } = {};
+  if (description !== undefined) value.description = description as string;
+  if (data !== undefined) value.data = data as JsonSchema;
+  return { ok: true, value };
+}
+
+/** Checks a consumer's connection string for its connection type; returns the problem message or undefined. */
+export function connectionStringProblem(type: ConsumerType, value: string): string | undefined {
+  switch (type) {
+    case ConsumerType.LAMBDA:
+      return LAMBDA_FUNCTION_ARN_PATTERN.test(value)
+        ? undefined
+        : 'must be a Lambda function ARN (arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>])';
+    case ConsumerType.SQS:
+      return SQS_QUEUE_ARN_PATTERN.test(value)
+        ? undefined
+        : 'must be an SQS queue ARN (arn:<partition>:sqs:<region>:<account>:<queue name>)';
+    case ConsumerType.HTTPS: {
+      if (value.length > HTTPS_ENDPOINT_MAX_LENGTH)
+        return `must be at most ${HTTPS_ENDPOINT_MAX_LENGTH} characters long`;
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        return 'must be an absolute https:// URL';
+      }
+      if (url.protocol !== 'https:' || url.hostname === '' || !/^https:\/\//i.test(value)) {
+        return 'must be an absolute https:// URL';
+      }
+      if (url.username !== '' || url.password !== '') {
+        return 'must not contain credentials (they are kept in Secrets Manager)';
+      }
+      return undefined;
+    }
+  }
+}
+
+const RETRY_FIELDS = ['maximum_event_age_seconds', 'maximum_retry_attempts'] as const;
+
+function validateRetryPolicy(value: unknown, problems: Problems): RetryPolicy | undefined {
+  const base = '$.retry_policy';
+  if (!isPlainObject(value)) {
+    problems.add(base, 'must be an object');
+    return undefined;
+  }
+  unknownFields(value, RETRY_FIELDS, base, problems);
+  const age = value.maximum_event_age_seconds ?? DEFAULT_RETRY_POLICY.maximum_event_age_seconds;
+  const attempts = value.maximum_retry_attempts ?? DEFAULT_RETRY_POLICY.maximum_retry_attempts;
+  const ageOk = checkInteger(
+    age,
+    RetryPolicyLimit.MIN_EVENT_AGE_SECONDS,
+    RetryPolicyLimit.MAX_EVENT_AGE_SECONDS,
+    `${base}.maximum_event_age_seconds`,
+    problems,
+  );
+  const attemptsOk = checkInteger(
+    attempts,
+    RetryPolicyLimit.MIN_RETRY_ATTEMPTS,
+    RetryPolicyLimit.MAX_RETRY_ATTEMPTS,
+    `${base}.maximum_retry_attempts`,
+    problems,
+  );
+  if (!ageOk || !attemptsOk) return undefined;
+  return { maximum_event_age_seconds: age as number, maximum_retry_attempts: attempts as number };
+}
+
+const SUBSCRIPTION_FIELDS = [
+  'event_type',
+  'version',
+  'target_unit',
+  'connection_type',
+  'connection_string',
+  'filter',
+  'retry_policy',
+] as const;
+const REQUIRED_SUBSCRIPTION_FIELDS = [
+  'event_type',
+  'version',
+  'connection_type',
+  'connection_string',
+] as const;
+
+/**
+ * Validates the body of `POST /subscriptions`. A partial `retry_policy` is completed with
+ * `DEFAULT_RETRY_POLICY`; the filter's EventBridge syntax is checked elsewhere (event-patterns).
+ */
+export function validateSubscriptionRequest(input: unknown): Validated<SubscriptionRequest> {
+  const problems = new Problems();
+  if (!requireObject(input, problems)) return { ok: false, errors: problems.list };
+  unknownFields(input, SUBSCRIPTION_FIELDS, '$', problems);
+  for (const field of REQUIRED_SUBSCRIPTION_FIELDS) {
+    if (input[field] === undefined) problems.add(`$.${field}`, 'is required');
+  }
+  const { event_type, version, target_unit, connection_type, connection_string, filter, retry_policy } =
+    input;
+  if (event_type !== undefined)
+    checkString(event_type, '$.event_type', problems, { pattern: EVENT_TYPE_PATTERN });
+  if (version !== undefined) checkInteger(version, 1, undefined, '$.version', problems);
+  if (target_unit !== undefined) {
+    checkString(target_unit, '$.target_unit', problems, { min: 1, max: TARGET_UNIT_MAX_LENGTH });
+  }
+  const typeOk =
+    connection_type !== undefined &&
+    checkOneOf(connection_type, Object.values(ConsumerType), '$.connection_type', problems);
+  if (
+    connection_string !== undefined &&
+    checkString(connection_string, '$.connection_string', problems, {}) &&
+    typeOk
+  ) {
+    const problem = connectionStringProblem(connection_type as ConsumerType, connection_string);
+    if (problem !== undefined) problems.add('$.connection_string', problem);
+  }
+  if (filter !== undefined && (!isPlainObject(filter) || Object.keys(filter).length === 0)) {
+    problems.add('$.filter', 'must be a non-empty JSON object');
+  }
+  const retryPolicy = retry_policy === undefined ? undefined : validateRetryPolicy(retry_policy, problems);
+  if (problems.list.length > 0) return { ok: false, errors: dedupeProblems(problems.list) };
+  const value: {
+    -readonly [K in keyof SubscriptionRequest]: SubscriptionRequest[K];
+  } = {
+    event_type: event_type as string,
+    version: version as number,
+    connection_type: connection_type as ConsumerType,
+    connection_string: connection_string as string,
+  };
+  if (target_unit !== undefined) value.target_unit = target_unit as string;
+  if (filter !== undefined) value.filter = filter as JsonObject;
+  if (retryPolicy !== undefined) value.retry_policy = retryPolicy;
+  return { ok: true, value };
+}

@@ -1,0 +1,334 @@
+import {
+  buildEnvelopeSchema,
+  compareSchemas,
+  createPayloadValidator,
+  DRAFT_04_SCHEMA_URI,
+  draft04Compatibility,
+  toDraft04Model,
+} from '../src/envelope';
+import type { JsonSchema } from '../src/types';
+
+const dataSchema: JsonSchema = {
+  type: 'object',
+  required: ['parcel_id', 'weight'],
+  properties: {
+    parcel_id: { type: 'string', minLength: 3 },
+    weight: { type: 'number', minimum: 0 },
+    tags: { type: 'array', items: { type: 'string' } },
+  },
+};
+
+const metadata = { event_attributes: { source: 'parcel-service', target: 'north' } };
+
+describe('buildEnvelopeSchema', () => {
+  it('wraps the data schema in the envelope', () => {
+    expect(buildEnvelopeSchema(dataSchema)).toEqual({
+      type: 'object',
+      required: ['metadata', 'data'],
+      properties: {
+        metadata: {
+          type: 'object',
+          required: ['event_attributes'],
+          properties: {
+            event_attributes: {
+              type: 'object',
+              required: ['source', 'target'],
+              properties: { source: { type: 'string' }, target: { type: 'string' } },
+            },
+          },
+        },
+        data: dataSchema,
+      },
+    });
+  });
+
+  it('does not modify the data schema it is given', () => {
+    const input = {
+      $id: 'https://x.example/a',
+      type: 'object',
+      properties: { a: { $ref: '#/definitions/a' } },
+    };
+    const copy = structuredClone(input);
+    buildEnvelopeSchema(input);
+    expect(input).toEqual(copy);
+  });
+
+  it('rewrites local $refs to point into data and keeps them resolvable', () => {
+    const envelope = buildEnvelopeSchema({
+      type: 'object',
+      properties: {
+        id: { $ref: '#/definitions/id' },
+        code: { $ref: '#/$defs/code' },
+        child: { type: 'array', items: { $ref: '#' } },
+      },
+      definitions: { id: { type: 'string', minLength: 3 } },
+      $defs: { code: { type: 'integer' } },
+    });
+    const data = (envelope.properties as Record<string, JsonSchema>).data as {
+      properties: Record<string, { $ref?: string; items?: { $ref: string } }>;
+    };
+
+    expect(data.properties.id?.$ref).toBe('#/properties/data/definitions/id');
+    expect(data.properties.code?.$ref).toBe('#/properties/data/$defs/code');
+    expect(data.properties.child?.items?.$ref).toBe('#/properties/data');
+
+    const validate = createPayloadValidator(envelope);
+    expect(validate({ metadata, data: { id: 'abc', code: 1, child: [{ id: 'def' }] } })).toEqual([]);
+    expect(validate({ metadata, data: { id: 'ab', code: 'x', child: [{ id: 'de' }] } })).toEqual([
+      { path: '$.data.id', message: 'must NOT have fewer than 3 characters' },
+      { path: '$.data.code', message: 'must be integer' },
+      { path: '$.data.child[0].id', message: 'must NOT have fewer than 3 characters' },
+    ]);
+  });
+
+  it('drops the nested $id, rewrites refs through it and keeps the dialect at the root', () => {
+    const envelope = buildEnvelopeSchema({
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      $id: 'https://schemas.example.com/parcel',
+      type: 'object',
+      properties: { id: { $ref: 'https://schemas.example.com/parcel#/$defs/id' } },
+      $defs: { id: { type: 'string' } },
+    });
+
+    expect(envelope.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    const data = (envelope.properties as Record<string, Record<string, unknown>>).data;
+    expect(data).not.toHaveProperty('$id');
+    expect(data).not.toHaveProperty('$schema');
+    expect(JSON.stringify(data)).toContain('"$ref":"#/properties/data/$defs/id"');
+    expect(createPayloadValidator(envelope)({ metadata, data: { id: 7 } })).toEqual([
+      { path: '$.data.id', message: 'must be string' },
+    ]);
+  });
+
+  it('leaves $ref-looking values inside enum, const and default alone', () => {
+    const envelope = buildEnvelopeSchema({
+      type: 'object',
+      default: { $ref: '#/x' },
+      enum: [{ $ref: '#/y' }],
+    });
+    const data = (envelope.properties as Record<string, Record<string, unknown>>).data;
+    expect(data).toEqual({ type: 'object', default: { $ref: '#/x' }, enum: [{ $ref: '#/y' }] });
+  });
+});
+
+describe('createPayloadValidator', () => {
+  const validate = createPayloadValidator(buildEnvelopeSchema(dataSchema));
+
+  it('accepts a valid producer payload', () => {
+    expect(validate({ metadata, data: { parcel_id: 'P-123', weight: 1.5, tags: ['fragile'] } })).toEqual([]);
+  });
+
+  it('reports every invalid field at its path, a missing property at its own path', () => {
+    expect(
+      validate({
+        metadata: { event_attributes: { source: 'parcel-service' } },
+        data: { weight: -1, tags: ['a', 2] },
+      }),
+    ).toEqual([
+      { path: '$.metadata.event_attributes.target', message: 'is required' },
+      { path: '$.data.parcel_id', message: 'is required' },
+      { path: '$.data.weight', message: 'must be >= 0' },
+      { path: '$.data.tags[1]', message: 'must be string' },
+    ]);
+  });
+
+  it('reports a payload that is not an object', () => {
+    expect(validate([])).toEqual([{ path: '$', message: 'must be object' }]);
+  });
+
+  it('reports a missing envelope part', () => {
+    expect(validate({ data: { parcel_id: 'P-123', weight: 1 } })).toEqual([
+      { path: '$.metadata', message: 'is required' },
+    ]);
+  });
+
+  it('quotes odd property names and reports closed objects', () => {
+    const strict = createPayloadValidator(
+      buildEnvelopeSchema({
+        type: 'object',
+        properties: { 'parcel id': { type: 'string' } },
+        additionalProperties: false,
+      }),
+    );
+    expect(strict({ metadata, data: { 'parcel id': 1, extra: true } })).toEqual([
+      { path: '$.data.extra', message: 'is not allowed' },
+      { path: '$.data["parcel id"]', message: 'must be string' },
+    ]);
+  });
+
+  it('compiles once per schema text', () => {
+    const schema = buildEnvelopeSchema(dataSchema);
+    expect(createPayloadValidator(structuredClone(schema))).toBe(createPayloadValidator(schema));
+  });
+
+  it('validates with the dialect declared in the envelope', () => {
+    const tuple = createPayloadValidator(
+      buildEnvelopeSchema({
+        $schema: 'https://json-schema.org/draft/2020-12/schema',
+        type: 'array',
+        prefixItems: [{ type: 'string' }, { type: 'integer' }],
+        items: false,
+      }),
+    );
+    expect(tuple({ metadata, data: ['a', 1] })).toEqual([]);
+    expect(tuple({ metadata, data: ['a', 'b', 3] })).toEqual([
+      { path: '$.data[1]', message: 'must be integer' },
+      { path: '$.data', message: 'must NOT have more than 2 items' },
+    ]);
+  });
+
+  it('throws on a schema that does not compile', () => {
+    expect(() => createPayloadValidator({ type: 'object', properties: { a: { $ref: '#/nope' } } })).toThrow(
+      'Event schema does not compile',
+    );
+  });
+});
+
+describe('draft04Compatibility', () => {
+  it('finds a plain envelope compatible and derives the request model', () => {
+    const envelope = buildEnvelopeSchema(dataSchema);
+    expect(draft04Compatibility(envelope)).toEqual({ compatible: true, incompatibilities: [] });
+    expect(toDraft04Model(envelope)).toEqual({ $schema: DRAFT_04_SCHEMA_URI, ...envelope });
+  });
+
+  it('keeps draft-04 constructs (boolean exclusiveMinimum, tuples, definitions)', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        n: { type: 'number', minimum: 0, exclusiveMinimum: true },
+        pair: { type: 'array', items: [{ type: 'string' }, { type: 'number' }] },
+        id: { $ref: '#/definitions/id' },
+      },
+      definitions: { id: { type: 'string' } },
+    };
+    expect(draft04Compatibility(schema).compatible).toBe(true);
+  });
+
+  it('lists every keyword that draft-04 cannot express, with its path', () => {
+    const schema = buildEnvelopeSchema({
+      type: 'object',
+      properties: {
+        kind: { const: 'parcel' },
+        weight: { type: 'number', exclusiveMinimum: 0 },
+        tags: { type: 'array', contains: { type: 'string' } },
+        any: true,
+      },
+      propertyNames: { pattern: '^[a-z]' },
+      $defs: { x: { type: 'string' } },
+      required: [],
+    });
+    const result = draft04Compatibility(schema);
+
+    expect(result.compatible).toBe(false);
+    expect(result.incompatibilities.map(({ path, keyword }) => ({ path, keyword }))).toEqual([
+      { path: '$.properties.data.propertyNames', keyword: 'propertyNames' },
+      { path: '$.properties.data.$defs', keyword: '$defs' },
+      { path: '$.properties.data.required', keyword: 'required' },
+      { path: '$.properties.data.properties.kind.const', keyword: 'const' },
+      { path: '$.properties.data.properties.weight.exclusiveMinimum', keyword: 'exclusiveMinimum' },
+      { path: '$.properties.data.properties.tags.contains', keyword: 'contains' },
+      { path: '$.properties.data.properties.any', keyword: 'boolean schema' },
+    ]);
+    expect(result.incompatibilities[3]?.message).toBe('"const" (draft-06) is not supported by draft-04');
+    expect(toDraft04Model(schema)).toBeUndefined();
+  });
+
+  it.each([
+    ['if', { if: { type: 'string' } }],
+    ['dependentRequired', { dependentRequired: { a: ['b'] } }],
+    ['dependentSchemas', { dependentSchemas: { a: { required: ['b'] } } }],
+    ['prefixItems', { prefixItems: [{ type: 'string' }] }],
+    ['unevaluatedProperties', { unevaluatedProperties: false }],
+    ['$anchor', { $anchor: 'parcel' }],
+    ['exclusiveMaximum', { exclusiveMaximum: 10 }],
+  ])('flags %s', (keyword, schema) => {
+    expect(draft04Compatibility(schema).incompatibilities.map((i) => i.keyword)).toContain(keyword);
+  });
+});
+
+describe('compareSchemas', () => {
+  const previous: JsonSchema = {
+    type: 'object',
+    required: ['parcel_id'],
+    properties: {
+      parcel_id: { type: 'string' },
+      weight: { type: 'number', minimum: 0, maximum: 100 },
+      status: { type: 'string', enum: ['sent', 'delivered'] },
+      note: { type: 'string' },
+      items: { type: 'array', items: { type: 'object', properties: { sku: { type: 'string' } } } },
+    },
+  };
+
+  it('finds an identical schema compatible with no changes', () => {
+    expect(compareSchemas(previous, structuredClone(previous))).toEqual({
+      backward_compatible: true,
+      changes: [],
+    });
+  });
+
+  it('accepts added optional fields and loosened constraints', () => {
+    const next = structuredClone(previous) as { properties: Record<string, Record<string, unknown>> };
+    next.properties.comment = { type: 'string' };
+    next.properties.weight = { type: 'number', minimum: 0, maximum: 200 };
+    next.properties.status = { type: 'string', enum: ['sent', 'delivered', 'lost'] };
+
+    expect(compareSchemas(previous, next as JsonSchema)).toEqual({
+      backward_compatible: true,
+      changes: [
+        { path: '$.weight', change: 'constraint_changed', compatible: true, keyword: 'maximum' },
+        { path: '$.status', change: 'constraint_changed', compatible: true, keyword: 'enum' },
+        { path: '$.comment', change: 'added_optional', compatible: true },
+      ],
+    });
+  });
+
+  it('rejects removed, retyped, newly required and added required fields, and tightened constraints', () => {
+    const next: JsonSchema = {
+      type: 'object',
+      required: ['parcel_id', 'note', 'carrier'],
+      properties: {
+        parcel_id: { type: 'integer' },
+        weight: { type: 'number', minimum: 1, maximum: 100 },
+        note: { type: 'string' },
+        carrier: { type: 'string' },
+        items: { type: 'array', items: { type: 'object', properties: { sku: { type: 'number' } } } },
+      },
+    };
+
+    expect(compareSchemas(previous, next, { root: '$.data' })).toEqual({
+      backward_compatible: false,
+      changes: [
+        { path: '$.data.parcel_id', change: 'retyped', compatible: false },
+        { path: '$.data.weight', change: 'constraint_changed', compatible: false, keyword: 'minimum' },
+        { path: '$.data.status', change: 'removed', compatible: false },
+        { path: '$.data.note', change: 'made_required', compatible: false },
+        { path: '$.data.items[*].sku', change: 'retyped', compatible: false },
+        { path: '$.data.carrier', change: 'added_required', compatible: false },
+      ],
+    });
+  });
+
+  it('follows local $refs on both sides', () => {
+    const before = {
+      type: 'object',
+      properties: { id: { $ref: '#/definitions/id' } },
+      definitions: { id: { type: 'string' } },
+    };
+    const after = {
+      type: 'object',
+      properties: { id: { $ref: '#/$defs/id' } },
+      $defs: { id: { type: 'integer' } },
+    };
+    expect(compareSchemas(before, after).changes).toEqual([
+      { path: '$.id', change: 'retyped', compatible: false },
+    ]);
+  });
+
+  it('treats an optional field becoming optional-from-required as compatible', () => {
+    const next = { ...previous, required: [] };
+    expect(compareSchemas(previous, next)).toEqual({
+      backward_compatible: true,
+      changes: [{ path: '$.parcel_id', change: 'constraint_changed', compatible: true, keyword: 'required' }],
+    });
+  });
+});

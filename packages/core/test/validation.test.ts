@@ -1,0 +1,442 @@
+import { buildEnvelopeSchema as buildEnvelopeFor } from '../src/envelope';
+import type { ValidationProblem } from '../src/types';
+import {
+  DEFAULT_RETRY_POLICY,
+  validateDataSchema,
+  validateEventTypeRequest,
+  validateEventTypeUpdate,
+  validateSubscriptionRequest,
+} from '../src/validation';
+
+const dataSchema = {
+  type: 'object',
+  required: ['parcel_id'],
+  properties: { parcel_id: { type: 'string' }, delivered_at: { type: 'string', format: 'date-time' } },
+};
+const eventType = {
+  application: 'parcel-service',
+  event_type: 'parcel_delivered',
+  description: 'A parcel reached its recipient',
+  connection_type: 'HTTPS',
+  data: dataSchema,
+};
+
+function errorsOf(result: { ok: true } | { ok: false; errors: ValidationProblem[] }): ValidationProblem[] {
+  if (result.ok) throw new Error('expected validation to fail');
+  return result.errors;
+}
+
+describe('validateEventTypeRequest', () => {
+  it('accepts a valid request and returns it typed', () => {
+    expect(validateEventTypeRequest(eventType)).toEqual({ ok: true, value: eventType });
+  });
+
+  it('accepts an SQS producer and names at their length limits', () => {
+    const request = {
+      ...eventType,
+      application: `a${'b'.repeat(63)}`,
+      event_type: `e${'x'.repeat(63)}`,
+      description: 'd'.repeat(1024),
+      connection_type: 'SQS',
+    };
+    expect(validateEventTypeRequest(request).ok).toBe(true);
+  });
+
+  it('rejects a body that is not an object', () => {
+    expect(errorsOf(validateEventTypeRequest([eventType]))).toEqual([
+      { path: '$', message: 'must be a JSON object' },
+    ]);
+  });
+
+  it('reports every missing field', () => {
+    expect(errorsOf(validateEventTypeRequest({}))).toEqual([
+      { path: '$.application', message: 'is required' },
+      { path: '$.event_type', message: 'is required' },
+      { path: '$.description', message: 'is required' },
+      { path: '$.connection_type', message: 'is required' },
+      { path: '$.data', message: 'is required' },
+    ]);
+  });
+
+  it('reports unknown fields', () => {
+    expect(errorsOf(validateEventTypeRequest({ ...eventType, version: 1, owner: 'x' }))).toEqual([
+      { path: '$.version', message: 'unknown field' },
+      { path: '$.owner', message: 'unknown field' },
+    ]);
+  });
+
+  it.each([
+    ['Parcel', 'must match ^[a-z][a-z0-9._-]{0,63}$'],
+    [`a${'b'.repeat(64)}`, 'must match ^[a-z][a-z0-9._-]{0,63}$'],
+    ['aws.parcel', 'must not start with "aws." (reserved for AWS event sources)'],
+    [42, 'must be a string'],
+  ])('rejects the application %j', (application, message) => {
+    expect(errorsOf(validateEventTypeRequest({ ...eventType, application }))).toEqual([
+      { path: '$.application', message },
+    ]);
+  });
+
+  it.each(['parcel-delivered', 'ParcelDelivered', '1parcel', `e${'x'.repeat(64)}`])(
+    'rejects the event type %j',
+    (event_type) => {
+      expect(errorsOf(validateEventTypeRequest({ ...eventType, event_type }))).toEqual([
+        { path: '$.event_type', message: 'must match ^[a-z][a-z0-9_]{0,63}$' },
+      ]);
+    },
+  );
+
+  it.each(['', 'd'.repeat(1025)])('rejects a description of %#', (description) => {
+    expect(errorsOf(validateEventTypeRequest({ ...eventType, description }))).toEqual([
+      { path: '$.description', message: 'must be 1–1024 characters long' },
+    ]);
+  });
+
+  it('rejects an unknown producer connection type', () => {
+    expect(errorsOf(validateEventTypeRequest({ ...eventType, connection_type: 'LAMBDA' }))).toEqual([
+      { path: '$.connection_type', message: 'must be one of HTTPS, SQS' },
+    ]);
+  });
+
+  it('reports every problem at once', () => {
+    const errors = errorsOf(
+      validateEventTypeRequest({
+        ...eventType,
+        application: 'aws.x',
+        event_type: 'X',
+        data: { type: 'strng' },
+      }),
+    );
+    expect(errors.map((e) => e.path)).toEqual(['$.application', '$.event_type', '$.data.type']);
+  });
+});
+
+describe('validateDataSchema', () => {
+  it('rejects a data schema that is not an object', () => {
+    expect(validateDataSchema(true)).toEqual([{ path: '$.data', message: 'must be a JSON Schema object' }]);
+  });
+
+  it('reports a meta-schema violation at its schema path, once', () => {
+    expect(validateDataSchema({ type: 'object', properties: { weight: { type: 'float' } } })).toEqual([
+      {
+        path: '$.data.properties.weight.type',
+        message: 'must be one of "array", "boolean", "integer", "null", "number", "object", "string"',
+      },
+    ]);
+  });
+
+  it('reports an unknown keyword (strict mode) at its schema path', () => {
+    expect(
+      validateDataSchema({ type: 'object', properties: { weight: { type: 'number', unit: 'kg' } } }),
+    ).toEqual([{ path: '$.data.properties.weight.unit', message: 'unknown keyword "unit" (strict mode)' }]);
+  });
+
+  it('reports an unresolvable $ref at its schema path', () => {
+    expect(
+      validateDataSchema({ type: 'object', properties: { id: { $ref: '#/definitions/missing' } } }),
+    ).toEqual([
+      { path: '$.data.properties.id.$ref', message: 'cannot resolve reference #/definitions/missing' },
+    ]);
+  });
+
+  it('reports an unknown format', () => {
+    expect(validateDataSchema({ type: 'string', format: 'parcel-code' })).toEqual([
+      { path: '$.data.format', message: 'unknown format "parcel-code"' },
+    ]);
+  });
+
+  it('accepts the formats of ajv-formats', () => {
+    expect(validateDataSchema({ type: 'string', format: 'uuid' })).toEqual([]);
+  });
+
+  it('refuses a draft-04 $schema with a clear message', () => {
+    expect(
+      validateDataSchema({ $schema: 'http://json-schema.org/draft-04/schema#', type: 'object' }),
+    ).toEqual([
+      {
+        path: '$.data.$schema',
+        message:
+          'draft-04 schemas are not accepted; write draft-07 (omit $schema), 2019-09 or 2020-12 — the draft-04 request model is derived automatically',
+      },
+    ]);
+  });
+
+  it('refuses an unknown $schema', () => {
+    expect(validateDataSchema({ $schema: 'https://example.com/schema', type: 'object' })[0]?.path).toBe(
+      '$.data.$schema',
+    );
+  });
+
+  it.each([
+    ['draft-06', { $schema: 'http://json-schema.org/draft-06/schema#', const: 1 }],
+    [
+      'draft-07',
+      // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword here
+      { $schema: 'http://json-schema.org/draft-07/schema#', if: { type: 'string' }, then: { minLength: 1 } },
+    ],
+    [
+      '2019-09',
+      {
+        $schema: 'https://json-schema.org/draft/2019-09/schema',
+        type: 'object',
+        dependentRequired: { a: ['b'] },
+      },
+    ],
+    [
+      '2020-12',
+      {
+        $schema: 'https://json-schema.org/draft/2020-12/schema',
+        type: 'array',
+        prefixItems: [{ type: 'string' }],
+        $defs: { s: { type: 'string' } },
+        items: { $ref: '#/$defs/s' },
+      },
+    ],
+  ])('honours a %s $schema', (_dialect, schema) => {
+    expect(validateDataSchema(schema)).toEqual([]);
+  });
+
+  it('checks a 2020-12 keyword against the declared dialect only', () => {
+    expect(validateDataSchema({ type: 'array', prefixItems: [{ type: 'string' }] })).toEqual([
+      { path: '$.data.prefixItems', message: 'unknown keyword "prefixItems" (strict mode)' },
+    ]);
+  });
+
+  it('accepts a schema whose envelope is at the size limit and rejects one character more', () => {
+    const overhead = JSON.stringify({ ...buildEnvelopeFor({ type: 'string', description: '' }) }).length;
+    const atLimit = { type: 'string', description: 'd'.repeat(100_000 - overhead) };
+    const overLimit = { type: 'string', description: 'd'.repeat(100_001 - overhead) };
+
+    expect(validateDataSchema(atLimit)).toEqual([]);
+    expect(validateDataSchema(overLimit)).toEqual([
+      { path: '$.data', message: 'makes an event schema of 100001 characters; the limit is 100000' },
+    ]);
+  });
+
+  it('accepts a schema with an $id that references itself by $id', () => {
+    const schema = {
+      $id: 'https://schemas.example.com/parcel',
+      type: 'object',
+      properties: { id: { $ref: 'https://schemas.example.com/parcel#/definitions/id' } },
+      definitions: { id: { type: 'string' } },
+    };
+    expect(validateDataSchema(schema)).toEqual([]);
+    expect(validateDataSchema(schema)).toEqual([]);
+  });
+});
+
+describe('validateEventTypeUpdate', () => {
+  it('accepts a new description, a new schema, or both', () => {
+    expect(validateEventTypeUpdate({ description: 'New' })).toEqual({
+      ok: true,
+      value: { description: 'New' },
+    });
+    expect(validateEventTypeUpdate({ data: dataSchema })).toEqual({ ok: true, value: { data: dataSchema } });
+    expect(validateEventTypeUpdate({ description: 'New', data: dataSchema }).ok).toBe(true);
+  });
+
+  it('requires at least one of description, data', () => {
+    expect(errorsOf(validateEventTypeUpdate({}))).toEqual([
+      { path: '$', message: 'must have at least one of description, data' },
+    ]);
+  });
+
+  it('rejects unknown fields, an empty description and an invalid schema', () => {
+    expect(
+      errorsOf(
+        validateEventTypeUpdate({ application: 'x', description: '', data: { type: 'object', foo: 1 } }),
+      ),
+    ).toEqual([
+      { path: '$.application', message: 'unknown field' },
+      { path: '$.description', message: 'must be 1–1024 characters long' },
+      { path: '$.data.foo', message: 'unknown keyword "foo" (strict mode)' },
+    ]);
+  });
+});
+
+const lambdaArn = 'arn:aws:lambda:eu-west-1:123456789012:function:parcel-notifier';
+const subscription = {
+  event_type: 'parcel_delivered',
+  version: 1,
+  connection_type: 'LAMBDA',
+  connection_string: lambdaArn,
+};
+
+describe('validateSubscriptionRequest', () => {
+  it('accepts a minimal subscription without inventing optional fields', () => {
+    expect(validateSubscriptionRequest(subscription)).toEqual({ ok: true, value: subscription });
+  });
+
+  it('accepts a full subscription', () => {
+    const full = {
+      ...subscription,
+      target_unit: 'u'.repeat(256),
+      filter: { weight: [{ numeric: ['>', 10] }] },
+      retry_policy: { maximum_event_age_seconds: 60, maximum_retry_attempts: 0 },
+    };
+    expect(validateSubscriptionRequest(full)).toEqual({ ok: true, value: full });
+  });
+
+  it('completes a partial retry policy with the EventBridge defaults', () => {
+    const result = validateSubscriptionRequest({
+      ...subscription,
+      retry_policy: { maximum_retry_attempts: 3 },
+    });
+    expect(result).toEqual({
+      ok: true,
+      value: {
+        ...subscription,
+        retry_policy: { maximum_event_age_seconds: 86400, maximum_retry_attempts: 3 },
+      },
+    });
+    expect(DEFAULT_RETRY_POLICY).toEqual({ maximum_event_age_seconds: 86400, maximum_retry_attempts: 185 });
+  });
+
+  it('reports every missing field', () => {
+    expect(errorsOf(validateSubscriptionRequest({}))).toEqual([
+      { path: '$.event_type', message: 'is required' },
+      { path: '$.version', message: 'is required' },
+      { path: '$.connection_type', message: 'is required' },
+      { path: '$.connection_string', message: 'is required' },
+    ]);
+  });
+
+  it('reports unknown fields', () => {
+    expect(errorsOf(validateSubscriptionRequest({ ...subscription, source: 'x' }))).toEqual([
+      { path: '$.source', message: 'unknown field' },
+    ]);
+  });
+
+  it.each([0, -1, 1.5, '1'])('rejects the version %j', (version) => {
+    expect(errorsOf(validateSubscriptionRequest({ ...subscription, version }))).toEqual([
+      { path: '$.version', message: 'must be an integer of at least 1' },
+    ]);
+  });
+
+  it.each(['', 'u'.repeat(257)])('rejects a target_unit of %#', (target_unit) => {
+    expect(errorsOf(validateSubscriptionRequest({ ...subscription, target_unit }))).toEqual([
+      { path: '$.target_unit', message: 'must be 1–256 characters long' },
+    ]);
+  });
+
+  it('rejects an unknown consumer connection type', () => {
+    expect(errorsOf(validateSubscriptionRequest({ ...subscription, connection_type: 'SNS' }))).toEqual([
+      { path: '$.connection_type', message: 'must be one of LAMBDA, SQS, HTTPS' },
+    ]);
+  });
+
+  it.each([
+    'arn:aws:lambda:eu-west-1:123456789012:function:parcel-notifier:live',
+    'arn:aws:lambda:eu-west-1:123456789012:function:parcel-notifier:7',
+    'arn:aws:lambda:eu-west-1:123456789012:function:parcel-notifier:$LATEST',
+    'arn:aws-cn:lambda:cn-north-1:123456789012:function:f',
+    'arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:f',
+    'arn:aws-iso-b:lambda:us-isob-east-1:123456789012:function:f',
+    'arn:aws-eusc:lambda:eusc-de-east-1:123456789012:function:f',
+    `arn:aws:lambda:eu-west-1:123456789012:function:${'f'.repeat(64)}`,
+  ])('accepts the Lambda ARN %s', (connection_string) => {
+    expect(validateSubscriptionRequest({ ...subscription, connection_string }).ok).toBe(true);
+  });
+
+  it.each([
+    'parcel-notifier',
+    'arn:aws:lambda:eu-west-1:12345678901:function:f',
+    'arn:aws:lambda:eu-west-1:123456789012:layer:f',
+    'arn:aws:sqs:eu-west-1:123456789012:f',
+    'arn:azure:lambda:eu-west-1:123456789012:function:f',
+    'arn:aws:lambda::123456789012:function:f',
+    `arn:aws:lambda:eu-west-1:123456789012:function:${'f'.repeat(65)}`,
+    'arn:aws:lambda:eu-west-1:123456789012:function:f:a:b',
+  ])('rejects the Lambda ARN %s', (connection_string) => {
+    expect(errorsOf(validateSubscriptionRequest({ ...subscription, connection_string }))).toEqual([
+      {
+        path: '$.connection_string',
+        message:
+          'must be a Lambda function ARN (arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>])',
+      },
+    ]);
+  });
+
+  it.each([
+    'arn:aws:sqs:eu-west-1:123456789012:parcel-events',
+    'arn:aws:sqs:eu-west-1:123456789012:parcel-events.fifo',
+    `arn:aws:sqs:eu-west-1:123456789012:${'q'.repeat(80)}`,
+    `arn:aws:sqs:eu-west-1:123456789012:${'q'.repeat(75)}.fifo`,
+    'arn:aws-cn:sqs:cn-northwest-1:123456789012:q',
+  ])('accepts the SQS ARN %s', (connection_string) => {
+    expect(
+      validateSubscriptionRequest({ ...subscription, connection_type: 'SQS', connection_string }).ok,
+    ).toBe(true);
+  });
+
+  it.each([
+    'https://sqs.eu-west-1.amazonaws.com/123456789012/q',
+    `arn:aws:sqs:eu-west-1:123456789012:${'q'.repeat(81)}`,
+    `arn:aws:sqs:eu-west-1:123456789012:${'q'.repeat(76)}.fifo`,
+    'arn:aws:sqs:eu-west-1:123456789012:q.x',
+    lambdaArn,
+  ])('rejects the SQS ARN %s', (connection_string) => {
+    expect(
+      errorsOf(validateSubscriptionRequest({ ...subscription, connection_type: 'SQS', connection_string })),
+    ).toEqual([
+      {
+        path: '$.connection_string',
+        message: 'must be an SQS queue ARN (arn:<partition>:sqs:<region>:<account>:<queue name>)',
+      },
+    ]);
+  });
+
+  it.each(['https://hooks.example.com/parcels', 'https://127.0.0.1:8443/p?x=1', 'HTTPS://hooks.example.com'])(
+    'accepts the HTTPS endpoint %s',
+    (connection_string) => {
+      expect(
+        validateSubscriptionRequest({ ...subscription, connection_type: 'HTTPS', connection_string }).ok,
+      ).toBe(true);
+    },
+  );
+
+  it.each([
+    ['http://hooks.example.com/parcels', 'must be an absolute https:// URL'],
+    ['/parcels', 'must be an absolute https:// URL'],
+    ['https:hooks.example.com', 'must be an absolute https:// URL'],
+    [
+      'https://user:secret@hooks.example.com/',
+      'must not contain credentials (they are kept in Secrets Manager)',
+    ],
+    [`https://hooks.example.com/${'p'.repeat(2048)}`, 'must be at most 2048 characters long'],
+  ])('rejects the HTTPS endpoint %s', (connection_string, message) => {
+    expect(
+      errorsOf(validateSubscriptionRequest({ ...subscription, connection_type: 'HTTPS', connection_string })),
+    ).toEqual([{ path: '$.connection_string', message }]);
+  });
+
+  it.each([{}, [], 'x', null])('rejects the filter %j', (filter) => {
+    expect(errorsOf(validateSubscriptionRequest({ ...subscription, filter }))).toEqual([
+      { path: '$.filter', message: 'must be a non-empty JSON object' },
+    ]);
+  });
+
+  it('rejects retry policies outside the EventBridge limits', () => {
+    expect(
+      errorsOf(
+        validateSubscriptionRequest({
+          ...subscription,
+          retry_policy: { maximum_event_age_seconds: 59, maximum_retry_attempts: 186, dlq: true },
+        }),
+      ),
+    ).toEqual([
+      { path: '$.retry_policy.dlq', message: 'unknown field' },
+      { path: '$.retry_policy.maximum_event_age_seconds', message: 'must be an integer from 60 to 86400' },
+      { path: '$.retry_policy.maximum_retry_attempts', message: 'must be an integer from 0 to 185' },
+    ]);
+    expect(
+      errorsOf(
+        validateSubscriptionRequest({ ...subscription, retry_policy: { maximum_event_age_seconds: 86401 } }),
+      ),
+    ).toEqual([
+      { path: '$.retry_policy.maximum_event_age_seconds', message: 'must be an integer from 60 to 86400' },
+    ]);
+    expect(errorsOf(validateSubscriptionRequest({ ...subscription, retry_policy: 5 }))).toEqual([
+      { path: '$.retry_policy', message: 'must be an object' },
+    ]);
+  });
+});
