@@ -1,0 +1,565 @@
+/**
+ * The matching automaton, in the spirit of aws/event-ruler's `Machine`.
+ *
+ * Each sub-rule is a conjunction of fields sorted by path. Rules are added to a trie of *name states*: from a state,
+ * a field path leads to a {@link FieldMatcher} whose value indexes (hash maps for exact values, length-bucketed maps
+ * for prefixes and suffixes, sorted arrays for numeric bounds, …) lead to the next state; a state where a sub-rule
+ * ends carries the rule. Rules sharing a leading (field, value) step share the state, so an event only visits the
+ * states its own values lead to: matching cost depends on the event and on what it matches, not on how many rules
+ * are loaded.
+ *
+ * Events are flattened once per match into (path, value) pairs, visiting only the parts of the event some rule
+ * refers to. Values inside arrays of objects remember which element they came from, so that one sub-rule never
+ * combines fields from two different elements of the same array (event-ruler's array consistency).
+ */
+import type { SubRule } from './compiler';
+import { ipToHex, looksLikeIp, type NumericRange, specKey, type ValueSpec, wildcardMatches } from './values';
+
+interface RuleRef {
+  readonly name: string;
+  readonly seq: number;
+  stamp: number;
+}
+
+class NameState {
+  stamp = 0;
+  terminals: RuleRef[] | null = null;
+  readonly keyIds: number[] = [];
+  readonly matchers: FieldMatcher[] = [];
+  readonly byKey = new Map<number, FieldMatcher>();
+  absent: { keyId: number; state: NameState }[] | null = null;
+
+  matcher(keyId: number): FieldMatcher {
+    let m = this.byKey.get(keyId);
+    if (m === undefined) {
+      m = new FieldMatcher();
+      this.byKey.set(keyId, m);
+      this.keyIds.push(keyId);
+      this.matchers.push(m);
+    }
+    return m;
+  }
+
+  absentState(keyId: number): NameState {
+    this.absent ??= [];
+    const existing = this.absent.find((a) => a.keyId === keyId);
+    if (existing) return existing.state;
+    const state = new NameState();
+    this.absent.push({ keyId, state });
+    return state;
+  }
+}
+
+/** Strings indexed by length, for prefix / suffix lookups: one hash lookup per distinct length. */
+class AffixIndex {
+  private readonly map = new Map<string, NameState>();
+  private lengths: number[] = [];
+
+  get(value: string): NameState | undefined {
+    return this.map.get(value);
+  }
+
+  set(value: string, state: NameState): void {
+    this.map.set(value, state);
+    if (!this.lengths.includes(value.length)) {
+      this.lengths = [...this.lengths, value.length].sort((a, b) => a - b);
+    }
+  }
+
+  collectPrefixes(value: string, out: NameState[]): void {
+    const lengths = this.lengths;
+    for (let i = 0; i < lengths.length; i++) {
+      const n = lengths[i];
+      if (n > value.length) break;
+      const s = this.map.get(n === value.length ? value : value.substring(0, n));
+      if (s !== undefined) out.push(s);
+    }
+  }
+
+  collectSuffixes(value: string, out: NameState[]): void {
+    const lengths = this.lengths;
+    const len = value.length;
+    for (let i = 0; i < lengths.length; i++) {
+      const n = lengths[i];
+      if (n > len) break;
+      const s = this.map.get(n === len ? value : value.substring(len - n));
+      if (s !== undefined) out.push(s);
+    }
+  }
+}
+
+interface RangeEntry {
+  readonly range: NumericRange;
+  readonly state: NameState;
+}
+
+/** Numeric ranges: lower-bounded and upper-bounded ones in sorted arrays, so only matching ones are visited. */
+class NumericIndex {
+  private lowerOnly: RangeEntry[] = [];
+  private upperOnly: RangeEntry[] = [];
+  private bounded: RangeEntry[] = [];
+  private sorted = true;
+
+  add(entry: RangeEntry): void {
+    const r = entry.range;
+    if (r.high === Number.POSITIVE_INFINITY) this.lowerOnly.push(entry);
+    else if (r.low === Number.NEGATIVE_INFINITY) this.upperOnly.push(entry);
+    else this.bounded.push(entry);
+    this.sorted = false;
+  }
+
+  private sort(): void {
+    this.lowerOnly.sort((a, b) => a.range.low - b.range.low);
+    this.upperOnly.sort((a, b) => b.range.high - a.range.high);
+    this.bounded.sort((a, b) => a.range.low - b.range.low);
+    this.sorted = true;
+  }
+
+  collect(v: number, out: NameState[]): void {
+    if (!this.sorted) this.sort();
+    for (const e of this.lowerOnly) {
+      if (e.range.low > v) break;
+      if (e.range.low < v || !e.range.lowOpen) out.push(e.state);
+    }
+    for (const e of this.upperOnly) {
+      if (e.range.high < v) break;
+      if (e.range.high > v || !e.range.highOpen) out.push(e.state);
+    }
+    for (const e of this.bounded) {
+      const r = e.range;
+      if (r.low > v) break;
+      if ((r.low < v || !r.lowOpen) && (r.high > v || (r.high === v && !r.highOpen))) out.push(e.state);
+    }
+  }
+}
+
+interface SpecEntry {
+  readonly spec: ValueSpec;
+  readonly state: NameState;
+}
+
+function anythingButMatches(spec: ValueSpec, v: unknown, lower: string | undefined): boolean {
+  switch (spec.kind) {
+    case 'anything-but':
+      if (typeof v === 'string') return !spec.strings.has(v);
+      if (typeof v === 'number') return !spec.numbers.has(v);
+      return true;
+    case 'anything-but-prefix':
+      return typeof v !== 'string' || !spec.values.some((p) => v.startsWith(p));
+    case 'anything-but-suffix':
+      return typeof v !== 'string' || !spec.values.some((p) => v.endsWith(p));
+    case 'anything-but-ignore-case':
+      return typeof v !== 'string' || !spec.values.some((p) => p.toLowerCase() === lower);
+    case 'anything-but-wildcard':
+      return typeof v !== 'string' || !spec.segments.some((s) => wildcardMatches(s, v));
+    default:
+      return false;
+  }
+}
+
+/** Everything one state tests on the values of one field path. */
+class FieldMatcher {
+  private readonly bySpec = new Map<string, NameState>();
+  private strings: Map<string, NameState> | null = null;
+  private numbers: Map<number, NameState> | null = null;
+  private literals: Map<boolean | null, NameState> | null = null;
+  private ips: Map<string, NameState> | null = null;
+  private prefixes: AffixIndex | null = null;
+  private suffixes: AffixIndex | null = null;
+  private prefixesIc: AffixIndex | null = null;
+  private suffixesIc: AffixIndex | null = null;
+  private equalsIc: Map<string, NameState> | null = null;
+  private numeric: NumericIndex | null = null;
+  private cidrs: { low: string; high: string; state: NameState }[] | null = null;
+  private wildcards: SpecEntry[] | null = null;
+  private anythingBut: SpecEntry[] | null = null;
+  private exists: NameState | null = null;
+  private needsLower = false;
+  private needsIp = false;
+
+  next(spec: ValueSpec): NameState {
+    const key = specKey(spec);
+    const existing = this.bySpec.get(key);
+    if (existing) return existing;
+    const state = new NameState();
+    this.bySpec.set(key, state);
+    switch (spec.kind) {
+      case 'string':
+        this.strings ??= new Map();
+        this.strings.set(spec.value, state);
+        break;
+      case 'number':
+        this.numbers ??= new Map();
+        this.numbers.set(spec.value, state);
+        break;
+      case 'literal':
+        this.literals ??= new Map();
+        this.literals.set(spec.value, state);
+        break;
+      case 'ip':
+        this.ips ??= new Map();
+        this.ips.set(spec.hex, state);
+        this.needsIp = true;
+        break;
+      case 'prefix':
+        if (spec.ignoreCase) {
+          this.prefixesIc ??= new AffixIndex();
+          this.prefixesIc.set(spec.value.toLowerCase(), state);
+          this.needsLower = true;
+        } else {
+          this.prefixes ??= new AffixIndex();
+          this.prefixes.set(spec.value, state);
+        }
+        break;
+      case 'suffix':
+        if (spec.ignoreCase) {
+          this.suffixesIc ??= new AffixIndex();
+          this.suffixesIc.set(spec.value.toLowerCase(), state);
+          this.needsLower = true;
+        } else {
+          this.suffixes ??= new AffixIndex();
+          this.suffixes.set(spec.value, state);
+        }
+        break;
+      case 'equals-ignore-case':
+        this.equalsIc ??= new Map();
+        this.equalsIc.set(spec.value.toLowerCase(), state);
+        this.needsLower = true;
+        break;
+      case 'numeric':
+        this.numeric ??= new NumericIndex();
+        this.numeric.add({ range: spec.range, state });
+        break;
+      case 'cidr':
+        this.cidrs ??= [];
+        this.cidrs.push({ low: spec.range.low, high: spec.range.high, state });
+        this.needsIp = true;
+        break;
+      case 'wildcard':
+        this.wildcards ??= [];
+        this.wildcards.push({ spec, state });
+        break;
+      case 'exists':
+        this.exists = state;
+        break;
+      default:
+        this.anythingBut ??= [];
+        this.anythingBut.push({ spec, state });
+        if (spec.kind === 'anything-but-ignore-case') this.needsLower = true;
+    }
+    return state;
+  }
+
+  /** Pushes the states value `v` leads to. */
+  collect(v: unknown, out: NameState[]): void {
+    if (this.exists !== null) out.push(this.exists);
+    let lower: string | undefined;
+    if (typeof v === 'string') {
+      if (this.strings !== null) {
+        const s = this.strings.get(v);
+        if (s !== undefined) out.push(s);
+      }
+      if (this.prefixes !== null) this.prefixes.collectPrefixes(v, out);
+      if (this.suffixes !== null) this.suffixes.collectSuffixes(v, out);
+      if (this.needsLower) {
+        lower = v.toLowerCase();
+        if (this.equalsIc !== null) {
+          const s = this.equalsIc.get(lower);
+          if (s !== undefined) out.push(s);
+        }
+        if (this.prefixesIc !== null) this.prefixesIc.collectPrefixes(lower, out);
+        if (this.suffixesIc !== null) this.suffixesIc.collectSuffixes(lower, out);
+      }
+      if (this.needsIp && looksLikeIp(v)) {
+        const hex = ipToHex(v);
+        if (hex !== undefined) {
+          if (this.ips !== null) {
+            const s = this.ips.get(hex);
+            if (s !== undefined) out.push(s);
+          }
+          if (this.cidrs !== null) {
+            for (const c of this.cidrs) {
+              if (c.low.length === hex.length && c.low <= hex && hex <= c.high) out.push(c.state);
+            }
+          }
+        }
+      }
+      if (this.wildcards !== null) {
+        for (const w of this.wildcards) {
+          if (w.spec.kind === 'wildcard' && wildcardMatches(w.spec.segments, v)) out.push(w.state);
+        }
+      }
+    } else if (typeof v === 'number') {
+      if (this.numbers !== null) {
+        const s = this.numbers.get(v);
+        if (s !== undefined) out.push(s);
+      }
+      if (this.numeric !== null) this.numeric.collect(v, out);
+    } else if (this.literals !== null && (v === null || typeof v === 'boolean')) {
+      const s = this.literals.get(v);
+      if (s !== undefined) out.push(s);
+    }
+    if (this.anythingBut !== null) {
+      for (const a of this.anythingBut) {
+        if (anythingButMatches(a.spec, v, lower)) out.push(a.state);
+      }
+    }
+  }
+}
+
+/** A node of the tree of field paths the loaded rules refer to (event keys are split on dots). */
+class PathNode {
+  children: Map<string, PathNode> | null = null;
+  keyId = -1;
+
+  child(segment: string): PathNode {
+    this.children ??= new Map();
+    let c = this.children.get(segment);
+    if (c === undefined) {
+      c = new PathNode();
+      this.children.set(segment, c);
+    }
+    return c;
+  }
+}
+
+/** Array memberships: flat [arrayId, index, arrayId, index, …]. */
+type Membership = readonly number[];
+
+function compatible(a: Membership, b: Membership): boolean {
+  for (let i = 0; i < b.length; i += 2) {
+    for (let j = 0; j < a.length; j += 2) {
+      if (a[j] === b[i] && a[j + 1] !== b[i + 1]) return false;
+    }
+  }
+  return true;
+}
+
+function merge(a: Membership | null, b: Membership | null): Membership | null {
+  if (a === null || a.length === 0) return b;
+  if (b === null || b.length === 0) return a;
+  const out = a.slice();
+  for (let i = 0; i < b.length; i += 2) {
+    let found = false;
+    for (let j = 0; j < a.length; j += 2) {
+      if (a[j] === b[i]) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) out.push(b[i], b[i + 1]);
+  }
+  return out;
+}
+
+export class Machine {
+  private start = new NameState();
+  private readonly root = new PathNode();
+  private readonly keyIds = new Map<string, number>();
+  private readonly refs = new Map<string, { ref: RuleRef; terminals: NameState[] }>();
+  private seq = 0;
+  private stamp = 0;
+
+  // Per-event scratch, indexed by key id.
+  private gen = 0;
+  private keyGen: number[] = [];
+  private values: unknown[][] = [];
+  private memberships: (Membership | null)[][] = [];
+  private counts: number[] = [];
+  private present: number[] = [];
+  private arrays = 0;
+
+  private keyId(path: string): number {
+    let id = this.keyIds.get(path);
+    if (id === undefined) {
+      id = this.keyIds.size;
+      this.keyIds.set(path, id);
+      let node = this.root;
+      for (const segment of path.split('.')) node = node.child(segment);
+      node.keyId = id;
+      this.keyGen.push(0);
+      this.values.push([]);
+      this.memberships.push([]);
+      this.counts.push(0);
+    }
+    return id;
+  }
+
+  add(name: string, subRules: readonly SubRule[]): void {
+    const ref: RuleRef = { name, seq: this.seq++, stamp: 0 };
+    const terminals: NameState[] = [];
+    for (const subRule of subRules) {
+      const fields = [...subRule.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      let states: NameState[] = [this.start];
+      for (const [path, specs] of fields) {
+        const keyId = this.keyId(path);
+        const next = new Set<NameState>();
+        for (const state of states) {
+          for (const spec of specs) {
+            next.add(
+              spec.kind === 'exists' && !spec.value
+                ? state.absentState(keyId)
+                : state.matcher(keyId).next(spec),
+            );
+          }
+        }
+        states = [...next];
+      }
+      for (const state of states) {
+        state.terminals ??= [];
+        if (!state.terminals.includes(ref)) state.terminals.push(ref);
+        terminals.push(state);
+      }
+    }
+    this.refs.set(name, { ref, terminals });
+  }
+
+  remove(name: string): boolean {
+    const entry = this.refs.get(name);
+    if (!entry) return false;
+    for (const state of entry.terminals) {
+      if (state.terminals) {
+        const rest = state.terminals.filter((r) => r !== entry.ref);
+        state.terminals = rest.length > 0 ? rest : null;
+      }
+    }
+    this.refs.delete(name);
+    return true;
+  }
+
+  /** Drops every rule and state. */
+  clear(): void {
+    this.start = new NameState();
+    this.refs.clear();
+  }
+
+  private emit(keyId: number, v: unknown, membership: Membership | null): void {
+    if (this.keyGen[keyId] !== this.gen) {
+      this.keyGen[keyId] = this.gen;
+      this.counts[keyId] = 0;
+      this.present.push(keyId);
+    }
+    const n = this.counts[keyId]++;
+    this.values[keyId][n] = v;
+    this.memberships[keyId][n] = membership;
+  }
+
+  private walk(obj: object, node: PathNode, membership: Membership | null): void {
+    const children = node.children;
+    if (children === null) return;
+    const record = obj as Record<string, unknown>;
+    for (const k in record) {
+      let child = children.get(k);
+      if (child === undefined) {
+        if (k.indexOf('.') < 0) continue;
+        let n: PathNode | undefined = node;
+        for (const segment of k.split('.')) {
+          n = n.children?.get(segment);
+          if (n === undefined) break;
+        }
+        if (n === undefined) continue;
+        child = n;
+      }
+      this.visit(record[k], child, membership);
+    }
+  }
+
+  private visit(v: unknown, node: PathNode, membership: Membership | null): void {
+    if (v === null || typeof v !== 'object') {
+      if (node.keyId >= 0 && v !== undefined && typeof v !== 'function' && typeof v !== 'symbol') {
+        this.emit(node.keyId, v, membership);
+      }
+    } else if (Array.isArray(v)) {
+      const arrayId = ++this.arrays;
+      for (let i = 0; i < v.length; i++) {
+        const element: unknown = v[i];
+        if (element !== null && typeof element === 'object') {
+          this.visit(element, node, membership === null ? [arrayId, i] : [...membership, arrayId, i]);
+        } else {
+          this.visit(element, node, membership);
+        }
+      }
+    } else {
+      this.walk(v, node, membership);
+    }
+  }
+
+  /** Names of the rules the event matches, each once, in the order the rules were added. */
+  match(event: unknown): string[] {
+    this.gen++;
+    this.present.length = 0;
+    this.arrays = 0;
+    if (event !== null && typeof event === 'object' && !Array.isArray(event)) {
+      this.walk(event, this.root, null);
+    }
+    const stamp = ++this.stamp;
+    const found: RuleRef[] = [];
+    const states: NameState[] = [this.start];
+    const mems: (Membership | null)[] = [null];
+    const scratch: NameState[] = [];
+    const gen = this.gen;
+    const present = this.present;
+    while (states.length > 0) {
+      const state = states.pop() as NameState;
+      const mem = mems.pop() as Membership | null;
+      if (mem === null) {
+        if (state.stamp === stamp) continue;
+        state.stamp = stamp;
+      }
+      const terminals = state.terminals;
+      if (terminals !== null) {
+        for (let i = 0; i < terminals.length; i++) {
+          const ref = terminals[i];
+          if (ref.stamp !== stamp) {
+            ref.stamp = stamp;
+            found.push(ref);
+          }
+        }
+      }
+      const absent = state.absent;
+      if (absent !== null) {
+        for (const a of absent) {
+          if (this.keyGen[a.keyId] !== gen) {
+            states.push(a.state);
+            mems.push(mem);
+          }
+        }
+      }
+      const keyIds = state.keyIds;
+      const byPresent = keyIds.length > present.length;
+      const n = byPresent ? present.length : keyIds.length;
+      for (let k = 0; k < n; k++) {
+        let keyId: number;
+        let matcher: FieldMatcher | undefined;
+        if (byPresent) {
+          keyId = present[k];
+          matcher = state.byKey.get(keyId);
+          if (matcher === undefined) continue;
+        } else {
+          keyId = keyIds[k];
+          if (this.keyGen[keyId] !== gen) continue;
+          matcher = state.matchers[k];
+        }
+        const values = this.values[keyId];
+        const memberships = this.memberships[keyId];
+        const count = this.counts[keyId];
+        for (let j = 0; j < count; j++) {
+          const vm = memberships[j];
+          if (mem !== null && vm !== null && !compatible(mem, vm)) continue;
+          scratch.length = 0;
+          matcher.collect(values[j], scratch);
+          if (scratch.length === 0) continue;
+          const nextMem = merge(mem, vm);
+          for (let s = 0; s < scratch.length; s++) {
+            states.push(scratch[s]);
+            mems.push(nextMem);
+          }
+        }
+      }
+    }
+    if (found.length > 1) found.sort((a, b) => a.seq - b.seq);
+    const names = new Array<string>(found.length);
+    for (let i = 0; i < found.length; i++) names[i] = found[i].name;
+    return names;
+  }
+}
