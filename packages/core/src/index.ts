@@ -31,6 +31,30 @@ export {
   UnsupportedMediaTypeError,
   ValidationError,
 } from './errors';
+export type {
+  ConsumerEndpoint,
+  ConsumerManifest,
+  ConsumerManifestContext,
+  DeploymentTarget,
+  Manifest,
+  ProducerManifest,
+  ProducerManifestContext,
+} from './manifest';
+export {
+  buildConsumerManifest,
+  buildProducerManifest,
+  consumerManifestSchema,
+  DEFAULT_RATE_LIMIT_PER_SECOND,
+  MANIFEST_FORMAT,
+  MAX_RATE_LIMIT_PER_SECOND,
+  PRINCIPAL_PATTERN,
+  parseConsumerManifest,
+  parseProducerManifest,
+  producerManifestSchema,
+  readConsumerManifest,
+  readProducerManifest,
+  serializeManifest,
+} from './manifest';
 export type { BucketScope, ManifestKey, SsmParameterNames, StackNames } from './naming';
 export {
   ACCOUNT_ID_PATTERN,
@@ -73,6 +97,14 @@ export {
   tableName,
   targetId,
 } from './naming';
+export type {
+  ConsumerPlan,
+  ConsumerTarget,
+  ProducerHttpRoute,
+  ProducerPlan,
+  ProducerSqsIngress,
+} from './plan';
+export { consumerEventPattern, consumerPlan, INGRESS_MAX_RECEIVE_COUNT, producerPlan } from './plan';
 export { SchemaDialect } from './schema-tools';
 export type {
   EventTypeRequest,

@@ -1,0 +1,430 @@
+/**
+ * Deployment manifests: the `deploy.json` objects in the component buckets. A manifest carries everything a
+ * generator (or the local deployer) needs, so neither ever looks anything up. Each kind has its own JSON Schema.
+ */
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { buildEnvelopeSchema } from './envelope';
+import { InvalidManifestError } from './errors';
+import {
+  ACCOUNT_ID_PATTERN,
+  APPLICATION_PATTERN,
+  ENVIRONMENT_PATTERN,
+  EVENT_TYPE_PATTERN,
+  REGION_PATTERN,
+  SUBSCRIPTION_ID_PATTERN,
+} from './naming';
+import {
+  ajvFor,
+  compileSchema,
+  dedupeProblems,
+  dialectOf,
+  isPlainObject,
+  joinPath,
+  problemFromAjvError,
+} from './schema-tools';
+import type {
+  EventTypeRequest,
+  JsonObject,
+  JsonSchema,
+  JsonValue,
+  RetryPolicy,
+  SubscriptionRequest,
+  Validated,
+  ValidationProblem,
+} from './types';
+import {
+  connectionStringProblem,
+  DEFAULT_RETRY_POLICY,
+  RetryPolicyLimit,
+  TARGET_UNIT_MAX_LENGTH,
+} from './validation';
+import { ConsumerType, ProducerType } from './vocabulary';
+
+/** The manifest format this version of Bridgeport writes and reads. */
+export const MANIFEST_FORMAT = 1;
+
+/** Default rate limit of an HTTPS consumer's API destination (invocations per second). */
+export const DEFAULT_RATE_LIMIT_PER_SECOND = 10;
+/** EventBridge API destinations accept 1–300 invocations per second. */
+export const MAX_RATE_LIMIT_PER_SECOND = 300;
+
+/** What a producer stack needs: `{event_type}/{version}/deploy.json` in the publisher components bucket. */
+export interface ProducerManifest {
+  readonly format: 1;
+  readonly kind: 'producer';
+  readonly environment: string;
+  readonly account: string;
+  readonly region: string;
+  /** Owner of the event type; the EventBridge `Source`. */
+  readonly application: string;
+  readonly event_type: string;
+  readonly version: number;
+  readonly connection_type: ProducerType;
+  /** The envelope JSON Schema events are validated against. */
+  readonly schema: JsonSchema;
+  /** Principals (account ids or IAM ARNs) allowed to send to an SQS producer's ingress queue. @default [account] */
+  readonly allowed_principals?: string[];
+}
+
+export interface ConsumerEndpoint {
+  readonly type: ConsumerType;
+  /** Lambda function ARN, SQS queue ARN or https URL, by `type`. */
+  readonly connection_string: string;
+  /** HTTPS only: Secrets Manager secret with the endpoint's credentials (never inline). */
+  readonly secret_name?: string;
+  /** HTTPS only: API destination rate limit, 1–300. @default 10 */
+  readonly rate_limit_per_second?: number;
+}
+
+/** What a consumer stack needs: `{event_type}/{version}/{subscription_id}/deploy.json` in the subscriber bucket. */
+export interface ConsumerManifest {
+  readonly format: 1;
+  readonly kind: 'consumer';
+  readonly environment: string;
+  readonly account: string;
+  readonly region: string;
+  readonly subscription_id: string;
+  /** Owner of the event type; the `source` the rule matches. */
+  readonly application: string;
+  readonly event_type: string;
+  readonly version: number;
+  readonly target_unit?: string;
+  /** EventBridge pattern over the event's `data`. */
+  readonly filter?: JsonObject;
+  readonly consumer: ConsumerEndpoint;
+  /** Always filled; defaults applied. */
+  readonly retry_policy: RetryPolicy;
+}
+
+export type Manifest = ProducerManifest | ConsumerManifest;
+
+const PARTITION = '(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc)';
+/** An account id or an IAM root/role/user ARN. */
+export const PRINCIPAL_PATTERN = new RegExp(
+  `^(\\d{12}|arn:${PARTITION}:iam::\\d{12}:(root|role/[\\w+=,.@/-]{1,512}|user/[\\w+=,.@/-]{1,512}))$`,
+);
+const SECRET_NAME_PATTERN = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+
+const common = {
+  format: { const: MANIFEST_FORMAT },
+  environment: { type: 'string', pattern: ENVIRONMENT_PATTERN.source },
+  account: { type: 'string', pattern: ACCOUNT_ID_PATTERN.source },
+  region: { type: 'string', pattern: REGION_PATTERN.source },
+  application: { type: 'string', pattern: APPLICATION_PATTERN.source, not: { pattern: '^aws\\.' } },
+  event_type: { type: 'string', pattern: EVENT_TYPE_PATTERN.source },
+  version: { type: 'integer', minimum: 1 },
+} satisfies JsonObject;
+
+/** JSON Schema (draft-07) of a producer manifest. */
+export const producerManifestSchema: JsonSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://bridgeport.dev/schemas/producer-manifest-1.json',
+  title: 'Bridgeport producer manifest',
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'format',
+    'kind',
+    'environment',
+    'account',
+    'region',
+    'application',
+    'event_type',
+    'version',
+    'connection_type',
+    'schema',
+  ],
+  properties: {
+    ...common,
+    kind: { const: 'producer' },
+    connection_type: { enum: Object.values(ProducerType) },
+    schema: { type: 'object' },
+    allowed_principals: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: { type: 'string', pattern: PRINCIPAL_PATTERN.source },
+    },
+  },
+};
+
+/** JSON Schema (draft-07) of a consumer manifest. */
+export const consumerManifestSchema: JsonSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://bridgeport.dev/schemas/consumer-manifest-1.json',
+  title: 'Bridgeport consumer manifest',
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'format',
+    'kind',
+    'environment',
+    'account',
+    'region',
+    'subscription_id',
+    'application',
+    'event_type',
+    'version',
+    'consumer',
+    'retry_policy',
+  ],
+  properties: {
+    ...common,
+    kind: { const: 'consumer' },
+    subscription_id: { type: 'string', pattern: SUBSCRIPTION_ID_PATTERN.source },
+    target_unit: { type: 'string', minLength: 1, maxLength: TARGET_UNIT_MAX_LENGTH },
+    filter: { type: 'object', minProperties: 1 },
+    consumer: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type', 'connection_string'],
+      properties: {
+        type: { enum: Object.values(ConsumerType) },
+        connection_string: { type: 'string', minLength: 1 },
+        secret_name: { type: 'string', pattern: SECRET_NAME_PATTERN.source },
+        rate_limit_per_second: { type: 'integer', minimum: 1, maximum: MAX_RATE_LIMIT_PER_SECOND },
+      },
+    },
+    retry_policy: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['maximum_event_age_seconds', 'maximum_retry_attempts'],
+      properties: {
+        maximum_event_age_seconds: {
+          type: 'integer',
+          minimum: RetryPolicyLimit.MIN_EVENT_AGE_SECONDS,
+          maximum: RetryPolicyLimit.MAX_EVENT_AGE_SECONDS,
+        },
+        maximum_retry_attempts: {
+          type: 'integer',
+          minimum: RetryPolicyLimit.MIN_RETRY_ATTEMPTS,
+          maximum: RetryPolicyLimit.MAX_RETRY_ATTEMPTS,
+        },
+      },
+    },
+  },
+};
+
+let manifestValidators: { producer: ValidateFunction; consumer: ValidateFunction } | undefined;
+
+function validators(): { producer: ValidateFunction; consumer: ValidateFunction } {
+  if (manifestValidators === undefined) {
+    const ajv = new Ajv({ allErrors: true, strict: true, logger: false });
+    addFormats(ajv);
+    manifestValidators = {
+      producer: ajv.compile(producerManifestSchema),
+      consumer: ajv.compile(consumerManifestSchema),
+    };
+  }
+  return manifestValidators;
+}
+
+function readInput(
+  input: unknown,
+  source: string | undefined,
+): { ok: true; value: unknown } | { ok: false; errors: ValidationProblem[] } {
+  if (typeof input !== 'string') return { ok: true, value: input };
+  try {
+    return { ok: true, value: JSON.parse(input) as unknown };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const where = source === undefined ? '' : ` (${source})`;
+    return { ok: false, errors: [{ path: '$', message: `is not valid JSON${where}: ${reason}` }] };
+  }
+}
+
+function formatProblem(value: unknown): ValidationProblem[] {
+  if (isPlainObject(value) && value.format !== undefined && value.format !== MANIFEST_FORMAT) {
+    return [
+      {
+        path: '$.format',
+        message: `unsupported manifest format ${JSON.stringify(value.format)}; expected ${MANIFEST_FORMAT}`,
+      },
+    ];
+  }
+  return [];
+}
+
+function schemaProblems(validate: ValidateFunction, value: unknown): ValidationProblem[] {
+  if (validate(value)) return [];
+  return (validate.errors ?? [])
+    .filter((error) => !(error.instancePath === '/format' && error.keyword === 'const'))
+    .map((error) => {
+      const problem = problemFromAjvError(error, value, '$');
+      if (error.keyword === 'not' && error.instancePath === '/application') {
+        return { path: problem.path, message: 'must not start with "aws."' };
+      }
+      if (error.keyword === 'const' && isPlainObject(error.params)) {
+        return { path: problem.path, message: `must be ${JSON.stringify(error.params.allowedValue)}` };
+      }
+      return problem;
+    });
+}
+
+/**
+ * Parses a producer manifest (an object, or its JSON text). Returns the typed manifest, or every problem:
+ * bad JSON at `$`, an unsupported `format`, schema violations, and an envelope schema that does not compile.
+ * `source` (e.g. the object key) is only used in messages.
+ */
+export function parseProducerManifest(input: unknown, source?: string): Validated<ProducerManifest> {
+  const read = readInput(input, source);
+  if (!read.ok) return read;
+  const value = read.value;
+  const problems = [...formatProblem(value), ...schemaProblems(validators().producer, value)];
+  if (problems.length === 0) {
+    const schema = (value as { schema: JsonObject }).schema;
+    const dialect = dialectOf(schema);
+    if (!dialect.ok) problems.push({ path: '$.schema.$schema', message: dialect.message });
+    else {
+      const compiled = compileSchema(ajvFor(dialect.dialect, schema), schema);
+      if (!compiled.ok) problems.push({ path: '$.schema', message: `does not compile: ${compiled.message}` });
+    }
+  }
+  if (problems.length > 0) return { ok: false, errors: dedupeProblems(problems) };
+  return { ok: true, value: value as ProducerManifest };
+}
+
+/**
+ * Parses a consumer manifest (an object, or its JSON text). Besides its schema, the connection string must
+ * suit the consumer type, and `secret_name` / `rate_limit_per_second` are only for HTTPS consumers.
+ */
+export function parseConsumerManifest(input: unknown, source?: string): Validated<ConsumerManifest> {
+  const read = readInput(input, source);
+  if (!read.ok) return read;
+  const value = read.value;
+  const problems = [...formatProblem(value), ...schemaProblems(validators().consumer, value)];
+  if (problems.length === 0) {
+    const { consumer } = value as ConsumerManifest;
+    const connectionProblem = connectionStringProblem(consumer.type, consumer.connection_string);
+    if (connectionProblem !== undefined) {
+      problems.push({ path: '$.consumer.connection_string', message: connectionProblem });
+    }
+    if (consumer.type !== ConsumerType.HTTPS) {
+      for (const field of ['secret_name', 'rate_limit_per_second'] as const) {
+        if (consumer[field] !== undefined) {
+          problems.push({
+            path: joinPath('$.consumer', [field]),
+            message: 'applies only to HTTPS consumers',
+          });
+        }
+      }
+    }
+  }
+  if (problems.length > 0) return { ok: false, errors: dedupeProblems(problems) };
+  return { ok: true, value: value as ConsumerManifest };
+}
+
+/** Like `parseProducerManifest`, but throws `InvalidManifestError` naming `source`. */
+export function readProducerManifest(input: unknown, source: string): ProducerManifest {
+  const result = parseProducerManifest(input, source);
+  if (!result.ok) throw new InvalidManifestError(source, result.errors);
+  return result.value;
+}
+
+/** Like `parseConsumerManifest`, but throws `InvalidManifestError` naming `source`. */
+export function readConsumerManifest(input: unknown, source: string): ConsumerManifest {
+  const result = parseConsumerManifest(input, source);
+  if (!result.ok) throw new InvalidManifestError(source, result.errors);
+  return result.value;
+}
+
+function sortKeys(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (!isPlainObject(value)) return value;
+  const sorted: JsonObject = {};
+  for (const key of Object.keys(value).sort()) {
+    const child = value[key];
+    if (child !== undefined) sorted[key] = sortKeys(child);
+  }
+  return sorted;
+}
+
+/** Stable pretty JSON (keys sorted at every level, two-space indent, final newline): same manifest, same bytes. */
+export function serializeManifest(manifest: Manifest): string {
+  return `${JSON.stringify(sortKeys(manifest as unknown as JsonObject), null, 2)}\n`;
+}
+
+/** Where a deployment goes: shared by both manifest builders. */
+export interface DeploymentTarget {
+  readonly environment: string;
+  readonly account: string;
+  readonly region: string;
+}
+
+export interface ProducerManifestContext extends DeploymentTarget {
+  readonly version: number;
+  /** SQS producers: who may send to the ingress queue. @default the account */
+  readonly allowed_principals?: string[];
+}
+
+/**
+ * Builds the producer manifest of an event type version from its request (the data schema is wrapped in
+ * the envelope). Throws `InvalidManifestError` if the result is not a valid manifest.
+ */
+export function buildProducerManifest(
+  request: Pick<EventTypeRequest, 'application' | 'event_type' | 'connection_type' | 'data'>,
+  context: ProducerManifestContext,
+): ProducerManifest {
+  const manifest: ProducerManifest = {
+    format: MANIFEST_FORMAT,
+    kind: 'producer',
+    environment: context.environment,
+    account: context.account,
+    region: context.region,
+    application: request.application,
+    event_type: request.event_type,
+    version: context.version,
+    connection_type: request.connection_type,
+    schema: buildEnvelopeSchema(request.data),
+    ...(context.allowed_principals === undefined
+      ? {}
+      : { allowed_principals: [...context.allowed_principals] }),
+  };
+  return readProducerManifest(manifest, `producer manifest for ${request.event_type} v${context.version}`);
+}
+
+export interface ConsumerManifestContext extends DeploymentTarget {
+  readonly subscription_id: string;
+  /** Owner of the event type (the `Source`), from the stored event type, never from the subscriber. */
+  readonly application: string;
+  /** HTTPS consumers: the secret holding the endpoint's credentials. */
+  readonly secret_name?: string;
+  /** HTTPS consumers. @default DEFAULT_RATE_LIMIT_PER_SECOND */
+  readonly rate_limit_per_second?: number;
+}
+
+/**
+ * Builds the consumer manifest of a subscription. The retry policy is always filled (EventBridge defaults);
+ * HTTPS consumers get the default rate limit when none is given. Throws `InvalidManifestError` if invalid.
+ */
+export function buildConsumerManifest(
+  request: SubscriptionRequest,
+  context: ConsumerManifestContext,
+): ConsumerManifest {
+  const https = request.connection_type === ConsumerType.HTTPS;
+  const consumer: ConsumerEndpoint = {
+    type: request.connection_type,
+    connection_string: request.connection_string,
+    ...(https && context.secret_name !== undefined ? { secret_name: context.secret_name } : {}),
+    ...(https
+      ? { rate_limit_per_second: context.rate_limit_per_second ?? DEFAULT_RATE_LIMIT_PER_SECOND }
+      : {}),
+  };
+  const manifest: ConsumerManifest = {
+    format: MANIFEST_FORMAT,
+    kind: 'consumer',
+    environment: context.environment,
+    account: context.account,
+    region: context.region,
+    subscription_id: context.subscription_id,
+    application: context.application,
+    event_type: request.event_type,
+    version: request.version,
+    ...(request.target_unit === undefined ? {} : { target_unit: request.target_unit }),
+    ...(request.filter === undefined ? {} : { filter: structuredClone(request.filter) }),
+    consumer,
+    retry_policy: { ...DEFAULT_RETRY_POLICY, ...(request.retry_policy ?? {}) },
+  };
+  return readConsumerManifest(manifest, `consumer manifest for subscription ${context.subscription_id}`);
+}
