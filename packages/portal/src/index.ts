@@ -1,1 +1,51 @@
-export {};
+export type { ObjectStorageOptions } from './adapters/object-storage';
+export { ObjectStorage } from './adapters/object-storage';
+export type { SchemaRegistryOptions } from './adapters/schema-registry';
+export { SchemaRegistry } from './adapters/schema-registry';
+export type { PortalClients } from './clients';
+export { createPortalClients } from './clients';
+export type { PortalConfig } from './config';
+export { readPortalConfig } from './config';
+export type { EventsHandlerServices } from './handlers/events';
+export { createEventsHandler, eventsHandler } from './handlers/events';
+export type { PortalHandler, ServicesSource } from './handlers/runtime';
+export { defaultPortalServices } from './handlers/runtime';
+export type { SubscriptionsHandlerServices } from './handlers/subscriptions';
+export { createSubscriptionsHandler, subscriptionsHandler } from './handlers/subscriptions';
+export { errorResponse, httpErrorHandler } from './http/error-handler';
+export type { Logger } from './http/logger';
+export { isJsonMediaType, MAX_BODY_BYTES, readJsonBody } from './http/request';
+export type { PortalFunctionBuild, PortalRoute } from './routes';
+export { PortalFunction, portalFunctions, portalRoutes } from './routes';
+export type {
+  EventTypeListItem,
+  EventTypeServiceOptions,
+  EventTypeView,
+  EventVersionView,
+  Revisioned,
+  UpdateResult,
+  VersionSummaryView,
+} from './services/event-types';
+export { EventTypeService, entityTag } from './services/event-types';
+export { checkSubscriptionFilter } from './services/filter';
+export type { ListQuery } from './services/pagination';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './services/pagination';
+export type { PortalServices } from './services/portal-services';
+export { createPortalServices } from './services/portal-services';
+export type { ListPage, SubscriptionServiceOptions, SubscriptionView } from './services/subscriptions';
+export { SubscriptionService } from './services/subscriptions';
+export type {
+  Conditional,
+  DeadLetter,
+  DeadLetterRecord,
+  EventStoreOptions,
+  EventTypeRecord,
+  EventVersionRecord,
+  EventVersionSummary,
+  Page,
+  PageKey,
+  PageRequest,
+  SubscriptionRecord,
+} from './store/event-store';
+export { EventStore, RecordState } from './store/event-store';
+export { EventsTableKey, eventsTableDefinition } from './store/table';

@@ -1,0 +1,26 @@
+/**
+ * The one place the portal creates AWS SDK clients. Defaults only: region, credentials and endpoints come
+ * from the SDK's standard configuration (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_S3`,
+ * `AWS_ENDPOINT_URL_SCHEMAS`…), so the same code runs in Lambda, on a laptop and in tests.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SchemasClient } from '@aws-sdk/client-schemas';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface PortalClients {
+  readonly dynamo: DynamoDBDocumentClient;
+  readonly s3: S3Client;
+  readonly schemas: SchemasClient;
+}
+
+/** Creates the portal's SDK clients with default configuration. */
+export function createPortalClients(): PortalClients {
+  return {
+    dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    s3: new S3Client({}),
+    schemas: new SchemasClient({}),
+  };
+}

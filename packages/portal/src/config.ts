@@ -1,0 +1,50 @@
+import {
+  BucketKind,
+  bucketName,
+  type EnvSource,
+  EnvVar,
+  readEnvironmentName,
+  readString,
+  schemaRegistryName,
+  tableName,
+} from '@bridgeport/core';
+
+/** Everything the portal needs to know about its environment, read once. */
+export interface PortalConfig {
+  readonly environment: string;
+  readonly account: string;
+  readonly region: string;
+  readonly tableName: string;
+  readonly schemaRegistryName: string;
+  readonly schemasBackupBucket: string;
+  readonly publisherBucket: string;
+  readonly subscriberBucket: string;
+}
+
+/**
+ * Reads the portal's configuration from environment variables named by core's `EnvVar`. The environment,
+ * account and region are required; every resource name defaults to the one core's naming module gives.
+ * Throws core's `ConfigurationError` naming the missing or malformed variable.
+ */
+export function readPortalConfig(env: EnvSource): PortalConfig {
+  const environment = readEnvironmentName(env);
+  const account = readString(env, EnvVar.ACCOUNT_ID, { pattern: /^\d{12}$/ });
+  const region = readString(env, EnvVar.REGION);
+  const scope = { environment, account, region };
+  return {
+    environment,
+    account,
+    region,
+    tableName: readString(env, EnvVar.TABLE_NAME, { default: tableName(environment) }),
+    schemaRegistryName: readString(env, EnvVar.SCHEMA_REGISTRY, { default: schemaRegistryName(environment) }),
+    schemasBackupBucket: readString(env, EnvVar.SCHEMAS_BACKUP_BUCKET, {
+      default: bucketName(BucketKind.SCHEMAS_BACKUP, scope),
+    }),
+    publisherBucket: readString(env, EnvVar.PUBLISHER_BUCKET, {
+      default: bucketName(BucketKind.PUBLISHER, scope),
+    }),
+    subscriberBucket: readString(env, EnvVar.SUBSCRIBER_BUCKET, {
+      default: bucketName(BucketKind.SUBSCRIBER, scope),
+    }),
+  };
+}

@@ -1,0 +1,74 @@
+import { ValidationError } from '@bridgeport/core';
+import { header, pathParameter, queryParameter, readJsonBody } from '../http/request';
+import { json, noContent } from '../http/response';
+import { type EventTypeService, entityTag } from '../services/event-types';
+import { readListQuery } from '../services/pagination';
+import {
+  defaultPortalServices,
+  type PortalHandler,
+  type RouteAction,
+  routeGroupHandler,
+  type ServicesSource,
+} from './runtime';
+
+export interface EventsHandlerServices {
+  readonly eventTypes: EventTypeService;
+}
+
+/** Actions of the events route group, keyed by `METHOD resource`. */
+export const eventsActions: Readonly<Record<string, RouteAction<EventsHandlerServices>>> = {
+  'POST /events': async ({ eventTypes }, event) => {
+    const created = await eventTypes.create(readJsonBody(event));
+    return json(
+      201,
+      { ...created.value, version: 1 },
+      { ETag: entityTag(created.revision), Location: `/events/${created.value.event_type}` },
+    );
+  },
+  'GET /events': async ({ eventTypes }, event) => {
+    const query = readListQuery({
+      limit: queryParameter(event, 'limit'),
+      next_token: queryParameter(event, 'next_token'),
+    });
+    return json(200, await eventTypes.list({ ...query, application: queryParameter(event, 'application') }));
+  },
+  'GET /events/{event_type}': async ({ eventTypes }, event) => {
+    const found = await eventTypes.get(pathParameter(event, 'event_type'));
+    return json(200, found.value, { ETag: entityTag(found.revision) });
+  },
+  'PUT /events/{event_type}': async ({ eventTypes }, event) => {
+    const body = readJsonBody(event);
+    const updated = await eventTypes.update(
+      pathParameter(event, 'event_type'),
+      body,
+      header(event, 'if-match'),
+    );
+    const { compatibility } = updated.value;
+    return json(
+      200,
+      { ...updated.value.event_type, ...(compatibility === undefined ? {} : { compatibility }) },
+      { ETag: entityTag(updated.revision) },
+    );
+  },
+  'DELETE /events/{event_type}': async ({ eventTypes }, event) => {
+    await eventTypes.delete(pathParameter(event, 'event_type'), header(event, 'if-match'));
+    return noContent();
+  },
+  'GET /events/{event_type}/versions/{version}': async ({ eventTypes }, event) => {
+    const text = pathParameter(event, 'version');
+    if (!/^[1-9]\d{0,9}$/.test(text)) {
+      throw new ValidationError('The version is not valid', [
+        { path: 'path.version', message: 'must be an integer of at least 1' },
+      ]);
+    }
+    return json(200, await eventTypes.getVersion(pathParameter(event, 'event_type'), Number(text)));
+  },
+};
+
+/** The events route group's handler with the given services. */
+export function createEventsHandler(services: ServicesSource<EventsHandlerServices>): PortalHandler {
+  return routeGroupHandler(eventsActions, services);
+}
+
+/** `POST/GET /events`, `GET/PUT/DELETE /events/{event_type}`, `GET /events/{event_type}/versions/{version}`. */
+export const eventsHandler: PortalHandler = createEventsHandler(defaultPortalServices);

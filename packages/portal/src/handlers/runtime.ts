@@ -1,0 +1,57 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { createPortalClients } from '../clients';
+import { readPortalConfig } from '../config';
+import { httpErrorHandler } from '../http/error-handler';
+import type { Logger } from '../http/logger';
+import { createPortalServices, type PortalServices } from '../services/portal-services';
+
+/** An API Gateway REST (proxy integration) Lambda handler. */
+export type PortalHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** Handles one resource + method; throws typed errors for the error handler to map. */
+export type RouteAction<S> = (services: S, event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+/** Services given directly, or a function returning them (called on the first request). */
+export type ServicesSource<S> = S | (() => S);
+
+let defaults: PortalServices | undefined;
+
+/** The services built from `process.env` and default SDK clients, created once per Lambda instance. */
+export function defaultPortalServices(): PortalServices {
+  defaults ??= createPortalServices({
+    config: readPortalConfig(process.env),
+    clients: createPortalClients(),
+  });
+  return defaults;
+}
+
+/**
+ * A Middy handler for one route group: dispatches on API Gateway's `resource` and `httpMethod`, with the
+ * portal's one error handler. Unknown resources answer 404.
+ */
+export function routeGroupHandler<S>(
+  actions: Readonly<Record<string, RouteAction<S>>>,
+  source: ServicesSource<S>,
+  options: { readonly logger?: Logger } = {},
+): PortalHandler {
+  let services: S | undefined;
+  const resolve = (): S => {
+    services ??= typeof source === 'function' ? (source as () => S)() : source;
+    return services;
+  };
+  const dispatch = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const action = actions[`${event.httpMethod} ${event.resource}`];
+    if (action === undefined) {
+      return {
+        statusCode: 404,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ message: `No route for ${event.httpMethod} ${event.path}` }),
+      };
+    }
+    return action(resolve(), event);
+  };
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(httpErrorHandler(options))
+    .handler(dispatch) as PortalHandler;
+}

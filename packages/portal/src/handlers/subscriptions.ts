@@ -1,0 +1,57 @@
+import { pathParameter, queryParameter, readJsonBody } from '../http/request';
+import { json, noContent } from '../http/response';
+import { readListQuery } from '../services/pagination';
+import type { SubscriptionService } from '../services/subscriptions';
+import {
+  defaultPortalServices,
+  type PortalHandler,
+  type RouteAction,
+  routeGroupHandler,
+  type ServicesSource,
+} from './runtime';
+
+export interface SubscriptionsHandlerServices {
+  readonly subscriptions: SubscriptionService;
+}
+
+function listQuery(event: Parameters<RouteAction<unknown>>[1]) {
+  return readListQuery({
+    limit: queryParameter(event, 'limit'),
+    next_token: queryParameter(event, 'next_token'),
+  });
+}
+
+/** Actions of the subscriptions route group, keyed by `METHOD resource`. */
+export const subscriptionsActions: Readonly<Record<string, RouteAction<SubscriptionsHandlerServices>>> = {
+  'POST /subscriptions': async ({ subscriptions }, event) => {
+    const created = await subscriptions.create(readJsonBody(event));
+    return json(201, created, { Location: `/subscriptions/${created.id}` });
+  },
+  'GET /subscriptions': async ({ subscriptions }, event) =>
+    json(
+      200,
+      await subscriptions.list({
+        ...listQuery(event),
+        event_type: queryParameter(event, 'event_type'),
+        version: queryParameter(event, 'version'),
+      }),
+    ),
+  'GET /subscriptions/{id}': async ({ subscriptions }, event) =>
+    json(200, await subscriptions.get(pathParameter(event, 'id'))),
+  'DELETE /subscriptions/{id}': async ({ subscriptions }, event) => {
+    await subscriptions.delete(pathParameter(event, 'id'));
+    return noContent();
+  },
+  'GET /subscriptions/{id}/dead-letters': async ({ subscriptions }, event) =>
+    json(200, await subscriptions.deadLetters(pathParameter(event, 'id'), listQuery(event))),
+};
+
+/** The subscriptions route group's handler with the given services. */
+export function createSubscriptionsHandler(
+  services: ServicesSource<SubscriptionsHandlerServices>,
+): PortalHandler {
+  return routeGroupHandler(subscriptionsActions, services);
+}
+
+/** `POST/GET /subscriptions`, `GET/DELETE /subscriptions/{id}`, `GET /subscriptions/{id}/dead-letters`. */
+export const subscriptionsHandler: PortalHandler = createSubscriptionsHandler(defaultPortalServices);

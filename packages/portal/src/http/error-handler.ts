@@ -1,0 +1,85 @@
+import {
+  BridgeportError,
+  ConflictError,
+  DependencyFailureError,
+  NotFoundError,
+  PayloadTooLargeError,
+  PreconditionFailedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '@bridgeport/core';
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { consoleLogger, type Logger } from './logger';
+import { json } from './response';
+
+/** Error names (and codes) of AWS failures worth retrying later: answered with 503 instead of 502. */
+const UNAVAILABLE = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'SlowDown',
+  'InternalServerError',
+  'InternalServerErrorException',
+  'TimeoutError',
+]);
+
+function isUnavailable(cause: unknown): boolean {
+  if (!(cause instanceof Error)) return false;
+  const metadata = (cause as { $metadata?: { httpStatusCode?: number } }).$metadata;
+  return UNAVAILABLE.has(cause.name) || metadata?.httpStatusCode === 503;
+}
+
+/** The public part of a conflict's context (e.g. the subscriptions that block a deletion). */
+function conflictDetails(error: ConflictError): Record<string, unknown> {
+  const { subscriptions, event_type, version } = error.context;
+  return Object.fromEntries(
+    Object.entries({ event_type, version, subscriptions }).filter(([, value]) => value !== undefined),
+  );
+}
+
+/**
+ * Maps an error to the HTTP response: core's typed errors to their status (400 with every problem, 404, 409,
+ * 412, 413, 415, 502/503 naming the failed step); anything else to a generic 500 whose cause is only logged.
+ */
+export function errorResponse(error: unknown, logger: Logger = consoleLogger): APIGatewayProxyResult {
+  if (error instanceof ValidationError) {
+    return json(400, { message: error.message, errors: error.problems });
+  }
+  if (error instanceof NotFoundError) return json(404, { message: error.message });
+  if (error instanceof ConflictError) return json(409, { message: error.message, ...conflictDetails(error) });
+  if (error instanceof PreconditionFailedError) return json(412, { message: error.message });
+  if (error instanceof PayloadTooLargeError) return json(413, { message: error.message });
+  if (error instanceof UnsupportedMediaTypeError) return json(415, { message: error.message });
+  if (error instanceof DependencyFailureError) {
+    const unavailable = isUnavailable(error.cause);
+    logger.error(error.message, { step: error.step, error });
+    return json(
+      unavailable ? 503 : 502,
+      { message: error.message },
+      unavailable ? { 'Retry-After': '1' } : {},
+    );
+  }
+  logger.error('Unhandled error', {
+    error,
+    kind: error instanceof BridgeportError ? error.name : 'unexpected',
+  });
+  return json(500, { message: 'Internal server error' });
+}
+
+/** The one error handler of the portal's Lambdas (Middy `onError`). */
+export function httpErrorHandler(
+  options: { readonly logger?: Logger } = {},
+): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  const logger = options.logger ?? consoleLogger;
+  return {
+    name: 'bridgeportHttpErrorHandler',
+    onError: (request) => {
+      request.response = errorResponse(request.error, logger);
+    },
+  };
+}

@@ -1,0 +1,497 @@
+import {
+  buildEnvelopeSchema,
+  buildProducerManifest,
+  ConflictError,
+  compareSchemas,
+  DependencyFailureError,
+  detailType,
+  type EventTypeRequest,
+  type JsonObject,
+  type JsonSchema,
+  NotFoundError,
+  PreconditionFailedError,
+  producerManifestKey,
+  type SchemaComparison,
+  schemaBackupKey,
+  schemaName,
+  serializeManifest,
+  toDraft04Model,
+  ValidationError,
+  validateEventTypeRequest,
+  validateEventTypeUpdate,
+} from '@bridgeport/core';
+import type { ObjectStorage } from '../adapters/object-storage';
+import type { SchemaRegistry } from '../adapters/schema-registry';
+import type { PortalConfig } from '../config';
+import {
+  type EventStore,
+  type EventTypeRecord,
+  type EventVersionRecord,
+  type EventVersionSummary,
+  RecordState,
+} from '../store/event-store';
+import { canonicalJson, requestDigest } from './canonical';
+import { decodePageToken, encodePageToken, type ListQuery } from './pagination';
+import { step } from './step';
+
+export interface EventTypeServiceOptions {
+  readonly store: EventStore;
+  readonly registry: SchemaRegistry;
+  readonly storage: ObjectStorage;
+  readonly config: PortalConfig;
+}
+
+export interface VersionSummaryView {
+  readonly version: number;
+  readonly status: string;
+  readonly status_reason?: string;
+  readonly created_at: string;
+}
+
+export interface EventTypeView {
+  readonly event_type: string;
+  readonly application: string;
+  readonly description: string;
+  readonly connection_type: string;
+  readonly latest_version: number;
+  readonly versions: VersionSummaryView[];
+  readonly subscription_count: number;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+export interface EventTypeListItem {
+  readonly event_type: string;
+  readonly application: string;
+  readonly description: string;
+  readonly connection_type: string;
+  readonly latest_version: number;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+export interface EventVersionView {
+  readonly event_type: string;
+  readonly version: number;
+  readonly application: string;
+  readonly description: string;
+  readonly connection_type: string;
+  readonly detail_type: string;
+  readonly status: string;
+  readonly status_reason?: string;
+  readonly created_at: string;
+  /** The full envelope schema producers send and consumers receive. */
+  readonly schema: JsonSchema;
+  /** The JSON Schema of `data` as registered. */
+  readonly data: JsonSchema;
+  /** Compatibility with the previous version (absent for version 1). */
+  readonly compatibility?: SchemaComparison;
+}
+
+/** A representation with the revision it was read at (sent as the ETag). */
+export interface Revisioned<T> {
+  readonly value: T;
+  readonly revision: number;
+}
+
+export interface UpdateResult {
+  readonly event_type: EventTypeView;
+  /** Set when the update created a new version. */
+  readonly compatibility?: SchemaComparison;
+}
+
+/**
+ * Event types and their versions. Creating a type or a version writes the records first in state CREATING,
+ * then registers the envelope schema, backs it up and writes the producer manifest, and only then marks the
+ * records complete. Each step is idempotent: when one fails, the same request repeated completes the work.
+ */
+export class EventTypeService {
+  private readonly store: EventStore;
+  private readonly registry: SchemaRegistry;
+  private readonly storage: ObjectStorage;
+  private readonly config: PortalConfig;
+
+  constructor(options: EventTypeServiceOptions) {
+    this.store = options.store;
+    this.registry = options.registry;
+    this.storage = options.storage;
+    this.config = options.config;
+  }
+
+  /** `POST /events`: the type and its version 1. */
+  async create(input: unknown): Promise<Revisioned<EventTypeView>> {
+    const validated = validateEventTypeRequest(input);
+    if (!validated.ok) throw new ValidationError('The event type is not valid', validated.errors);
+    const request = validated.value;
+    const digest = requestDigest(request);
+    const existing = await this.store.getEventType(request.event_type);
+    if (existing !== undefined && existing.state !== RecordState.CREATING) {
+      throw new ConflictError(
+        existing.state === RecordState.DELETING
+          ? `Event type ${request.event_type} is being deleted`
+          : `Event type ${request.event_type} already exists`,
+        { context: { event_type: request.event_type } },
+      );
+    }
+    const begun = await this.store.beginEventTypeCreation({
+      event_type: request.event_type,
+      application: request.application,
+      description: request.description,
+      connection_type: request.connection_type,
+      digest,
+    });
+    if (!begun.ok) {
+      throw new ConflictError(`Event type ${request.event_type} already exists`, {
+        context: { event_type: request.event_type },
+      });
+    }
+    const version = await this.putPendingVersion(begun.value, request, 1, digest, undefined);
+    await this.provisionVersion(version);
+    const completed = await this.store.completeVersion({ eventType: request.event_type, version: 1, digest });
+    if (!completed.ok) {
+      throw new ConflictError(
+        `Event type ${request.event_type} was changed by another request; repeat yours`,
+        {
+          context: { event_type: request.event_type },
+        },
+      );
+    }
+    return this.view(completed.value);
+  }
+
+  /** `GET /events`. */
+  async list(query: ListQuery & { readonly application?: string }): Promise<{
+    items: EventTypeListItem[];
+    next_token?: string;
+  }> {
+    const page = await this.store.listEventTypes({
+      limit: query.limit,
+      startKey: decodePageToken(query.next_token),
+      application: query.application,
+    });
+    const items = page.items.map(listItem);
+    return page.nextKey === undefined ? { items } : { items, next_token: encodePageToken(page.nextKey) };
+  }
+
+  /** `GET /events/{event_type}`. */
+  async get(eventType: string): Promise<Revisioned<EventTypeView>> {
+    return this.view(await this.requireType(eventType));
+  }
+
+  /** `GET /events/{event_type}/versions/{version}`. */
+  async getVersion(eventType: string, version: number): Promise<EventVersionView> {
+    const type = await this.requireType(eventType);
+    const record = await this.store.getVersion(eventType, version);
+    if (record === undefined || record.state === RecordState.CREATING) {
+      throw new NotFoundError(`Version ${version} of event type ${eventType} does not exist`, {
+        context: { event_type: eventType, version },
+      });
+    }
+    return versionView(record, type);
+  }
+
+  /**
+   * `PUT /events/{event_type}`: a new description and/or a new data schema (a new version n+1 with a
+   * compatibility report). `ifMatch` is the client's `If-Match` header.
+   */
+  async update(
+    eventType: string,
+    input: unknown,
+    ifMatch: string | undefined,
+  ): Promise<Revisioned<UpdateResult>> {
+    const validated = validateEventTypeUpdate(input);
+    if (!validated.ok) throw new ValidationError('The event type update is not valid', validated.errors);
+    const update = validated.value;
+    const type = await this.requireType(eventType);
+    if (type.state === RecordState.DELETING) {
+      throw new ConflictError(`Event type ${eventType} is being deleted`, {
+        context: { event_type: eventType },
+      });
+    }
+    const latest = await this.requireVersion(eventType, type.latest_version);
+    const newData =
+      update.data !== undefined && canonicalJson(update.data) !== canonicalJson(latest.data_schema);
+    const digest = requestDigest({ event_type: eventType, update, base: type.latest_version });
+    const resuming = newData && type.pending_version !== undefined && type.pending_digest === digest;
+    if (!resuming) checkPrecondition(ifMatch, type.revision);
+
+    if (!newData) {
+      if (update.description === undefined || update.description === type.description) {
+        return { value: { event_type: (await this.view(type)).value }, revision: type.revision };
+      }
+      const changed = await this.store.updateDescription({
+        eventType,
+        expectedRevision: type.revision,
+        description: update.description,
+      });
+      if (!changed.ok) throw this.raced(eventType, ifMatch);
+      const view = await this.view(changed.value);
+      return { value: { event_type: view.value }, revision: view.revision };
+    }
+
+    const data = update.data as JsonSchema;
+    const version = type.latest_version + 1;
+    const compatibility = compareSchemas(latest.data_schema, data, { root: '$.data' });
+    let current = type;
+    if (!resuming) {
+      const begun = await this.store.beginNewVersion({
+        eventType,
+        expectedRevision: type.revision,
+        version,
+        digest,
+        description: update.description,
+      });
+      if (!begun.ok) throw this.raced(eventType, ifMatch);
+      current = begun.value;
+    }
+    const request: EventTypeRequest = {
+      application: current.application,
+      event_type: eventType,
+      description: current.description,
+      connection_type: current.connection_type,
+      data,
+    };
+    const record = await this.putPendingVersion(current, request, version, digest, compatibility);
+    await this.provisionVersion(record);
+    const completed = await this.store.completeVersion({ eventType, version, digest });
+    if (!completed.ok) throw this.raced(eventType, undefined);
+    const view = await this.view(completed.value);
+    return { value: { event_type: view.value, compatibility }, revision: view.revision };
+  }
+
+  /**
+   * `DELETE /events/{event_type}`: refused (409, listing them) while subscriptions exist; otherwise removes
+   * the producer manifests (tearing the producer stacks down), the registry schema and the records.
+   * Schema backups are kept.
+   */
+  async delete(eventType: string, ifMatch: string | undefined): Promise<void> {
+    const type = await this.store.getEventType(eventType);
+    if (type === undefined) throw notFound(eventType);
+    if (type.state !== RecordState.DELETING) checkPrecondition(ifMatch, type.revision);
+    await this.refuseWhileSubscribed(type);
+    const expected = ifMatch !== undefined && type.state !== RecordState.DELETING ? type.revision : undefined;
+    const begun = await this.store.beginEventTypeDeletion(eventType, expected);
+    if (!begun.ok) {
+      const now = await this.store.getEventType(eventType);
+      if (now === undefined) throw notFound(eventType);
+      await this.refuseWhileSubscribed(now);
+      throw this.raced(eventType, ifMatch);
+    }
+    const versions = await this.store.listVersions(eventType);
+    const numbers = new Set(versions.map((version) => version.version));
+    if (begun.value.pending_version !== undefined) numbers.add(begun.value.pending_version);
+    for (const version of [...numbers].sort((a, b) => a - b)) {
+      await this.store.setProducerStatus(eventType, version, 'DELETING');
+      await step('Removing the producer manifests', () =>
+        this.storage.delete(this.config.publisherBucket, producerManifestKey(eventType, version)),
+      );
+    }
+    await step('Removing the schema from the schema registry', () =>
+      this.registry.deleteSchema(schemaName(eventType)),
+    );
+    await this.store.deleteEventTypeRecords(eventType);
+  }
+
+  private async refuseWhileSubscribed(type: EventTypeRecord): Promise<void> {
+    if (type.subscription_ids.length === 0) return;
+    const subscriptions = await this.store.getSubscriptions(type.subscription_ids);
+    throw new ConflictError(
+      `Event type ${type.event_type} has ${type.subscription_ids.length} subscription(s); delete them first`,
+      {
+        context: {
+          event_type: type.event_type,
+          subscriptions: type.subscription_ids.map((id) => {
+            const found = subscriptions.find((subscription) => subscription.id === id);
+            return found === undefined
+              ? { id }
+              : { id, version: found.version, connection_type: found.connection_type, status: found.status };
+          }),
+        },
+      },
+    );
+  }
+
+  private raced(eventType: string, ifMatch: string | undefined): Error {
+    if (ifMatch !== undefined) {
+      return new PreconditionFailedError(`Event type ${eventType} has changed since it was read`);
+    }
+    return new ConflictError(`Event type ${eventType} was changed by another request; read it and retry`, {
+      context: { event_type: eventType },
+    });
+  }
+
+  private async putPendingVersion(
+    type: EventTypeRecord,
+    request: EventTypeRequest,
+    version: number,
+    digest: string,
+    compatibility: SchemaComparison | undefined,
+  ): Promise<EventVersionRecord> {
+    const put = await this.store.putPendingVersion({
+      event_type: type.event_type,
+      version,
+      application: type.application,
+      description: request.description,
+      connection_type: type.connection_type,
+      data_schema: request.data,
+      envelope_schema: buildEnvelopeSchema(request.data),
+      ...(compatibility === undefined ? {} : { compatibility: compatibility as unknown as JsonObject }),
+      request_digest: digest,
+    });
+    if (!put.ok) {
+      const existing = await this.store.getVersion(type.event_type, version);
+      if (existing !== undefined && existing.request_digest === digest) return existing;
+      throw new ConflictError(`Version ${version} of event type ${type.event_type} already exists`, {
+        context: { event_type: type.event_type, version },
+      });
+    }
+    return put.value;
+  }
+
+  /** Registry, backup, manifest — in that order, each idempotent. */
+  private async provisionVersion(record: EventVersionRecord): Promise<void> {
+    const { event_type: eventType, version } = record;
+    const registryContent = toDraft04Model(record.envelope_schema) ?? record.envelope_schema;
+    await step('Registering the schema in the schema registry', () =>
+      this.registry.publish(schemaName(eventType), registryContent, record.description),
+    );
+    const backup = {
+      format: 1,
+      event_type: eventType,
+      version,
+      application: record.application,
+      description: record.description,
+      connection_type: record.connection_type,
+      detail_type: detailType(eventType, version),
+      created_at: record.created_at,
+      schema: record.envelope_schema,
+      data: record.data_schema,
+      ...(record.compatibility === undefined ? {} : { compatibility: record.compatibility }),
+    };
+    await step('Writing the schema backup', () =>
+      this.storage.putJson(
+        this.config.schemasBackupBucket,
+        schemaBackupKey(eventType, version),
+        `${JSON.stringify(backup, null, 2)}\n`,
+      ),
+    );
+    const manifest = buildProducerManifest(
+      {
+        application: record.application,
+        event_type: eventType,
+        connection_type: record.connection_type,
+        data: record.data_schema,
+      },
+      {
+        environment: this.config.environment,
+        account: this.config.account,
+        region: this.config.region,
+        version,
+      },
+    );
+    await step('Writing the producer manifest', () =>
+      this.storage.putJson(
+        this.config.publisherBucket,
+        producerManifestKey(eventType, version),
+        serializeManifest(manifest),
+      ),
+    );
+    await step('Activating the event version record', () =>
+      this.store.completeVersionRecord(eventType, version),
+    );
+  }
+
+  private async requireType(eventType: string): Promise<EventTypeRecord> {
+    const type = await this.store.getEventType(eventType);
+    if (type === undefined || type.state === RecordState.CREATING) throw notFound(eventType);
+    return type;
+  }
+
+  private async requireVersion(eventType: string, version: number): Promise<EventVersionRecord> {
+    const record = await this.store.getVersion(eventType, version);
+    if (record === undefined) {
+      throw new DependencyFailureError(
+        'Reading the event version',
+        new Error(`${eventType} v${version} missing`),
+      );
+    }
+    return record;
+  }
+
+  private async view(type: EventTypeRecord): Promise<Revisioned<EventTypeView>> {
+    const versions = await this.store.listVersions(type.event_type);
+    return {
+      revision: type.revision,
+      value: {
+        event_type: type.event_type,
+        application: type.application,
+        description: type.description,
+        connection_type: type.connection_type,
+        latest_version: type.latest_version,
+        versions: versions.filter((version) => version.state !== RecordState.CREATING).map(versionSummary),
+        subscription_count: type.subscription_ids.length,
+        created_at: type.created_at,
+        updated_at: type.updated_at,
+      },
+    };
+  }
+}
+
+function notFound(eventType: string): NotFoundError {
+  return new NotFoundError(`Event type ${eventType} does not exist`, { context: { event_type: eventType } });
+}
+
+/** Honours `If-Match` (`*`, one or several entity tags, weak or strong). */
+function checkPrecondition(ifMatch: string | undefined, revision: number): void {
+  if (ifMatch === undefined) return;
+  const tags = ifMatch.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+  if (tags.includes('*') || tags.includes(entityTag(revision))) return;
+  throw new PreconditionFailedError(
+    `If-Match ${ifMatch} does not match the current ETag ${entityTag(revision)}; read the event type again`,
+  );
+}
+
+/** The ETag of a revision. */
+export function entityTag(revision: number): string {
+  return `"${revision}"`;
+}
+
+function versionSummary(version: EventVersionSummary): VersionSummaryView {
+  return {
+    version: version.version,
+    status: version.status,
+    ...(version.status_reason === undefined ? {} : { status_reason: version.status_reason }),
+    created_at: version.created_at,
+  };
+}
+
+function listItem(type: EventTypeRecord): EventTypeListItem {
+  return {
+    event_type: type.event_type,
+    application: type.application,
+    description: type.description,
+    connection_type: type.connection_type,
+    latest_version: type.latest_version,
+    created_at: type.created_at,
+    updated_at: type.updated_at,
+  };
+}
+
+function versionView(record: EventVersionRecord, type: EventTypeRecord): EventVersionView {
+  return {
+    event_type: record.event_type,
+    version: record.version,
+    application: type.application,
+    description: record.description,
+    connection_type: record.connection_type,
+    detail_type: detailType(record.event_type, record.version),
+    status: record.status,
+    ...(record.status_reason === undefined ? {} : { status_reason: record.status_reason }),
+    created_at: record.created_at,
+    schema: record.envelope_schema,
+    data: record.data_schema,
+    ...(record.compatibility === undefined
+      ? {}
+      : { compatibility: record.compatibility as unknown as SchemaComparison }),
+  };
+}

@@ -1,0 +1,32 @@
+import { ObjectStorage } from '../adapters/object-storage';
+import { SchemaRegistry } from '../adapters/schema-registry';
+import type { PortalClients } from '../clients';
+import type { PortalConfig } from '../config';
+import { EventStore } from '../store/event-store';
+import { EventTypeService } from './event-types';
+import { SubscriptionService } from './subscriptions';
+
+/** The portal's domain services wired to their adapters. */
+export interface PortalServices {
+  readonly config: PortalConfig;
+  readonly store: EventStore;
+  readonly eventTypes: EventTypeService;
+  readonly subscriptions: SubscriptionService;
+}
+
+/** Wires the services to the given clients (tests and the local runtime pass their own). */
+export function createPortalServices(options: {
+  readonly config: PortalConfig;
+  readonly clients: PortalClients;
+}): PortalServices {
+  const { config, clients } = options;
+  const store = new EventStore({ tableName: config.tableName, client: clients.dynamo });
+  const storage = new ObjectStorage({ client: clients.s3 });
+  const registry = new SchemaRegistry({ client: clients.schemas, registryName: config.schemaRegistryName });
+  return {
+    config,
+    store,
+    eventTypes: new EventTypeService({ store, registry, storage, config }),
+    subscriptions: new SubscriptionService({ store, storage, config }),
+  };
+}

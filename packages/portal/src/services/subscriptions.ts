@@ -1,0 +1,215 @@
+import {
+  buildConsumerManifest,
+  ConflictError,
+  consumerManifestKey,
+  DEFAULT_RETRY_POLICY,
+  EVENT_TYPE_PATTERN,
+  NotFoundError,
+  newSubscriptionId,
+  SUBSCRIPTION_ID_PATTERN,
+  type SubscriptionRequest,
+  serializeManifest,
+  ValidationError,
+  type ValidationProblem,
+  validateSubscriptionRequest,
+} from '@bridgeport/core';
+import type { ObjectStorage } from '../adapters/object-storage';
+import type { PortalConfig } from '../config';
+import {
+  type DeadLetterRecord,
+  type EventStore,
+  RecordState,
+  type SubscriptionRecord,
+} from '../store/event-store';
+import { requestDigest } from './canonical';
+import { checkSubscriptionFilter } from './filter';
+import { decodePageToken, encodePageToken, type ListQuery } from './pagination';
+import { step } from './step';
+
+export interface SubscriptionServiceOptions {
+  readonly store: EventStore;
+  readonly storage: ObjectStorage;
+  readonly config: PortalConfig;
+}
+
+export type SubscriptionView = Omit<SubscriptionRecord, 'state' | 'request_digest'>;
+
+export interface ListPage<T> {
+  readonly items: T[];
+  readonly next_token?: string;
+}
+
+/**
+ * Subscriptions to an event type version. Creating one writes the record first (state CREATING), attaches it
+ * to its event type, then writes the consumer manifest and marks the record complete; repeating a request
+ * that failed half-way resumes the same subscription instead of making a second one.
+ */
+export class SubscriptionService {
+  private readonly store: EventStore;
+  private readonly storage: ObjectStorage;
+  private readonly config: PortalConfig;
+
+  constructor(options: SubscriptionServiceOptions) {
+    this.store = options.store;
+    this.storage = options.storage;
+    this.config = options.config;
+  }
+
+  /** `POST /subscriptions`. */
+  async create(input: unknown): Promise<SubscriptionView> {
+    const validated = validateSubscriptionRequest(input);
+    if (!validated.ok) throw new ValidationError('The subscription is not valid', validated.errors);
+    const request = validated.value;
+    const { event_type: eventType, version } = request;
+
+    const type = await this.store.getEventType(eventType);
+    if (type === undefined || type.state === RecordState.CREATING) throw eventTypeNotFound(eventType);
+    if (type.state === RecordState.DELETING) throw eventTypeDeleting(eventType);
+    const versionRecord = await this.store.getVersion(eventType, version);
+    if (versionRecord === undefined || versionRecord.state === RecordState.CREATING) {
+      throw new NotFoundError(`Version ${version} of event type ${eventType} does not exist`, {
+        context: { event_type: eventType, version },
+      });
+    }
+    if (request.filter !== undefined) {
+      const problems = checkSubscriptionFilter(request.filter, versionRecord.data_schema, {
+        eventType,
+        version,
+      });
+      if (problems.length > 0) throw new ValidationError('The subscription filter is not valid', problems);
+    }
+
+    const digest = requestDigest(request);
+    const record =
+      (await this.store.findPendingSubscription(eventType, version, digest)) ??
+      (await this.store.putPendingSubscription({
+        id: newSubscriptionId(),
+        event_type: eventType,
+        version,
+        application: type.application,
+        ...(request.target_unit === undefined ? {} : { target_unit: request.target_unit }),
+        connection_type: request.connection_type,
+        connection_string: request.connection_string,
+        ...(request.filter === undefined ? {} : { filter: request.filter }),
+        retry_policy: request.retry_policy ?? DEFAULT_RETRY_POLICY,
+        request_digest: digest,
+      }));
+
+    const attached = await this.store.attachSubscription(eventType, record.id);
+    if (!attached.ok) {
+      await this.store.deleteSubscriptionRecords(record.id);
+      const now = await this.store.getEventType(eventType);
+      throw now === undefined ? eventTypeNotFound(eventType) : eventTypeDeleting(eventType);
+    }
+
+    const manifest = buildConsumerManifest(requestOf(record), {
+      environment: this.config.environment,
+      account: this.config.account,
+      region: this.config.region,
+      subscription_id: record.id,
+      application: record.application,
+    });
+    await step('Writing the consumer manifest', () =>
+      this.storage.putJson(
+        this.config.subscriberBucket,
+        consumerManifestKey(eventType, version, record.id),
+        serializeManifest(manifest),
+      ),
+    );
+    await this.store.setSubscriptionState(record.id, RecordState.READY);
+    return view({ ...record, state: RecordState.READY });
+  }
+
+  /** `GET /subscriptions/{id}`. */
+  async get(id: string): Promise<SubscriptionView> {
+    return view(await this.require(id));
+  }
+
+  /** `GET /subscriptions?event_type=&version=`. */
+  async list(
+    query: ListQuery & { readonly event_type?: string; readonly version?: string },
+  ): Promise<ListPage<SubscriptionView>> {
+    const problems: ValidationProblem[] = [];
+    if (query.event_type !== undefined && !EVENT_TYPE_PATTERN.test(query.event_type)) {
+      problems.push({ path: 'query.event_type', message: `must match ${EVENT_TYPE_PATTERN.source}` });
+    }
+    let version: number | undefined;
+    if (query.version !== undefined) {
+      version = /^[1-9]\d{0,9}$/.test(query.version) ? Number(query.version) : undefined;
+      if (version === undefined)
+        problems.push({ path: 'query.version', message: 'must be an integer of at least 1' });
+      if (query.event_type === undefined)
+        problems.push({ path: 'query.version', message: 'requires event_type' });
+    }
+    if (problems.length > 0) throw new ValidationError('The query parameters are not valid', problems);
+    const page = await this.store.listSubscriptions({
+      limit: query.limit,
+      startKey: decodePageToken(query.next_token),
+      eventType: query.event_type,
+      version,
+    });
+    const items = page.items.map(view);
+    return page.nextKey === undefined ? { items } : { items, next_token: encodePageToken(page.nextKey) };
+  }
+
+  /** `DELETE /subscriptions/{id}`: removes the consumer manifest (tearing the consumer stack down) and the record. */
+  async delete(id: string): Promise<void> {
+    const record = await this.require(id);
+    await this.store.setSubscriptionState(id, RecordState.DELETING, 'DELETING');
+    await step('Removing the consumer manifest', () =>
+      this.storage.delete(
+        this.config.subscriberBucket,
+        consumerManifestKey(record.event_type, record.version, id),
+      ),
+    );
+    await this.store.detachSubscription(record.event_type, id);
+    await this.store.deleteSubscriptionRecords(id);
+  }
+
+  /** `GET /subscriptions/{id}/dead-letters`. */
+  async deadLetters(id: string, query: ListQuery): Promise<ListPage<DeadLetterRecord>> {
+    await this.require(id);
+    const page = await this.store.listDeadLetters(id, {
+      limit: query.limit,
+      startKey: decodePageToken(query.next_token),
+    });
+    return page.nextKey === undefined
+      ? { items: page.items }
+      : { items: page.items, next_token: encodePageToken(page.nextKey) };
+  }
+
+  private async require(id: string): Promise<SubscriptionRecord> {
+    const record = SUBSCRIPTION_ID_PATTERN.test(id) ? await this.store.getSubscription(id) : undefined;
+    if (record === undefined) {
+      throw new NotFoundError(`Subscription ${id} does not exist`, { context: { subscription_id: id } });
+    }
+    return record;
+  }
+}
+
+function requestOf(record: SubscriptionRecord): SubscriptionRequest {
+  return {
+    event_type: record.event_type,
+    version: record.version,
+    ...(record.target_unit === undefined ? {} : { target_unit: record.target_unit }),
+    connection_type: record.connection_type,
+    connection_string: record.connection_string,
+    ...(record.filter === undefined ? {} : { filter: record.filter }),
+    retry_policy: record.retry_policy,
+  };
+}
+
+function view(record: SubscriptionRecord): SubscriptionView {
+  const { state: _state, request_digest: _digest, ...rest } = record;
+  return rest;
+}
+
+function eventTypeNotFound(eventType: string): NotFoundError {
+  return new NotFoundError(`Event type ${eventType} does not exist`, { context: { event_type: eventType } });
+}
+
+function eventTypeDeleting(eventType: string): ConflictError {
+  return new ConflictError(`Event type ${eventType} is being deleted`, {
+    context: { event_type: eventType },
+  });
+}

@@ -1,0 +1,943 @@
+import { randomUUID } from 'node:crypto';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  type ConsumerType,
+  DependencyFailureError,
+  type DeploymentStatus,
+  type JsonObject,
+  type JsonSchema,
+  type JsonValue,
+  type ProducerType,
+  type RetryPolicy,
+} from '@bridgeport/core';
+import { EventsTableKey } from './table';
+
+/**
+ * Progress of a record through the portal's own side effects (not the deployment): `CREATING` until every
+ * side effect of the request is done, `READY` afterwards, `DELETING` while its removal is in progress.
+ */
+export const RecordState = { CREATING: 'CREATING', READY: 'READY', DELETING: 'DELETING' } as const;
+export type RecordState = (typeof RecordState)[keyof typeof RecordState];
+
+export interface EventTypeRecord {
+  readonly event_type: string;
+  readonly application: string;
+  readonly description: string;
+  readonly connection_type: ProducerType;
+  /** Highest completed version; 0 while version 1 is being created. */
+  readonly latest_version: number;
+  /** The version whose side effects are in progress, if any. */
+  readonly pending_version?: number;
+  /** Digest of the request that started the pending version (or the creation). */
+  readonly pending_digest?: string;
+  /** Incremented by every change; the ETag. */
+  readonly revision: number;
+  readonly state: RecordState;
+  /** Subscriptions on any version of this type. */
+  readonly subscription_ids: readonly string[];
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+export interface EventVersionRecord {
+  readonly event_type: string;
+  readonly version: number;
+  readonly application: string;
+  readonly description: string;
+  readonly connection_type: ProducerType;
+  /** The caller's JSON Schema of `data`. */
+  readonly data_schema: JsonSchema;
+  /** The full envelope schema producers and consumers see. */
+  readonly envelope_schema: JsonSchema;
+  /** Compatibility with the previous version (absent for version 1). */
+  readonly compatibility?: JsonObject;
+  readonly state: RecordState;
+  /** Deployment status of this version's producer. */
+  readonly status: DeploymentStatus;
+  readonly status_reason?: string;
+  readonly status_updated_at: string;
+  readonly created_at: string;
+  readonly request_digest: string;
+}
+
+/** The lightweight view of a version used in listings. */
+export interface EventVersionSummary {
+  readonly version: number;
+  readonly state: RecordState;
+  readonly status: DeploymentStatus;
+  readonly status_reason?: string;
+  readonly created_at: string;
+}
+
+export interface SubscriptionRecord {
+  readonly id: string;
+  readonly event_type: string;
+  readonly version: number;
+  /** Owner of the event type (the EventBridge source). */
+  readonly application: string;
+  readonly target_unit?: string;
+  readonly connection_type: ConsumerType;
+  readonly connection_string: string;
+  readonly filter?: JsonObject;
+  readonly retry_policy: RetryPolicy;
+  readonly state: RecordState;
+  /** Deployment status of this subscription's consumer. */
+  readonly status: DeploymentStatus;
+  readonly status_reason?: string;
+  readonly created_at: string;
+  readonly updated_at: string;
+  readonly request_digest: string;
+}
+
+/** An event that could not be delivered to a subscription after every retry. */
+export interface DeadLetter {
+  readonly event: JsonValue;
+  readonly error_code: string;
+  readonly error_message: string;
+  readonly attempts: number;
+  /** ISO-8601 time of the last failed attempt. */
+  readonly failed_at: string;
+}
+
+export interface DeadLetterRecord extends DeadLetter {
+  readonly id: string;
+  readonly subscription_id: string;
+}
+
+/** An opaque position in a listing (a DynamoDB key). */
+export type PageKey = Readonly<Record<string, string | number>>;
+
+export interface Page<T> {
+  readonly items: T[];
+  /** Present when more items follow. */
+  readonly nextKey?: PageKey;
+}
+
+export interface PageRequest {
+  readonly limit: number;
+  readonly startKey?: PageKey;
+}
+
+export interface EventStoreOptions {
+  readonly tableName: string;
+  readonly client: DynamoDBDocumentClient;
+  /** Dead letters are kept this long before DynamoDB's TTL removes them. @default 14 days */
+  readonly deadLetterRetentionSeconds?: number;
+  /** Clock. @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+/** Outcome of a conditional write that may lose to the current state. */
+export type Conditional<T> = { readonly ok: true; readonly value: T } | { readonly ok: false };
+
+const K = EventsTableKey;
+const LIST_EVENT_TYPES = 'EVENT_TYPES';
+const LIST_SUBSCRIPTIONS = 'SUBSCRIPTIONS';
+const META = '#META';
+const VERSION_PREFIX = 'VERSION#';
+const DEAD_LETTER_PREFIX = 'DEAD_LETTER#';
+const DEFAULT_DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600;
+
+const eventTypeKey = (eventType: string) => ({ [K.PARTITION]: `EVENT_TYPE#${eventType}`, [K.SORT]: META });
+const versionSortKey = (version: number) => `${VERSION_PREFIX}${String(version).padStart(10, '0')}`;
+const versionKey = (eventType: string, version: number) => ({
+  [K.PARTITION]: `EVENT_TYPE#${eventType}`,
+  [K.SORT]: versionSortKey(version),
+});
+const subscriptionKey = (id: string) => ({ [K.PARTITION]: `SUBSCRIPTION#${id}`, [K.SORT]: META });
+const applicationPartition = (application: string) => `APPLICATION#${application}`;
+const subscriptionsOfTypePartition = (eventType: string) => `SUBSCRIBED_TO#${eventType}`;
+
+const KEY_ATTRIBUTES: readonly string[] = [
+  K.PARTITION,
+  K.SORT,
+  K.LIST_PARTITION,
+  K.LIST_SORT,
+  K.LOOKUP_PARTITION,
+  K.LOOKUP_SORT,
+];
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+type Item = Record<string, unknown>;
+
+function stripKeys(item: Item): Item {
+  const copy: Item = {};
+  for (const [name, value] of Object.entries(item)) {
+    if (!KEY_ATTRIBUTES.includes(name) && name !== 'entity' && name !== K.TIME_TO_LIVE) copy[name] = value;
+  }
+  return copy;
+}
+
+function toEventType(item: Item): EventTypeRecord {
+  const { subscription_ids, ...rest } = stripKeys(item);
+  const ids = subscription_ids instanceof Set ? [...subscription_ids].map(String).sort() : [];
+  return { ...(rest as Omit<EventTypeRecord, 'subscription_ids'>), subscription_ids: ids };
+}
+
+/**
+ * The portal's DynamoDB table (single-table design): event types, their versions, subscriptions and dead
+ * letters. Every read is a Get or a Query (never a Scan); every write that could race is conditional.
+ * DynamoDB failures are raised as `DependencyFailureError` naming the step.
+ */
+export class EventStore {
+  readonly tableName: string;
+  private readonly client: DynamoDBDocumentClient;
+  private readonly retentionSeconds: number;
+  private readonly now: () => Date;
+
+  constructor(options: EventStoreOptions) {
+    this.tableName = options.tableName;
+    this.client = options.client;
+    this.retentionSeconds = options.deadLetterRetentionSeconds ?? DEFAULT_DEAD_LETTER_RETENTION_SECONDS;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  private timestamp(): string {
+    return this.now().toISOString();
+  }
+
+  private async call<T>(step: string, action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      throw new DependencyFailureError(step, error);
+    }
+  }
+
+  /** Runs a conditional write; `{ ok: false }` when its condition does not hold. */
+  private async conditional<T>(step: string, action: () => Promise<T>): Promise<Conditional<T>> {
+    try {
+      return { ok: true, value: await action() };
+    } catch (error) {
+      if (isConditionFailure(error)) return { ok: false };
+      throw new DependencyFailureError(step, error);
+    }
+  }
+
+  private async queryAll(input: QueryCommandInput, step: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.call(step, () =>
+        this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey })),
+      );
+      items.push(...((page.Items ?? []) as Item[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return items;
+  }
+
+  private async queryPage(input: QueryCommandInput, page: PageRequest, step: string): Promise<Page<Item>> {
+    const result = await this.call(step, () =>
+      this.client.send(new QueryCommand({ ...input, Limit: page.limit, ExclusiveStartKey: page.startKey })),
+    );
+    const items = (result.Items ?? []) as Item[];
+    const last = result.LastEvaluatedKey as PageKey | undefined;
+    return last === undefined ? { items } : { items, nextKey: last };
+  }
+
+  // ---- event types ----------------------------------------------------------------------------------------
+
+  async getEventType(eventType: string): Promise<EventTypeRecord | undefined> {
+    const result = await this.call('Reading the event type', () =>
+      this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: eventTypeKey(eventType), ConsistentRead: true }),
+      ),
+    );
+    return result.Item === undefined ? undefined : toEventType(result.Item);
+  }
+
+  /** Event types in name order, optionally of one application; those still being created are left out. */
+  async listEventTypes(
+    options: PageRequest & { readonly application?: string },
+  ): Promise<Page<EventTypeRecord>> {
+    const byApplication = options.application !== undefined;
+    const page = await this.queryPage(
+      {
+        TableName: this.tableName,
+        IndexName: byApplication ? K.LOOKUP_INDEX : K.LIST_INDEX,
+        KeyConditionExpression: '#pk = :pk',
+        FilterExpression: '#state <> :creating',
+        ExpressionAttributeNames: {
+          '#pk': byApplication ? K.LOOKUP_PARTITION : K.LIST_PARTITION,
+          '#state': 'state',
+        },
+        ExpressionAttributeValues: {
+          ':pk': byApplication ? applicationPartition(options.application ?? '') : LIST_EVENT_TYPES,
+          ':creating': RecordState.CREATING,
+        },
+      },
+      options,
+      'Listing event types',
+    );
+    return { ...page, items: page.items.map(toEventType) };
+  }
+
+  /**
+   * Starts creating an event type with version 1: writes the type in state `CREATING`, replacing an earlier
+   * creation that never completed. Fails (`ok: false`) when the type exists in any other state.
+   */
+  async beginEventTypeCreation(
+    input: Pick<EventTypeRecord, 'event_type' | 'application' | 'description' | 'connection_type'> & {
+      readonly digest: string;
+    },
+  ): Promise<Conditional<EventTypeRecord>> {
+    const now = this.timestamp();
+    const record: EventTypeRecord = {
+      event_type: input.event_type,
+      application: input.application,
+      description: input.description,
+      connection_type: input.connection_type,
+      latest_version: 0,
+      pending_version: 1,
+      pending_digest: input.digest,
+      revision: 1,
+      state: RecordState.CREATING,
+      subscription_ids: [],
+      created_at: now,
+      updated_at: now,
+    };
+    const { subscription_ids: _none, ...attributes } = record;
+    return this.conditional('Saving the event type record', async () => {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...eventTypeKey(record.event_type),
+            entity: 'EVENT_TYPE',
+            [K.LIST_PARTITION]: LIST_EVENT_TYPES,
+            [K.LIST_SORT]: record.event_type,
+            [K.LOOKUP_PARTITION]: applicationPartition(record.application),
+            [K.LOOKUP_SORT]: record.event_type,
+            ...attributes,
+          },
+          ConditionExpression: 'attribute_not_exists(#pk) OR #state = :creating',
+          ExpressionAttributeNames: { '#pk': K.PARTITION, '#state': 'state' },
+          ExpressionAttributeValues: { ':creating': RecordState.CREATING },
+        }),
+      );
+      return record;
+    });
+  }
+
+  /**
+   * Starts a new version: bumps the revision, records the pending version and, if given, the new
+   * description. Fails (`ok: false`) unless the type is `READY` at `expectedRevision` with no other version
+   * pending (a pending version with the same number may be taken over).
+   */
+  async beginNewVersion(input: {
+    readonly eventType: string;
+    readonly expectedRevision: number;
+    readonly version: number;
+    readonly digest: string;
+    readonly description?: string;
+  }): Promise<Conditional<EventTypeRecord>> {
+    return this.updateEventType(
+      'Saving the event type record',
+      input.eventType,
+      {
+        set: {
+          pending_version: input.version,
+          pending_digest: input.digest,
+          ...(input.description === undefined ? {} : { description: input.description }),
+        },
+        condition:
+          '#revision = :expected AND #state = :ready AND (attribute_not_exists(#pending) OR #pending = :version)',
+        names: { '#state': 'state', '#pending': 'pending_version', '#revision': 'revision' },
+        values: {
+          ':expected': input.expectedRevision,
+          ':ready': RecordState.READY,
+          ':version': input.version,
+        },
+      },
+      true,
+    );
+  }
+
+  /** Changes only the description; fails (`ok: false`) unless the type is `READY` at `expectedRevision`. */
+  async updateDescription(input: {
+    readonly eventType: string;
+    readonly expectedRevision: number;
+    readonly description: string;
+  }): Promise<Conditional<EventTypeRecord>> {
+    return this.updateEventType(
+      'Saving the event type record',
+      input.eventType,
+      {
+        set: { description: input.description },
+        condition: '#revision = :expected AND #state = :ready',
+        names: { '#state': 'state', '#revision': 'revision' },
+        values: { ':expected': input.expectedRevision, ':ready': RecordState.READY },
+      },
+      true,
+    );
+  }
+
+  /** Marks `version` complete on the type: it becomes the latest version and the type `READY`. */
+  async completeVersion(input: {
+    readonly eventType: string;
+    readonly version: number;
+    readonly digest: string;
+  }): Promise<Conditional<EventTypeRecord>> {
+    return this.updateEventType(
+      'Activating the event type record',
+      input.eventType,
+      {
+        set: { latest_version: input.version, state: RecordState.READY },
+        remove: ['pending_version', 'pending_digest'],
+        condition: '#pending = :version AND #digest = :digest',
+        names: { '#pending': 'pending_version', '#digest': 'pending_digest' },
+        values: { ':version': input.version, ':digest': input.digest },
+      },
+      false,
+    );
+  }
+
+  /** Marks the type `DELETING`; fails (`ok: false`) while it has subscriptions or when it does not exist. */
+  async beginEventTypeDeletion(
+    eventType: string,
+    expectedRevision?: number,
+  ): Promise<Conditional<EventTypeRecord>> {
+    const revisionCondition = expectedRevision === undefined ? '' : ' AND #revision = :expected';
+    return this.updateEventType(
+      'Saving the event type record',
+      eventType,
+      {
+        set: { state: RecordState.DELETING },
+        condition: `attribute_exists(#pk) AND attribute_not_exists(#subscriptions)${revisionCondition}`,
+        names: {
+          '#pk': K.PARTITION,
+          '#subscriptions': 'subscription_ids',
+          ...(expectedRevision === undefined ? {} : { '#revision': 'revision' }),
+        },
+        values: expectedRevision === undefined ? {} : { ':expected': expectedRevision },
+      },
+      true,
+    );
+  }
+
+  private async updateEventType(
+    step: string,
+    eventType: string,
+    update: {
+      readonly set: Record<string, unknown>;
+      readonly remove?: readonly string[];
+      readonly condition: string;
+      readonly names: Record<string, string>;
+      readonly values: Record<string, unknown>;
+    },
+    bumpRevision: boolean,
+  ): Promise<Conditional<EventTypeRecord>> {
+    const names: Record<string, string> = { ...update.names, '#updated_at': 'updated_at' };
+    const values: Record<string, unknown> = { ...update.values, ':updated_at': this.timestamp() };
+    const assignments = ['#updated_at = :updated_at'];
+    Object.entries(update.set).forEach(([name, value], index) => {
+      names[`#s${index}`] = name;
+      values[`:s${index}`] = value;
+      assignments.push(`#s${index} = :s${index}`);
+    });
+    if (bumpRevision) {
+      names['#revision'] = 'revision';
+      values[':one'] = 1;
+      assignments.push('#revision = #revision + :one');
+    }
+    let expression = `SET ${assignments.join(', ')}`;
+    if (update.remove !== undefined && update.remove.length > 0) {
+      const removed = update.remove.map((name, index) => {
+        names[`#r${index}`] = name;
+        return `#r${index}`;
+      });
+      expression += ` REMOVE ${removed.join(', ')}`;
+    }
+    return this.conditional(step, async () => {
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: eventTypeKey(eventType),
+          UpdateExpression: expression,
+          ConditionExpression: update.condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: Object.keys(values).length === 0 ? undefined : values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toEventType(result.Attributes ?? {});
+    });
+  }
+
+  // ---- versions -------------------------------------------------------------------------------------------
+
+  /**
+   * Writes a version in state `CREATING` (status `PENDING`), replacing an earlier attempt at the same version
+   * that never completed. Fails (`ok: false`) if that version is already complete.
+   */
+  async putPendingVersion(
+    input: Omit<
+      EventVersionRecord,
+      'state' | 'status' | 'status_updated_at' | 'status_reason' | 'created_at'
+    >,
+  ): Promise<Conditional<EventVersionRecord>> {
+    const now = this.timestamp();
+    const record: EventVersionRecord = {
+      ...input,
+      state: RecordState.CREATING,
+      status: 'PENDING',
+      status_updated_at: now,
+      created_at: now,
+    };
+    return this.conditional('Saving the event version record', async () => {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...versionKey(record.event_type, record.version), entity: 'EVENT_VERSION', ...record },
+          ConditionExpression: 'attribute_not_exists(#pk) OR #state = :creating',
+          ExpressionAttributeNames: { '#pk': K.PARTITION, '#state': 'state' },
+          ExpressionAttributeValues: { ':creating': RecordState.CREATING },
+        }),
+      );
+      return record;
+    });
+  }
+
+  async getVersion(eventType: string, version: number): Promise<EventVersionRecord | undefined> {
+    const result = await this.call('Reading the event version', () =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: versionKey(eventType, version),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return result.Item === undefined ? undefined : (stripKeys(result.Item) as unknown as EventVersionRecord);
+  }
+
+  /** Every version of a type (any state), oldest first, without their schemas. */
+  async listVersions(eventType: string): Promise<EventVersionSummary[]> {
+    const items = await this.queryAll(
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ProjectionExpression: '#version, #state, #status, #reason, #created',
+        ExpressionAttributeNames: {
+          '#pk': K.PARTITION,
+          '#sk': K.SORT,
+          '#version': 'version',
+          '#state': 'state',
+          '#status': 'status',
+          '#reason': 'status_reason',
+          '#created': 'created_at',
+        },
+        ExpressionAttributeValues: { ':pk': `EVENT_TYPE#${eventType}`, ':prefix': VERSION_PREFIX },
+        ConsistentRead: true,
+      },
+      'Reading the event versions',
+    );
+    return items as unknown as EventVersionSummary[];
+  }
+
+  /** Marks a version's side effects complete. */
+  async completeVersionRecord(eventType: string, version: number): Promise<void> {
+    await this.call('Activating the event version record', () =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: versionKey(eventType, version),
+          UpdateExpression: 'SET #state = :ready',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#state': 'state', '#pk': K.PARTITION },
+          ExpressionAttributeValues: { ':ready': RecordState.READY },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Records the deployment status of a version's producer (used by the deployment side). Returns false when
+   * the version does not exist (for example, already deleted): nothing is written then.
+   */
+  async setProducerStatus(
+    eventType: string,
+    version: number,
+    status: DeploymentStatus,
+    reason?: string,
+  ): Promise<boolean> {
+    const result = await this.conditional('Recording the producer status', () =>
+      this.client.send(new UpdateCommand(this.statusUpdate(versionKey(eventType, version), status, reason))),
+    );
+    return result.ok;
+  }
+
+  private statusUpdate(key: Record<string, string>, status: DeploymentStatus, reason: string | undefined) {
+    const now = this.timestamp();
+    return {
+      TableName: this.tableName,
+      Key: key,
+      UpdateExpression:
+        reason === undefined
+          ? 'SET #status = :status, #at = :at REMOVE #reason'
+          : 'SET #status = :status, #at = :at, #reason = :reason',
+      ConditionExpression: 'attribute_exists(#pk)',
+      ExpressionAttributeNames: {
+        '#pk': K.PARTITION,
+        '#status': 'status',
+        '#reason': 'status_reason',
+        '#at': key[K.SORT] === META ? 'updated_at' : 'status_updated_at',
+      },
+      ExpressionAttributeValues: {
+        ':status': status,
+        ':at': now,
+        ...(reason === undefined ? {} : { ':reason': reason }),
+      },
+    };
+  }
+
+  /** Removes every record of an event type (its versions, then the type itself). */
+  async deleteEventTypeRecords(eventType: string): Promise<void> {
+    const step = 'Removing the event type records';
+    const items = await this.queryAll(
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ProjectionExpression: '#pk, #sk',
+        ExpressionAttributeNames: { '#pk': K.PARTITION, '#sk': K.SORT },
+        ExpressionAttributeValues: { ':pk': `EVENT_TYPE#${eventType}` },
+        ConsistentRead: true,
+      },
+      step,
+    );
+    const versions = items.filter((item) => item[K.SORT] !== META);
+    await this.deleteKeys(versions, step);
+    await this.call(step, () =>
+      this.client.send(new DeleteCommand({ TableName: this.tableName, Key: eventTypeKey(eventType) })),
+    );
+  }
+
+  private async deleteKeys(keys: readonly Item[], step: string): Promise<void> {
+    for (let start = 0; start < keys.length; start += 25) {
+      let requests: unknown[] = keys.slice(start, start + 25).map((item) => ({
+        DeleteRequest: { Key: { [K.PARTITION]: item[K.PARTITION], [K.SORT]: item[K.SORT] } },
+      }));
+      for (let attempt = 0; requests.length > 0; attempt += 1) {
+        if (attempt === 5) throw new DependencyFailureError(step, new Error('Unprocessed deletes remained'));
+        const result = await this.call(step, () =>
+          this.client.send(
+            new BatchWriteCommand({
+              RequestItems: { [this.tableName]: requests as never },
+            }),
+          ),
+        );
+        requests = result.UnprocessedItems?.[this.tableName] ?? [];
+      }
+    }
+  }
+
+  // ---- subscriptions --------------------------------------------------------------------------------------
+
+  /** Writes a new subscription in state `CREATING` (status `PENDING`). */
+  async putPendingSubscription(
+    input: Omit<SubscriptionRecord, 'state' | 'status' | 'status_reason' | 'created_at' | 'updated_at'>,
+  ): Promise<SubscriptionRecord> {
+    const now = this.timestamp();
+    const record: SubscriptionRecord = {
+      ...input,
+      state: RecordState.CREATING,
+      status: 'PENDING',
+      created_at: now,
+      updated_at: now,
+    };
+    const result = await this.conditional('Saving the subscription record', () =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...subscriptionKey(record.id),
+            entity: 'SUBSCRIPTION',
+            [K.LIST_PARTITION]: LIST_SUBSCRIPTIONS,
+            [K.LIST_SORT]: record.id,
+            [K.LOOKUP_PARTITION]: subscriptionsOfTypePartition(record.event_type),
+            [K.LOOKUP_SORT]: `${versionSortKey(record.version)}#${record.id}`,
+            ...record,
+          },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': K.PARTITION },
+        }),
+      ),
+    );
+    if (!result.ok) {
+      throw new DependencyFailureError(
+        'Saving the subscription record',
+        new Error(`Id ${record.id} is taken`),
+      );
+    }
+    return record;
+  }
+
+  /**
+   * Adds a subscription to its event type's set of subscriptions. Idempotent. Fails (`ok: false`) unless the
+   * event type is `READY`, which is what keeps subscriptions from appearing on a type being deleted.
+   */
+  async attachSubscription(eventType: string, subscriptionId: string): Promise<Conditional<EventTypeRecord>> {
+    return this.conditional('Saving the subscription record', async () => {
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: eventTypeKey(eventType),
+          UpdateExpression: 'ADD #subscriptions :id',
+          ConditionExpression: '#state = :ready',
+          ExpressionAttributeNames: { '#subscriptions': 'subscription_ids', '#state': 'state' },
+          ExpressionAttributeValues: { ':id': new Set([subscriptionId]), ':ready': RecordState.READY },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toEventType(result.Attributes ?? {});
+    });
+  }
+
+  /** Removes a subscription from its event type's set. Idempotent; nothing happens if the type is gone. */
+  async detachSubscription(eventType: string, subscriptionId: string): Promise<void> {
+    await this.conditional('Removing the subscription record', () =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: eventTypeKey(eventType),
+          UpdateExpression: 'DELETE #subscriptions :id',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#subscriptions': 'subscription_ids', '#pk': K.PARTITION },
+          ExpressionAttributeValues: { ':id': new Set([subscriptionId]) },
+        }),
+      ),
+    );
+  }
+
+  async getSubscription(id: string): Promise<SubscriptionRecord | undefined> {
+    const result = await this.call('Reading the subscription', () =>
+      this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: subscriptionKey(id), ConsistentRead: true }),
+      ),
+    );
+    return result.Item === undefined ? undefined : (stripKeys(result.Item) as unknown as SubscriptionRecord);
+  }
+
+  /** Several subscriptions by id (missing ones are left out), in the order given. */
+  async getSubscriptions(ids: readonly string[]): Promise<SubscriptionRecord[]> {
+    const found = new Map<string, SubscriptionRecord>();
+    for (let start = 0; start < ids.length; start += 100) {
+      let keys: Item[] = ids.slice(start, start + 100).map(subscriptionKey);
+      for (let attempt = 0; keys.length > 0 && attempt < 5; attempt += 1) {
+        const result = await this.call('Reading the subscriptions', () =>
+          this.client.send(
+            new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+          ),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          const record = stripKeys(item) as unknown as SubscriptionRecord;
+          found.set(record.id, record);
+        }
+        keys = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Item[];
+      }
+    }
+    return ids.flatMap((id) => {
+      const record = found.get(id);
+      return record === undefined ? [] : [record];
+    });
+  }
+
+  /** Subscriptions in id order, or those of one event type (and version) in version order. */
+  async listSubscriptions(
+    options: PageRequest & { readonly eventType?: string; readonly version?: number },
+  ): Promise<Page<SubscriptionRecord>> {
+    const input: QueryCommandInput =
+      options.eventType === undefined
+        ? {
+            TableName: this.tableName,
+            IndexName: K.LIST_INDEX,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': K.LIST_PARTITION },
+            ExpressionAttributeValues: { ':pk': LIST_SUBSCRIPTIONS },
+          }
+        : {
+            TableName: this.tableName,
+            IndexName: K.LOOKUP_INDEX,
+            KeyConditionExpression:
+              options.version === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
+            ExpressionAttributeNames: {
+              '#pk': K.LOOKUP_PARTITION,
+              ...(options.version === undefined ? {} : { '#sk': K.LOOKUP_SORT }),
+            },
+            ExpressionAttributeValues: {
+              ':pk': subscriptionsOfTypePartition(options.eventType),
+              ...(options.version === undefined ? {} : { ':prefix': `${versionSortKey(options.version)}#` }),
+            },
+          };
+    const page = await this.queryPage(input, options, 'Listing subscriptions');
+    return { ...page, items: page.items.map((item) => stripKeys(item) as unknown as SubscriptionRecord) };
+  }
+
+  /** A subscription of this event type version still being created by a request with this digest. */
+  async findPendingSubscription(
+    eventType: string,
+    version: number,
+    digest: string,
+  ): Promise<SubscriptionRecord | undefined> {
+    const items = await this.queryAll(
+      {
+        TableName: this.tableName,
+        IndexName: K.LOOKUP_INDEX,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        FilterExpression: '#state = :creating AND #digest = :digest',
+        ExpressionAttributeNames: {
+          '#pk': K.LOOKUP_PARTITION,
+          '#sk': K.LOOKUP_SORT,
+          '#state': 'state',
+          '#digest': 'request_digest',
+        },
+        ExpressionAttributeValues: {
+          ':pk': subscriptionsOfTypePartition(eventType),
+          ':prefix': `${versionSortKey(version)}#`,
+          ':creating': RecordState.CREATING,
+          ':digest': digest,
+        },
+      },
+      'Reading the subscriptions',
+    );
+    const [first] = items;
+    return first === undefined ? undefined : (stripKeys(first) as unknown as SubscriptionRecord);
+  }
+
+  /** Moves a subscription to `state`, optionally with a deployment status. */
+  async setSubscriptionState(id: string, state: RecordState, status?: DeploymentStatus): Promise<void> {
+    await this.call(
+      state === RecordState.DELETING
+        ? 'Removing the subscription record'
+        : 'Activating the subscription record',
+      () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: subscriptionKey(id),
+            UpdateExpression:
+              status === undefined
+                ? 'SET #state = :state, #at = :at'
+                : 'SET #state = :state, #at = :at, #status = :status',
+            ConditionExpression: 'attribute_exists(#pk)',
+            ExpressionAttributeNames: {
+              '#pk': K.PARTITION,
+              '#state': 'state',
+              '#at': 'updated_at',
+              ...(status === undefined ? {} : { '#status': 'status' }),
+            },
+            ExpressionAttributeValues: {
+              ':state': state,
+              ':at': this.timestamp(),
+              ...(status === undefined ? {} : { ':status': status }),
+            },
+          }),
+        ),
+    );
+  }
+
+  /**
+   * Records the deployment status of a subscription's consumer (used by the deployment side). Returns false
+   * when the subscription does not exist: nothing is written then.
+   */
+  async setSubscriptionStatus(
+    subscriptionId: string,
+    status: DeploymentStatus,
+    reason?: string,
+  ): Promise<boolean> {
+    const result = await this.conditional('Recording the consumer status', () =>
+      this.client.send(new UpdateCommand(this.statusUpdate(subscriptionKey(subscriptionId), status, reason))),
+    );
+    return result.ok;
+  }
+
+  /** Removes a subscription record and its dead letters. Idempotent. */
+  async deleteSubscriptionRecords(subscriptionId: string): Promise<void> {
+    const step = 'Removing the subscription record';
+    const items = await this.queryAll(
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ProjectionExpression: '#pk, #sk',
+        ExpressionAttributeNames: { '#pk': K.PARTITION, '#sk': K.SORT },
+        ExpressionAttributeValues: { ':pk': subscriptionKey(subscriptionId)[K.PARTITION] },
+        ConsistentRead: true,
+      },
+      step,
+    );
+    await this.deleteKeys(
+      items.filter((item) => item[K.SORT] !== META),
+      step,
+    );
+    await this.call(step, () =>
+      this.client.send(
+        new DeleteCommand({ TableName: this.tableName, Key: subscriptionKey(subscriptionId) }),
+      ),
+    );
+  }
+
+  // ---- dead letters ---------------------------------------------------------------------------------------
+
+  /** Stores an undeliverable event of a subscription; kept for the retention period. */
+  async recordDeadLetter(subscriptionId: string, deadLetter: DeadLetter): Promise<DeadLetterRecord> {
+    const id = randomUUID();
+    const record: DeadLetterRecord = {
+      id,
+      subscription_id: subscriptionId,
+      event: deadLetter.event,
+      error_code: deadLetter.error_code,
+      error_message: deadLetter.error_message,
+      attempts: deadLetter.attempts,
+      failed_at: deadLetter.failed_at,
+    };
+    const expiresAt = Math.floor(this.now().getTime() / 1000) + this.retentionSeconds;
+    await this.call('Recording the dead letter', () =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            [K.PARTITION]: subscriptionKey(subscriptionId)[K.PARTITION],
+            [K.SORT]: `${DEAD_LETTER_PREFIX}${deadLetter.failed_at}#${id}`,
+            entity: 'DEAD_LETTER',
+            [K.TIME_TO_LIVE]: expiresAt,
+            ...record,
+          },
+        }),
+      ),
+    );
+    return record;
+  }
+
+  /** A subscription's dead letters, oldest first. */
+  async listDeadLetters(subscriptionId: string, page: PageRequest): Promise<Page<DeadLetterRecord>> {
+    const result = await this.queryPage(
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': K.PARTITION, '#sk': K.SORT },
+        ExpressionAttributeValues: {
+          ':pk': subscriptionKey(subscriptionId)[K.PARTITION],
+          ':prefix': DEAD_LETTER_PREFIX,
+        },
+        ConsistentRead: true,
+      },
+      page,
+      'Reading the dead letters',
+    );
+    return { ...result, items: result.items.map((item) => stripKeys(item) as unknown as DeadLetterRecord) };
+  }
+}
