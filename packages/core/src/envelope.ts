@@ -174,6 +174,8 @@ interface CachedValidator {
 
 const validators = new Map<string, CachedValidator>();
 const MAX_CACHED_VALIDATORS = 500;
+/** Fast path for callers that pass the same schema object on every event (no serialization). */
+const validatorsByObject = new WeakMap<JsonSchema, PayloadValidator>();
 
 /**
  * Compiles an envelope schema once (cached by its JSON text) into a payload validator reporting paths such
@@ -181,9 +183,14 @@ const MAX_CACHED_VALIDATORS = 500;
  * does not compile (schemas are validated before they are stored, so this is a bug or corrupt data).
  */
 export function createPayloadValidator(envelopeSchema: JsonSchema): PayloadValidator {
+  const byIdentity = validatorsByObject.get(envelopeSchema);
+  if (byIdentity !== undefined) return byIdentity;
   const key = JSON.stringify(envelopeSchema);
   const cached = validators.get(key);
-  if (cached !== undefined) return cached.validator;
+  if (cached !== undefined) {
+    validatorsByObject.set(envelopeSchema, cached.validator);
+    return cached.validator;
+  }
   const dialect = dialectOf(envelopeSchema);
   if (!dialect.ok) throw new Error(`Event schema $schema ${dialect.message}`);
   const schema = structuredClone(envelopeSchema) as JsonObject;
@@ -203,6 +210,7 @@ export function createPayloadValidator(envelopeSchema: JsonSchema): PayloadValid
     }
   }
   validators.set(key, { validator, release: () => releaseSchema(ajv, schema) });
+  validatorsByObject.set(envelopeSchema, validator);
   return validator;
 }
 
