@@ -186,7 +186,7 @@ class Compiler {
           values.push(stringSpec(p.text));
           break;
         case Token.VALUE_NUMBER:
-          if (Number.isFinite(p.number)) values.push({ kind: 'number', value: p.number });
+          values.push({ kind: 'number', value: p.number });
           break;
         case Token.VALUE_TRUE:
           values.push({ kind: 'literal', value: true });

@@ -1,0 +1,85 @@
+import { RuleSet } from '@bridgeport/event-patterns';
+
+describe('RuleSet', () => {
+  it('returns the names of the matching rules, each once, in the order they were added', () => {
+    const rules = new RuleSet();
+    rules.add('by-source', { source: ['orders'] });
+    rules.add('by-type', { 'detail-type': [{ prefix: 'order.' }] });
+    rules.add('either', { $or: [{ source: ['orders'] }, { 'detail-type': ['order.created'] }] });
+    rules.add('other', { source: ['billing'] });
+    expect(rules.matches({ source: 'orders', 'detail-type': 'order.created' })).toEqual([
+      'by-source',
+      'by-type',
+      'either',
+    ]);
+    expect(rules.matches({ source: 'billing' })).toEqual(['other']);
+    expect(rules.matches({ source: 'nobody' })).toEqual([]);
+  });
+
+  it('add replaces a rule of the same name', () => {
+    const rules = new RuleSet();
+    rules.add('r', { source: ['a'] });
+    rules.add('r', { source: ['b'] });
+    expect(rules.size).toBe(1);
+    expect(rules.matches({ source: 'a' })).toEqual([]);
+    expect(rules.matches({ source: 'b' })).toEqual(['r']);
+  });
+
+  it('remove, has and size track the rules', () => {
+    const rules = new RuleSet();
+    rules.add('a', { source: ['x'] });
+    rules.add('b', { source: ['x'] });
+    expect(rules.has('a')).toBe(true);
+    expect(rules.remove('a')).toBe(true);
+    expect(rules.remove('a')).toBe(false);
+    expect(rules.has('a')).toBe(false);
+    expect(rules.size).toBe(1);
+    expect(rules.matches({ source: 'x' })).toEqual(['b']);
+  });
+
+  it('keeps matching correctly after many rules are removed and the automaton is rebuilt', () => {
+    const rules = new RuleSet();
+    for (let i = 0; i < 1500; i++) rules.add(`r${i}`, { detail: { id: [i] } });
+    for (let i = 0; i < 1500; i += 2) rules.remove(`r${i}`);
+    expect(rules.size).toBe(750);
+    expect(rules.matches({ detail: { id: 7 } })).toEqual(['r7']);
+    expect(rules.matches({ detail: { id: 8 } })).toEqual([]);
+    rules.add('r8', { detail: { id: [8] } });
+    expect(rules.matches({ detail: { id: 8 } })).toEqual(['r8']);
+  });
+
+  it('rules sharing a first field do not leak matches to each other', () => {
+    const rules = new RuleSet();
+    rules.add('short', { source: ['a'] });
+    rules.add('long', { source: ['a'], detail: { n: [1] } });
+    rules.add('multi', { source: ['a', 'b'], detail: { n: [2] } });
+    expect(rules.matches({ source: 'a' })).toEqual(['short']);
+    expect(rules.matches({ source: 'a', detail: { n: 1 } })).toEqual(['short', 'long']);
+    expect(rules.matches({ source: 'b', detail: { n: 2 } })).toEqual(['multi']);
+    expect(rules.matches({ source: 'b', detail: { n: 1 } })).toEqual([]);
+  });
+
+  it('handles exists:false rules alongside others on the same field', () => {
+    const rules = new RuleSet();
+    rules.add('no-tenant', { detail: { tenant: [{ exists: false }] } });
+    rules.add('tenant-a', { detail: { tenant: ['a'] } });
+    expect(rules.matches({ detail: {} })).toEqual(['no-tenant']);
+    expect(rules.matches({ detail: { tenant: 'a' } })).toEqual(['tenant-a']);
+  });
+
+  it('routes with many rules of each common operator to exactly the right ones', () => {
+    const rules = new RuleSet();
+    for (let i = 0; i < 500; i++) {
+      rules.add(`exact-${i}`, { detail: { id: [`id-${i}`] } });
+      rules.add(`prefix-${i}`, { detail: { path: [{ prefix: `/p${i}/` }] } });
+      rules.add(`suffix-${i}`, { detail: { file: [{ suffix: `.e${i}` }] } });
+      rules.add(`range-${i}`, { detail: { n: [{ numeric: ['>=', i * 10, '<', i * 10 + 10] }] } });
+    }
+    expect(rules.matches({ detail: { id: 'id-42', path: '/p7/x', file: 'a.e13', n: 255 } })).toEqual([
+      'prefix-7',
+      'suffix-13',
+      'range-25',
+      'exact-42',
+    ]);
+  });
+});
