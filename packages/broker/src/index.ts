@@ -1,1 +1,39 @@
-export {};
+export type { BrokerClients } from './clients';
+export { createBrokerClients } from './clients';
+export type { ForwarderConfig, InjectorConfig } from './config';
+export { BrokerEnvVar, MAX_EVENT_SIZE_LIMIT_BYTES, readForwarderConfig, readInjectorConfig } from './config';
+export { isRetryablePutEventsError, PublishFailedError, RETRYABLE_PUT_EVENTS_ERROR_CODES } from './errors';
+export type { BatchLimits, EventRoute } from './events';
+export {
+  buildEventEntry,
+  DEFAULT_MAX_EVENT_SIZE_BYTES,
+  eventEntrySize,
+  MAX_ENTRIES_PER_PUT_EVENTS,
+  packBatches,
+} from './events';
+export type {
+  ForwardBatchOptions,
+  ForwardBatchResult,
+  ForwardedProducer,
+  ForwarderMessage,
+} from './forwarder';
+export {
+  DeadLetterAttribute,
+  DeadLetterReason,
+  forwardBatch,
+  MAX_VALIDATION_ERRORS_ATTRIBUTE_LENGTH,
+  summarizeProblems,
+} from './forwarder';
+export type { ErrorBody, HttpResponse } from './http';
+export { errorResponse, jsonResponse } from './http';
+export type { InjectedEvent, Injector, InjectorOptions, InjectorRequest, ProducerResolver } from './injector';
+export { createInjector, parseProducerRoute } from './injector';
+export type { Logger } from './logger';
+export { jsonLogger, silentLogger } from './logger';
+export type {
+  ManifestReader,
+  ProducerCatalogOptions,
+  ResolvedProducer,
+  S3ManifestReaderOptions,
+} from './producers';
+export { ProducerCatalog, resolveProducer, s3ManifestReader } from './producers';

@@ -1,0 +1,163 @@
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsCommandOutput,
+} from '@aws-sdk/client-eventbridge';
+import {
+  EVENT_TYPE_PATTERN,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '@bridgeport/core';
+import { isRetryablePutEventsError, PublishFailedError } from './errors';
+import { buildEventEntry, DEFAULT_MAX_EVENT_SIZE_BYTES, eventEntrySize } from './events';
+import { errorResponse, type HttpResponse, jsonResponse } from './http';
+import { jsonLogger, type Logger } from './logger';
+import type { ResolvedProducer } from './producers';
+
+/** Finds a producer by event type and version (a `ProducerCatalog`, or any stand-in such as the local runtime's). */
+export interface ProducerResolver {
+  resolve(eventType: string, version: number): Promise<ResolvedProducer | undefined>;
+}
+
+export interface InjectorOptions {
+  readonly producers: ProducerResolver;
+  readonly eventBridge: EventBridgeClient;
+  /** Largest event accepted (EventBridge's entry size). @default DEFAULT_MAX_EVENT_SIZE_BYTES */
+  readonly maxEventSizeBytes?: number;
+  /** @default jsonLogger */
+  readonly logger?: Logger;
+}
+
+/** One HTTP request to a producer route, as API Gateway (or the local runtime) hands it over. */
+export interface InjectorRequest {
+  /** The route, `/{event_type}/{version}` (API Gateway's `resource`, or the request path). */
+  readonly path: string;
+  readonly body?: string | null;
+  readonly isBase64Encoded?: boolean;
+  readonly headers?: Readonly<Record<string, string | undefined>> | null;
+}
+
+/** Body of a `200` answer. */
+export interface InjectedEvent {
+  readonly event_id: string;
+}
+
+export interface Injector {
+  /**
+   * Validates an envelope against the producer's schema and puts it on the bus. Throws `NotFoundError`,
+   * `ValidationError` (with every problem), `PayloadTooLargeError` or `PublishFailedError`.
+   */
+  publish(eventType: string, version: number, envelope: unknown): Promise<InjectedEvent>;
+  /** The HTTP face of `publish`: `200 {"event_id"}`, `400 {message, errors}`, `404`, `413`, `415`, `502`/`503`. */
+  handle(request: InjectorRequest): Promise<HttpResponse>;
+}
+
+const VERSION_PATTERN = /^[1-9]\d{0,14}$/;
+
+/** `{ eventType, version }` from the last two segments of a route such as `/order_created/1`; else `undefined`. */
+export function parseProducerRoute(path: string): { eventType: string; version: number } | undefined {
+  const segments = path.split('/').filter((segment) => segment !== '');
+  if (segments.length < 2) return undefined;
+  const eventType = segments[segments.length - 2] as string;
+  const versionText = segments[segments.length - 1] as string;
+  if (!EVENT_TYPE_PATTERN.test(eventType) || !VERSION_PATTERN.test(versionText)) return undefined;
+  const version = Number(versionText);
+  return Number.isSafeInteger(version) ? { eventType, version } : undefined;
+}
+
+function header(headers: InjectorRequest['headers'], name: string): string | undefined {
+  if (headers === undefined || headers === null) return undefined;
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === name) return value;
+  }
+  return undefined;
+}
+
+function isJsonMediaType(contentType: string): boolean {
+  const mediaType = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  return mediaType === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType);
+}
+
+function parseBody(request: InjectorRequest): unknown {
+  const contentType = header(request.headers, 'content-type');
+  if (contentType !== undefined && !isJsonMediaType(contentType)) {
+    throw new UnsupportedMediaTypeError(
+      `Content type ${contentType} is not supported; send application/json`,
+    );
+  }
+  const raw = request.body ?? '';
+  const text = request.isBase64Encoded === true ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (text.trim() === '') {
+    throw new ValidationError('The request body is empty', [{ path: '$', message: 'is required' }]);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ValidationError('The request body is not valid JSON', [
+      { path: '$', message: 'is not valid JSON' },
+    ]);
+  }
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'UnknownError';
+}
+
+function isServerFault(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { $fault?: unknown }).$fault === 'server';
+}
+
+/** The HTTP injector behind every HTTP producer route. */
+export function createInjector(options: InjectorOptions): Injector {
+  const maxEventSizeBytes = options.maxEventSizeBytes ?? DEFAULT_MAX_EVENT_SIZE_BYTES;
+  const logger = options.logger ?? jsonLogger;
+
+  async function publish(eventType: string, version: number, envelope: unknown): Promise<InjectedEvent> {
+    const producer = await options.producers.resolve(eventType, version);
+    if (producer === undefined) {
+      throw new NotFoundError(`No producer is deployed for ${eventType} version ${version}`, {
+        context: { eventType, version },
+      });
+    }
+    const problems = producer.validate(envelope);
+    if (problems.length > 0) {
+      throw new ValidationError(
+        `The event does not match the schema of ${eventType} version ${version}`,
+        problems,
+      );
+    }
+    const entry = buildEventEntry(producer.route, envelope);
+    const size = eventEntrySize(entry);
+    if (size > maxEventSizeBytes) {
+      throw new PayloadTooLargeError(`The event is ${size} bytes; the limit is ${maxEventSizeBytes} bytes`);
+    }
+    let output: PutEventsCommandOutput;
+    try {
+      output = await options.eventBridge.send(new PutEventsCommand({ Entries: [entry] }));
+    } catch (error) {
+      const code = errorName(error);
+      throw new PublishFailedError(code, isServerFault(error) || isRetryablePutEventsError(code), error);
+    }
+    const [result] = output.Entries ?? [];
+    if ((output.FailedEntryCount ?? 0) > 0 || result?.EventId === undefined) {
+      const code = result?.ErrorCode ?? 'MissingEventId';
+      throw new PublishFailedError(code, isRetryablePutEventsError(result?.ErrorCode));
+    }
+    return { event_id: result.EventId };
+  }
+
+  async function handle(request: InjectorRequest): Promise<HttpResponse> {
+    try {
+      const route = parseProducerRoute(request.path);
+      if (route === undefined) throw new NotFoundError(`No producer route matches ${request.path}`);
+      const envelope = parseBody(request);
+      return jsonResponse(200, await publish(route.eventType, route.version, envelope));
+    } catch (error) {
+      return errorResponse(error, logger);
+    }
+  }
+
+  return { publish, handle };
+}

@@ -1,0 +1,185 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createInjector, type Injector, parseProducerRoute } from '../src/injector';
+import { silentLogger } from '../src/logger';
+import { type ResolvedProducer, resolveProducer } from '../src/producers';
+import { parcelEvent, parcelManifest } from './fixtures';
+
+const eventBridgeMock = mockClient(EventBridgeClient);
+
+function injectorFor(producers: ResolvedProducer[], maxEventSizeBytes?: number): Injector {
+  return createInjector({
+    producers: {
+      resolve: async (eventType, version) =>
+        producers.find((p) => p.manifest.event_type === eventType && p.manifest.version === version),
+    },
+    eventBridge: new EventBridgeClient({ region: 'eu-west-1' }),
+    maxEventSizeBytes,
+    logger: silentLogger,
+  });
+}
+
+const post = (body: unknown, path = '/parcel_registered/1') => ({
+  path,
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+  headers: { 'Content-Type': 'application/json' },
+});
+
+describe('createInjector', () => {
+  let injector: Injector;
+
+  beforeEach(() => {
+    eventBridgeMock.reset();
+    injector = injectorFor([resolveProducer(parcelManifest())]);
+  });
+
+  it('puts a valid event on the bus as the owning application and answers 200 with its id', async () => {
+    eventBridgeMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'evt-1' }] });
+
+    const response = await injector.handle(post(parcelEvent('P42')));
+
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ event_id: 'evt-1' });
+    const calls = eventBridgeMock.commandCalls(PutEventsCommand);
+    expect(calls).toHaveLength(1);
+    const [entry] = calls[0]?.args[0].input.Entries ?? [];
+    expect(entry).toEqual({
+      EventBusName: 'dev.custom.events.bus',
+      Source: 'parcels',
+      DetailType: 'parcel_registered.1',
+      Detail: JSON.stringify(parcelEvent('P42')),
+    });
+  });
+
+  it('answers 400 with the path of every problem and puts nothing on the bus', async () => {
+    const response = await injector.handle(
+      post({ metadata: { event_attributes: { source: 'warehouse' } }, data: { parcel_id: 'X', extra: 1 } }),
+    );
+
+    expect(response.statusCode).toBe(400);
+    const body = JSON.parse(response.body) as {
+      message: string;
+      errors: { path: string; message: string }[];
+    };
+    expect(body.message).toBe('The event does not match the schema of parcel_registered version 1');
+    const paths = body.errors.map((error) => error.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '$.metadata.event_attributes.target',
+        '$.data.parcel_id',
+        '$.data.weight_grams',
+        '$.data.extra',
+      ]),
+    );
+    expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it('answers 400 for a body that is not JSON', async () => {
+    const response = await injector.handle(post('{"metadata":'));
+
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body)).toEqual({
+      message: 'The request body is not valid JSON',
+      errors: [{ path: '$', message: 'is not valid JSON' }],
+    });
+  });
+
+  it('answers 503 when the bus throttles the entry, never 200', async () => {
+    eventBridgeMock.on(PutEventsCommand).resolves({
+      FailedEntryCount: 1,
+      Entries: [{ ErrorCode: 'ThrottlingException', ErrorMessage: 'Rate exceeded' }],
+    });
+
+    const response = await injector.handle(post(parcelEvent()));
+
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(JSON.parse(response.body)).toEqual({ message: 'Putting the event on the bus failed' });
+  });
+
+  it('answers 502 when the bus refuses the entry for good', async () => {
+    eventBridgeMock.on(PutEventsCommand).resolves({
+      FailedEntryCount: 1,
+      Entries: [{ ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'Not authorized' }],
+    });
+
+    const response = await injector.handle(post(parcelEvent()));
+
+    expect(response.statusCode).toBe(502);
+    expect(JSON.parse(response.body)).toEqual({ message: 'Putting the event on the bus failed' });
+  });
+
+  it('answers 503 when the PutEvents call itself fails on the server side', async () => {
+    const failure = Object.assign(new Error('Internal error'), {
+      name: 'InternalException',
+      $fault: 'server',
+    });
+    eventBridgeMock.on(PutEventsCommand).rejects(failure);
+
+    const response = await injector.handle(post(parcelEvent()));
+
+    expect(response.statusCode).toBe(503);
+    expect(response.body).not.toContain('Internal error');
+  });
+
+  it('answers 404 for an event type version without a producer', async () => {
+    const response = await injector.handle(post(parcelEvent(), '/parcel_registered/2'));
+
+    expect(response.statusCode).toBe(404);
+    expect(JSON.parse(response.body)).toEqual({
+      message: 'No producer is deployed for parcel_registered version 2',
+    });
+  });
+
+  it('answers 415 for a body that is not JSON by media type', async () => {
+    const response = await injector.handle({
+      ...post(parcelEvent()),
+      headers: { 'content-type': 'text/plain' },
+    });
+
+    expect(response.statusCode).toBe(415);
+  });
+
+  it('answers 413 for an event over the size limit', async () => {
+    const small = injectorFor([resolveProducer(parcelManifest())], 200);
+
+    const response = await small.handle(post(parcelEvent('P1', { note: 'x'.repeat(300) })));
+
+    expect(response.statusCode).toBe(413);
+    expect(JSON.parse(response.body).message).toMatch(/^The event is \d+ bytes; the limit is 200 bytes$/);
+    expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it('decodes a base64 body', async () => {
+    eventBridgeMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'evt-2' }] });
+
+    const response = await injector.handle({
+      path: '/parcel_registered/1',
+      body: Buffer.from(JSON.stringify(parcelEvent())).toString('base64'),
+      isBase64Encoded: true,
+    });
+
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ event_id: 'evt-2' });
+  });
+});
+
+describe('parseProducerRoute', () => {
+  it('reads the event type and version from the last two segments', () => {
+    expect(parseProducerRoute('/parcel_registered/12')).toEqual({
+      eventType: 'parcel_registered',
+      version: 12,
+    });
+    expect(parseProducerRoute('/prod/parcel_registered/3/')).toEqual({
+      eventType: 'parcel_registered',
+      version: 3,
+    });
+  });
+
+  it('rejects paths that are not a producer route', () => {
+    expect(parseProducerRoute('/parcel_registered')).toBeUndefined();
+    expect(parseProducerRoute('/Parcel/1')).toBeUndefined();
+    expect(parseProducerRoute('/parcel_registered/0')).toBeUndefined();
+    expect(parseProducerRoute('/parcel_registered/v1')).toBeUndefined();
+  });
+});
