@@ -116,6 +116,18 @@ const NOT_IN_DRAFT_04 = new Map<string, string>([
   ['$dynamicAnchor', '2020-12'],
 ]);
 
+/** Keywords that carry no validation; draft-04 ignoring them changes nothing. */
+const ANNOTATIONS = new Set([
+  '$comment',
+  'title',
+  'description',
+  'default',
+  'examples',
+  'readOnly',
+  'writeOnly',
+  'deprecated',
+]);
+
 /**
  * Says whether a schema can be expressed as JSON Schema draft-04 (the only dialect API Gateway request
  * models accept) and, if not, which keywords stop it and where.
@@ -123,6 +135,18 @@ const NOT_IN_DRAFT_04 = new Map<string, string>([
 export function draft04Compatibility(schema: JsonSchema): Draft04Compatibility {
   const incompatibilities: Draft04Incompatibility[] = [];
   walkSchema(schema, (node, path) => {
+    // ajv (like 2019-09 and later) applies keywords beside $ref; draft-04 ignores them, which would loosen validation.
+    if (
+      isPlainObject(node) &&
+      node.$ref !== undefined &&
+      Object.keys(node).some((key) => key !== '$ref' && !ANNOTATIONS.has(key))
+    ) {
+      incompatibilities.push({
+        path: toJsonPath([...path, '$ref']),
+        keyword: '$ref',
+        message: 'keywords beside "$ref" are ignored by draft-04',
+      });
+    }
     if (typeof node === 'boolean') {
       incompatibilities.push({
         path: toJsonPath(path),

@@ -119,7 +119,7 @@ const common = {
 /** JSON Schema (draft-07) of a producer manifest. */
 export const producerManifestSchema: JsonSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
-  $id: 'https://bridgeport.dev/schemas/producer-manifest-1.json',
+  $id: 'urn:bridgeport:manifest:producer:1',
   title: 'Bridgeport producer manifest',
   type: 'object',
   additionalProperties: false,
@@ -152,7 +152,7 @@ export const producerManifestSchema: JsonSchema = {
 /** JSON Schema (draft-07) of a consumer manifest. */
 export const consumerManifestSchema: JsonSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
-  $id: 'https://bridgeport.dev/schemas/consumer-manifest-1.json',
+  $id: 'urn:bridgeport:manifest:consumer:1',
   title: 'Bridgeport consumer manifest',
   type: 'object',
   additionalProperties: false,

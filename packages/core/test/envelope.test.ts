@@ -332,3 +332,31 @@ describe('compareSchemas', () => {
     });
   });
 });
+
+describe('draft04Compatibility and $ref', () => {
+  it('flags keywords beside $ref, which draft-04 would ignore', () => {
+    const schema = buildEnvelopeSchema({
+      type: 'object',
+      properties: { id: { $ref: '#/definitions/id', maxLength: 5, description: 'annotations are fine' } },
+      definitions: { id: { type: 'string' } },
+    });
+    expect(draft04Compatibility(schema).incompatibilities).toEqual([
+      {
+        path: '$.properties.data.properties.id.$ref',
+        keyword: '$ref',
+        message: 'keywords beside "$ref" are ignored by draft-04',
+      },
+    ]);
+  });
+
+  it('accepts a 2020-12 schema that only uses draft-04 keywords', () => {
+    const schema = buildEnvelopeSchema({
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      properties: { id: { $ref: '#/definitions/id', description: 'the parcel' } },
+      definitions: { id: { type: 'string' } },
+    });
+    expect(draft04Compatibility(schema)).toEqual({ compatible: true, incompatibilities: [] });
+    expect(toDraft04Model(schema)?.$schema).toBe('http://json-schema.org/draft-04/schema#');
+  });
+});
