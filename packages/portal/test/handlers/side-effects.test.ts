@@ -1,0 +1,148 @@
+import { CreateSchemaCommand, TooManyRequestsException, UpdateSchemaCommand } from '@aws-sdk/client-schemas';
+import { BucketKind, bucketName } from '@bridgeport/core';
+import { call } from '../support/api';
+import { orderCreated, type Portal, portalOn, shipOrders } from '../support/fixtures';
+import { type Harness, startHarness } from '../support/harness';
+import { fakeSchemas, type SchemasFake } from '../support/schemas-fake';
+
+const scope = { environment: 'test', account: '000000000000', region: 'us-east-1' };
+const publisherBucket = bucketName(BucketKind.PUBLISHER, scope);
+const subscriberBucket = bucketName(BucketKind.SUBSCRIBER, scope);
+
+let harness: Harness;
+let portal: Portal;
+let registry: SchemasFake;
+
+beforeAll(async () => {
+  // The component buckets start missing: writing a manifest fails until a test creates them.
+  harness = await startHarness({ withoutBuckets: [publisherBucket, subscriberBucket] });
+  portal = portalOn(harness);
+  registry = fakeSchemas();
+});
+
+afterAll(async () => {
+  registry.mock.restore();
+  await harness.stop();
+});
+
+const create = (body: unknown) => call(portal.events, { method: 'POST', resource: '/events', body });
+const get = (eventType: string) =>
+  call(portal.events, {
+    method: 'GET',
+    resource: '/events/{event_type}',
+    pathParameters: { event_type: eventType },
+  });
+const keysUnder = async (bucket: string, prefix: string) =>
+  (await harness.keys(bucket)).filter((key) => key.startsWith(prefix));
+
+describe('a request that fails half-way', () => {
+  it('answers 502 naming the failed step; repeating it completes the event type with nothing duplicated', async () => {
+    const failed = await create(orderCreated());
+
+    expect(failed.statusCode).toBe(502);
+    expect(failed.body).toEqual({ message: 'Writing the producer manifest failed' });
+    expect((await get('order_created')).statusCode).toBe(404);
+
+    await harness.createBucket(publisherBucket);
+    const repeated = await create(orderCreated());
+
+    expect(repeated.statusCode).toBe(201);
+    expect(repeated.body).toMatchObject({ event_type: 'order_created', version: 1, latest_version: 1 });
+    expect(await keysUnder(harness.config.publisherBucket, 'order_created/')).toEqual([
+      'order_created/1/deploy.json',
+    ]);
+    expect(await keysUnder(harness.config.schemasBackupBucket, 'order_created/')).toEqual([
+      'order_created/v1.json',
+    ]);
+    expect(registry.versions('test-bridgeport-events', 'order_created')).toHaveLength(1);
+    expect((await get('order_created')).body.versions).toEqual([
+      { version: 1, status: 'PENDING', created_at: expect.any(String) },
+    ]);
+  });
+
+  it('lets a different request take over an event type whose creation never completed', async () => {
+    registry.failOnce(CreateSchemaCommand, new Error('socket hang up'));
+    const failed = await create(orderCreated({ event_type: 'order_taken' }));
+
+    const corrected = await create(orderCreated({ event_type: 'order_taken', description: 'Corrected' }));
+
+    expect(failed.statusCode).toBe(502);
+    expect(failed.body).toEqual({ message: 'Registering the schema in the schema registry failed' });
+    expect(corrected.statusCode).toBe(201);
+    expect(corrected.body).toMatchObject({ description: 'Corrected', latest_version: 1 });
+    expect(registry.versions('test-bridgeport-events', 'order_taken')).toHaveLength(1);
+    expect(await keysUnder(harness.config.schemasBackupBucket, 'order_taken/')).toEqual([
+      'order_taken/v1.json',
+    ]);
+    expect(await harness.readJson(harness.config.schemasBackupBucket, 'order_taken/v1.json')).toMatchObject({
+      description: 'Corrected',
+    });
+  });
+
+  it('answers 503 when a dependency throttles, and the repeated request succeeds', async () => {
+    await create(orderCreated({ event_type: 'order_throttled' }));
+    registry.failOnce(
+      UpdateSchemaCommand,
+      new TooManyRequestsException({
+        message: 'Rate exceeded',
+        Code: 'TooManyRequestsException',
+        Message: 'Rate exceeded',
+        $metadata: {},
+      }),
+    );
+    const data = orderCreated().data as { properties: Record<string, unknown> };
+    const update = { data: { ...data, properties: { ...data.properties, note: { type: 'string' } } } };
+    const send = () =>
+      call(portal.events, {
+        method: 'PUT',
+        resource: '/events/{event_type}',
+        pathParameters: { event_type: 'order_throttled' },
+        headers: { 'If-Match': '"1"' },
+        body: update,
+      });
+
+    const throttled = await send();
+    const repeated = await send();
+
+    expect(throttled.statusCode).toBe(503);
+    expect(throttled.headers['Retry-After']).toBe('1');
+    expect(throttled.body).toEqual({ message: 'Registering the schema in the schema registry failed' });
+    expect(repeated.statusCode).toBe(200);
+    expect(repeated.body).toMatchObject({ latest_version: 2, compatibility: { backward_compatible: true } });
+    expect(registry.versions('test-bridgeport-events', 'order_throttled')).toHaveLength(2);
+    expect(await keysUnder(harness.config.publisherBucket, 'order_throttled/')).toEqual([
+      'order_throttled/1/deploy.json',
+      'order_throttled/2/deploy.json',
+    ]);
+  });
+
+  it('resumes the same subscription when a failed subscribe is repeated', async () => {
+    // order_created exists since the first test; the subscriber bucket is still missing.
+    const failed = await call(portal.subscriptions, {
+      method: 'POST',
+      resource: '/subscriptions',
+      body: shipOrders(),
+    });
+    expect(failed.statusCode).toBe(502);
+    expect(failed.body).toEqual({ message: 'Writing the consumer manifest failed' });
+
+    await harness.createBucket(subscriberBucket);
+    const repeated = await call(portal.subscriptions, {
+      method: 'POST',
+      resource: '/subscriptions',
+      body: shipOrders(),
+    });
+
+    expect(repeated.statusCode).toBe(201);
+    const listed = await call(portal.subscriptions, {
+      method: 'GET',
+      resource: '/subscriptions',
+      query: { event_type: 'order_created' },
+    });
+    expect(listed.body.items?.map((item) => item.id)).toEqual([repeated.body.id]);
+    expect(await keysUnder(harness.config.subscriberBucket, 'order_created/')).toEqual([
+      `order_created/1/${String(repeated.body.id)}/deploy.json`,
+    ]);
+    expect((await get('order_created')).body.subscription_count).toBe(1);
+  });
+});

@@ -1,0 +1,259 @@
+import { consumerManifestKey } from '@bridgeport/core';
+import { call } from '../support/api';
+import { orderCreated, type Portal, portalOn, shipOrders } from '../support/fixtures';
+import { type Harness, startHarness } from '../support/harness';
+import { fakeSchemas, type SchemasFake } from '../support/schemas-fake';
+
+let harness: Harness;
+let portal: Portal;
+let registry: SchemasFake;
+
+beforeAll(async () => {
+  harness = await startHarness();
+  portal = portalOn(harness);
+  registry = fakeSchemas();
+  const created = await call(portal.events, { method: 'POST', resource: '/events', body: orderCreated() });
+  expect(created.statusCode).toBe(201);
+});
+
+afterAll(async () => {
+  registry.mock.restore();
+  await harness.stop();
+});
+
+const subscribe = (body: unknown) =>
+  call(portal.subscriptions, { method: 'POST', resource: '/subscriptions', body });
+const getSubscription = (id: string) =>
+  call(portal.subscriptions, { method: 'GET', resource: '/subscriptions/{id}', pathParameters: { id } });
+const unsubscribe = (id: string) =>
+  call(portal.subscriptions, { method: 'DELETE', resource: '/subscriptions/{id}', pathParameters: { id } });
+const list = (query?: Record<string, string>) =>
+  call(portal.subscriptions, { method: 'GET', resource: '/subscriptions', query });
+
+describe('POST /subscriptions', () => {
+  it('creates the subscription and writes its consumer manifest', async () => {
+    const response = await subscribe(shipOrders({ target_unit: 'warehouse-7' }));
+
+    expect(response.statusCode).toBe(201);
+    const id = String(response.body.id);
+    expect(id).toMatch(/^[a-z0-9]{12}$/);
+    expect(response.headers.Location).toBe(`/subscriptions/${id}`);
+    expect(response.body).toMatchObject({
+      event_type: 'order_created',
+      version: 1,
+      application: 'orders',
+      target_unit: 'warehouse-7',
+      connection_type: 'LAMBDA',
+      status: 'PENDING',
+      retry_policy: { maximum_event_age_seconds: 86400, maximum_retry_attempts: 185 },
+    });
+    const manifest = await harness.readJson(
+      harness.config.subscriberBucket,
+      consumerManifestKey('order_created', 1, id),
+    );
+    expect(manifest).toMatchObject({
+      format: 1,
+      kind: 'consumer',
+      environment: 'test',
+      subscription_id: id,
+      application: 'orders',
+      event_type: 'order_created',
+      version: 1,
+      target_unit: 'warehouse-7',
+      filter: { amount: [{ numeric: ['>', 100] }] },
+      consumer: {
+        type: 'LAMBDA',
+        connection_string: 'arn:aws:lambda:us-east-1:123456789012:function:ship-orders',
+      },
+      retry_policy: { maximum_event_age_seconds: 86400, maximum_retry_attempts: 185 },
+    });
+  });
+
+  it('answers 404 for an event type or a version that does not exist', async () => {
+    const noType = await subscribe(shipOrders({ event_type: 'no_such_event' }));
+    const noVersion = await subscribe(shipOrders({ version: 5 }));
+
+    expect(noType.statusCode).toBe(404);
+    expect(noType.body).toEqual({ message: 'Event type no_such_event does not exist' });
+    expect(noVersion.statusCode).toBe(404);
+    expect(noVersion.body).toEqual({ message: 'Version 5 of event type order_created does not exist' });
+  });
+
+  it('answers 400 with the reason when the filter is not a valid EventBridge pattern', async () => {
+    const response = await subscribe(shipOrders({ filter: { amount: [{ numeric: ['>', 'ten'] }] } }));
+
+    expect(response.statusCode).toBe(400);
+    expect(response.body.message).toBe('The subscription filter is not valid');
+    expect(response.body.errors).toEqual([{ path: '$.filter', message: 'Value of > must be numeric' }]);
+  });
+
+  it('rejects a subscription filter on a field the schema does not have', async () => {
+    const response = await subscribe(
+      shipOrders({
+        filter: { customer: { tier: ['gold'], segment: ['b2b'] }, discount: [{ exists: true }] },
+      }),
+    );
+
+    expect(response.statusCode).toBe(400);
+    expect(response.body.errors).toEqual([
+      {
+        path: '$.filter.customer.segment',
+        message:
+          'names the field data.customer.segment, which the schema of order_created version 1 does not declare',
+      },
+      {
+        path: '$.filter.discount',
+        message:
+          'names the field data.discount, which the schema of order_created version 1 does not declare',
+      },
+    ]);
+  });
+
+  it('answers 400 for an invalid connection string', async () => {
+    const response = await subscribe(shipOrders({ connection_type: 'SQS', connection_string: 'my-queue' }));
+
+    expect(response.statusCode).toBe(400);
+    expect((response.body.errors as { path: string }[]).map((problem) => problem.path)).toContain(
+      '$.connection_string',
+    );
+  });
+});
+
+describe('GET /subscriptions', () => {
+  it('lists the subscriptions of an event type version, paginated', async () => {
+    await subscribe(shipOrders({ connection_string: 'arn:aws:lambda:us-east-1:123456789012:function:a' }));
+    await subscribe(shipOrders({ connection_string: 'arn:aws:lambda:us-east-1:123456789012:function:b' }));
+
+    const first = await list({ event_type: 'order_created', version: '1', limit: '1' });
+    const rest = await list({
+      event_type: 'order_created',
+      version: '1',
+      next_token: String(first.body.next_token),
+    });
+    const all = await list();
+
+    expect(first.statusCode).toBe(200);
+    expect(first.body.items).toHaveLength(1);
+    const listed = [...(first.body.items ?? []), ...(rest.body.items ?? [])];
+    const ids = listed.map((item) => item.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toHaveLength(3);
+    expect(listed.every((item) => item.event_type === 'order_created' && item.version === 1)).toBe(true);
+    expect(all.body.items?.map((item) => item.id).sort()).toEqual(listed.map((item) => item.id).sort());
+  });
+
+  it('answers 400 for a version without an event type', async () => {
+    const response = await list({ version: 'one' });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.body.errors).toEqual([
+      { path: 'query.version', message: 'must be an integer of at least 1' },
+      { path: 'query.version', message: 'requires event_type' },
+    ]);
+  });
+});
+
+describe('GET /subscriptions/{id}', () => {
+  it('returns the subscription with the status the deployment side recorded', async () => {
+    const created = await subscribe(shipOrders());
+    const id = String(created.body.id);
+    await portal.services.store.setSubscriptionStatus(id, 'FAILED', 'Stack rollback');
+
+    const response = await getSubscription(id);
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toMatchObject({ id, status: 'FAILED', status_reason: 'Stack rollback' });
+  });
+
+  it('answers 404 for an unknown id', async () => {
+    const response = await getSubscription('zzzzzzzzzzzz');
+
+    expect(response.statusCode).toBe(404);
+    expect(response.body).toEqual({ message: 'Subscription zzzzzzzzzzzz does not exist' });
+  });
+});
+
+describe('GET /subscriptions/{id}/dead-letters', () => {
+  it('lists what could not be delivered, oldest first', async () => {
+    const created = await subscribe(shipOrders());
+    const id = String(created.body.id);
+    const deadLetter = (failedAt: string) => ({
+      event: { 'detail-type': 'order_created.1', detail: { data: { order_id: failedAt } } },
+      error_code: 'Lambda.TooManyRequestsException',
+      error_message: 'Rate exceeded',
+      attempts: 185,
+      failed_at: failedAt,
+    });
+    await portal.services.store.recordDeadLetter(id, deadLetter('2026-11-26T10:00:02.000Z'));
+    await portal.services.store.recordDeadLetter(id, deadLetter('2026-11-26T10:00:01.000Z'));
+
+    const response = await call(portal.subscriptions, {
+      method: 'GET',
+      resource: '/subscriptions/{id}/dead-letters',
+      pathParameters: { id },
+    });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body.items).toEqual([
+      { id: expect.any(String), subscription_id: id, ...deadLetter('2026-11-26T10:00:01.000Z') },
+      { id: expect.any(String), subscription_id: id, ...deadLetter('2026-11-26T10:00:02.000Z') },
+    ]);
+  });
+
+  it('answers 404 for an unknown subscription', async () => {
+    const response = await call(portal.subscriptions, {
+      method: 'GET',
+      resource: '/subscriptions/{id}/dead-letters',
+      pathParameters: { id: 'zzzzzzzzzzzz' },
+    });
+
+    expect(response.statusCode).toBe(404);
+  });
+});
+
+describe('deleting', () => {
+  it('refuses to delete an event type with subscriptions, listing them, until they are deleted', async () => {
+    await call(portal.events, {
+      method: 'POST',
+      resource: '/events',
+      body: orderCreated({ event_type: 'order_returned' }),
+    });
+    const created = await subscribe(shipOrders({ event_type: 'order_returned' }));
+    const id = String(created.body.id);
+    const deleteType = () =>
+      call(portal.events, {
+        method: 'DELETE',
+        resource: '/events/{event_type}',
+        pathParameters: { event_type: 'order_returned' },
+      });
+    const type = await call(portal.events, {
+      method: 'GET',
+      resource: '/events/{event_type}',
+      pathParameters: { event_type: 'order_returned' },
+    });
+
+    const refused = await deleteType();
+    const unsubscribed = await unsubscribe(id);
+    const deleted = await deleteType();
+
+    expect(type.body.subscription_count).toBe(1);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.body).toEqual({
+      message: 'Event type order_returned has 1 subscription(s); delete them first',
+      event_type: 'order_returned',
+      subscriptions: [{ id, version: 1, connection_type: 'LAMBDA', status: 'PENDING' }],
+    });
+    expect(unsubscribed.statusCode).toBe(204);
+    expect((await getSubscription(id)).statusCode).toBe(404);
+    expect(await harness.keys(harness.config.subscriberBucket)).not.toContain(
+      consumerManifestKey('order_returned', 1, id),
+    );
+    expect(deleted.statusCode).toBe(204);
+  });
+
+  it('answers 404 when deleting an unknown subscription', async () => {
+    const response = await unsubscribe('zzzzzzzzzzzz');
+
+    expect(response.statusCode).toBe(404);
+  });
+});

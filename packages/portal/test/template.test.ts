@@ -1,0 +1,176 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { EnvVar, stackNames } from '@bridgeport/core';
+import { yamlParse } from 'yaml-cfn';
+import { PortalFunction, portalFunctions, portalRoutes } from '../src/routes';
+import { EventsTableKey, eventsTableDefinition } from '../src/store/table';
+
+const root = path.resolve(__dirname, '../../..');
+type Node = Record<string, unknown>;
+const template = yamlParse(readFileSync(path.join(root, 'template.yaml'), 'utf8')) as {
+  Globals: { Function: Node & { Environment: { Variables: Record<string, unknown> } } };
+  Resources: Record<string, { Type: string; Metadata?: Node; Properties: Node }>;
+};
+const resources = template.Resources;
+
+interface Statement {
+  Sid: string;
+  Action: string[];
+  Resource: unknown[];
+}
+const statements = (logicalId: string): Statement[] =>
+  (resources[logicalId]?.Properties.Policies as { Statement: Statement[] }[]).flatMap(
+    (policy) => policy.Statement,
+  );
+
+describe('template.yaml', () => {
+  it('declares exactly the routes the portal serves, each on the function of its route group', () => {
+    const declared = Object.entries(resources)
+      .filter(([, resource]) => resource.Type === 'AWS::Serverless::Function')
+      .flatMap(([logicalId, resource]) =>
+        Object.values(resource.Properties.Events as Record<string, { Type: string; Properties: Node }>)
+          .filter((event) => event.Type === 'Api')
+          .map(
+            (event) =>
+              `${String(event.Properties.Method).toUpperCase()} ${event.Properties.Path} ${logicalId}`,
+          ),
+      )
+      .sort();
+
+    expect(declared).toEqual(
+      portalRoutes.map((route) => `${route.method} ${route.resource} ${route.function}`).sort(),
+    );
+    expect(portalRoutes).toHaveLength(11);
+  });
+
+  it('puts every route on the API {env}-self-service-portal-api with the environment as stage', () => {
+    const api = resources.PortalApi;
+    const events = Object.values(resources)
+      .filter((resource) => resource.Type === 'AWS::Serverless::Function')
+      .flatMap((resource) =>
+        Object.values(resource.Properties.Events as Record<string, { Properties: Node }>),
+      );
+
+    expect(api?.Type).toBe('AWS::Serverless::Api');
+    expect(api?.Properties.Name).toEqual({ 'Fn::Sub': '${Environment}-self-service-portal-api' });
+    expect(api?.Properties.StageName).toEqual({ Ref: 'Environment' });
+    expect(
+      events.every((event) => JSON.stringify(event.Properties.RestApiId) === '{"Ref":"PortalApi"}'),
+    ).toBe(true);
+  });
+
+  it('builds each function with the Makefile on nodejs22.x', () => {
+    expect(template.Globals.Function.Runtime).toBe('nodejs22.x');
+    for (const fn of Object.values(PortalFunction)) {
+      const resource = resources[fn];
+      expect(resource?.Metadata).toEqual({ BuildMethod: 'makefile' });
+      expect(resource?.Properties.Handler).toBe(portalFunctions[fn].handler);
+      expect(resource?.Properties.CodeUri).toBe('.');
+    }
+  });
+
+  it('declares the table the store uses', () => {
+    const table = resources.EventsTable?.Properties as Node;
+    const expected = eventsTableDefinition('ignored');
+
+    expect(table.TableName).toEqual({ 'Fn::Sub': '${Environment}-self-service-events-table' });
+    expect(table.KeySchema).toEqual(expected.KeySchema);
+    expect(table.AttributeDefinitions).toEqual(expected.AttributeDefinitions);
+    expect(table.GlobalSecondaryIndexes).toEqual(expected.GlobalSecondaryIndexes);
+    expect(table.BillingMode).toBe(expected.BillingMode);
+    expect(table.TimeToLiveSpecification).toEqual({
+      AttributeName: EventsTableKey.TIME_TO_LIVE,
+      Enabled: true,
+    });
+  });
+
+  it('declares every variable the functions read, so sam local --env-vars can override them', () => {
+    const variables = Object.keys(template.Globals.Function.Environment.Variables);
+
+    expect(variables).toEqual(
+      expect.arrayContaining([
+        EnvVar.ENVIRONMENT,
+        EnvVar.ACCOUNT_ID,
+        EnvVar.TABLE_NAME,
+        EnvVar.SCHEMA_REGISTRY,
+        EnvVar.SCHEMAS_BACKUP_BUCKET,
+        EnvVar.PUBLISHER_BUCKET,
+        EnvVar.SUBSCRIBER_BUCKET,
+        'AWS_ENDPOINT_URL_DYNAMODB',
+        'AWS_ENDPOINT_URL_S3',
+        'AWS_ENDPOINT_URL_SCHEMAS',
+      ]),
+    );
+    expect(variables).not.toContain(EnvVar.REGION);
+  });
+
+  it('grants each function only what it uses, on named resources', () => {
+    const events = statements(PortalFunction.EVENTS);
+    const subscriptions = statements(PortalFunction.SUBSCRIPTIONS);
+    const actions = (list: Statement[]) => list.flatMap((statement) => statement.Action).sort();
+
+    for (const statement of [...events, ...subscriptions]) {
+      expect(statement.Resource).not.toContain('*');
+      expect(statement.Resource.length).toBeGreaterThan(0);
+    }
+    expect(actions(events)).not.toContain('dynamodb:Scan');
+    expect(actions(events).filter((action) => action.startsWith('schemas:'))).toEqual([
+      'schemas:CreateRegistry',
+      'schemas:CreateSchema',
+      'schemas:DeleteSchema',
+      'schemas:DescribeRegistry',
+      'schemas:DescribeSchema',
+      'schemas:UpdateSchema',
+    ]);
+    expect(actions(subscriptions).filter((action) => !action.startsWith('dynamodb:'))).toEqual([
+      's3:DeleteObject',
+      's3:PutObject',
+    ]);
+    expect(JSON.stringify(subscriptions)).toContain('-subscriber-components-bucket-');
+    expect(JSON.stringify(events)).toContain('-publisher-components-bucket-');
+    expect(JSON.stringify(events)).toContain('registry/${Environment}-bridgeport-events');
+  });
+
+  it('is deployed as {env}-self-service-portal for dev and prod', () => {
+    const samconfig = readFileSync(path.join(root, 'samconfig.toml'), 'utf8');
+
+    for (const env of ['dev', 'prod']) {
+      expect(samconfig).toContain(`stack_name = "${stackNames(env).portal}"`);
+      expect(samconfig).toContain(`parameter_overrides = "Environment=${env}"`);
+    }
+  });
+});
+
+describe('the build', () => {
+  let artifacts: string;
+
+  beforeAll(async () => {
+    artifacts = await mkdtemp(path.join(tmpdir(), 'portal-build-'));
+  });
+
+  afterAll(async () => {
+    await rm(artifacts, { recursive: true, force: true });
+  });
+
+  it.each(Object.values(PortalFunction))('produces the handler file %s is declared with', (fn) => {
+    const outdir = path.join(artifacts, fn);
+    const handler = String(resources[fn]?.Properties.Handler);
+    const [file, exported] = handler.split('.');
+
+    execFileSync('make', [`build-${fn}`, `ARTIFACTS_DIR=${outdir}`], { cwd: root, stdio: 'pipe' });
+    const bundle = path.join(outdir, `${file}.js`);
+    const probe = `
+      const fn = require(${JSON.stringify(bundle)})[${JSON.stringify(exported)}];
+      fn({ resource: '/nowhere', path: '/nowhere', httpMethod: 'GET', headers: {} }, {})
+        .then((result) => process.stdout.write(JSON.stringify(result)));
+    `;
+    const answer = JSON.parse(execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8' })) as Node;
+
+    expect(existsSync(bundle)).toBe(true);
+    expect(answer.statusCode).toBe(404);
+    expect(JSON.parse(String(answer.body))).toEqual({ message: 'No route for GET /nowhere' });
+  });
+});
