@@ -1,1 +1,19 @@
-export {};
+export type { ProducerAppOptions } from './app';
+export {
+  buildProducerApp,
+  describeManifestError,
+  GeneratorContext,
+  GeneratorInputError,
+  parseProducerManifestOrThrow,
+  runProducerApp,
+} from './app';
+export type { HttpProducerProps, RequestModelSchema } from './constructs/http-producer';
+export { HttpProducer } from './constructs/http-producer';
+export type { SqsProducerProps } from './constructs/sqs-producer';
+export { defaultForwarderEntry, SqsProducer } from './constructs/sqs-producer';
+export type { ManifestLocation, ReadManifestOptions } from './manifest-source';
+export { parseManifestLocation, readManifestText } from './manifest-source';
+export type { NagAcknowledgment } from './nag';
+export { acknowledgeNagFindings } from './nag';
+export type { ProducerStackProps } from './producer-stack';
+export { ProducerStack } from './producer-stack';
