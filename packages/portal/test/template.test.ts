@@ -9,6 +9,8 @@ import { PortalFunction, portalFunctions, portalRoutes } from '../src/routes';
 import { EventsTableKey, eventsTableDefinition } from '../src/store/table';
 
 const root = path.resolve(__dirname, '../../..');
+/** CloudFormation `Fn::Sub` text, e.g. sub('Environment', '-self-service-events-table'). */
+const sub = (parameter: string, rest: string) => `\${${parameter}}${rest}`;
 type Node = Record<string, unknown>;
 const template = yamlParse(readFileSync(path.join(root, 'template.yaml'), 'utf8')) as {
   Globals: { Function: Node & { Environment: { Variables: Record<string, unknown> } } };
@@ -22,7 +24,7 @@ interface Statement {
   Resource: unknown[];
 }
 const statements = (logicalId: string): Statement[] =>
-  (resources[logicalId]?.Properties.Policies as { Statement: Statement[] }[]).flatMap(
+  ((resources[logicalId]?.Properties.Policies ?? []) as { Statement: Statement[] }[]).flatMap(
     (policy) => policy.Statement,
   );
 
@@ -55,7 +57,7 @@ describe('template.yaml', () => {
       );
 
     expect(api?.Type).toBe('AWS::Serverless::Api');
-    expect(api?.Properties.Name).toEqual({ 'Fn::Sub': '${Environment}-self-service-portal-api' });
+    expect(api?.Properties.Name).toEqual({ 'Fn::Sub': sub('Environment', '-self-service-portal-api') });
     expect(api?.Properties.StageName).toEqual({ Ref: 'Environment' });
     expect(
       events.every((event) => JSON.stringify(event.Properties.RestApiId) === '{"Ref":"PortalApi"}'),
@@ -76,7 +78,7 @@ describe('template.yaml', () => {
     const table = resources.EventsTable?.Properties as Node;
     const expected = eventsTableDefinition('ignored');
 
-    expect(table.TableName).toEqual({ 'Fn::Sub': '${Environment}-self-service-events-table' });
+    expect(table.TableName).toEqual({ 'Fn::Sub': sub('Environment', '-self-service-events-table') });
     expect(table.KeySchema).toEqual(expected.KeySchema);
     expect(table.AttributeDefinitions).toEqual(expected.AttributeDefinitions);
     expect(table.GlobalSecondaryIndexes).toEqual(expected.GlobalSecondaryIndexes);
@@ -131,7 +133,7 @@ describe('template.yaml', () => {
     ]);
     expect(JSON.stringify(subscriptions)).toContain('-subscriber-components-bucket-');
     expect(JSON.stringify(events)).toContain('-publisher-components-bucket-');
-    expect(JSON.stringify(events)).toContain('registry/${Environment}-bridgeport-events');
+    expect(JSON.stringify(events)).toContain(`registry/${sub('Environment', '-bridgeport-events')}`);
   });
 
   it('is deployed as {env}-self-service-portal for dev and prod', () => {
