@@ -1,1 +1,23 @@
-export {};
+export type { ConsumerAppOptions } from './app';
+export {
+  buildConsumerApp,
+  describeManifestError,
+  GeneratorContext,
+  GeneratorInputError,
+  parseConsumerManifestOrThrow,
+  runConsumerApp,
+} from './app';
+export type { ConsumerDeliveryProps } from './constructs/consumer-delivery';
+export { ConsumerDelivery } from './constructs/consumer-delivery';
+export type { HttpConsumerProps } from './constructs/http-consumer';
+export { HttpConsumer, HttpCredentialsField, SUBSCRIPTION_HEADER } from './constructs/http-consumer';
+export type { LambdaConsumerProps } from './constructs/lambda-consumer';
+export { LambdaConsumer } from './constructs/lambda-consumer';
+export type { SqsConsumerProps } from './constructs/sqs-consumer';
+export { SqsConsumer } from './constructs/sqs-consumer';
+export type { ConsumerStackProps } from './consumer-stack';
+export { ConsumerStack } from './consumer-stack';
+export type { ManifestLocation, ReadManifestOptions } from './manifest-source';
+export { parseManifestLocation, readManifestText } from './manifest-source';
+export type { NagAcknowledgment } from './nag';
+export { acknowledgeNagFindings } from './nag';

@@ -20,7 +20,16 @@ for (const name of examples) {
   try {
     execFileSync(
       cdk,
-      ['synth', '--quiet', '--no-notices', '--no-version-reporting', '-c', `manifest=${manifest}`, '-o', outdir],
+      [
+        'synth',
+        '--quiet',
+        '--no-notices',
+        '--no-version-reporting',
+        '-c',
+        `manifest=${manifest}`,
+        '-o',
+        outdir,
+      ],
       {
         cwd: root,
         stdio: 'inherit',

@@ -1,0 +1,241 @@
+import { readFileSync } from 'node:fs';
+import { type ConsumerPlan, consumerPlan } from '@bridgeport/core';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { parseConsumerManifestOrThrow } from '../src/app';
+import type { ConsumerStack } from '../src/consumer-stack';
+import { consumerApp, example } from './helpers';
+
+function planOf(name: string): ConsumerPlan {
+  return consumerPlan(parseConsumerManifestOrThrow(readFileSync(example(name), 'utf8'), name));
+}
+
+interface Synthesized {
+  readonly plan: ConsumerPlan;
+  readonly stack: ConsumerStack;
+  readonly template: Template;
+}
+
+async function synthesize(name: string): Promise<Synthesized> {
+  const { stack } = await consumerApp(example(name));
+  return { plan: planOf(name), stack, template: Template.fromStack(stack) };
+}
+
+function ruleOf(template: Template): Record<string, unknown> {
+  const rules = Object.values(template.findResources('AWS::Events::Rule'));
+  expect(rules).toHaveLength(1);
+  return (rules[0] as { Properties: Record<string, unknown> }).Properties;
+}
+
+function dlqLogicalId(template: Template, plan: ConsumerPlan): string {
+  const [id] = Object.keys(
+    template.findResources('AWS::SQS::Queue', { Properties: { QueueName: plan.deadLetterQueue.name } }),
+  );
+  if (id === undefined) throw new Error('no dead-letter queue');
+  return id;
+}
+
+/** Assertions every consumer type shares. */
+function describeSharedBehaviour(name: string, load: () => Synthesized): void {
+  it(`is named by core (${name})`, () => {
+    const { plan, stack } = load();
+    expect(stack.stackName).toBe(plan.stackName);
+    expect(stack.account).toBe('123456789012');
+    expect(stack.region).toBe('eu-west-1');
+  });
+
+  it('puts one rule on the broker bus whose pattern deep-equals the plan pattern', () => {
+    const { plan, template } = load();
+    const rule = ruleOf(template);
+    expect(rule.Name).toBe(plan.ruleName);
+    expect(rule.EventBusName).toBe(plan.busName);
+    expect(rule.EventPattern).toEqual(plan.eventPattern);
+  });
+
+  it("gives the target the plan's retry policy and a dedicated dead-letter queue", () => {
+    const { plan, template } = load();
+    const dlq = dlqLogicalId(template, plan);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [
+        Match.objectLike({
+          Id: plan.target.id,
+          RetryPolicy: {
+            MaximumEventAgeInSeconds: plan.retryPolicy.maximumEventAgeInSeconds,
+            MaximumRetryAttempts: plan.retryPolicy.maximumRetryAttempts,
+          },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlq, 'Arn'] } },
+        }),
+      ],
+    });
+  });
+
+  it('encrypts the dead-letter queue and lets only this rule write to it', () => {
+    const { plan, template } = load();
+    const dlq = dlqLogicalId(template, plan);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: plan.deadLetterQueue.name,
+      SqsManagedSseEnabled: true,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: dlq }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'sqs:SendMessage',
+            Principal: { Service: 'events.amazonaws.com' },
+            Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('raises an alarm as soon as the dead-letter queue holds a message', () => {
+    const { plan, template } = load();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: plan.alarmName,
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqLogicalId(template, plan), 'QueueName'] } },
+      ],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      EvaluationPeriods: 1,
+    });
+  });
+
+  it('passes the AWS Solutions checks', () => {
+    expect(new AwsSolutionsChecks().validateScope(load().stack).violations).toEqual([]);
+  });
+}
+
+describe('Lambda consumer stack', () => {
+  let synthesized: Synthesized;
+  beforeAll(async () => {
+    synthesized = await synthesize('lambda-consumer');
+  });
+  describeSharedBehaviour('lambda', () => synthesized);
+
+  it('targets the function by ARN and lets this rule invoke it', () => {
+    const { plan, template } = synthesized;
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({ Arn: plan.target.arn })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: plan.target.arn,
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+    });
+  });
+});
+
+describe('SQS consumer stack', () => {
+  let synthesized: Synthesized;
+  beforeAll(async () => {
+    synthesized = await synthesize('sqs-consumer');
+  });
+  describeSharedBehaviour('sqs', () => synthesized);
+
+  it('matches the target unit in the event attributes', () => {
+    expect(synthesized.plan.eventPattern).toEqual({
+      source: ['parcels'],
+      'detail-type': ['parcel_registered.1'],
+      detail: { metadata: { event_attributes: { target: ['warehouse-north'] } } },
+    });
+  });
+
+  it('targets the queue by ARN and lets the bus rules send to it', () => {
+    const { plan, template } = synthesized;
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({ Arn: plan.target.arn })],
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [
+        {
+          'Fn::Join': [
+            '',
+            ['https://sqs.eu-west-1.', { Ref: 'AWS::URLSuffix' }, '/123456789012/warehouse-north-parcels'],
+          ],
+        },
+      ],
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Action: 'sqs:SendMessage',
+            Principal: { Service: 'events.amazonaws.com' },
+            Resource: plan.target.arn,
+            Condition: {
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': [
+                    '',
+                    [
+                      'arn:',
+                      { Ref: 'AWS::Partition' },
+                      ':events:eu-west-1:123456789012:rule/dev.custom.events.bus/*',
+                    ],
+                  ],
+                },
+              },
+            },
+          }),
+        ],
+      },
+    });
+  });
+});
+
+describe('HTTPS consumer stack', () => {
+  let synthesized: Synthesized;
+  beforeAll(async () => {
+    synthesized = await synthesize('http-consumer');
+  });
+  describeSharedBehaviour('https', () => synthesized);
+
+  it('merges the target unit and the data filter under one detail', () => {
+    expect(synthesized.plan.eventPattern).toEqual({
+      source: ['parcels'],
+      'detail-type': ['parcel_registered.1'],
+      detail: {
+        metadata: { event_attributes: { target: ['customs'] } },
+        data: { destination: ['international'], weight_grams: [{ numeric: ['>', 30000] }] },
+      },
+    });
+  });
+
+  it('takes the credentials from the Secrets Manager secret, never inline', () => {
+    const { plan, template } = synthesized;
+    const secret = plan.target.secretName;
+    template.hasResourceProperties('AWS::Events::Connection', {
+      Name: plan.target.connectionName,
+      AuthorizationType: 'API_KEY',
+      AuthParameters: {
+        ApiKeyAuthParameters: {
+          ApiKeyName: `{{resolve:secretsmanager:${secret}:SecretString:api_key_name::}}`,
+          ApiKeyValue: `{{resolve:secretsmanager:${secret}:SecretString:api_key_value::}}`,
+        },
+      },
+    });
+  });
+
+  it('posts to the endpoint through an API destination with the plan rate limit', () => {
+    const { plan, template } = synthesized;
+    template.hasResourceProperties('AWS::Events::ApiDestination', {
+      Name: plan.target.apiDestinationName,
+      InvocationEndpoint: plan.target.endpoint,
+      HttpMethod: 'POST',
+      InvocationRateLimitPerSecond: plan.target.rateLimitPerSecond,
+    });
+    expect(plan.target.rateLimitPerSecond).toBe(5);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+          RoleArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+        }),
+      ],
+    });
+  });
+});
