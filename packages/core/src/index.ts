@@ -117,11 +117,13 @@ export type {
   Validated,
   ValidationProblem,
 } from './types';
+export type { ConnectionStringOptions } from './validation';
 export {
   connectionStringProblem,
   DEFAULT_RETRY_POLICY,
   DESCRIPTION_MAX_LENGTH,
   HTTPS_ENDPOINT_MAX_LENGTH,
+  isLoopbackHost,
   LAMBDA_FUNCTION_ARN_PATTERN,
   RetryPolicyLimit,
   SQS_QUEUE_ARN_PATTERN,

@@ -34,6 +34,7 @@ import type {
   ValidationProblem,
 } from './types';
 import {
+  type ConnectionStringOptions,
   connectionStringProblem,
   DEFAULT_RETRY_POLICY,
   RetryPolicyLimit,
@@ -289,14 +290,18 @@ export function parseProducerManifest(input: unknown, source?: string): Validate
  * Parses a consumer manifest (an object, or its JSON text). Besides its schema, the connection string must
  * suit the consumer type, and `secret_name` / `rate_limit_per_second` are only for HTTPS consumers.
  */
-export function parseConsumerManifest(input: unknown, source?: string): Validated<ConsumerManifest> {
+export function parseConsumerManifest(
+  input: unknown,
+  source?: string,
+  options: ConnectionStringOptions = {},
+): Validated<ConsumerManifest> {
   const read = readInput(input, source);
   if (!read.ok) return read;
   const value = read.value;
   const problems = [...formatProblem(value), ...schemaProblems(validators().consumer, value)];
   if (problems.length === 0) {
     const { consumer } = value as ConsumerManifest;
-    const connectionProblem = connectionStringProblem(consumer.type, consumer.connection_string);
+    const connectionProblem = connectionStringProblem(consumer.type, consumer.connection_string, options);
     if (connectionProblem !== undefined) {
       problems.push({ path: '$.consumer.connection_string', message: connectionProblem });
     }
@@ -323,8 +328,12 @@ export function readProducerManifest(input: unknown, source: string): ProducerMa
 }
 
 /** Like `parseConsumerManifest`, but throws `InvalidManifestError` naming `source`. */
-export function readConsumerManifest(input: unknown, source: string): ConsumerManifest {
-  const result = parseConsumerManifest(input, source);
+export function readConsumerManifest(
+  input: unknown,
+  source: string,
+  options: ConnectionStringOptions = {},
+): ConsumerManifest {
+  const result = parseConsumerManifest(input, source, options);
   if (!result.ok) throw new InvalidManifestError(source, result.errors);
   return result.value;
 }
@@ -401,6 +410,7 @@ export interface ConsumerManifestContext extends DeploymentTarget {
 export function buildConsumerManifest(
   request: SubscriptionRequest,
   context: ConsumerManifestContext,
+  options: ConnectionStringOptions = {},
 ): ConsumerManifest {
   const https = request.connection_type === ConsumerType.HTTPS;
   const consumer: ConsumerEndpoint = {
@@ -426,5 +436,9 @@ export function buildConsumerManifest(
     consumer,
     retry_policy: { ...DEFAULT_RETRY_POLICY, ...(request.retry_policy ?? {}) },
   };
-  return readConsumerManifest(manifest, `consumer manifest for subscription ${context.subscription_id}`);
+  return readConsumerManifest(
+    manifest,
+    `consumer manifest for subscription ${context.subscription_id}`,
+    options,
+  );
 }

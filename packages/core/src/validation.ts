@@ -259,8 +259,27 @@ export function validateEventTypeUpdate(input: unknown): Validated<EventTypeUpda
   return { ok: true, value };
 }
 
+/** How strict a connection string check is. */
+export interface ConnectionStringOptions {
+  /**
+   * Accept `http://` URLs on a loopback host (localhost, 127.0.0.0/8, ::1) for HTTPS consumers. Only the embedded
+   * local runtime turns this on; a deployed broker delivers to https:// endpoints only.
+   * @default false
+   */
+  readonly allowLoopbackHttp?: boolean;
+}
+
+/** True for the host names of this machine's loopback interface. */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
 /** Checks a consumer's connection string for its connection type; returns the problem message or undefined. */
-export function connectionStringProblem(type: ConsumerType, value: string): string | undefined {
+export function connectionStringProblem(
+  type: ConsumerType,
+  value: string,
+  options: ConnectionStringOptions = {},
+): string | undefined {
   switch (type) {
     case ConsumerType.LAMBDA:
       return LAMBDA_FUNCTION_ARN_PATTERN.test(value)
@@ -279,8 +298,15 @@ export function connectionStringProblem(type: ConsumerType, value: string): stri
       } catch {
         return 'must be an absolute https:// URL';
       }
-      if (url.protocol !== 'https:' || url.hostname === '' || !/^https:\/\//i.test(value)) {
-        return 'must be an absolute https:// URL';
+      const loopbackHttp =
+        options.allowLoopbackHttp === true && url.protocol === 'http:' && isLoopbackHost(url.hostname);
+      if (
+        !loopbackHttp &&
+        (url.protocol !== 'https:' || url.hostname === '' || !/^https:\/\//i.test(value))
+      ) {
+        return options.allowLoopbackHttp === true
+          ? 'must be an absolute https:// URL (or http:// on a loopback host)'
+          : 'must be an absolute https:// URL';
       }
       if (url.username !== '' || url.password !== '') {
         return 'must not contain credentials (they are kept in Secrets Manager)';
@@ -339,7 +365,10 @@ const REQUIRED_SUBSCRIPTION_FIELDS = [
  * Validates the body of `POST /subscriptions`. A partial `retry_policy` is completed with
  * `DEFAULT_RETRY_POLICY`; the filter's EventBridge syntax is checked elsewhere (event-patterns).
  */
-export function validateSubscriptionRequest(input: unknown): Validated<SubscriptionRequest> {
+export function validateSubscriptionRequest(
+  input: unknown,
+  options: ConnectionStringOptions = {},
+): Validated<SubscriptionRequest> {
   const problems = new Problems();
   if (!requireObject(input, problems)) return { ok: false, errors: problems.list };
   unknownFields(input, SUBSCRIPTION_FIELDS, '$', problems);
@@ -362,7 +391,7 @@ export function validateSubscriptionRequest(input: unknown): Validated<Subscript
     checkString(connection_string, '$.connection_string', problems, {}) &&
     typeOk
   ) {
-    const problem = connectionStringProblem(connection_type as ConsumerType, connection_string);
+    const problem = connectionStringProblem(connection_type as ConsumerType, connection_string, options);
     if (problem !== undefined) problems.add('$.connection_string', problem);
   }
   if (filter !== undefined && (!isPlainObject(filter) || Object.keys(filter).length === 0)) {

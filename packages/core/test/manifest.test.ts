@@ -270,6 +270,23 @@ describe('consumer manifests', () => {
     });
   });
 
+  it('builds and parses a loopback http consumer manifest only when loopback http is allowed', () => {
+    const request = {
+      event_type: 'parcel_delivered',
+      version: 2,
+      connection_type: 'HTTPS' as const,
+      connection_string: 'http://127.0.0.1:9000/sink',
+    };
+    const context = { ...target, subscription_id: 'abc123def456', application: 'parcel-service' };
+    expect(() => buildConsumerManifest(request, context)).toThrow(
+      '$.consumer.connection_string must be an absolute https:// URL',
+    );
+    const manifest = buildConsumerManifest(request, context, { allowLoopbackHttp: true });
+    expect(manifest.consumer.connection_string).toBe('http://127.0.0.1:9000/sink');
+    expect(parseConsumerManifest(manifest).ok).toBe(false);
+    expect(parseConsumerManifest(manifest, 'local', { allowLoopbackHttp: true }).ok).toBe(true);
+  });
+
   it('builds a Lambda consumer manifest with the request retry policy, target unit and filter', () => {
     const manifest = buildConsumerManifest(
       {

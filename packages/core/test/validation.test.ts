@@ -409,6 +409,27 @@ describe('validateSubscriptionRequest', () => {
     ).toEqual([{ path: '$.connection_string', message }]);
   });
 
+  it.each(['http://127.0.0.1:8080/sink', 'http://localhost/sink', 'http://[::1]:9000/'])(
+    'accepts the loopback http endpoint %s only when the local runtime allows it',
+    (connection_string) => {
+      const request = { ...subscription, connection_type: 'HTTPS', connection_string };
+      expect(errorsOf(validateSubscriptionRequest(request))).toEqual([
+        { path: '$.connection_string', message: 'must be an absolute https:// URL' },
+      ]);
+      expect(validateSubscriptionRequest(request, { allowLoopbackHttp: true }).ok).toBe(true);
+    },
+  );
+
+  it('keeps rejecting http:// to other hosts when loopback http is allowed', () => {
+    const request = { ...subscription, connection_type: 'HTTPS', connection_string: 'http://10.0.0.8/sink' };
+    expect(errorsOf(validateSubscriptionRequest(request, { allowLoopbackHttp: true }))).toEqual([
+      {
+        path: '$.connection_string',
+        message: 'must be an absolute https:// URL (or http:// on a loopback host)',
+      },
+    ]);
+  });
+
   it.each([{}, [], 'x', null])('rejects the filter %j', (filter) => {
     expect(errorsOf(validateSubscriptionRequest({ ...subscription, filter }))).toEqual([
       { path: '$.filter', message: 'must be a non-empty JSON object' },
