@@ -1,4 +1,5 @@
 import {
+  APPLICATION_PATTERN,
   buildEnvelopeSchema,
   buildProducerManifest,
   ConflictError,
@@ -164,6 +165,11 @@ export class EventTypeService {
     items: EventTypeListItem[];
     next_token?: string;
   }> {
+    if (query.application !== undefined && !APPLICATION_PATTERN.test(query.application)) {
+      throw new ValidationError('The query parameters are not valid', [
+        { path: 'query.application', message: `must match ${APPLICATION_PATTERN.source}` },
+      ]);
+    }
     const page = await this.store.listEventTypes({
       limit: query.limit,
       startKey: decodePageToken(query.next_token),

@@ -205,6 +205,19 @@ describe('GET /events', () => {
     expect(second.body.items?.map((item) => item.event_type)).toEqual(['invoice_paid']);
   });
 
+  it('answers 400 for an application that cannot exist', async () => {
+    const response = await call(portal.events, {
+      method: 'GET',
+      resource: '/events',
+      query: { application: 'Billing Team' },
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.body.errors).toEqual([
+      { path: 'query.application', message: 'must match ^[a-z][a-z0-9._-]{0,63}$' },
+    ]);
+  });
+
   it('answers 400 for a limit over 100 and for a token it did not issue', async () => {
     const response = await call(portal.events, {
       method: 'GET',
