@@ -50,40 +50,59 @@ class NameState {
   }
 }
 
-/** Strings indexed by length, for prefix / suffix lookups: one hash lookup per distinct length. */
+interface AffixEntry {
+  readonly text: string;
+  readonly state: NameState;
+  readonly next: AffixEntry | null;
+}
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 16777619;
+/** Keeps hash keys small integers, which maps store without boxing. */
+const SMI_MASK = 0x3fffffff;
+
+/**
+ * Prefixes (or suffixes) keyed by a rolling hash of their characters and bucketed by length: a value is matched by
+ * hashing its leading (trailing) characters once, with one lookup per distinct prefix length and no allocation,
+ * whatever the number of prefixes loaded. Hash hits are confirmed by comparing the strings.
+ */
 class AffixIndex {
-  private readonly map = new Map<string, NameState>();
+  private readonly byHash = new Map<number, AffixEntry>();
   private lengths: number[] = [];
 
-  get(value: string): NameState | undefined {
-    return this.map.get(value);
+  constructor(private readonly suffix: boolean) {}
+
+  private hash(text: string): number {
+    let h = FNV_OFFSET;
+    const len = text.length;
+    for (let i = 0; i < len; i++)
+      h = Math.imul(h ^ text.charCodeAt(this.suffix ? len - 1 - i : i), FNV_PRIME);
+    return h & SMI_MASK;
   }
 
-  set(value: string, state: NameState): void {
-    this.map.set(value, state);
-    if (!this.lengths.includes(value.length)) {
-      this.lengths = [...this.lengths, value.length].sort((a, b) => a - b);
+  set(text: string, state: NameState): void {
+    const key = this.hash(text);
+    this.byHash.set(key, { text, state, next: this.byHash.get(key) ?? null });
+    if (!this.lengths.includes(text.length)) {
+      this.lengths = [...this.lengths, text.length].sort((a, b) => a - b);
     }
   }
 
-  collectPrefixes(value: string, out: NameState[]): void {
-    const lengths = this.lengths;
-    for (let i = 0; i < lengths.length; i++) {
-      const n = lengths[i];
-      if (n > value.length) break;
-      const s = this.map.get(n === value.length ? value : value.substring(0, n));
-      if (s !== undefined) out.push(s);
-    }
-  }
-
-  collectSuffixes(value: string, out: NameState[]): void {
+  collect(value: string, out: NameState[]): void {
     const lengths = this.lengths;
     const len = value.length;
-    for (let i = 0; i < lengths.length; i++) {
-      const n = lengths[i];
-      if (n > len) break;
-      const s = this.map.get(n === len ? value : value.substring(len - n));
-      if (s !== undefined) out.push(s);
+    const suffix = this.suffix;
+    let h = FNV_OFFSET;
+    let i = 0;
+    for (let l = 0; l < lengths.length; l++) {
+      const target = lengths[l];
+      if (target > len) return;
+      for (; i < target; i++) h = Math.imul(h ^ value.charCodeAt(suffix ? len - 1 - i : i), FNV_PRIME);
+      for (let e: AffixEntry | null | undefined = this.byHash.get(h & SMI_MASK); e; e = e.next) {
+        if (e.text.length === target && (suffix ? value.endsWith(e.text) : value.startsWith(e.text))) {
+          out.push(e.state);
+        }
+      }
     }
   }
 }
@@ -203,21 +222,21 @@ class FieldMatcher {
         break;
       case 'prefix':
         if (spec.ignoreCase) {
-          this.prefixesIc ??= new AffixIndex();
+          this.prefixesIc ??= new AffixIndex(false);
           this.prefixesIc.set(spec.value.toLowerCase(), state);
           this.needsLower = true;
         } else {
-          this.prefixes ??= new AffixIndex();
+          this.prefixes ??= new AffixIndex(false);
           this.prefixes.set(spec.value, state);
         }
         break;
       case 'suffix':
         if (spec.ignoreCase) {
-          this.suffixesIc ??= new AffixIndex();
+          this.suffixesIc ??= new AffixIndex(true);
           this.suffixesIc.set(spec.value.toLowerCase(), state);
           this.needsLower = true;
         } else {
-          this.suffixes ??= new AffixIndex();
+          this.suffixes ??= new AffixIndex(true);
           this.suffixes.set(spec.value, state);
         }
         break;
@@ -259,16 +278,16 @@ class FieldMatcher {
         const s = this.strings.get(v);
         if (s !== undefined) out.push(s);
       }
-      if (this.prefixes !== null) this.prefixes.collectPrefixes(v, out);
-      if (this.suffixes !== null) this.suffixes.collectSuffixes(v, out);
+      if (this.prefixes !== null) this.prefixes.collect(v, out);
+      if (this.suffixes !== null) this.suffixes.collect(v, out);
       if (this.needsLower) {
         lower = v.toLowerCase();
         if (this.equalsIc !== null) {
           const s = this.equalsIc.get(lower);
           if (s !== undefined) out.push(s);
         }
-        if (this.prefixesIc !== null) this.prefixesIc.collectPrefixes(lower, out);
-        if (this.suffixesIc !== null) this.suffixesIc.collectSuffixes(lower, out);
+        if (this.prefixesIc !== null) this.prefixesIc.collect(lower, out);
+        if (this.suffixesIc !== null) this.suffixesIc.collect(lower, out);
       }
       if (this.needsIp && looksLikeIp(v)) {
         const hex = ipToHex(v);
@@ -352,6 +371,8 @@ function merge(a: Membership | null, b: Membership | null): Membership | null {
   return out;
 }
 
+const NO_RULE: RuleRef = { name: '', seq: -1, stamp: -1 };
+
 export class Machine {
   private start = new NameState();
   private readonly root = new PathNode();
@@ -366,8 +387,12 @@ export class Machine {
   private values: unknown[][] = [];
   private memberships: (Membership | null)[][] = [];
   private counts: number[] = [];
-  private present: number[] = [];
+  private readonly present: number[] = [];
+  private nPresent = 0;
   private arrays = 0;
+  private readonly stackStates: NameState[] = [];
+  private readonly stackMems: (Membership | null)[] = [];
+  private readonly found: RuleRef[] = [];
 
   private keyId(path: string): number {
     let id = this.keyIds.get(path);
@@ -437,7 +462,7 @@ export class Machine {
     if (this.keyGen[keyId] !== this.gen) {
       this.keyGen[keyId] = this.gen;
       this.counts[keyId] = 0;
-      this.present.push(keyId);
+      this.present[this.nPresent++] = keyId;
     }
     const n = this.counts[keyId]++;
     this.values[keyId][n] = v;
@@ -487,18 +512,22 @@ export class Machine {
   /** Names of the rules the event matches, each once, in the order the rules were added. */
   match(event: unknown): string[] {
     this.gen++;
-    this.present.length = 0;
+    this.nPresent = 0;
     this.arrays = 0;
     if (event !== null && typeof event === 'object' && !Array.isArray(event)) {
       this.walk(event, this.root, null);
     }
     const stamp = ++this.stamp;
-    const found: RuleRef[] = [];
-    const states: NameState[] = [this.start];
-    const mems: (Membership | null)[] = [null];
-    const scratch: NameState[] = [];
+    const found = this.found;
+    let nFound = 0;
+    const states = this.stackStates;
+    const mems = this.stackMems;
+    states.push(this.start);
+    mems.push(null);
     const gen = this.gen;
+    const keyGen = this.keyGen;
     const present = this.present;
+    const nPresent = this.nPresent;
     while (states.length > 0) {
       const state = states.pop() as NameState;
       const mem = mems.pop() as Membership | null;
@@ -512,22 +541,22 @@ export class Machine {
           const ref = terminals[i];
           if (ref.stamp !== stamp) {
             ref.stamp = stamp;
-            found.push(ref);
+            found[nFound++] = ref;
           }
         }
       }
       const absent = state.absent;
       if (absent !== null) {
         for (const a of absent) {
-          if (this.keyGen[a.keyId] !== gen) {
+          if (keyGen[a.keyId] !== gen) {
             states.push(a.state);
             mems.push(mem);
           }
         }
       }
       const keyIds = state.keyIds;
-      const byPresent = keyIds.length > present.length;
-      const n = byPresent ? present.length : keyIds.length;
+      const byPresent = keyIds.length > nPresent;
+      const n = byPresent ? nPresent : keyIds.length;
       for (let k = 0; k < n; k++) {
         let keyId: number;
         let matcher: FieldMatcher | undefined;
@@ -537,7 +566,7 @@ export class Machine {
           if (matcher === undefined) continue;
         } else {
           keyId = keyIds[k];
-          if (this.keyGen[keyId] !== gen) continue;
+          if (keyGen[keyId] !== gen) continue;
           matcher = state.matchers[k];
         }
         const values = this.values[keyId];
@@ -546,20 +575,25 @@ export class Machine {
         for (let j = 0; j < count; j++) {
           const vm = memberships[j];
           if (mem !== null && vm !== null && !compatible(mem, vm)) continue;
-          scratch.length = 0;
-          matcher.collect(values[j], scratch);
-          if (scratch.length === 0) continue;
+          const before = states.length;
+          matcher.collect(values[j], states);
+          const after = states.length;
+          if (after === before) continue;
           const nextMem = merge(mem, vm);
-          for (let s = 0; s < scratch.length; s++) {
-            states.push(scratch[s]);
-            mems.push(nextMem);
-          }
+          for (let s = before; s < after; s++) mems.push(nextMem);
         }
       }
     }
-    if (found.length > 1) found.sort((a, b) => a.seq - b.seq);
-    const names = new Array<string>(found.length);
-    for (let i = 0; i < found.length; i++) names[i] = found[i].name;
+    if (nFound === 0) return [];
+    if (nFound > 1) {
+      const sorted = found.slice(0, nFound).sort((a, b) => a.seq - b.seq);
+      for (let i = 0; i < nFound; i++) found[i] = sorted[i];
+    }
+    const names = new Array<string>(nFound);
+    for (let i = 0; i < nFound; i++) {
+      names[i] = found[i].name;
+      found[i] = NO_RULE;
+    }
     return names;
   }
 }

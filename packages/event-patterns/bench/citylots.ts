@@ -1,0 +1,333 @@
+/**
+ * Pattern-engine benchmark (`pnpm bench`).
+ *
+ * 1. Generates CityLots-shaped GeoJSON features (the shape of event-ruler's citylots2 data set: `properties` with
+ *    MAPBLKLOT / BLKLOT / STREET / ST_TYPE / FROM_ST …, `geometry` with `type`, `coordinates` as arrays of {x,y,z}
+ *    points and `firstCoordinates`) from a fixed seed.
+ * 2. For each of event-ruler's 14 CityLots rule sets (5 rules each, read from
+ *    shared/conformance/eventruler_citylots_benchmark.json) loads the rules into one RuleSet and reports the median
+ *    events/s of `matches()` over several passes, plus how many events each rule matched.
+ * 3. Loads 10, 100, 1,000 and 10,000 exact/prefix rules and reports events/s for each, and the ratio 10,000 vs 10.
+ *
+ * Environment: BENCH_EVENTS (default 100000), BENCH_RUNS (timed passes per measurement, default 5),
+ * BENCH_SEED (default 20260101).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { RuleSet } from '@bridgeport/event-patterns';
+import { conformanceDir } from '../test/support/conformance';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const SEED = Number(process.env.BENCH_SEED ?? 20260101);
+
+/** mulberry32: small, fast, deterministic. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const STREETS = [
+  'FULTON',
+  'MASON',
+  'JEFFERSON',
+  'BEACH',
+  'HYDE',
+  'CHESTNUT',
+  'MISSION',
+  'MARKET',
+  'VALENCIA',
+  'BRYANT',
+  'FOLSOM',
+  'HOWARD',
+  'GEARY',
+  'CALIFORNIA',
+  'CLAY',
+  'WASHINGTON',
+  'JACKSON',
+  'PACIFIC',
+  'BROADWAY',
+  'VALLEJO',
+  'GREEN',
+  'UNION',
+  'FILBERT',
+  'LOMBARD',
+  'BAY',
+  'NORTH POINT',
+  'POLK',
+  'LARKIN',
+  'LEAVENWORTH',
+  'TAYLOR',
+  'POWELL',
+  'STOCKTON',
+  'GRANT',
+  'KEARNY',
+  'MONTGOMERY',
+  'SANSOME',
+  'BATTERY',
+  'FRONT',
+  'DAVIS',
+  'DRUMM',
+  'ACTON',
+  'BLAKE',
+  'DRUMMOND',
+  'RHODE ISLAND',
+  'ALABAMA',
+  'HARRISON',
+  'TREAT',
+  'FLORIDA',
+  'BALBOA',
+  'ANZA',
+  'CABRILLO',
+  'IRVING',
+  'JUDAH',
+  'KIRKHAM',
+  'LAWTON',
+  'MORAGA',
+  'NORIEGA',
+  'ORTEGA',
+  'PACHECO',
+  'QUINTARA',
+  'RIVERA',
+  'SANTIAGO',
+  'TARAVAL',
+  'ULLOA',
+  'VICENTE',
+  'WAWONA',
+  'SLOAT',
+  'OCEAN',
+  'GENEVA',
+  'BAKER',
+  'BLOOMING',
+  'HAMPSHIRE',
+  'YORK',
+  'PARKING',
+  'KING',
+  'WALLER',
+  'OAK',
+  'FELL',
+  'HAYES',
+  'GROVE',
+  'CHUMASERO',
+];
+const ST_TYPES = [
+  ['ST', 0.55],
+  ['AVE', 0.25],
+  ['BLVD', 0.05],
+  ['WAY', 0.05],
+  ['TER', 0.04],
+  ['PL', 0.03],
+  [null, 0.03],
+] as const;
+
+type CityLot = {
+  type: 'Feature';
+  properties: Record<string, string | null>;
+  geometry: Record<string, unknown>;
+};
+
+/**
+ * `pinned` lists MAPBLKLOT values to include with a given share of the events (scaled from the original data set,
+ * so exact-match rules have something to find); the other lots come in runs of 1 (most) to a few hundred records
+ * (condominium blocks), as in the original.
+ */
+function generateEvents(count: number, seed: number, pinned: ReadonlyMap<string, number>): CityLot[] {
+  const random = prng(seed);
+  const int = (n: number): number => Math.floor(random() * n);
+  const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+  const lots: string[] = [];
+  for (const [lot, share] of pinned) {
+    for (let k = Math.max(1, Math.round(share * count)); k > 0 && lots.length < count; k--) lots.push(lot);
+  }
+  while (lots.length < count) {
+    const lot = `${pad(1 + int(7700), 4)}${pad(1 + int(200), 3)}`;
+    const run = random() < 0.97 ? 1 : 1 + Math.floor(1 / (0.003 + random()));
+    for (let k = 0; k < run && lots.length < count; k++) lots.push(lot);
+  }
+  for (let i = lots.length - 1; i > 0; i--) {
+    const j = int(i + 1);
+    [lots[i], lots[j]] = [lots[j], lots[i]];
+  }
+  const events: CityLot[] = [];
+  for (let i = 0; i < count; i++) {
+    const mapblklot = lots[i];
+    const block = mapblklot.slice(0, 4);
+    const lot = mapblklot.slice(4);
+    const stRoll = random();
+    let acc = 0;
+    let stType: string | null = 'ST';
+    for (const [t, p] of ST_TYPES) {
+      acc += p;
+      if (stRoll < acc) {
+        stType = t;
+        break;
+      }
+    }
+    const from = int(4000);
+    const x0 = -122.52 + random() * 0.16;
+    const y0 = 37.7 + random() * 0.11;
+    const points = 4 + int(8);
+    const ring: { x: number; y: number; z: number }[] = [];
+    for (let p = 0; p < points; p++) {
+      ring.push({ x: x0 + (random() - 0.5) * 0.0005, y: y0 + (random() - 0.5) * 0.0005, z: 0 });
+    }
+    ring.push({ ...ring[0] });
+    const multi = random() < 0.0006;
+    events.push({
+      type: 'Feature',
+      properties: {
+        MAPBLKLOT: mapblklot,
+        BLKLOT: mapblklot,
+        BLOCK_NUM: block,
+        LOT_NUM: lot,
+        FROM_ST: String(from),
+        TO_ST: String(from + int(50)),
+        STREET: STREETS[int(STREETS.length)],
+        ST_TYPE: stType,
+        ODD_EVEN: from % 2 === 0 ? 'E' : 'O',
+      },
+      geometry: {
+        type: multi ? 'MultiPolygon' : 'Polygon',
+        coordinates: multi ? [[ring], [ring.map((pt) => ({ ...pt, x: pt.x + 0.001 }))]] : [ring],
+        firstCoordinates: { ...ring[0] },
+      },
+    });
+  }
+  return events;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Median events/s of `rules.matches` over RUNS passes (after one warm-up pass), and the matches of one pass. */
+function measure(
+  rules: RuleSet,
+  events: readonly unknown[],
+): { perSecond: number; counts: Map<string, number> } {
+  const counts = new Map<string, number>();
+  for (const event of events) {
+    for (const name of rules.matches(event)) counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  const rates: number[] = [];
+  let sink = 0;
+  for (let r = 0; r < RUNS; r++) {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < events.length; i++) sink += rules.matches(events[i]).length;
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    rates.push(events.length / seconds);
+  }
+  if (sink < 0) console.log(sink);
+  return { perSecond: median(rates), counts };
+}
+
+/** Like {@link measure} for several rule sets, alternating between them pass by pass. */
+function interleaved(
+  sets: readonly RuleSet[],
+  events: readonly unknown[],
+): { perSecond: number; counts: Map<string, number> }[] {
+  const counts = sets.map((rules) => {
+    const c = new Map<string, number>();
+    for (const event of events) {
+      for (const name of rules.matches(event)) c.set(name, (c.get(name) ?? 0) + 1);
+    }
+    return c;
+  });
+  const rates: number[][] = sets.map(() => []);
+  let sink = 0;
+  for (let r = 0; r < RUNS; r++) {
+    sets.forEach((rules, k) => {
+      const started = process.hrtime.bigint();
+      for (let i = 0; i < events.length; i++) sink += rules.matches(events[i]).length;
+      rates[k].push(events.length / (Number(process.hrtime.bigint() - started) / 1e9));
+    });
+  }
+  if (sink < 0) console.log(sink);
+  return sets.map((_, k) => ({ perSecond: median(rates[k]), counts: counts[k] }));
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+function main(): void {
+  const benchmark = JSON.parse(
+    readFileSync(path.join(conformanceDir(), 'eventruler_citylots_benchmark.json'), 'utf8'),
+  ) as { rule_sets: Record<string, { rules: object[]; expected_match_counts: number[] }> };
+
+  const started = Date.now();
+  console.log(
+    `Pattern engine benchmark — node ${process.version}, ${EVENTS.toLocaleString('en-US')} events, seed ${SEED}, median of ${RUNS} runs`,
+  );
+  const genStart = Date.now();
+  // The original data set has 213,068 records; pin the EXACT rule set's values at their original frequency.
+  const exact = benchmark.rule_sets.EXACT;
+  const pinned = new Map(
+    exact.rules.map((rule, i) => {
+      const lot = (rule as { properties: { MAPBLKLOT: string[] } }).properties.MAPBLKLOT[0];
+      return [lot, exact.expected_match_counts[i] / 213_068] as const;
+    }),
+  );
+  const events = generateEvents(EVENTS, SEED, pinned);
+  const bytes = events.slice(0, 1000).reduce((n, e) => n + JSON.stringify(e).length, 0) / 1000;
+  console.log(`generated in ${Date.now() - genStart} ms, ~${Math.round(bytes)} bytes of JSON per event\n`);
+
+  console.log('CityLots rule sets (5 rules each)');
+  console.log(`${'rule set'.padEnd(28)}${'events/s'.padStart(12)}  matches per rule`);
+  const results: { name: string; perSecond: number }[] = [];
+  for (const [name, set] of Object.entries(benchmark.rule_sets)) {
+    const rules = new RuleSet();
+    set.rules.forEach((rule, i) => {
+      rules.add(`r${i}`, rule);
+    });
+    const { perSecond, counts } = measure(rules, events);
+    results.push({ name, perSecond });
+    const perRule = set.rules.map((_, i) => counts.get(`r${i}`) ?? 0).join(', ');
+    console.log(`${name.padEnd(28)}${fmt(perSecond).padStart(12)}  [${perRule}]`);
+  }
+
+  console.log(
+    '\nScaling: exact (properties.MAPBLKLOT) and prefix (properties.BLKLOT, 5–6 chars) rules, half each, values drawn from the distinct lots',
+  );
+  console.log(`${'rules'.padStart(8)}${'events/s'.padStart(12)}${'matches/event'.padStart(16)}`);
+  // Rule values are drawn from the distinct lots (as subscriptions would name them), not weighted by how many
+  // records a lot has, so the number of matches per event stays small at every size.
+  const random = prng(SEED + 1);
+  const distinctLots = [...new Set(events.map((e) => e.properties.MAPBLKLOT ?? ''))];
+  const sizes = [10, 100, 1_000, 10_000];
+  const sets = sizes.map((size) => {
+    const rules = new RuleSet();
+    for (let i = 0; i < size; i++) {
+      const lot = distinctLots[Math.floor(random() * distinctLots.length)];
+      if (i % 2 === 0) {
+        rules.add(`exact-${i}`, { properties: { MAPBLKLOT: [lot] } });
+      } else {
+        rules.add(`prefix-${i}`, { properties: { BLKLOT: [{ prefix: lot.slice(0, i % 4 === 1 ? 5 : 6) }] } });
+      }
+    }
+    return rules;
+  });
+  // Passes alternate between the sizes so that drift on a shared machine affects them alike.
+  const scale = interleaved(sets, events).map((m, i) => ({ size: sizes[i], ...m }));
+  for (const { size, perSecond, counts } of scale) {
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    console.log(
+      `${fmt(size).padStart(8)}${fmt(perSecond).padStart(12)}${(total / events.length).toFixed(3).padStart(16)}`,
+    );
+  }
+  const ratio = scale[0].perSecond / scale[scale.length - 1].perSecond;
+  console.log(`\n10,000 rules vs 10 rules: ${ratio.toFixed(2)}× the time per event (target ≤ 1.5×)`);
+  const slowest = Math.min(
+    ...results.filter((r) => ['EXACT', 'PREFIX', 'SUFFIX'].includes(r.name)).map((r) => r.perSecond),
+  );
+  console.log(`EXACT/PREFIX/SUFFIX slowest: ${fmt(slowest)} events/s (target ≥ 100,000)`);
+  console.log(`total ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+main();
