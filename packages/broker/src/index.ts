@@ -1,7 +1,17 @@
+export type { ResourcePathPart } from './api-resources';
+export { ensureResource } from './api-resources';
 export type { BrokerClients } from './clients';
 export { createBrokerClients } from './clients';
 export type { ForwarderConfig, InjectorConfig } from './config';
 export { BrokerEnvVar, MAX_EVENT_SIZE_LIMIT_BYTES, readForwarderConfig, readInjectorConfig } from './config';
+export type { CustomResourceResponse, SharedApiResourceOptions } from './custom-resource';
+export {
+  handleSharedApiResourceEvent,
+  SHARED_API_RESOURCE_ID_ATTRIBUTE,
+  SHARED_API_RESOURCE_TYPE,
+  SharedApiResourceProperty,
+  sendCustomResourceResponse,
+} from './custom-resource';
 export { isRetryablePutEventsError, PublishFailedError, RETRYABLE_PUT_EVENTS_ERROR_CODES } from './errors';
 export type { BatchLimits, EventRoute } from './events';
 export {
