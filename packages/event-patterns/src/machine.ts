@@ -112,30 +112,88 @@ interface RangeEntry {
   readonly state: NameState;
 }
 
-/** Numeric ranges: lower-bounded and upper-bounded ones in sorted arrays, so only matching ones are visited. */
+function inRange(r: NumericRange, v: number): boolean {
+  return (r.low < v || (r.low === v && !r.lowOpen)) && (r.high > v || (r.high === v && !r.highOpen));
+}
+
+/** A centered interval tree over closed-or-open numeric ranges: a lookup visits O(log n) nodes plus the matches. */
+class IntervalNode {
+  readonly center: number;
+  /** Ranges containing the center, by ascending low and by descending high. */
+  readonly byLow: RangeEntry[];
+  readonly byHigh: RangeEntry[];
+  readonly left: IntervalNode | null;
+  readonly right: IntervalNode | null;
+
+  constructor(entries: RangeEntry[]) {
+    const points = entries.flatMap((e) => [e.range.low, e.range.high]).sort((a, b) => a - b);
+    this.center = points[points.length >> 1];
+    const left: RangeEntry[] = [];
+    const right: RangeEntry[] = [];
+    const mid: RangeEntry[] = [];
+    for (const e of entries) {
+      if (e.range.high < this.center) left.push(e);
+      else if (e.range.low > this.center) right.push(e);
+      else mid.push(e);
+    }
+    this.byLow = [...mid].sort((a, b) => a.range.low - b.range.low);
+    this.byHigh = mid.sort((a, b) => b.range.high - a.range.high);
+    this.left = left.length > 0 ? new IntervalNode(left) : null;
+    this.right = right.length > 0 ? new IntervalNode(right) : null;
+  }
+
+  collect(v: number, out: NameState[]): void {
+    let node: IntervalNode | null = this;
+    while (node !== null) {
+      if (v < node.center) {
+        for (const e of node.byLow) {
+          if (e.range.low > v) break;
+          if (inRange(e.range, v)) out.push(e.state);
+        }
+        node = node.left;
+      } else if (v > node.center) {
+        for (const e of node.byHigh) {
+          if (e.range.high < v) break;
+          if (inRange(e.range, v)) out.push(e.state);
+        }
+        node = node.right;
+      } else {
+        for (const e of node.byLow) if (inRange(e.range, v)) out.push(e.state);
+        return;
+      }
+    }
+  }
+}
+
+/**
+ * Numeric ranges. One-sided ranges sit in arrays sorted by their bound, so a lookup stops at the first that does not
+ * match; two-sided ranges sit in an interval tree. Either way only matching ranges (and a logarithmic number of
+ * others) are visited.
+ */
 class NumericIndex {
   private lowerOnly: RangeEntry[] = [];
   private upperOnly: RangeEntry[] = [];
   private bounded: RangeEntry[] = [];
-  private sorted = true;
+  private tree: IntervalNode | null = null;
+  private built = true;
 
   add(entry: RangeEntry): void {
     const r = entry.range;
     if (r.high === Number.POSITIVE_INFINITY) this.lowerOnly.push(entry);
     else if (r.low === Number.NEGATIVE_INFINITY) this.upperOnly.push(entry);
     else this.bounded.push(entry);
-    this.sorted = false;
+    this.built = false;
   }
 
-  private sort(): void {
+  private build(): void {
     this.lowerOnly.sort((a, b) => a.range.low - b.range.low);
     this.upperOnly.sort((a, b) => b.range.high - a.range.high);
-    this.bounded.sort((a, b) => a.range.low - b.range.low);
-    this.sorted = true;
+    this.tree = this.bounded.length > 0 ? new IntervalNode(this.bounded) : null;
+    this.built = true;
   }
 
   collect(v: number, out: NameState[]): void {
-    if (!this.sorted) this.sort();
+    if (!this.built) this.build();
     for (const e of this.lowerOnly) {
       if (e.range.low > v) break;
       if (e.range.low < v || !e.range.lowOpen) out.push(e.state);
@@ -144,11 +202,7 @@ class NumericIndex {
       if (e.range.high < v) break;
       if (e.range.high > v || !e.range.highOpen) out.push(e.state);
     }
-    for (const e of this.bounded) {
-      const r = e.range;
-      if (r.low > v) break;
-      if ((r.low < v || !r.lowOpen) && (r.high > v || (r.high === v && !r.highOpen))) out.push(e.state);
-    }
+    if (this.tree !== null) this.tree.collect(v, out);
   }
 }
 

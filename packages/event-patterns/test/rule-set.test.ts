@@ -83,3 +83,26 @@ describe('RuleSet', () => {
     ]);
   });
 });
+
+describe('RuleSet numeric ranges', () => {
+  it('finds exactly the ranges containing a value among many overlapping ones, bounds open or closed', () => {
+    const rules = new RuleSet();
+    const ranges: [number, boolean, number, boolean][] = [];
+    for (let i = 0; i < 300; i++) {
+      const low = (i * 37) % 101;
+      const high = low + 1 + ((i * 13) % 40);
+      const lowOpen = i % 3 === 0;
+      const highOpen = i % 2 === 0;
+      ranges.push([low, lowOpen, high, highOpen]);
+      rules.add(`r${i}`, { n: [{ numeric: [lowOpen ? '>' : '>=', low, highOpen ? '<' : '<=', high] }] });
+    }
+    for (const v of [-1, 0, 0.5, 17, 40, 40.25, 73, 100, 140, 141]) {
+      const expected = ranges
+        .map(([low, lowOpen, high, highOpen], i) =>
+          (lowOpen ? v > low : v >= low) && (highOpen ? v < high : v <= high) ? `r${i}` : undefined,
+        )
+        .filter((name) => name !== undefined);
+      expect({ v, matched: rules.matches({ n: v }) }).toEqual({ v, matched: expected });
+    }
+  });
+});
