@@ -16,6 +16,7 @@ export const EnvVar = {
   ACCOUNT_ID: 'BRIDGEPORT_ACCOUNT_ID',
   REGION: 'AWS_REGION',
   MAX_EVENT_SIZE_BYTES: 'MAX_EVENT_SIZE_BYTES',
+  DEPLOYMENT_PIPELINE_NAME: 'DEPLOYMENT_PIPELINE_NAME',
   /** `true` only in the embedded local runtime: HTTPS consumers may be http:// URLs on a loopback host. */
   ALLOW_LOOPBACK_HTTP_CONSUMERS: 'BRIDGEPORT_ALLOW_LOOPBACK_HTTP_CONSUMERS',
 } as const;

@@ -70,6 +70,8 @@ export {
   consumerManifestKey,
   consumerSecretName,
   consumerStackName,
+  deploymentPipelineName,
+  deploymentProjectName,
   detailType,
   ENVIRONMENT_PATTERN,
   EVENT_TYPE_PATTERN,
@@ -133,4 +135,11 @@ export {
   validateEventTypeUpdate,
   validateSubscriptionRequest,
 } from './validation';
-export { ConsumerType, DeploymentStatus, ProducerType } from './vocabulary';
+export {
+  ConsumerType,
+  DeploymentAction,
+  DeploymentComponent,
+  DeploymentStatus,
+  PipelineVariable,
+  ProducerType,
+} from './vocabulary';

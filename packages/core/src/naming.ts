@@ -144,6 +144,18 @@ export function brokerApiName(env: string): string {
   return `${env}-event-broker-api`;
 }
 
+/** CodePipeline (V2) that deploys and destroys producer and consumer stacks, one execution per manifest. */
+export function deploymentPipelineName(env: string): string {
+  checkEnvironment(env);
+  return `${env}-components-deployment-pipeline`;
+}
+
+/** CodeBuild project the deployment pipeline runs `cdk deploy|destroy` in. */
+export function deploymentProjectName(env: string): string {
+  checkEnvironment(env);
+  return `${env}-components-deployment`;
+}
+
 /** The EventBridge schema registry holding one schema per event type. */
 export function schemaRegistryName(env: string): string {
   checkEnvironment(env);

@@ -15,3 +15,20 @@ export const DeploymentStatus = {
   DELETING: 'DELETING',
 } as const;
 export type DeploymentStatus = (typeof DeploymentStatus)[keyof typeof DeploymentStatus];
+
+/** What the deployment pipeline does with a manifest: created → deploy its stack, deleted → destroy it. */
+export const DeploymentAction = { DEPLOY: 'deploy', DESTROY: 'destroy' } as const;
+export type DeploymentAction = (typeof DeploymentAction)[keyof typeof DeploymentAction];
+
+/** Which generator renders a manifest (the `kind` of its `ManifestKey`); `{component}-generator` is its package. */
+export const DeploymentComponent = { PRODUCER: 'producer', CONSUMER: 'consumer' } as const;
+export type DeploymentComponent = (typeof DeploymentComponent)[keyof typeof DeploymentComponent];
+
+/** Variables of the deployment pipeline: the deployment trigger sets them on every execution. */
+export const PipelineVariable = {
+  MANIFEST_BUCKET: 'MANIFEST_BUCKET',
+  MANIFEST_KEY: 'MANIFEST_KEY',
+  ACTION: 'ACTION',
+  COMPONENT: 'COMPONENT',
+} as const;
+export type PipelineVariable = (typeof PipelineVariable)[keyof typeof PipelineVariable];
