@@ -14,7 +14,9 @@ export type { SubscriptionsHandlerServices } from './handlers/subscriptions';
 export { createSubscriptionsHandler, subscriptionsHandler } from './handlers/subscriptions';
 export { errorResponse, httpErrorHandler } from './http/error-handler';
 export type { Logger } from './http/logger';
+export { consoleLogger } from './http/logger';
 export { isJsonMediaType, MAX_BODY_BYTES, readJsonBody } from './http/request';
+export { location } from './http/response';
 export type { PortalFunctionBuild, PortalRoute } from './routes';
 export { PortalFunction, portalFunctions, portalRoutes } from './routes';
 export type {

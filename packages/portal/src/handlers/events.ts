@@ -1,6 +1,7 @@
 import { ValidationError } from '@bridgeport/core';
+import type { Logger } from '../http/logger';
 import { header, pathParameter, queryParameter, readJsonBody } from '../http/request';
-import { json, noContent } from '../http/response';
+import { json, location, noContent } from '../http/response';
 import { type EventTypeService, entityTag } from '../services/event-types';
 import { readListQuery } from '../services/pagination';
 import {
@@ -22,7 +23,7 @@ export const eventsActions: Readonly<Record<string, RouteAction<EventsHandlerSer
     return json(
       201,
       { ...created.value, version: 1 },
-      { ETag: entityTag(created.revision), Location: `/events/${created.value.event_type}` },
+      { ETag: entityTag(created.revision), Location: location(event, `/events/${created.value.event_type}`) },
     );
   },
   'GET /events': async ({ eventTypes }, event) => {
@@ -66,8 +67,11 @@ export const eventsActions: Readonly<Record<string, RouteAction<EventsHandlerSer
 };
 
 /** The events route group's handler with the given services. */
-export function createEventsHandler(services: ServicesSource<EventsHandlerServices>): PortalHandler {
-  return routeGroupHandler(eventsActions, services);
+export function createEventsHandler(
+  services: ServicesSource<EventsHandlerServices>,
+  options: { readonly logger?: Logger } = {},
+): PortalHandler {
+  return routeGroupHandler(eventsActions, services, options);
 }
 
 /** `POST/GET /events`, `GET/PUT/DELETE /events/{event_type}`, `GET /events/{event_type}/versions/{version}`. */

@@ -1,5 +1,6 @@
+import type { Logger } from '../http/logger';
 import { pathParameter, queryParameter, readJsonBody } from '../http/request';
-import { json, noContent } from '../http/response';
+import { json, location, noContent } from '../http/response';
 import { readListQuery } from '../services/pagination';
 import type { SubscriptionService } from '../services/subscriptions';
 import {
@@ -25,7 +26,7 @@ function listQuery(event: Parameters<RouteAction<unknown>>[1]) {
 export const subscriptionsActions: Readonly<Record<string, RouteAction<SubscriptionsHandlerServices>>> = {
   'POST /subscriptions': async ({ subscriptions }, event) => {
     const created = await subscriptions.create(readJsonBody(event));
-    return json(201, created, { Location: `/subscriptions/${created.id}` });
+    return json(201, created, { Location: location(event, `/subscriptions/${created.id}`) });
   },
   'GET /subscriptions': async ({ subscriptions }, event) =>
     json(
@@ -49,8 +50,9 @@ export const subscriptionsActions: Readonly<Record<string, RouteAction<Subscript
 /** The subscriptions route group's handler with the given services. */
 export function createSubscriptionsHandler(
   services: ServicesSource<SubscriptionsHandlerServices>,
+  options: { readonly logger?: Logger } = {},
 ): PortalHandler {
-  return routeGroupHandler(subscriptionsActions, services);
+  return routeGroupHandler(subscriptionsActions, services, options);
 }
 
 /** `POST/GET /subscriptions`, `GET/DELETE /subscriptions/{id}`, `GET /subscriptions/{id}/dead-letters`. */

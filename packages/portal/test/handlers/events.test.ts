@@ -1,5 +1,6 @@
 import { producerManifestKey, schemaBackupKey } from '@bridgeport/core';
-import { call } from '../support/api';
+import type { Context } from 'aws-lambda';
+import { apiEvent, call } from '../support/api';
 import { orderCreated, type Portal, portalOn } from '../support/fixtures';
 import { type Harness, startHarness } from '../support/harness';
 import { fakeSchemas, type SchemasFake } from '../support/schemas-fake';
@@ -55,6 +56,7 @@ describe('POST /events', () => {
     expect(response.statusCode).toBe(201);
     expect(response.headers.ETag).toBe('"1"');
     expect(response.headers.Location).toBe('/events/parcel_shipped');
+
     expect(response.body).toMatchObject({
       event_type: 'parcel_shipped',
       application: 'orders',
@@ -96,6 +98,20 @@ describe('POST /events', () => {
       version: 1,
       connection_type: 'HTTPS',
     });
+  });
+
+  it('points Location below the stage API Gateway saw', async () => {
+    const event = apiEvent({
+      method: 'POST',
+      resource: '/events',
+      body: orderCreated({ event_type: 'parcel_lost' }),
+    });
+    const staged = { ...event, requestContext: { ...event.requestContext, path: '/test/events' } };
+
+    const result = await portal.events(staged, {} as Context);
+
+    expect(result.statusCode).toBe(201);
+    expect(result.headers?.Location).toBe('/test/events/parcel_lost');
   });
 
   it('answers 409 when the type exists', async () => {

@@ -41,6 +41,9 @@ describe('a request that fails half-way', () => {
 
     expect(failed.statusCode).toBe(502);
     expect(failed.body).toEqual({ message: 'Writing the producer manifest failed' });
+    const logged = portal.errors.at(-1);
+    expect(logged?.fields.step).toBe('Writing the producer manifest');
+    expect(logged?.fields.error).toMatchObject({ cause: { name: 'NoSuchBucket' } });
     expect((await get('order_created')).statusCode).toBe(404);
 
     await harness.createBucket(publisherBucket);

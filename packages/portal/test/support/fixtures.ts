@@ -1,6 +1,7 @@
 import { createEventsHandler } from '../../src/handlers/events';
 import type { PortalHandler } from '../../src/handlers/runtime';
 import { createSubscriptionsHandler } from '../../src/handlers/subscriptions';
+import type { Logger } from '../../src/http/logger';
 import { createPortalServices, type PortalServices } from '../../src/services/portal-services';
 import type { Harness } from './harness';
 
@@ -40,14 +41,22 @@ export interface Portal {
   readonly services: PortalServices;
   readonly events: PortalHandler;
   readonly subscriptions: PortalHandler;
+  /** What the handlers logged as errors: message and fields. */
+  readonly errors: { message: string; fields: Record<string, unknown> }[];
 }
 
 /** The two route group handlers wired to the harness's clients. */
 export function portalOn(harness: Harness): Portal {
   const services = createPortalServices({ config: harness.config, clients: harness.clients });
+  const errors: Portal['errors'] = [];
+  const logger: Logger = {
+    error: (message, fields = {}) => errors.push({ message, fields }),
+    info: () => undefined,
+  };
   return {
     services,
-    events: createEventsHandler(services),
-    subscriptions: createSubscriptionsHandler(services),
+    events: createEventsHandler(services, { logger }),
+    subscriptions: createSubscriptionsHandler(services, { logger }),
+    errors,
   };
 }
