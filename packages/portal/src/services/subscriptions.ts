@@ -1,18 +1,18 @@
 import {
   buildConsumerManifest,
   ConflictError,
+  consumerEventPattern,
   consumerManifestKey,
-  DEFAULT_RETRY_POLICY,
   EVENT_TYPE_PATTERN,
   NotFoundError,
   newSubscriptionId,
   SUBSCRIPTION_ID_PATTERN,
-  type SubscriptionRequest,
   serializeManifest,
   ValidationError,
   type ValidationProblem,
   validateSubscriptionRequest,
 } from '@bridgeport/core';
+import { check } from '@bridgeport/event-patterns';
 import type { ObjectStorage } from '../adapters/object-storage';
 import type { PortalConfig } from '../config';
 import {
@@ -80,10 +80,25 @@ export class SubscriptionService {
     }
 
     const digest = requestDigest(request);
+    const pending = await this.store.findPendingSubscription(eventType, version, digest);
+    const id = pending?.id ?? newSubscriptionId();
+    const manifest = buildConsumerManifest(request, {
+      environment: this.config.environment,
+      account: this.config.account,
+      region: this.config.region,
+      subscription_id: id,
+      application: type.application,
+    });
+    const ruleProblem = check(consumerEventPattern(manifest));
+    if (ruleProblem !== undefined) {
+      throw new ValidationError('The subscription filter is not valid', [
+        { path: '$.filter', message: `makes an invalid rule pattern: ${ruleProblem}` },
+      ]);
+    }
     const record =
-      (await this.store.findPendingSubscription(eventType, version, digest)) ??
+      pending ??
       (await this.store.putPendingSubscription({
-        id: newSubscriptionId(),
+        id,
         event_type: eventType,
         version,
         application: type.application,
@@ -91,7 +106,7 @@ export class SubscriptionService {
         connection_type: request.connection_type,
         connection_string: request.connection_string,
         ...(request.filter === undefined ? {} : { filter: request.filter }),
-        retry_policy: request.retry_policy ?? DEFAULT_RETRY_POLICY,
+        retry_policy: manifest.retry_policy,
         request_digest: digest,
       }));
 
@@ -102,13 +117,6 @@ export class SubscriptionService {
       throw now === undefined ? eventTypeNotFound(eventType) : eventTypeDeleting(eventType);
     }
 
-    const manifest = buildConsumerManifest(requestOf(record), {
-      environment: this.config.environment,
-      account: this.config.account,
-      region: this.config.region,
-      subscription_id: record.id,
-      application: record.application,
-    });
     await step('Writing the consumer manifest', () =>
       this.storage.putJson(
         this.config.subscriberBucket,
@@ -185,18 +193,6 @@ export class SubscriptionService {
     }
     return record;
   }
-}
-
-function requestOf(record: SubscriptionRecord): SubscriptionRequest {
-  return {
-    event_type: record.event_type,
-    version: record.version,
-    ...(record.target_unit === undefined ? {} : { target_unit: record.target_unit }),
-    connection_type: record.connection_type,
-    connection_string: record.connection_string,
-    ...(record.filter === undefined ? {} : { filter: record.filter }),
-    retry_policy: record.retry_policy,
-  };
 }
 
 function view(record: SubscriptionRecord): SubscriptionView {

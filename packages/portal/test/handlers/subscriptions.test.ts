@@ -109,6 +109,19 @@ describe('POST /subscriptions', () => {
     ]);
   });
 
+  it('answers 400 when the filter fits alone but the rule pattern made from it is too long', async () => {
+    const response = await subscribe(shipOrders({ filter: { order_id: ['x'.repeat(1990)] } }));
+
+    expect(response.statusCode).toBe(400);
+    expect(response.body.errors).toEqual([
+      {
+        path: '$.filter',
+        message:
+          'makes an invalid rule pattern: Event pattern is too long: 2081 characters, the maximum is 2048',
+      },
+    ]);
+  });
+
   it('answers 400 for an invalid connection string', async () => {
     const response = await subscribe(shipOrders({ connection_type: 'SQS', connection_string: 'my-queue' }));
 
