@@ -35,18 +35,48 @@ describe('HTTP producer stack', () => {
     expect(stack.region).toBe('eu-west-1');
   });
 
-  it('adds /{event_type}/{version} to the broker API imported from SSM', () => {
+  it('adds /{event_type}/{version} to the broker API imported from SSM, sharing /{event_type} between versions', () => {
     const apiId = ssmParameter(template, plan.ssm.brokerRestApiId);
     const rootId = ssmParameter(template, plan.ssm.brokerRestApiRootResourceId);
-    template.hasResourceProperties('AWS::ApiGateway::Resource', {
+    template.hasResourceProperties('Custom::BridgeportSharedApiResource', {
+      ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('SharedResourceFunction'), 'Arn'] },
       RestApiId: { Ref: apiId },
       ParentId: { Ref: rootId },
       PathPart: 'parcel_registered',
     });
+    template.resourceCountIs('AWS::ApiGateway::Resource', 1);
     template.hasResourceProperties('AWS::ApiGateway::Resource', {
       RestApiId: { Ref: apiId },
-      ParentId: { Ref: Match.stringLikeRegexp('Resource0') },
+      ParentId: { 'Fn::GetAtt': [Match.stringLikeRegexp('SharedResource0'), 'ResourceId'] },
       PathPart: '1',
+    });
+  });
+
+  it('lets the shared path function only list the API resources and create below the root', () => {
+    const apiId = ssmParameter(template, plan.ssm.brokerRestApiId);
+    const rootId = ssmParameter(template, plan.ssm.brokerRestApiRootResourceId);
+    const resources = [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':apigateway:eu-west-1::/restapis/',
+      { Ref: apiId },
+      '/resources',
+    ];
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          { Effect: 'Allow', Action: 'apigateway:GET', Resource: { 'Fn::Join': ['', resources] } },
+          {
+            Effect: 'Allow',
+            Action: 'apigateway:POST',
+            Resource: { 'Fn::Join': ['', [...resources.slice(0, -1), '/resources/', { Ref: rootId }]] },
+          },
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Handler: 'index.handler',
     });
   });
 

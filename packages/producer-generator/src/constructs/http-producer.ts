@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { ArnFormat, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import {
+  SHARED_API_RESOURCE_ID_ATTRIBUTE,
+  SHARED_API_RESOURCE_TYPE,
+  SharedApiResourceProperty,
+} from '@bridgeport/broker';
+import { ArnFormat, Aws, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import {
   AuthorizationType,
   CfnDeployment,
@@ -8,9 +13,12 @@ import {
   CfnRequestValidator,
   CfnResource,
 } from 'aws-cdk-lib/aws-apigateway';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { CfnPermission } from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { acknowledgeNagFindings } from '../nag';
+import { BrokerHandler, brokerHandlerEntry, createBrokerFunction } from './broker-function';
 
 /** A JSON Schema document as plain JSON. */
 export type RequestModelSchema = { readonly [key: string]: unknown };
@@ -24,7 +32,11 @@ export interface HttpProducerProps {
   readonly stageName: string;
   /** ARN of the injector function the route integrates with. */
   readonly injectorFunctionArn: string;
-  /** Path parts below the root, `[event_type, version]`. */
+  /**
+   * Path parts below the root, `[event_type, version]`. The last one belongs to this route; the ones before
+   * it are shared with other routes (every version of an event type lives under `/{event_type}`), so they
+   * are found or created by a custom resource and left in place when the stack is deleted.
+   */
   readonly pathParts: readonly string[];
   /**
    * Request model: the envelope schema in JSON Schema draft-04, checked by API Gateway before the
@@ -43,6 +55,11 @@ export interface HttpProducerProps {
    * @default true
    */
   readonly grantInvoke?: boolean;
+  /**
+   * Entry file of the function behind the shared path part custom resource (bundled with esbuild).
+   * @default the `@bridgeport/broker` shared API resource handler
+   */
+  readonly sharedResourceHandlerEntry?: string;
 }
 
 const PATH_PART = /^[A-Za-z0-9._-]+$/;
@@ -54,8 +71,12 @@ const PATH_PART = /^[A-Za-z0-9._-]+$/;
  * CloudFormation deploys again; old deployments are retained because the stage may still point at them.
  */
 export class HttpProducer extends Construct {
-  /** The resources of the route, outermost first. */
-  public readonly resources: CfnResource[];
+  /** Shared path parts (all but the last), outermost first, found or created at deploy time. */
+  public readonly sharedResources: CustomResource[];
+  /** The function behind the shared path parts, when there are any. */
+  public readonly sharedResourceFunction?: NodejsFunction;
+  /** The route's own resource, the last path part. */
+  public readonly resource: CfnResource;
   public readonly method: CfnMethod;
   public readonly requestValidator: CfnRequestValidator;
   public readonly model?: CfnModel;
@@ -78,17 +99,50 @@ export class HttpProducer extends Construct {
     const authorizationType = props.authorizationType ?? AuthorizationType.IAM;
     const path = `/${props.pathParts.join('/')}`;
 
+    const shared = props.pathParts.slice(0, -1);
+    const own = props.pathParts[props.pathParts.length - 1] as string;
     let parentId = props.rootResourceId;
-    this.resources = props.pathParts.map((pathPart, index) => {
-      const resource = new CfnResource(this, `Resource${index}`, {
-        restApiId: props.restApiId,
-        parentId,
-        pathPart,
+    const parentIds = [parentId];
+    if (shared.length > 0) {
+      const fn = createBrokerFunction(this, 'SharedResourceFunction', {
+        description: 'Finds or creates path parts shared by producer routes on the broker API',
+        entry: props.sharedResourceHandlerEntry ?? brokerHandlerEntry(BrokerHandler.SHARED_API_RESOURCE),
+        timeout: Duration.minutes(1),
       });
-      parentId = resource.ref;
+      this.sharedResourceFunction = fn;
+    }
+    this.sharedResources = shared.map((pathPart, index) => {
+      const resource = new CustomResource(this, `SharedResource${index}`, {
+        serviceToken: (this.sharedResourceFunction as NodejsFunction).functionArn,
+        resourceType: SHARED_API_RESOURCE_TYPE,
+        properties: {
+          [SharedApiResourceProperty.REST_API_ID]: props.restApiId,
+          [SharedApiResourceProperty.PARENT_ID]: parentId,
+          [SharedApiResourceProperty.PATH_PART]: pathPart,
+        },
+      });
+      parentId = resource.getAttString(SHARED_API_RESOURCE_ID_ATTRIBUTE);
+      parentIds.push(parentId);
       return resource;
     });
-    const leaf = this.resources[this.resources.length - 1] as CfnResource;
+    if (this.sharedResourceFunction !== undefined) {
+      const resourcesArn = `arn:${Aws.PARTITION}:apigateway:${stack.region}::/restapis/${props.restApiId}/resources`;
+      this.sharedResourceFunction.addToRolePolicy(
+        new PolicyStatement({ actions: ['apigateway:GET'], resources: [resourcesArn] }),
+      );
+      this.sharedResourceFunction.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['apigateway:POST'],
+          resources: parentIds.slice(0, -1).map((id) => `${resourcesArn}/${id}`),
+        }),
+      );
+    }
+    this.resource = new CfnResource(this, 'Resource', {
+      restApiId: props.restApiId,
+      parentId,
+      pathPart: own,
+    });
+    const leaf = this.resource;
 
     this.requestValidator = new CfnRequestValidator(this, 'BodyValidator', {
       restApiId: props.restApiId,

@@ -1,16 +1,13 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { BrokerEnvVar, DEFAULT_MAX_EVENT_SIZE_BYTES, MAX_EVENT_SIZE_LIMIT_BYTES } from '@bridgeport/broker';
 import { EnvVar } from '@bridgeport/core';
 import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import { AccountPrincipal, ArnPrincipal, type IPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeNagFindings } from '../nag';
+import { BrokerHandler, brokerHandlerEntry, createBrokerFunction } from './broker-function';
 
 export interface SqsProducerProps {
   /** Name of the ingress queue producers send to. */
@@ -63,18 +60,7 @@ export interface SqsProducerProps {
 
 /** The broker's SQS forwarder handler, bundled into every SQS producer. */
 export function defaultForwarderEntry(): string {
-  return require.resolve('@bridgeport/broker/handlers/sqs-forwarder');
-}
-
-function findWorkspaceLockFile(from: string): string {
-  let directory = dirname(from);
-  for (;;) {
-    const candidate = join(directory, 'pnpm-lock.yaml');
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(directory);
-    if (parent === directory) throw new Error(`No pnpm-lock.yaml above ${from}`);
-    directory = parent;
-  }
+  return brokerHandlerEntry(BrokerHandler.SQS_FORWARDER);
 }
 
 function toPrincipal(principal: string): IPrincipal {
@@ -105,7 +91,6 @@ export class SqsProducer extends Construct {
   public readonly ingressQueue: Queue;
   public readonly deadLetterQueue: Queue;
   public readonly forwarder: NodejsFunction;
-  public readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: SqsProducerProps) {
     super(scope, id);
@@ -143,29 +128,17 @@ export class SqsProducer extends Construct {
       }),
     );
 
-    this.logGroup = new LogGroup(this, 'ForwarderLogs', { retention: RetentionDays.ONE_MONTH });
-    const entry = props.forwarderEntry ?? defaultForwarderEntry();
-    const lockFile = findWorkspaceLockFile(entry);
-    this.forwarder = new NodejsFunction(this, 'Forwarder', {
+    this.forwarder = createBrokerFunction(this, 'Forwarder', {
       description: `Validates ${props.eventType} version ${props.version} messages and puts them on the bus`,
-      entry,
-      handler: 'handler',
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
-      memorySize: 256,
+      entry: props.forwarderEntry ?? defaultForwarderEntry(),
       timeout,
-      logGroup: this.logGroup,
-      depsLockFilePath: lockFile,
-      projectRoot: dirname(lockFile),
       environment: {
         [EnvVar.PUBLISHER_BUCKET]: props.publisherBucketName,
         [EnvVar.MAX_EVENT_SIZE_BYTES]: String(props.maxEventSizeBytes ?? DEFAULT_MAX_EVENT_SIZE_BYTES),
         [BrokerEnvVar.PRODUCER_EVENT_TYPE]: props.eventType,
         [BrokerEnvVar.PRODUCER_EVENT_VERSION]: String(props.version),
         [BrokerEnvVar.PRODUCER_DEAD_LETTER_QUEUE_URL]: this.deadLetterQueue.queueUrl,
-        NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: { minify: true, sourceMap: true, target: 'node22' },
     });
     this.forwarder.addEventSource(
       new SqsEventSource(this.ingressQueue, {
@@ -198,17 +171,5 @@ export class SqsProducer extends Construct {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is the dead-letter queue of the ingress queue.',
     });
-    acknowledgeNagFindings(
-      this.forwarder,
-      {
-        id: 'AwsSolutions-L1',
-        reason:
-          'The forwarder is pinned to nodejs22.x, the runtime the broker functions are built and tested for.',
-      },
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'AWSLambdaBasicExecutionRole only lets the forwarder write its own logs.',
-      },
-    );
   }
 }
