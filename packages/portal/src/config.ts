@@ -1,8 +1,10 @@
 import {
+  ACCOUNT_ID_PATTERN,
   BucketKind,
   bucketName,
   type EnvSource,
   EnvVar,
+  REGION_PATTERN,
   readEnvironmentName,
   readString,
   schemaRegistryName,
@@ -28,8 +30,8 @@ export interface PortalConfig {
  */
 export function readPortalConfig(env: EnvSource): PortalConfig {
   const environment = readEnvironmentName(env);
-  const account = readString(env, EnvVar.ACCOUNT_ID, { pattern: /^\d{12}$/ });
-  const region = readString(env, EnvVar.REGION);
+  const account = readString(env, EnvVar.ACCOUNT_ID, { pattern: ACCOUNT_ID_PATTERN });
+  const region = readString(env, EnvVar.REGION, { pattern: REGION_PATTERN });
   const scope = { environment, account, region };
   return {
     environment,
