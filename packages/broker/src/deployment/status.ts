@@ -1,0 +1,236 @@
+import { type CodePipelineClient, GetPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DependencyFailureError,
+  DeploymentAction,
+  DeploymentStatus,
+  type ManifestKey,
+  PipelineVariable,
+  parseManifestKey,
+} from '@bridgeport/core';
+import { describeError, jsonLogger, type Logger } from '../logger';
+
+/** EventBridge detail type of CodePipeline's execution state changes. */
+export const PIPELINE_EXECUTION_STATE_CHANGE = 'CodePipeline Pipeline Execution State Change';
+
+/** States of a pipeline execution in CodePipeline's state change events. */
+export const PipelineExecutionState = {
+  STARTED: 'STARTED',
+  RESUMED: 'RESUMED',
+  STOPPING: 'STOPPING',
+  STOPPED: 'STOPPED',
+  SUCCEEDED: 'SUCCEEDED',
+  FAILED: 'FAILED',
+  CANCELED: 'CANCELED',
+  SUPERSEDED: 'SUPERSEDED',
+} as const;
+export type PipelineExecutionState = (typeof PipelineExecutionState)[keyof typeof PipelineExecutionState];
+
+/** The parts of a pipeline execution state change event the recorder reads. */
+export interface PipelineExecutionEvent {
+  readonly 'detail-type': string;
+  readonly detail: {
+    readonly pipeline?: string;
+    readonly 'execution-id'?: string;
+    readonly state?: string;
+  };
+}
+
+/** The deployment status an execution state means, per action; `undefined`: nothing to record. */
+const STATUS_OF: Readonly<
+  Record<DeploymentAction, Readonly<Record<PipelineExecutionState, DeploymentStatus | undefined>>>
+> = {
+  [DeploymentAction.DEPLOY]: {
+    STARTED: DeploymentStatus.DEPLOYING,
+    RESUMED: DeploymentStatus.DEPLOYING,
+    STOPPING: undefined,
+    STOPPED: DeploymentStatus.FAILED,
+    SUCCEEDED: DeploymentStatus.ACTIVE,
+    FAILED: DeploymentStatus.FAILED,
+    CANCELED: DeploymentStatus.FAILED,
+    SUPERSEDED: DeploymentStatus.FAILED,
+  },
+  [DeploymentAction.DESTROY]: {
+    STARTED: DeploymentStatus.DELETING,
+    RESUMED: DeploymentStatus.DELETING,
+    STOPPING: undefined,
+    // The portal removes the record when it deletes the manifest; a finished teardown leaves nothing to mark.
+    SUCCEEDED: undefined,
+    STOPPED: DeploymentStatus.FAILED,
+    FAILED: DeploymentStatus.FAILED,
+    CANCELED: DeploymentStatus.FAILED,
+    SUPERSEDED: DeploymentStatus.FAILED,
+  },
+};
+
+function isState(value: string | undefined): value is PipelineExecutionState {
+  return value !== undefined && Object.values<string>(PipelineExecutionState).includes(value);
+}
+
+function isAction(value: string | undefined): value is DeploymentAction {
+  return value !== undefined && Object.values<string>(DeploymentAction).includes(value);
+}
+
+/** The deployment status of a manifest's stack once its execution reached `state`; `undefined` records nothing. */
+export function deploymentStatusOf(
+  action: DeploymentAction,
+  state: PipelineExecutionState,
+): DeploymentStatus | undefined {
+  return STATUS_OF[action][state];
+}
+
+/** Why a failed execution failed, as the portal shows it in `status_reason`. */
+export function failureReason(
+  action: DeploymentAction,
+  state: PipelineExecutionState,
+  executionId: string,
+): string {
+  const what = action === DeploymentAction.DEPLOY ? 'Deployment' : 'Teardown';
+  return `${what} ${state.toLowerCase()} (pipeline execution ${executionId})`;
+}
+
+const PARTITION = 'PK';
+const SORT = 'SK';
+const META = '#META';
+
+/**
+ * The key of the record whose status a manifest's deployment sets, in the portal's single-table layout
+ * (`EventStore`): an event type version (`EVENT_TYPE#{t}` / `VERSION#{v, 10 digits}`) or a subscription
+ * (`SUBSCRIPTION#{id}` / `#META`).
+ */
+export function statusRecordKey(manifest: ManifestKey): Record<string, string> {
+  return manifest.kind === 'producer'
+    ? {
+        [PARTITION]: `EVENT_TYPE#${manifest.eventType}`,
+        [SORT]: `VERSION#${String(manifest.version).padStart(10, '0')}`,
+      }
+    : { [PARTITION]: `SUBSCRIPTION#${manifest.subscriptionId}`, [SORT]: META };
+}
+
+/**
+ * The conditional update the portal's `EventStore.setProducerStatus` / `setSubscriptionStatus` make: the
+ * status, the time (`status_updated_at` on a version, `updated_at` on a subscription) and the reason (removed
+ * when there is none), only on a record that exists.
+ */
+export function statusUpdate(
+  tableName: string,
+  manifest: ManifestKey,
+  status: DeploymentStatus,
+  at: string,
+  reason?: string,
+): UpdateCommandInput {
+  return {
+    TableName: tableName,
+    Key: statusRecordKey(manifest),
+    UpdateExpression:
+      reason === undefined
+        ? 'SET #status = :status, #at = :at REMOVE #reason'
+        : 'SET #status = :status, #at = :at, #reason = :reason',
+    ConditionExpression: 'attribute_exists(#pk)',
+    ExpressionAttributeNames: {
+      '#pk': PARTITION,
+      '#status': 'status',
+      '#reason': 'status_reason',
+      '#at': manifest.kind === 'producer' ? 'status_updated_at' : 'updated_at',
+    },
+    ExpressionAttributeValues: {
+      ':status': status,
+      ':at': at,
+      ...(reason === undefined ? {} : { ':reason': reason }),
+    },
+  };
+}
+
+export interface DeploymentStatusRecorderOptions {
+  readonly pipelineName: string;
+  readonly tableName: string;
+  readonly codePipeline: CodePipelineClient;
+  readonly dynamo: DynamoDBDocumentClient;
+  /** @default jsonLogger */
+  readonly logger?: Logger;
+  /** Clock. @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+export type DeploymentStatusResult =
+  | {
+      readonly recorded: true;
+      readonly status: DeploymentStatus;
+      readonly manifest: ManifestKey;
+      readonly action: DeploymentAction;
+    }
+  | {
+      readonly recorded: false;
+      readonly reason: 'not-this-pipeline' | 'no-status-for-state' | 'not-a-deployment' | 'record-not-found';
+    };
+
+export interface DeploymentStatusRecorder {
+  handle(event: PipelineExecutionEvent): Promise<DeploymentStatusResult>;
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * The deployment status recorder: on every state change of a deployment pipeline execution, reads the
+ * execution's variables (which manifest, which action) and writes the status of the event type version or
+ * subscription into the portal's table: `DEPLOYING` → `ACTIVE` | `FAILED` (and `DELETING` for a teardown).
+ * Records that no longer exist are left alone; AWS failures are raised as `DependencyFailureError` so the
+ * event is retried.
+ */
+export function createDeploymentStatusRecorder(
+  options: DeploymentStatusRecorderOptions,
+): DeploymentStatusRecorder {
+  const logger = options.logger ?? jsonLogger;
+  const now = options.now ?? (() => new Date());
+  return {
+    async handle(event) {
+      const { pipeline, state } = event.detail ?? {};
+      const executionId = event.detail?.['execution-id'];
+      if (pipeline !== options.pipelineName || executionId === undefined) {
+        return { recorded: false, reason: 'not-this-pipeline' };
+      }
+      if (!isState(state)) return { recorded: false, reason: 'no-status-for-state' };
+
+      let variables: ReadonlyMap<string, string>;
+      try {
+        const result = await options.codePipeline.send(
+          new GetPipelineExecutionCommand({ pipelineName: pipeline, pipelineExecutionId: executionId }),
+        );
+        variables = new Map(
+          (result.pipelineExecution?.variables ?? []).map((v) => [v.name ?? '', v.resolvedValue ?? '']),
+        );
+      } catch (error) {
+        logger.error('Cannot read the pipeline execution', { executionId, ...describeError(error) });
+        throw new DependencyFailureError('Reading the pipeline execution', error);
+      }
+      const action = variables.get(PipelineVariable.ACTION);
+      const manifest = parseManifestKey(variables.get(PipelineVariable.MANIFEST_KEY) ?? '');
+      if (!isAction(action) || manifest === undefined) {
+        logger.warn('Execution without a manifest deployment', { executionId, state });
+        return { recorded: false, reason: 'not-a-deployment' };
+      }
+      const status = deploymentStatusOf(action, state);
+      if (status === undefined) return { recorded: false, reason: 'no-status-for-state' };
+      const reason =
+        status === DeploymentStatus.FAILED ? failureReason(action, state, executionId) : undefined;
+
+      try {
+        await options.dynamo.send(
+          new UpdateCommand(statusUpdate(options.tableName, manifest, status, now().toISOString(), reason)),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) {
+          const log = status === DeploymentStatus.FAILED ? logger.error : logger.info;
+          log('No record for the deployment status', { executionId, action, state, status, manifest });
+          return { recorded: false, reason: 'record-not-found' };
+        }
+        logger.error('Cannot record the deployment status', { executionId, ...describeError(error) });
+        throw new DependencyFailureError('Recording the deployment status', error);
+      }
+      logger.info('Recorded deployment status', { executionId, action, state, status, manifest });
+      return { recorded: true, status, manifest, action };
+    },
+  };
+}
