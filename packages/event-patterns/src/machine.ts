@@ -23,11 +23,32 @@ interface RuleRef {
 
 class NameState {
   stamp = 0;
+  /** Number of field paths leaving this state (kept here so a leaf state is handled without touching arrays). */
+  keyCount = 0;
+  /** The first rule ending here, inline; any others in `terminals`. */
+  terminal: RuleRef | null = null;
   terminals: RuleRef[] | null = null;
   readonly keyIds: number[] = [];
   readonly matchers: FieldMatcher[] = [];
   readonly byKey = new Map<number, FieldMatcher>();
   absent: { keyId: number; state: NameState }[] | null = null;
+
+  addTerminal(ref: RuleRef): void {
+    if (this.terminal === null) {
+      this.terminal = ref;
+    } else if (this.terminal !== ref && !this.terminals?.includes(ref)) {
+      this.terminals ??= [];
+      this.terminals.push(ref);
+    }
+  }
+
+  removeTerminal(ref: RuleRef): void {
+    const rest = [this.terminal, ...(this.terminals ?? [])].filter(
+      (r): r is RuleRef => r !== null && r !== ref,
+    );
+    this.terminal = rest[0] ?? null;
+    this.terminals = rest.length > 1 ? rest.slice(1) : null;
+  }
 
   matcher(keyId: number): FieldMatcher {
     let m = this.byKey.get(keyId);
@@ -36,6 +57,7 @@ class NameState {
       this.byKey.set(keyId, m);
       this.keyIds.push(keyId);
       this.matchers.push(m);
+      this.keyCount++;
     }
     return m;
   }
@@ -485,8 +507,7 @@ export class Machine {
         states = [...next];
       }
       for (const state of states) {
-        state.terminals ??= [];
-        if (!state.terminals.includes(ref)) state.terminals.push(ref);
+        state.addTerminal(ref);
         terminals.push(state);
       }
     }
@@ -496,12 +517,7 @@ export class Machine {
   remove(name: string): boolean {
     const entry = this.refs.get(name);
     if (!entry) return false;
-    for (const state of entry.terminals) {
-      if (state.terminals) {
-        const rest = state.terminals.filter((r) => r !== entry.ref);
-        state.terminals = rest.length > 0 ? rest : null;
-      }
-    }
+    for (const state of entry.terminals) state.removeTerminal(entry.ref);
     this.refs.delete(name);
     return true;
   }
@@ -589,13 +605,20 @@ export class Machine {
         if (state.stamp === stamp) continue;
         state.stamp = stamp;
       }
-      const terminals = state.terminals;
-      if (terminals !== null) {
-        for (let i = 0; i < terminals.length; i++) {
-          const ref = terminals[i];
-          if (ref.stamp !== stamp) {
-            ref.stamp = stamp;
-            found[nFound++] = ref;
+      const terminal = state.terminal;
+      if (terminal !== null) {
+        if (terminal.stamp !== stamp) {
+          terminal.stamp = stamp;
+          found[nFound++] = terminal;
+        }
+        const terminals = state.terminals;
+        if (terminals !== null) {
+          for (let i = 0; i < terminals.length; i++) {
+            const ref = terminals[i];
+            if (ref.stamp !== stamp) {
+              ref.stamp = stamp;
+              found[nFound++] = ref;
+            }
           }
         }
       }
@@ -608,9 +631,11 @@ export class Machine {
           }
         }
       }
+      const keyCount = state.keyCount;
+      if (keyCount === 0) continue;
       const keyIds = state.keyIds;
-      const byPresent = keyIds.length > nPresent;
-      const n = byPresent ? nPresent : keyIds.length;
+      const byPresent = keyCount > nPresent;
+      const n = byPresent ? nPresent : keyCount;
       for (let k = 0; k < n; k++) {
         let keyId: number;
         let matcher: FieldMatcher | undefined;
@@ -639,7 +664,12 @@ export class Machine {
       }
     }
     if (nFound === 0) return [];
-    if (nFound > 1) {
+    if (nFound === 1) {
+      const only = found[0];
+      found[0] = NO_RULE;
+      return [only.name];
+    }
+    {
       const sorted = found.slice(0, nFound).sort((a, b) => a.seq - b.seq);
       for (let i = 0; i < nFound; i++) found[i] = sorted[i];
     }
