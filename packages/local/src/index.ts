@@ -1,1 +1,69 @@
-export {};
+// AWS-compatible edge: DynamoDB (dynalite), S3 (s3rver), EventBridge and Schemas on one port.
+export { AwsChunkedDecoder } from './aws/aws-chunked';
+export type { LocalDynamoDb } from './aws/dynamodb';
+export { startLocalDynamoDb } from './aws/dynamodb';
+export type { AwsEndpoint, AwsEndpointOptions } from './aws/endpoint';
+export { startAwsEndpoint } from './aws/endpoint';
+export { eventBridgeOperations, handleEventBridgeRequest } from './aws/eventbridge/handler';
+export { AwsService, AwsServiceError, serviceOf } from './aws/protocol';
+export type { LocalS3, S3ObjectNotification } from './aws/s3';
+export { S3Notifications, startLocalS3 } from './aws/s3';
+export { handleSchemasRequest } from './aws/schemas/handler';
+export type { RegistryDescription, SchemaVersionDescription } from './aws/schemas/registry';
+export { SchemaRegistryStore, SchemaType } from './aws/schemas/registry';
+
+// Local EventBridge bus: durable log, routing, at-least-once delivery, pluggable targets.
+export { FileDeadLetterStore } from './bus/dead-letters';
+export { GroupCommitFile, writeFileAtomic } from './bus/durable-file';
+export {
+  BusError,
+  BusErrorCode,
+  BusInvalidEventPatternError,
+  BusLimitExceededError,
+  BusResourceAlreadyExistsError,
+  BusResourceNotFoundError,
+  BusValidationError,
+  TargetDeliveryError,
+} from './bus/errors';
+export type { DeliveryAddress, RecoveredDelivery, StoredEvent } from './bus/event-store';
+export { EventStore } from './bus/event-store';
+export type { BackoffOptions, LocalBusOptions } from './bus/local-bus';
+export {
+  DEFAULT_MAX_EVENT_SIZE_BYTES,
+  DEFAULT_MAXIMUM_EVENT_AGE_SECONDS,
+  DEFAULT_RETRY_ATTEMPTS,
+  entrySize,
+  LocalBus,
+} from './bus/local-bus';
+export type { Delivery, TargetDispatcher } from './bus/targets/dispatcher';
+export { parseArn, TargetDispatchers } from './bus/targets/dispatcher';
+export type { HttpTargetOptions } from './bus/targets/http';
+export { HttpTargetDispatcher } from './bus/targets/http';
+export type {
+  LambdaFunctionLoader,
+  LambdaTargetOptions,
+  LocalLambdaContext,
+  LocalLambdaHandler,
+} from './bus/targets/lambda';
+export { LambdaTargetDispatcher, lambdaFunctionName, moduleFunctionLoader } from './bus/targets/lambda';
+export type { LocalQueueMessage, LocalQueueSink } from './bus/targets/sqs';
+export { LocalQueueStore, SqsTargetDispatcher, sqsQueueName } from './bus/targets/sqs';
+export type { RoutedTarget, TopologyOptions } from './bus/topology';
+export { DEFAULT_EVENT_BUS, Topology } from './bus/topology';
+export type {
+  DeadLetter,
+  DeadLetterSink,
+  DeliveryReport,
+  EventBridgeEvent,
+  EventBusDescription,
+  Page,
+  PutEventsEntry,
+  PutEventsResult,
+  PutEventsResultEntry,
+  PutRuleInput,
+  RuleDescription,
+  TargetDefinition,
+  TargetHttpParameters,
+  TargetRetryPolicy,
+} from './bus/types';
+export { ExhaustedRetryCondition, RuleState } from './bus/types';

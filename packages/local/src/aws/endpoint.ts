@@ -1,0 +1,191 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { LocalBus, type LocalBusOptions } from '../bus/local-bus';
+import { AwsChunkedDecoder, decodedHeaders, isAwsChunked } from './aws-chunked';
+import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
+import { handleEventBridgeRequest } from './eventbridge/handler';
+import { AwsService, accessKeyOf, sendJson, serviceOf } from './protocol';
+import { type LocalS3, type S3Notifications, startLocalS3 } from './s3';
+import { handleSchemasRequest } from './schemas/handler';
+import { SchemaRegistryStore } from './schemas/registry';
+
+export interface AwsEndpointOptions {
+  /** Default `127.0.0.1`. */
+  readonly host?: string;
+  /** Default 4566; 0 picks a free port. */
+  readonly port?: number;
+  /** State lives under `dataDir/{dynamodb,s3,eventbridge,schemas}`. */
+  readonly dataDir: string;
+  /** Default `000000000000`. */
+  readonly account?: string;
+  /** Default `us-east-1`. */
+  readonly region?: string;
+  /**
+   * Options of the local EventBridge bus (dispatchers, dead-letter sink, backoff, size limit…).
+   * `dataDir`, `account` and `region` come from the endpoint.
+   */
+  readonly bus?: Omit<LocalBusOptions, 'dataDir' | 'account' | 'region'>;
+  /** Largest EventBridge / Schemas request body. Default 2 MiB. */
+  readonly maxBodyBytes?: number;
+  /** Called with unexpected errors (answered as a generic 500). Default: console.error. */
+  readonly onInternalError?: (error: unknown) => void;
+}
+
+/** The running AWS-compatible endpoint and the building blocks behind it. */
+export interface AwsEndpoint {
+  /** `http://host:port` — the value for `AWS_ENDPOINT_URL`. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly account: string;
+  readonly region: string;
+  /** The local EventBridge (rules, targets, PutEvents, delivery). */
+  readonly bus: LocalBus;
+  /** The local Schemas registry. */
+  readonly schemas: SchemaRegistryStore;
+  /** Object created/removed notifications of the local S3. */
+  readonly s3Notifications: S3Notifications;
+  /** Stops the edge, then the services; state stays on disk. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one HTTP server that answers like a single AWS edge: DynamoDB (dynalite) and S3 (s3rver) are
+ * proxied to loopback ports, EventBridge (AWS JSON 1.1) and Schemas (REST JSON) are served in process.
+ * Requests are routed by `X-Amz-Target`, else by the service in the SigV4 credential scope.
+ */
+export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<AwsEndpoint> {
+  const host = options.host ?? '127.0.0.1';
+  const account = options.account ?? '000000000000';
+  const region = options.region ?? 'us-east-1';
+  const maxBodyBytes = options.maxBodyBytes ?? 2 * 1024 * 1024;
+  const onInternalError =
+    options.onInternalError ?? ((error: unknown) => console.error('AWS endpoint error:', error));
+  const started: { close(): Promise<void> }[] = [];
+  try {
+    const dynamodb: LocalDynamoDb = await startLocalDynamoDb(path.join(options.dataDir, 'dynamodb'));
+    started.push(dynamodb);
+    const s3: LocalS3 = await startLocalS3(path.join(options.dataDir, 's3'));
+    started.push(s3);
+    const bus = await LocalBus.open({
+      ...options.bus,
+      dataDir: path.join(options.dataDir, 'eventbridge'),
+      account,
+      region,
+    });
+    started.push(bus);
+    const schemas = await SchemaRegistryStore.open(path.join(options.dataDir, 'schemas', 'registries.json'), {
+      account,
+      region,
+      partition: options.bus?.partition,
+    });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+    const server = http.createServer((request, response) => {
+      const service = serviceOf(request);
+      switch (service) {
+        case AwsService.EVENTS:
+          void handleEventBridgeRequest(bus, request, response, { maxBodyBytes, onInternalError });
+          return;
+        case AwsService.SCHEMAS:
+          void handleSchemasRequest(schemas, request, response, { maxBodyBytes, onInternalError });
+          return;
+        case AwsService.DYNAMODB:
+          proxy(request, response, dynamodb.port, agent);
+          return;
+        case AwsService.S3: {
+          const accessKey = accessKeyOf(request);
+          if (accessKey) s3.allowAccessKey(accessKey);
+          proxy(request, response, s3.port, agent);
+          return;
+        }
+        default:
+          sendJson(
+            response,
+            400,
+            {
+              __type: 'UnknownServiceException',
+              message: 'This endpoint serves DynamoDB, S3, EventBridge and Schemas.',
+            },
+            'application/json',
+          );
+      }
+    });
+    server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 4566, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      host,
+      port,
+      account,
+      region,
+      bus,
+      schemas,
+      s3Notifications: s3.notifications,
+      close() {
+        closing ??= (async () => {
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          });
+          agent.destroy();
+          await schemas.flush();
+          for (const service of started.reverse()) await service.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    for (const service of started.reverse()) await service.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'upgrade', 'te', 'trailer']);
+
+/** Forwards a request to a loopback backend; bodies stream through (aws-chunked uploads are decoded). */
+function proxy(request: IncomingMessage, response: ServerResponse, port: number, agent: http.Agent): void {
+  let headers = { ...request.headers };
+  for (const name of HOP_BY_HOP) delete headers[name];
+  let body: Readable = request;
+  if (isAwsChunked(request.headers)) {
+    headers = decodedHeaders(headers);
+    body = request.pipe(new AwsChunkedDecoder());
+    body.on('error', () => request.destroy());
+  }
+  const upstream = http.request(
+    { host: '127.0.0.1', port, method: request.method, path: request.url, headers, agent },
+    (upstreamResponse) => {
+      const raw: string[] = [];
+      for (let i = 0; i < upstreamResponse.rawHeaders.length; i += 2) {
+        if (!HOP_BY_HOP.has(upstreamResponse.rawHeaders[i].toLowerCase())) {
+          raw.push(upstreamResponse.rawHeaders[i], upstreamResponse.rawHeaders[i + 1]);
+        }
+      }
+      response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.statusMessage, raw);
+      upstreamResponse.pipe(response);
+    },
+  );
+  upstream.on('error', () => {
+    if (!response.headersSent) {
+      response.writeHead(502, { 'content-type': 'text/plain' });
+      response.end('The local service is not available.');
+    } else {
+      response.destroy();
+    }
+  });
+  response.on('close', () => {
+    if (!response.writableFinished) upstream.destroy();
+  });
+  body.pipe(upstream);
+}

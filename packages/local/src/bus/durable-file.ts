@@ -1,0 +1,137 @@
+import { type FileHandle, mkdir, open, rename } from 'node:fs/promises';
+import path from 'node:path';
+
+interface Waiter {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * An append-only file with group commit: every `append` waiting at the same time is written with one
+ * `write` and made durable with one `fdatasync`, so many small records cost one disk flush.
+ * `appendLazy` records ride along with the next flush without being waited for.
+ */
+export class GroupCommitFile {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private waiters: Waiter[] = [];
+  private flushing: Promise<void> | undefined;
+  private closed = false;
+  private size: number;
+
+  private constructor(
+    private readonly handle: FileHandle,
+    readonly filePath: string,
+    initialSize: number,
+  ) {
+    this.size = initialSize;
+  }
+
+  static async open(filePath: string): Promise<GroupCommitFile> {
+    await mkdir(path.dirname(filePath), { recursive: true });
+    const handle = await open(filePath, 'a');
+    const { size } = await handle.stat();
+    return new GroupCommitFile(handle, filePath, size);
+  }
+
+  /** Bytes written so far (including buffered ones). */
+  get bytes(): number {
+    return this.size + this.pendingBytes;
+  }
+
+  /** Appends and resolves once the data is on disk (write + fdatasync). */
+  append(data: string | Buffer): Promise<void> {
+    if (this.closed) return Promise.reject(new Error(`${this.filePath} is closed`));
+    this.buffer(data);
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.scheduleFlush();
+    return done;
+  }
+
+  /** Appends without waiting; the data is written with the next flush. */
+  appendLazy(data: string | Buffer): void {
+    if (this.closed) return;
+    this.buffer(data);
+    this.scheduleFlush();
+  }
+
+  /** Resolves once everything appended so far is durable. */
+  async sync(): Promise<void> {
+    while (this.flushing || this.pending.length > 0) {
+      if (!this.flushing) this.scheduleFlush();
+      await this.flushing;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.sync();
+    this.closed = true;
+    await this.handle.close();
+  }
+
+  private buffer(data: string | Buffer): void {
+    const chunk = typeof data === 'string' ? Buffer.from(data) : data;
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing) return;
+    this.flushing = this.flushLoop().finally(() => {
+      this.flushing = undefined;
+      if (this.pending.length > 0) this.scheduleFlush();
+    });
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (this.pending.length > 0) {
+      const chunks = this.pending;
+      const waiters = this.waiters;
+      const bytes = this.pendingBytes;
+      this.pending = [];
+      this.waiters = [];
+      this.pendingBytes = 0;
+      try {
+        const data = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, bytes);
+        let offset = 0;
+        while (offset < data.length) {
+          const { bytesWritten } = await this.handle.write(data, offset);
+          offset += bytesWritten;
+        }
+        await this.handle.datasync();
+        this.size += bytes;
+        for (const waiter of waiters) waiter.resolve();
+      } catch (error) {
+        for (const waiter of waiters) waiter.reject(error);
+      }
+    }
+  }
+}
+
+/** Writes a whole file durably: temp file, fsync, rename over the target, fsync of the directory. */
+export async function writeFileAtomic(filePath: string, data: string): Promise<void> {
+  const dir = path.dirname(filePath);
+  await mkdir(dir, { recursive: true });
+  const temp = `${filePath}.${process.pid}.tmp`;
+  const handle = await open(temp, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, filePath);
+  await syncDirectory(dir);
+}
+
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } catch {
+    // Some file systems refuse fsync on a directory; the rename itself is still atomic.
+  } finally {
+    await handle.close();
+  }
+}

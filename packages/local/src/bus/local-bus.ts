@@ -1,0 +1,527 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { FileDeadLetterStore } from './dead-letters';
+import { BusValidationError, TargetDeliveryError } from './errors';
+import { type DeliveryAddress, EventStore, type StoredEvent } from './event-store';
+import { type TargetDispatcher, TargetDispatchers } from './targets/dispatcher';
+import { DEFAULT_EVENT_BUS, Topology } from './topology';
+import {
+  type DeadLetter,
+  type DeadLetterSink,
+  type DeliveryReport,
+  type EventBridgeEvent,
+  ExhaustedRetryCondition,
+  type PutEventsEntry,
+  type PutEventsResult,
+  type PutEventsResultEntry,
+  type RuleDescription,
+  type TargetDefinition,
+} from './types';
+
+/** EventBridge's limit on one PutEvents request. */
+export const DEFAULT_MAX_EVENT_SIZE_BYTES = 256 * 1024;
+export const DEFAULT_RETRY_ATTEMPTS = 185;
+export const DEFAULT_MAXIMUM_EVENT_AGE_SECONDS = 86_400;
+
+export interface BackoffOptions {
+  /** First retry delay before jitter. Default 1000 ms. */
+  readonly baseMs?: number;
+  /** Largest delay. Default 60 000 ms. */
+  readonly capMs?: number;
+}
+
+export interface LocalBusOptions {
+  /** Directory for the event log, the topology and the default dead-letter store. */
+  readonly dataDir: string;
+  /** Default `000000000000`. */
+  readonly account?: string;
+  /** Default `us-east-1`. */
+  readonly region?: string;
+  /** Default `aws`. */
+  readonly partition?: string;
+  /** Total size limit of one PutEvents request (EventBridge's formula). Default 256 KiB. */
+  readonly maxEventSizeBytes?: number;
+  /** How targets are reached, by ARN kind. Without any, nothing can be delivered (everything dead-letters). */
+  readonly dispatchers?: readonly TargetDispatcher[];
+  /** Where undeliverable events go. Default: a `FileDeadLetterStore` at `<dataDir>/dead-letters.jsonl`. */
+  readonly deadLetterSink?: DeadLetterSink;
+  readonly backoff?: BackoffOptions;
+  /** Concurrent deliveries per target. Default 64. */
+  readonly maxConcurrencyPerTarget?: number;
+  /** Observer of every delivery outcome (metrics, logs, tests). */
+  readonly onDelivery?: (report: DeliveryReport) => void;
+  /** Event log segment size. Default 32 MiB. */
+  readonly segmentBytes?: number;
+  /** Rules per bus. Default 300. */
+  readonly maxRulesPerBus?: number;
+}
+
+interface Job {
+  readonly stored: StoredEvent;
+  readonly index: number;
+  attempts: number;
+}
+
+interface Lane {
+  inFlight: number;
+  readonly queue: Job[];
+  head: number;
+}
+
+/**
+ * The local EventBridge bus: PutEvents acknowledges an event only once it is in the durable event log;
+ * matching rules' targets are then delivered at least once, with retries per each target's RetryPolicy
+ * and exponential backoff with jitter, and undeliverable events go to the dead-letter sink. Pending
+ * deliveries survive a restart (or a crash) and resume on `LocalBus.open`.
+ */
+export class LocalBus {
+  readonly topology: Topology;
+  readonly dispatchers: TargetDispatchers;
+  readonly account: string;
+  readonly region: string;
+  readonly maxEventSizeBytes: number;
+  /** The default dead-letter store, when no sink was given. */
+  readonly deadLetters: FileDeadLetterStore | undefined;
+  private readonly store: EventStore;
+  private readonly sink: DeadLetterSink;
+  private readonly lanes = new Map<string, Lane>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly baseMs: number;
+  private readonly capMs: number;
+  private readonly maxConcurrency: number;
+  private readonly onDelivery: ((report: DeliveryReport) => void) | undefined;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+  private outstanding = 0;
+
+  private constructor(
+    options: LocalBusOptions,
+    parts: { topology: Topology; store: EventStore; deadLetters?: FileDeadLetterStore },
+  ) {
+    this.topology = parts.topology;
+    this.store = parts.store;
+    this.deadLetters = parts.deadLetters;
+    this.account = options.account ?? '000000000000';
+    this.region = options.region ?? 'us-east-1';
+    this.maxEventSizeBytes = options.maxEventSizeBytes ?? DEFAULT_MAX_EVENT_SIZE_BYTES;
+    this.dispatchers = new TargetDispatchers(options.dispatchers ?? []);
+    const fallbackSink = parts.deadLetters?.sink;
+    this.sink = options.deadLetterSink ?? fallbackSink ?? (() => undefined);
+    this.baseMs = options.backoff?.baseMs ?? 1000;
+    this.capMs = options.backoff?.capMs ?? 60_000;
+    this.maxConcurrency = options.maxConcurrencyPerTarget ?? 64;
+    this.onDelivery = options.onDelivery;
+  }
+
+  /** Opens (or creates) the bus in `dataDir` and resumes every delivery still owed. */
+  static async open(options: LocalBusOptions): Promise<LocalBus> {
+    const account = options.account ?? '000000000000';
+    const region = options.region ?? 'us-east-1';
+    const topology = await Topology.open(path.join(options.dataDir, 'topology.json'), {
+      account,
+      region,
+      partition: options.partition,
+      maxRulesPerBus: options.maxRulesPerBus,
+    });
+    const { store, recovered } = await EventStore.open(path.join(options.dataDir, 'events'), {
+      segmentBytes: options.segmentBytes,
+    });
+    const deadLetters = options.deadLetterSink
+      ? undefined
+      : await FileDeadLetterStore.open(path.join(options.dataDir, 'dead-letters.jsonl'));
+    const bus = new LocalBus(options, { topology, store, deadLetters });
+    for (const { stored, index, attempts } of recovered) bus.enqueue({ stored, index, attempts });
+    return bus;
+  }
+
+  /** Registers how to deliver to another kind of target (takes precedence over earlier ones). */
+  registerDispatcher(dispatcher: TargetDispatcher): void {
+    this.dispatchers.register(dispatcher);
+  }
+
+  /**
+   * PutEvents: validates the request (1–10 entries, total size) and each entry, builds the events,
+   * routes them, stores them durably and only then answers. Per-entry failures are reported in
+   * `Entries` (index-aligned) and counted in `FailedEntryCount`.
+   */
+  async putEvents(entries: readonly PutEventsEntry[]): Promise<PutEventsResult> {
+    if (this.closed) throw new Error('The bus is closed.');
+    validateEntryCount(entries);
+    const size = entries.reduce((total, entry) => total + entrySize(entry), 0);
+    if (size > this.maxEventSizeBytes) {
+      throw new BusValidationError('Total size of the entries in the request is over the limit.');
+    }
+    const results: PutEventsResultEntry[] = new Array(entries.length);
+    const accepted: {
+      position: number;
+      eventBusName: string;
+      event: EventBridgeEvent;
+      eventJson: string;
+      deliveries: DeliveryAddress[];
+    }[] = [];
+    const now = new Date();
+    entries.forEach((entry, position) => {
+      const built = this.buildEvent(entry, now);
+      if (!('event' in built)) {
+        results[position] = built;
+        return;
+      }
+      const deliveries = this.topology.route(built.eventBusName, built.event);
+      accepted.push({ position, ...built, deliveries });
+    });
+    if (accepted.length > 0) {
+      const stored = await this.store.append(accepted);
+      stored.forEach((record, i) => {
+        results[accepted[i].position] = { EventId: record.event.id };
+        for (let index = 0; index < record.deliveries.length; index += 1) {
+          this.enqueue({ stored: record, index, attempts: 0 });
+        }
+      });
+    }
+    return { FailedEntryCount: entries.length - accepted.length, Entries: results };
+  }
+
+  /** Resolves when no delivery is in flight, queued or waiting for a retry (for tests and shutdown). */
+  whenIdle(): Promise<void> {
+    if (this.outstanding === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Number of deliveries not yet completed (queued, in flight or waiting to retry). */
+  get pendingDeliveries(): number {
+    return this.outstanding;
+  }
+
+  /** Stops delivering, waits for in-flight attempts and closes the log. Owed deliveries resume on the next open. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await Promise.allSettled([...this.running]);
+    await this.topology.flush();
+    await this.store.close();
+    await this.deadLetters?.close();
+    await this.dispatchers.close();
+  }
+
+  // ---- building events ---------------------------------------------------------------------
+
+  private buildEvent(
+    entry: PutEventsEntry,
+    now: Date,
+  ): { eventBusName: string; event: EventBridgeEvent; eventJson: string } | PutEventsResultEntry {
+    if (typeof entry.Source !== 'string' || entry.Source === '') {
+      return invalidArgument('Source');
+    }
+    if (typeof entry.DetailType !== 'string' || entry.DetailType === '') {
+      return invalidArgument('DetailType');
+    }
+    if (typeof entry.Detail !== 'string' || entry.Detail === '') {
+      return invalidArgument('Detail');
+    }
+    let detail: unknown;
+    try {
+      detail = JSON.parse(entry.Detail);
+    } catch {
+      detail = undefined;
+    }
+    if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
+      return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+    }
+    const eventBusName = this.topology.resolveBusName(entry.EventBusName);
+    if (!this.topology.hasEventBus(eventBusName)) {
+      return {
+        ErrorCode: 'ResourceNotFoundException',
+        ErrorMessage: `Event bus ${eventBusName} does not exist.`,
+      };
+    }
+    const time = entry.Time === undefined ? now : toDate(entry.Time);
+    if (!time) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Time is not valid.' };
+    const resources = entry.Resources ?? [];
+    if (!Array.isArray(resources) || resources.some((resource) => typeof resource !== 'string')) {
+      return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Resources is not valid.' };
+    }
+    const event: EventBridgeEvent = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': entry.DetailType,
+      source: entry.Source,
+      account: this.account,
+      time: formatTime(time),
+      region: this.region,
+      resources: [...resources],
+      detail,
+    };
+    return { eventBusName: eventBusName || DEFAULT_EVENT_BUS, event, eventJson: JSON.stringify(event) };
+  }
+
+  // ---- delivery ----------------------------------------------------------------------------
+
+  private enqueue(job: Job): void {
+    this.outstanding += 1;
+    this.push(job);
+  }
+
+  private push(job: Job): void {
+    if (this.closed) return;
+    const address = job.stored.deliveries[job.index];
+    const key = `${job.stored.eventBusName}\u0000${address.ruleName}\u0000${address.targetId}`;
+    let lane = this.lanes.get(key);
+    if (!lane) {
+      lane = { inFlight: 0, queue: [], head: 0 };
+      this.lanes.set(key, lane);
+    }
+    lane.queue.push(job);
+    this.drain(key, lane);
+  }
+
+  private drain(key: string, lane: Lane): void {
+    while (!this.closed && lane.inFlight < this.maxConcurrency && lane.head < lane.queue.length) {
+      const job = lane.queue[lane.head++];
+      if (lane.head > 1024 && lane.head * 2 > lane.queue.length) {
+        lane.queue.splice(0, lane.head);
+        lane.head = 0;
+      }
+      lane.inFlight += 1;
+      const run = this.attempt(job).finally(() => {
+        lane.inFlight -= 1;
+        this.running.delete(run);
+        if (lane.inFlight === 0 && lane.head >= lane.queue.length) {
+          this.lanes.delete(key);
+        } else {
+          this.drain(key, lane);
+        }
+      });
+      this.running.add(run);
+    }
+  }
+
+  private async attempt(job: Job): Promise<void> {
+    const { stored, index } = job;
+    const address = stored.deliveries[index];
+    const routed = this.topology.findTarget(stored.eventBusName, address.ruleName, address.targetId);
+    const rule = routed?.rule ?? this.topology.findRule(stored.eventBusName, address.ruleName);
+    if (!routed) {
+      await this.deadLetter(job, rule, undefined, {
+        code: 'NO_RESOURCE',
+        message: `Target ${address.targetId} of rule ${address.ruleName} no longer exists.`,
+      });
+      return;
+    }
+    const dispatcher = this.dispatchers.resolve(routed.target.Arn);
+    if (!dispatcher) {
+      // Retryable: a dispatcher may be registered after the bus opened.
+      job.attempts += 1;
+      await this.retryOrDeadLetter(
+        job,
+        routed.rule,
+        routed.target,
+        new TargetDeliveryError(
+          'UNSUPPORTED_TARGET',
+          `No local delivery is configured for ${routed.target.Arn}.`,
+          true,
+        ),
+      );
+      return;
+    }
+    job.attempts += 1;
+    try {
+      const payload = renderPayload(routed.target, stored);
+      await dispatcher.deliver({
+        event: stored.event,
+        eventJson: stored.eventJson,
+        payload,
+        rule: routed.rule,
+        target: routed.target,
+        attempt: job.attempts,
+      });
+    } catch (error) {
+      const failure =
+        error instanceof TargetDeliveryError
+          ? error
+          : new TargetDeliveryError(
+              'DELIVERY_ERROR',
+              error instanceof Error ? error.message : String(error),
+              true,
+            );
+      await this.retryOrDeadLetter(job, routed.rule, routed.target, failure);
+      return;
+    }
+    this.store.markDone(stored.seq, index);
+    this.report(job, 'delivered');
+    this.settle();
+  }
+
+  private async retryOrDeadLetter(
+    job: Job,
+    rule: RuleDescription,
+    target: TargetDefinition,
+    failure: TargetDeliveryError,
+  ): Promise<void> {
+    const failureInfo = { code: failure.code, message: failure.message };
+    if (!failure.retryable) {
+      await this.deadLetter(job, rule, target, failureInfo);
+      return;
+    }
+    const maxRetries = target.RetryPolicy?.MaximumRetryAttempts ?? DEFAULT_RETRY_ATTEMPTS;
+    const maxAgeMs =
+      (target.RetryPolicy?.MaximumEventAgeInSeconds ?? DEFAULT_MAXIMUM_EVENT_AGE_SECONDS) * 1000;
+    if (job.attempts - 1 >= maxRetries) {
+      await this.deadLetter(job, rule, target, failureInfo, ExhaustedRetryCondition.MAXIMUM_RETRY_ATTEMPTS);
+      return;
+    }
+    const delay = this.backoff(job.attempts);
+    if (Date.now() + delay - job.stored.ingestedAt > maxAgeMs) {
+      await this.deadLetter(job, rule, target, failureInfo, ExhaustedRetryCondition.MAXIMUM_EVENT_AGE);
+      return;
+    }
+    this.store.recordAttempts(job.stored.seq, job.index, job.attempts);
+    this.report(job, 'retrying', failureInfo, delay);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.push(job);
+    }, delay);
+    this.timers.add(timer);
+  }
+
+  private async deadLetter(
+    job: Job,
+    rule: RuleDescription | undefined,
+    target: TargetDefinition | undefined,
+    failure: { code: string; message: string },
+    exhausted?: ExhaustedRetryCondition,
+  ): Promise<void> {
+    const address = job.stored.deliveries[job.index];
+    const deadLetter: DeadLetter = {
+      eventBusName: job.stored.eventBusName,
+      ruleName: address.ruleName,
+      ruleArn: rule?.Arn ?? this.topology.ruleArn(job.stored.eventBusName, address.ruleName),
+      targetId: address.targetId,
+      ...(target ? { targetArn: target.Arn } : {}),
+      ...(target?.DeadLetterConfig?.Arn ? { deadLetterArn: target.DeadLetterConfig.Arn } : {}),
+      event: job.stored.event,
+      errorCode: failure.code,
+      errorMessage: failure.message,
+      attempts: job.attempts,
+      ...(exhausted ? { exhaustedRetryCondition: exhausted } : {}),
+      failedAt: new Date().toISOString(),
+    };
+    for (let handOver = 1; ; handOver += 1) {
+      try {
+        await this.sink(deadLetter);
+        break;
+      } catch {
+        if (this.closed) return; // owed: resumes (and dead-letters again) after a restart
+        await new Promise((resolve) => setTimeout(resolve, this.backoff(handOver)));
+      }
+    }
+    this.store.markDone(job.stored.seq, job.index);
+    this.report(job, 'dead-lettered', failure);
+    this.settle();
+  }
+
+  private backoff(attempts: number): number {
+    const exponential = Math.min(this.capMs, this.baseMs * 2 ** Math.min(attempts - 1, 30));
+    return Math.round(exponential / 2 + Math.random() * (exponential / 2));
+  }
+
+  private report(
+    job: Job,
+    outcome: DeliveryReport['outcome'],
+    failure?: { code: string; message: string },
+    retryInMs?: number,
+  ): void {
+    if (!this.onDelivery) return;
+    const address = job.stored.deliveries[job.index];
+    this.onDelivery({
+      eventBusName: job.stored.eventBusName,
+      ruleName: address.ruleName,
+      targetId: address.targetId,
+      eventId: job.stored.event.id,
+      attempt: job.attempts,
+      outcome,
+      ...(failure ? { errorCode: failure.code, errorMessage: failure.message } : {}),
+      ...(retryInMs !== undefined ? { retryInMs } : {}),
+    });
+  }
+
+  private settle(): void {
+    this.outstanding -= 1;
+    if (this.outstanding === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+}
+
+function validateEntryCount(entries: readonly PutEventsEntry[]): void {
+  if (!Array.isArray(entries) || entries.length < 1) {
+    throw new BusValidationError(
+      "1 validation error detected: Value '[]' at 'entries' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
+  }
+  if (entries.length > 10) {
+    throw new BusValidationError(
+      "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10",
+    );
+  }
+}
+
+/** EventBridge's entry size: 14 for a Time, plus the UTF-8 bytes of Source, DetailType, Detail and each resource. */
+export function entrySize(entry: PutEventsEntry): number {
+  let size = entry.Time !== undefined ? 14 : 0;
+  for (const field of [entry.Source, entry.DetailType, entry.Detail]) {
+    if (typeof field === 'string') size += Buffer.byteLength(field);
+  }
+  for (const resource of entry.Resources ?? []) {
+    if (typeof resource === 'string') size += Buffer.byteLength(resource);
+  }
+  return size;
+}
+
+function invalidArgument(field: string): PutEventsResultEntry {
+  return {
+    ErrorCode: 'InvalidArgument',
+    ErrorMessage: `Parameter ${field} is not valid. Reason: ${field} is a required argument.`,
+  };
+}
+
+function toDate(value: Date | number | string): Date | undefined {
+  const date =
+    value instanceof Date ? value : typeof value === 'number' ? new Date(value * 1000) : new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** RFC 3339 with second precision, as EventBridge writes `time`. */
+function formatTime(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+/** The target's Input, the InputPath's selection, or the whole event. */
+function renderPayload(target: TargetDefinition, stored: StoredEvent): string {
+  if (typeof target.Input === 'string') return target.Input;
+  if (typeof target.InputPath === 'string' && target.InputPath !== '$') {
+    const selected = selectPath(stored.event, target.InputPath);
+    return selected === undefined ? '' : JSON.stringify(selected);
+  }
+  return stored.eventJson;
+}
+
+/** A JSONPath subset: `$.a.b`, `$.a[0]`, `$['a-b']`. */
+function selectPath(root: unknown, jsonPath: string): unknown {
+  const tokens = jsonPath.replace(/^\$/, '').match(/\.[^.[]+|\[\d+\]|\['[^']*'\]|\["[^"]*"\]/g) ?? [];
+  let current: unknown = root;
+  for (const token of tokens) {
+    if (current === null || typeof current !== 'object') return undefined;
+    const key = token.startsWith('.')
+      ? token.slice(1)
+      : token.startsWith('[') && /^\[\d+\]$/.test(token)
+        ? Number(token.slice(1, -1))
+        : token.slice(2, -2);
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
+}
