@@ -1,2 +1,77 @@
-/* The `bridgeport` command. */
-console.log('Bridgeport local runtime: not built yet.');
+/* The `bridgeport` command: `bridgeport start [options]`. */
+import { OptionError, optionsHelp, parseRuntimeOptions } from './options';
+import { type Bridgeport, readyBanner, startBridgeport } from './runtime/bridgeport';
+import { RuntimeError } from './runtime/errors';
+
+const USAGE = `Usage: bridgeport start [options]
+
+Runs the whole of Bridgeport on this machine: the portal API, the producer endpoint, the local
+EventBridge bus and deployer, and an AWS-compatible endpoint (DynamoDB, S3, EventBridge, Schemas).
+Every option can also be set with its environment variable.
+
+Options:
+${optionsHelp()}
+  --help                    show this help`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE);
+    return command === undefined ? 1 : 0;
+  }
+  if (command !== 'start') {
+    console.error(`Unknown command "${command}".\n\n${USAGE}`);
+    return 1;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  let bridgeport: Bridgeport;
+  try {
+    bridgeport = await startBridgeport(parseRuntimeOptions(rest));
+  } catch (error) {
+    if (error instanceof OptionError) {
+      console.error(`bridgeport: ${error.message}\nRun "bridgeport start --help" for the options.`);
+      return 2;
+    }
+    if (error instanceof RuntimeError) {
+      console.error(`bridgeport: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+  for (const line of readyBanner(bridgeport)) console.log(line);
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        console.log(`Received ${signal} again; exiting without waiting.`);
+        resolve(1);
+        return;
+      }
+      stopping = true;
+      console.log(`Received ${signal}; shutting down (state is kept in ${bridgeport.dataDir}).`);
+      bridgeport.close().then(
+        () => {
+          console.log('Bridgeport stopped.');
+          resolve(0);
+        },
+        (error: unknown) => {
+          console.error(`bridgeport: shutdown failed: ${String(error)}`);
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error('bridgeport: failed to start:', error);
+    process.exit(1);
+  },
+);

@@ -11,6 +11,10 @@ export interface RuntimeOptions {
   readonly environment: string;
   readonly demo: boolean;
   readonly maxEventSizeBytes: number;
+  /** First retry delay of a failed delivery, before jitter (doubles up to 60 s). */
+  readonly retryBaseMs: number;
+  /** Call HTTPS consumers on loopback hosts over TLS instead of plain http. */
+  readonly loopbackTls: boolean;
 }
 
 /** One option: its flag, the environment variable that sets it too, and its default. */
@@ -18,7 +22,7 @@ interface OptionSpec {
   readonly flag: string;
   readonly env: string;
   readonly description: string;
-  readonly kind: 'string' | 'port' | 'size' | 'boolean';
+  readonly kind: 'string' | 'port' | 'size' | 'milliseconds' | 'boolean';
   readonly default?: string;
 }
 
@@ -82,7 +86,20 @@ export const OPTION_SPECS = {
     env: 'BRIDGEPORT_MAX_EVENT_SIZE',
     kind: 'size',
     default: '262144',
-    description: 'largest accepted event, bytes',
+    description: 'largest accepted event, bytes (at most 1048576)',
+  },
+  retryBaseMs: {
+    flag: 'retry-base-ms',
+    env: 'BRIDGEPORT_RETRY_BASE_MS',
+    kind: 'milliseconds',
+    default: '1000',
+    description: 'first delivery retry delay, doubling up to 60 s',
+  },
+  loopbackTls: {
+    flag: 'loopback-tls',
+    env: 'BRIDGEPORT_LOOPBACK_TLS',
+    kind: 'boolean',
+    description: 'call HTTPS consumers on localhost over TLS too (default plain http)',
   },
 } as const satisfies Record<keyof RuntimeOptions, OptionSpec>;
 
@@ -91,6 +108,8 @@ export class OptionError extends Error {
 }
 
 const ENVIRONMENT_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
+/** EventBridge's largest event (the broker's limit too). */
+const MAX_EVENT_SIZE_LIMIT_BYTES = 1024 * 1024;
 
 /** Parses flags over environment variables over defaults; throws OptionError naming the bad option. */
 export function parseRuntimeOptions(
@@ -135,7 +154,14 @@ export function parseRuntimeOptions(
       const size = Number(raw);
       if (!Number.isInteger(size) || size < 1)
         throw new OptionError(`${source} must be a positive number of bytes, got "${raw}"`);
+      if (size > MAX_EVENT_SIZE_LIMIT_BYTES)
+        throw new OptionError(`${source} must be at most ${MAX_EVENT_SIZE_LIMIT_BYTES} bytes, got "${raw}"`);
       values[key] = size;
+    } else if (spec.kind === 'milliseconds') {
+      const milliseconds = Number(raw);
+      if (!Number.isInteger(milliseconds) || milliseconds < 1 || milliseconds > 3_600_000)
+        throw new OptionError(`${source} must be a number of milliseconds from 1 to 3600000, got "${raw}"`);
+      values[key] = milliseconds;
     } else {
       values[key] = raw;
     }

@@ -12,6 +12,8 @@ describe('parseRuntimeOptions', () => {
       environment: 'local',
       demo: false,
       maxEventSizeBytes: 262144,
+      retryBaseMs: 1000,
+      loopbackTls: false,
     });
   });
 

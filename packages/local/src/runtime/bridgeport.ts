@@ -1,0 +1,352 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
+import { createBrokerClients, createInjector, type Logger, silentLogger } from '@bridgeport/broker';
+import { busName } from '@bridgeport/core';
+import {
+  createEventsHandler,
+  createPortalClients,
+  createPortalServices,
+  createSubscriptionsHandler,
+  PortalFunction,
+  type PortalHandler,
+  type PortalServices,
+  portalRoutes,
+  readPortalConfig,
+} from '@bridgeport/portal';
+import { type AwsEndpoint, startAwsEndpoint } from '../aws/endpoint';
+import { FileDeadLetterStore } from '../bus/dead-letters';
+import type { LocalBus } from '../bus/local-bus';
+import { HttpTargetDispatcher } from '../bus/targets/http';
+import { LambdaTargetDispatcher, moduleFunctionLoader } from '../bus/targets/lambda';
+import { LocalQueueStore, SqsTargetDispatcher } from '../bus/targets/sqs';
+import type { DeliveryReport } from '../bus/types';
+import { ApiDestinations } from '../deployer/api-destinations';
+import { LocalDeployer } from '../deployer/deployer';
+import { ProducerRoutes } from '../deployer/producers';
+import { close, createProxyServer, type LocalRoute, listen, sendJson } from '../http/server';
+import { OPTION_SPECS, type RuntimeOptions } from '../options';
+import { createProducerEndpoint } from '../producer-endpoint/server';
+import { DeadLetterRouter } from './dead-letters';
+import { applyEnvironment, clientUrl, localEnvironment } from './environment';
+import { DataDirectoryLockedError, errorCode, PortInUseError } from './errors';
+import { ensureDemoEventType, provisionSharedResources } from './provision';
+
+/** What `startBridgeport` needs: the CLI's options, plus hooks for embedding and tests. */
+export interface BridgeportOptions extends RuntimeOptions {
+  /** Where progress lines go. @default console.log */
+  readonly log?: (line: string) => void;
+  /** Largest retry delay of a failed delivery. @default 60 000 ms */
+  readonly retryCapMs?: number;
+  /** Timeout of one HTTPS delivery. @default 5000 ms (an API destination's limit) */
+  readonly httpTimeoutMs?: number;
+  /** Observer of every delivery outcome. */
+  readonly onDelivery?: (report: DeliveryReport) => void;
+  /** Logger of the broker's injector. @default silent (rejections are answered to the producer) */
+  readonly brokerLogger?: Logger;
+}
+
+/** A running local Bridgeport. */
+export interface Bridgeport {
+  readonly environment: string;
+  /** Absolute data directory. */
+  readonly dataDir: string;
+  readonly portalUrl: string;
+  readonly brokerUrl: string;
+  /** The AWS-compatible endpoint (`AWS_ENDPOINT_URL`). */
+  readonly awsUrl: string;
+  readonly bus: LocalBus;
+  readonly deployer: LocalDeployer;
+  readonly producers: ProducerRoutes;
+  readonly queues: LocalQueueStore;
+  /** Dead letters that belong to no subscription (targets made through the AWS API, deleted subscriptions). */
+  readonly unroutedDeadLetters: FileDeadLetterStore;
+  /** Resolves once the deployer has applied every manifest change received so far. */
+  whenDeployed(): Promise<void>;
+  /** Stops accepting requests, lets in-flight work finish, flushes state and closes every server. */
+  close(): Promise<void>;
+}
+
+const openDataDirs = new Set<string>();
+
+/**
+ * Starts the whole system on this machine: the AWS-compatible edge (DynamoDB, S3, EventBridge, Schemas), the
+ * portal API (the portal's Middy handlers behind an API Gateway proxy adapter), the producer endpoint (the
+ * broker's injector) and the local deployer, which applies core's plans from the component buckets. State
+ * lives under `options.dataDir`; a restart resumes routes, rules and owed deliveries from it.
+ */
+export async function startBridgeport(options: BridgeportOptions): Promise<Bridgeport> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const dataDir = path.resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const lockFile = await lockDataDir(dataDir);
+  const cleanups: (() => Promise<void> | void)[] = [async () => releaseDataDir(dataDir, lockFile)];
+  const cleanup = async (): Promise<void> => {
+    for (const step of cleanups.reverse()) await step();
+    cleanups.length = 0;
+  };
+
+  try {
+    const destinations = await ApiDestinations.open(path.join(dataDir, 'deployer', 'api-destinations.json'), {
+      loopbackTls: options.loopbackTls,
+    });
+    const queues = new LocalQueueStore(path.join(dataDir, 'queues'));
+    cleanups.push(() => queues.close());
+    const unroutedDeadLetters = await FileDeadLetterStore.open(
+      path.join(dataDir, 'unrouted-dead-letters.jsonl'),
+    );
+    cleanups.push(() => unroutedDeadLetters.close());
+    const deadLetters = new DeadLetterRouter(unroutedDeadLetters.sink);
+
+    let aws: AwsEndpoint;
+    try {
+      aws = await startAwsEndpoint({
+        host: options.host,
+        port: options.awsPort,
+        dataDir,
+        bus: {
+          maxEventSizeBytes: options.maxEventSizeBytes,
+          dispatchers: [
+            new HttpTargetDispatcher({
+              resolveEndpoint: (arn) => destinations.resolve(arn),
+              ...(options.httpTimeoutMs === undefined ? {} : { timeoutMs: options.httpTimeoutMs }),
+            }),
+            new LambdaTargetDispatcher({
+              loadFunction:
+                options.functionsDir === undefined
+                  ? async () => undefined
+                  : moduleFunctionLoader(path.resolve(options.functionsDir)),
+            }),
+            new SqsTargetDispatcher(queues),
+          ],
+          deadLetterSink: deadLetters.sink,
+          backoff: { baseMs: options.retryBaseMs, capMs: options.retryCapMs ?? 60_000 },
+          ...(options.onDelivery === undefined ? {} : { onDelivery: options.onDelivery }),
+        },
+        onInternalError: (error) => log(`AWS endpoint: unexpected error: ${String(error)}`),
+      });
+    } catch (error) {
+      if (errorCode(error) === 'EADDRINUSE') {
+        throw new PortInUseError(
+          'AWS endpoint',
+          `${options.host}:${options.awsPort}`,
+          OPTION_SPECS.awsPort,
+          error,
+        );
+      }
+      throw error;
+    }
+    cleanups.push(() => aws.close());
+    const awsUrl = clientUrl(options.host, aws.port);
+
+    // Rule 1: every SDK client finds the embedded services through the standard variables.
+    const restoreEnvironment = applyEnvironment(
+      localEnvironment({
+        endpointUrl: awsUrl,
+        environment: options.environment,
+        maxEventSizeBytes: options.maxEventSizeBytes,
+      }),
+    );
+    cleanups.push(restoreEnvironment);
+
+    const config = readPortalConfig(process.env);
+    const runtimeClients = {
+      dynamodb: new DynamoDBClient({}),
+      s3: new S3Client({}),
+      eventBridge: new EventBridgeClient({}),
+    };
+    const portalClients = createPortalClients();
+    const brokerClients = createBrokerClients();
+    cleanups.push(() => {
+      for (const client of [
+        ...Object.values(runtimeClients),
+        portalClients.dynamo,
+        portalClients.s3,
+        portalClients.schemas,
+        brokerClients.eventBridge,
+        brokerClients.s3,
+        brokerClients.sqs,
+      ]) {
+        client.destroy();
+      }
+    });
+
+    await aws.bus.topology.ensureEventBus(busName(options.environment));
+    await provisionSharedResources({
+      dynamodb: runtimeClients.dynamodb,
+      s3: runtimeClients.s3,
+      tableName: config.tableName,
+      buckets: [config.schemasBackupBucket, config.publisherBucket, config.subscriberBucket],
+    });
+
+    const services: PortalServices = createPortalServices({ config, clients: portalClients });
+    deadLetters.attach(services.store);
+    cleanups.push(() => deadLetters.detach());
+    // Closed before the portal store goes away, so that in-flight deliveries can still dead-letter.
+    cleanups.push(() => aws.bus.close());
+
+    let ready = false;
+    const health: LocalRoute = (request, response, url) => {
+      if (url.pathname !== '/health' || request.method !== 'GET') return false;
+      sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'starting' });
+      return true;
+    };
+
+    const handlers: Record<PortalFunction, PortalHandler> = {
+      [PortalFunction.EVENTS]: createEventsHandler(services),
+      [PortalFunction.SUBSCRIPTIONS]: createSubscriptionsHandler(services),
+    };
+    const portal = createProxyServer({
+      name: 'portal-api',
+      routes: portalRoutes.map((route) => ({
+        method: route.method,
+        resource: route.resource,
+        handler: handlers[route.function],
+      })),
+      stage: options.environment,
+      localRoutes: [health],
+      log,
+    });
+    const portalPort = await listenOrExplain(
+      portal,
+      'portal API',
+      options.host,
+      options.portalPort,
+      'portalPort',
+    );
+    cleanups.push(() => close(portal));
+
+    const producers = new ProducerRoutes();
+    const injector = createInjector({
+      producers,
+      eventBridge: brokerClients.eventBridge,
+      maxEventSizeBytes: options.maxEventSizeBytes,
+      logger: options.brokerLogger ?? silentLogger,
+    });
+    const broker = createProducerEndpoint({
+      injector,
+      stage: options.environment,
+      localRoutes: [health],
+      log,
+    });
+    const brokerPort = await listenOrExplain(
+      broker,
+      'producer endpoint',
+      options.host,
+      options.brokerPort,
+      'brokerPort',
+    );
+    cleanups.push(() => close(broker));
+
+    const deployer = new LocalDeployer({
+      s3: runtimeClients.s3,
+      eventBridge: runtimeClients.eventBridge,
+      notifications: aws.s3Notifications,
+      publisherBucket: config.publisherBucket,
+      subscriberBucket: config.subscriberBucket,
+      busName: busName(options.environment),
+      statuses: services.store,
+      producers,
+      destinations,
+      log,
+    });
+    await deployer.start();
+    cleanups.push(() => deployer.close());
+
+    if (options.demo && (await ensureDemoEventType(services))) {
+      await deployer.whenIdle();
+      log('Demo: created the scanned_parcel event type (application parcel-tracking).');
+    }
+
+    const portalUrl = clientUrl(options.host, portalPort);
+    const brokerUrl = clientUrl(options.host, brokerPort);
+    ready = true;
+    cleanups.push(() => {
+      ready = false;
+    });
+
+    let closing: Promise<void> | undefined;
+    return {
+      environment: options.environment,
+      dataDir,
+      portalUrl,
+      brokerUrl,
+      awsUrl,
+      bus: aws.bus,
+      deployer,
+      producers,
+      queues,
+      unroutedDeadLetters,
+      whenDeployed: () => deployer.whenIdle(),
+      close() {
+        closing ??= cleanup();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await cleanup().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The lines `bridgeport start` prints once the runtime is ready. */
+export function readyBanner(bridgeport: Bridgeport): string[] {
+  return [
+    `Bridgeport (environment ${bridgeport.environment}, state in ${bridgeport.dataDir})`,
+    `  Portal API         ${bridgeport.portalUrl}   (GET /health, /events, /subscriptions)`,
+    `  Producer endpoint  ${bridgeport.brokerUrl}   (POST /{event_type}/{version})`,
+    `  AWS endpoint       ${bridgeport.awsUrl}   (DynamoDB, S3, EventBridge, Schemas)`,
+    `Bridgeport is ready. Next: create an event type with curl -X POST ${bridgeport.portalUrl}/events (walk-through in README.md, "Run it locally"); for the aws CLI or SDKs: export AWS_ENDPOINT_URL=${bridgeport.awsUrl}`,
+  ];
+}
+
+async function listenOrExplain(
+  server: Server,
+  name: string,
+  host: string,
+  port: number,
+  option: 'portalPort' | 'brokerPort',
+): Promise<number> {
+  try {
+    return await listen(server, port, host);
+  } catch (error) {
+    if (errorCode(error) === 'EADDRINUSE')
+      throw new PortInUseError(name, `${host}:${port}`, OPTION_SPECS[option], error);
+    throw error;
+  }
+}
+
+/** One runtime per data directory: a pid file, taken over when its process is gone (after a crash). */
+async function lockDataDir(dataDir: string): Promise<string> {
+  const lockFile = path.join(dataDir, 'bridgeport.pid');
+  if (openDataDirs.has(dataDir)) throw new DataDirectoryLockedError(dataDir, process.pid);
+  let owner: number | undefined;
+  try {
+    owner = Number((await readFile(lockFile, 'utf8')).trim());
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT') throw error;
+  }
+  if (owner !== undefined && Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+    throw new DataDirectoryLockedError(dataDir, owner);
+  }
+  await writeFile(lockFile, `${process.pid}\n`);
+  openDataDirs.add(dataDir);
+  return lockFile;
+}
+
+async function releaseDataDir(dataDir: string, lockFile: string): Promise<void> {
+  openDataDirs.delete(dataDir);
+  await rm(lockFile, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errorCode(error) === 'EPERM';
+  }
+}

@@ -1,0 +1,60 @@
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { EventTypeService, EventStore as PortalEventStore } from '@bridgeport/portal';
+import { eventsTableDefinition } from '@bridgeport/portal';
+
+/** Creates the portal's table and the three buckets unless they exist (what the shared stacks create in AWS). */
+export async function provisionSharedResources(input: {
+  readonly dynamodb: DynamoDBClient;
+  readonly s3: S3Client;
+  readonly tableName: string;
+  readonly buckets: readonly string[];
+}): Promise<{ created: string[] }> {
+  const created: string[] = [];
+  try {
+    await input.dynamodb.send(new CreateTableCommand(eventsTableDefinition(input.tableName)));
+    created.push(input.tableName);
+  } catch (error) {
+    if ((error as Error).name !== 'ResourceInUseException') throw error;
+  }
+  for (const bucket of input.buckets) {
+    try {
+      await input.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      created.push(bucket);
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw error;
+    }
+  }
+  return { created };
+}
+
+/** The `--demo` event type: a parcel scanned at a depot. */
+export const DEMO_EVENT_TYPE = {
+  application: 'parcel-tracking',
+  event_type: 'scanned_parcel',
+  description: 'A parcel was scanned at a depot',
+  connection_type: 'HTTPS',
+  data: {
+    type: 'object',
+    required: ['parcel_id', 'depot', 'scanned_at'],
+    additionalProperties: false,
+    properties: {
+      parcel_id: { type: 'string', minLength: 1 },
+      depot: { type: 'string', minLength: 1 },
+      scanned_at: { type: 'string', format: 'date-time' },
+      weight_kg: { type: 'number', minimum: 0 },
+    },
+  },
+} as const;
+
+/** Creates the demo event type through the portal's own service unless it already exists. */
+export async function ensureDemoEventType(services: {
+  readonly store: Pick<PortalEventStore, 'getEventType'>;
+  readonly eventTypes: Pick<EventTypeService, 'create'>;
+}): Promise<boolean> {
+  const existing = await services.store.getEventType(DEMO_EVENT_TYPE.event_type);
+  if (existing !== undefined && existing.state !== 'CREATING') return false;
+  await services.eventTypes.create(structuredClone(DEMO_EVENT_TYPE));
+  return true;
+}
