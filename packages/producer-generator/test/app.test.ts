@@ -41,6 +41,14 @@ describe('the producer app input', () => {
     expect(paths).toEqual(expect.arrayContaining(['$.event_type', '$.schema']));
   });
 
+  it('rejects an allowed principal that is not an IAM ARN', async () => {
+    const { error } = await failureOf({ ...valid, allowed_principals: ['arn:aws:iam::12345:role/sync'] });
+
+    expect(error).toBeInstanceOf(InvalidManifestError);
+    const paths = (error as InvalidManifestError).problems.map((problem) => problem.path);
+    expect(paths).toEqual(['$.allowed_principals[0]']);
+  });
+
   it('rejects a manifest that is not JSON', async () => {
     const { error } = await failureOf('{"format": 1,');
 
