@@ -28,10 +28,13 @@ class NameState {
   /** The first rule ending here, inline; any others in `terminals`. */
   terminal: RuleRef | null = null;
   terminals: RuleRef[] | null = null;
+  /** Field paths leaving this state and their matchers, in parallel (a path may have several matchers). */
   readonly keyIds: number[] = [];
   readonly matchers: FieldMatcher[] = [];
-  readonly byKey = new Map<number, FieldMatcher>();
-  absent: { keyId: number; state: NameState }[] | null = null;
+  readonly byKey = new Map<number, FieldMatcher[]>();
+  /** The matcher of each path that rules share (a path's other matchers belong to one rule each). */
+  private readonly shared = new Map<number, FieldMatcher>();
+  absent: { keyId: number; state: NameState; shared: boolean }[] | null = null;
 
   addTerminal(ref: RuleRef): void {
     if (this.terminal === null) {
@@ -50,25 +53,40 @@ class NameState {
     this.terminals = rest.length > 1 ? rest.slice(1) : null;
   }
 
+  /** The shared matcher for a path, whose transitions rules reuse. */
   matcher(keyId: number): FieldMatcher {
-    let m = this.byKey.get(keyId);
+    let m = this.shared.get(keyId);
     if (m === undefined) {
-      m = new FieldMatcher();
-      this.byKey.set(keyId, m);
-      this.keyIds.push(keyId);
-      this.matchers.push(m);
-      this.keyCount++;
+      m = this.privateMatcher(keyId);
+      this.shared.set(keyId, m);
     }
     return m;
   }
 
+  /** A matcher for a path that no other rule will reuse. */
+  privateMatcher(keyId: number): FieldMatcher {
+    const m = new FieldMatcher();
+    const list = this.byKey.get(keyId);
+    if (list) list.push(m);
+    else this.byKey.set(keyId, [m]);
+    this.keyIds.push(keyId);
+    this.matchers.push(m);
+    this.keyCount++;
+    return m;
+  }
+
+  /** The shared state reached when the path is absent. */
   absentState(keyId: number): NameState {
-    this.absent ??= [];
-    const existing = this.absent.find((a) => a.keyId === keyId);
+    const existing = this.absent?.find((a) => a.keyId === keyId && a.shared);
     if (existing) return existing.state;
     const state = new NameState();
-    this.absent.push({ keyId, state });
+    this.addAbsent(keyId, state, true);
     return state;
+  }
+
+  addAbsent(keyId: number, state: NameState, shared = false): void {
+    this.absent ??= [];
+    this.absent.push({ keyId, state, shared });
   }
 }
 
@@ -272,12 +290,19 @@ class FieldMatcher {
   private needsLower = false;
   private needsIp = false;
 
+  /** The state `spec` leads to, created (and shared with later rules) if there is none yet. */
   next(spec: ValueSpec): NameState {
     const key = specKey(spec);
     const existing = this.bySpec.get(key);
     if (existing) return existing;
     const state = new NameState();
     this.bySpec.set(key, state);
+    this.link(spec, state);
+    return state;
+  }
+
+  /** Indexes `spec` so that matching values lead to `state`. */
+  link(spec: ValueSpec, state: NameState): void {
     switch (spec.kind) {
       case 'string':
         this.strings ??= new Map();
@@ -342,7 +367,6 @@ class FieldMatcher {
         this.anythingBut.push({ spec, state });
         if (spec.kind === 'anything-but-ignore-case') this.needsLower = true;
     }
-    return state;
   }
 
   /** Pushes the states value `v` leads to. */
@@ -447,6 +471,9 @@ function merge(a: Membership | null, b: Membership | null): Membership | null {
   return out;
 }
 
+/** Most states one field of a rule may fan out to before its values share a single next state. */
+const CROSS_PRODUCT_BUDGET = 256;
+
 const NO_RULE: RuleRef = { name: '', seq: -1, stamp: -1 };
 
 export class Machine {
@@ -495,7 +522,25 @@ export class Machine {
       for (const [path, specs] of fields) {
         const keyId = this.keyId(path);
         const next = new Set<NameState>();
+        // Each value of a field normally gets its own (shared) next state, which multiplies the states a rule
+        // needs by the number of values of each of its fields. Past a budget, the values of a field lead instead to
+        // one private state per source state, keeping a rule's size linear in its length.
+        const join = specs.length > 1 && states.length * specs.length > CROSS_PRODUCT_BUDGET;
         for (const state of states) {
+          if (join) {
+            const target = new NameState();
+            let matcher: FieldMatcher | null = null;
+            for (const spec of specs) {
+              if (spec.kind === 'exists' && !spec.value) {
+                state.addAbsent(keyId, target);
+              } else {
+                matcher ??= state.privateMatcher(keyId);
+                matcher.link(spec, target);
+              }
+            }
+            next.add(target);
+            continue;
+          }
           for (const spec of specs) {
             next.add(
               spec.kind === 'exists' && !spec.value
@@ -638,28 +683,35 @@ export class Machine {
       const n = byPresent ? nPresent : keyCount;
       for (let k = 0; k < n; k++) {
         let keyId: number;
-        let matcher: FieldMatcher | undefined;
+        let matchers: FieldMatcher[] | undefined;
+        let matcher: FieldMatcher;
+        let m = 0;
         if (byPresent) {
           keyId = present[k];
-          matcher = state.byKey.get(keyId);
-          if (matcher === undefined) continue;
+          matchers = state.byKey.get(keyId);
+          if (matchers === undefined) continue;
+          matcher = matchers[0];
         } else {
           keyId = keyIds[k];
           if (keyGen[keyId] !== gen) continue;
           matcher = state.matchers[k];
         }
-        const values = this.values[keyId];
-        const memberships = this.memberships[keyId];
-        const count = this.counts[keyId];
-        for (let j = 0; j < count; j++) {
-          const vm = memberships[j];
-          if (mem !== null && vm !== null && !compatible(mem, vm)) continue;
-          const before = states.length;
-          matcher.collect(values[j], states);
-          const after = states.length;
-          if (after === before) continue;
-          const nextMem = merge(mem, vm);
-          for (let s = before; s < after; s++) mems.push(nextMem);
+        for (;;) {
+          const values = this.values[keyId];
+          const memberships = this.memberships[keyId];
+          const count = this.counts[keyId];
+          for (let j = 0; j < count; j++) {
+            const vm = memberships[j];
+            if (mem !== null && vm !== null && !compatible(mem, vm)) continue;
+            const before = states.length;
+            matcher.collect(values[j], states);
+            const after = states.length;
+            if (after === before) continue;
+            const nextMem = merge(mem, vm);
+            for (let s = before; s < after; s++) mems.push(nextMem);
+          }
+          if (matchers === undefined || ++m >= matchers.length) break;
+          matcher = matchers[m];
         }
       }
     }

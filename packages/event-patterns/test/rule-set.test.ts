@@ -106,3 +106,37 @@ describe('RuleSet numeric ranges', () => {
     }
   });
 });
+
+describe('RuleSet with many values per field', () => {
+  it('stays small and correct when every field of a rule lists many values', () => {
+    const fields = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const pattern = Object.fromEntries(
+      fields.map((f) => [f, Array.from({ length: 12 }, (_, i) => `${f}${i}`)]),
+    );
+    const rules = new RuleSet();
+    const started = Date.now();
+    rules.add('wide', pattern);
+    expect(Date.now() - started).toBeLessThan(1000);
+    const event = Object.fromEntries(fields.map((f, i) => [f, `${f}${(i * 5) % 12}`]));
+    expect(rules.matches(event)).toEqual(['wide']);
+    expect(rules.matches({ ...event, f: 'f12' })).toEqual([]);
+  });
+
+  it('does not let a rule that shares one value reach another rule through its other values', () => {
+    const rules = new RuleSet();
+    rules.add('many', { a: Array.from({ length: 300 }, (_, i) => `v${i}`), b: ['x'] });
+    rules.add('one', { a: ['v1'], b: ['y'] });
+    expect(rules.matches({ a: 'v2', b: 'y' })).toEqual([]);
+    expect(rules.matches({ a: 'v1', b: 'y' })).toEqual(['one']);
+    expect(rules.matches({ a: 'v2', b: 'x' })).toEqual(['many']);
+    expect(rules.matches({ a: 'v1', b: 'x' })).toEqual(['many']);
+  });
+
+  it('keeps exists:false among many values of a field', () => {
+    const rules = new RuleSet();
+    rules.add('r', { a: [...Array.from({ length: 300 }, (_, i) => i), { exists: false }], b: ['x'] });
+    expect(rules.matches({ b: 'x' })).toEqual(['r']);
+    expect(rules.matches({ a: 299, b: 'x' })).toEqual(['r']);
+    expect(rules.matches({ a: 300, b: 'x' })).toEqual([]);
+  });
+});
