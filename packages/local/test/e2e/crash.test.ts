@@ -1,0 +1,209 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { call, envelope, PARCEL_DATA_SCHEMA, type Sink, startSink, waitFor } from './support';
+
+const PACKAGE_DIR = path.resolve(__dirname, '../..');
+const FUNCTIONS_DIR = path.join(PACKAGE_DIR, 'test', 'fixtures', 'functions');
+const LAMBDA_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:record_event';
+
+interface Child {
+  readonly process: ChildProcess;
+  readonly portalUrl: string;
+  readonly brokerUrl: string;
+  readonly output: string[];
+  readonly exited: Promise<number | null>;
+}
+
+/** `bridgeport start` as its own process (through tsx, as `pnpm start` runs it), on free ports. */
+async function startChild(dataDir: string, lambdaOutput: string): Promise<Child> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli.ts',
+      'start',
+      '--data-dir',
+      dataDir,
+      '--portal-port',
+      '0',
+      '--broker-port',
+      '0',
+      '--aws-port',
+      '0',
+      '--env',
+      'crash',
+      '--retry-base-ms',
+      '20',
+      '--functions',
+      FUNCTIONS_DIR,
+    ],
+    {
+      cwd: PACKAGE_DIR,
+      env: {
+        ...process.env,
+        BRIDGEPORT_TEST_LAMBDA_OUTPUT: lambdaOutput,
+        BRIDGEPORT_TEST_LAMBDA_FAILURE_SWITCH: `${lambdaOutput}.failing`,
+        NODE_NO_WARNINGS: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const output: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const ready = new Promise<{ portalUrl: string; brokerUrl: string }>((resolve, reject) => {
+    let buffered = '';
+    child.stdout?.setEncoding('utf8');
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (text: string) => output.push(text));
+    child.stdout?.on('data', (text: string) => {
+      buffered += text;
+      output.push(text);
+      const portal = /Portal API\s+(http:\/\/\S+)/.exec(buffered);
+      const broker = /Producer endpoint\s+(http:\/\/\S+)/.exec(buffered);
+      if (buffered.includes('Bridgeport is ready') && portal && broker) {
+        resolve({ portalUrl: portal[1], brokerUrl: broker[1] });
+      }
+    });
+    void exited.then((code) => reject(new Error(`bridgeport exited with ${code}: ${output.join('')}`)));
+  });
+  return { process: child, output, exited, ...(await ready) };
+}
+
+describe('bridgeport start as a process', () => {
+  let dataDir: string;
+  let sink: Sink;
+  let lambdaOutput: string;
+  let lambdaFailureSwitch: string;
+  const children: Child[] = [];
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-crash-'));
+    lambdaOutput = path.join(dataDir, 'lambda-events.jsonl');
+    lambdaFailureSwitch = `${lambdaOutput}.failing`;
+    sink = await startSink();
+  });
+
+  afterAll(async () => {
+    for (const child of children) if (child.process.exitCode === null) child.process.kill('SIGKILL');
+    await sink.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('delivers every acknowledged event after kill -9 and a restart, to HTTPS and Lambda consumers', async () => {
+    const first = await startChild(dataDir, lambdaOutput);
+    children.push(first);
+    const created = await call('POST', `${first.portalUrl}/events`, {
+      application: 'parcel-tracking',
+      event_type: 'scanned_parcel',
+      description: 'A parcel was scanned',
+      connection_type: 'HTTPS',
+      data: PARCEL_DATA_SCHEMA,
+    });
+    expect(created.status).toBe(201);
+    const ids: string[] = [];
+    for (const consumer of [
+      { connection_type: 'HTTPS', connection_string: sink.url('/all') },
+      { connection_type: 'LAMBDA', connection_string: LAMBDA_ARN },
+    ]) {
+      const subscribed = await call('POST', `${first.portalUrl}/subscriptions`, {
+        event_type: 'scanned_parcel',
+        version: 1,
+        ...consumer,
+      });
+      expect(subscribed.status).toBe(201);
+      ids.push((subscribed.body as { id: string }).id);
+    }
+    await waitFor('both subscriptions to be ACTIVE', async () => {
+      for (const id of ids) {
+        const found = await call('GET', `${first.portalUrl}/subscriptions/${id}`);
+        if ((found.body as { status: string }).status !== 'ACTIVE') return false;
+      }
+      return true;
+    });
+
+    // Both consumers fail while 8 producers stream events, so deliveries are owed when the runtime is
+    // killed (once 150 events are acknowledged); they recover before the restart.
+    sink.always('/all', 503);
+    await writeFile(lambdaFailureSwitch, 'failing');
+    const acknowledged: string[] = [];
+    let sent = 0;
+    let killed = false;
+    const producer = async (): Promise<void> => {
+      while (!killed) {
+        const n = sent++;
+        try {
+          const answer = await call(
+            'POST',
+            `${first.brokerUrl}/scanned_parcel/1`,
+            envelope('any', { parcel_id: `p-${n}`, weight_kg: n }),
+          );
+          if (answer.status === 200) acknowledged.push((answer.body as { event_id: string }).event_id);
+        } catch {
+          return; // the connection died with the process: not acknowledged
+        }
+        if (acknowledged.length >= 150 && !killed) {
+          killed = true;
+          first.process.kill('SIGKILL');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, producer));
+    expect(await first.exited).toBeNull();
+    const failedAttempts = sink.on('/all').length;
+    sink.always('/all', 200);
+    await rm(lambdaFailureSwitch);
+
+    const second = await startChild(dataDir, lambdaOutput);
+    children.push(second);
+    const delivered = (): Set<string> =>
+      new Set(
+        sink
+          .on('/all')
+          .slice(failedAttempts)
+          .map((request) => JSON.parse(request.body).id as string),
+      );
+    const invoked = async (): Promise<Set<string>> => {
+      const text = await readFile(lambdaOutput, 'utf8').catch(() => '');
+      return new Set(
+        text
+          .split('\n')
+          .filter((line) => line !== '')
+          .map((line) => (JSON.parse(line) as { event: { id: string } }).event.id),
+      );
+    };
+    await waitFor(
+      'every acknowledged event at the HTTPS consumer',
+      () => acknowledged.every((id) => delivered().has(id)),
+      20_000,
+    );
+    const lambdaIds = await waitFor(
+      'every acknowledged event at the Lambda consumer',
+      async () => {
+        const seen = await invoked();
+        return acknowledged.every((id) => seen.has(id)) ? seen : undefined;
+      },
+      20_000,
+    );
+
+    expect(acknowledged.length).toBeGreaterThanOrEqual(150);
+    expect(failedAttempts).toBeGreaterThan(0);
+    expect(acknowledged.filter((id) => !delivered().has(id))).toEqual([]);
+    expect(acknowledged.filter((id) => !lambdaIds.has(id))).toEqual([]);
+    const lambdaLine = (await readFile(lambdaOutput, 'utf8')).split('\n')[0];
+    expect(JSON.parse(lambdaLine)).toMatchObject({
+      function: 'record_event',
+      event: {
+        'detail-type': 'scanned_parcel.1',
+        source: 'parcel-tracking',
+        detail: { data: { weight_kg: expect.any(Number) } },
+      },
+    });
+
+    second.process.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(second.output.join('')).toContain('Bridgeport stopped.');
+  });
+});
