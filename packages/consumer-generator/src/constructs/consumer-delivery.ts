@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IAlarmAction, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import {
   type CfnRule,
@@ -7,6 +7,7 @@ import {
   type IRuleTarget,
   Rule,
 } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeNagFindings } from '../nag';
@@ -68,6 +69,13 @@ export function checkIntegerProp(
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new Error(`${construct}: ${prop} must be an integer from ${min} to ${max}, got ${value}`);
   }
+}
+
+/** Whether `arn` is a resolved ARN of another account than the stack's (a target EventBridge reaches with a role). */
+export function isOtherAccount(scope: Construct, arn: string): boolean {
+  const stack = Stack.of(scope);
+  if (Token.isUnresolved(arn) || Token.isUnresolved(stack.account)) return false;
+  return stack.splitArn(arn, ArnFormat.NO_RESOURCE_NAME).account !== stack.account;
 }
 
 /**
@@ -133,6 +141,38 @@ export abstract class ConsumerDelivery extends Construct {
       maxEventAge: this.maxEventAge,
       deadLetterQueue: this.deadLetterQueue,
     };
+  }
+
+  /**
+   * Adds a target in another account: EventBridge reaches it with an execution role of this account that
+   * may call `actions` on it; the target's owner grants that account in the target's resource policy.
+   */
+  protected addCrossAccountTarget(arn: string, actions: readonly string[]): Role {
+    const role = new Role(this, 'TargetRole', {
+      assumedBy: new ServicePrincipal('events.amazonaws.com'),
+      description: `EventBridge delivery to ${arn}`,
+    });
+    role.addToPolicy(new PolicyStatement({ actions: [...actions], resources: [arn] }));
+    this.deadLetterQueue.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.deadLetterQueue.queueArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': this.rule.ruleArn } },
+      }),
+    );
+    this.addTarget({
+      bind: () => ({
+        arn,
+        role,
+        retryPolicy: {
+          maximumRetryAttempts: this.retryAttempts,
+          maximumEventAgeInSeconds: this.maxEventAge.toSeconds(),
+        },
+        deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
+      }),
+    });
+    return role;
   }
 
   /** Adds the single target, under `targetId` when given. */

@@ -1,8 +1,9 @@
 import { Token } from 'aws-cdk-lib';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { Role } from 'aws-cdk-lib/aws-iam';
 import { type IFunction, Function as LambdaFn } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { ConsumerDelivery, type ConsumerDeliveryProps } from './consumer-delivery';
+import { ConsumerDelivery, type ConsumerDeliveryProps, isOtherAccount } from './consumer-delivery';
 
 export interface LambdaConsumerProps extends ConsumerDeliveryProps {
   /** ARN of the consumer's function (optionally qualified). */
@@ -14,11 +15,14 @@ const FUNCTION_ARN =
 
 /**
  * Delivers a subscription to a Lambda function: the rule targets the function by ARN with the retry
- * policy and dead-letter queue, and EventBridge gets permission to invoke it (when the function is in
- * the stack's account; a function elsewhere must grant it itself).
+ * policy and dead-letter queue, and the rule gets permission to invoke it. A function in another account
+ * is invoked through an execution role of this account (`targetRole`); its owner must let that role's
+ * account invoke it.
  */
 export class LambdaConsumer extends ConsumerDelivery {
   public readonly function: IFunction;
+  /** The execution role used for a function in another account. */
+  public readonly targetRole?: Role;
 
   constructor(scope: Construct, id: string, props: LambdaConsumerProps) {
     super(scope, id, props, 'LambdaConsumer');
@@ -28,6 +32,10 @@ export class LambdaConsumer extends ConsumerDelivery {
       );
     }
     this.function = LambdaFn.fromFunctionArn(this, 'Function', props.functionArn);
-    this.addTarget(new LambdaFunction(this.function, this.deliveryOptions));
+    if (isOtherAccount(this, props.functionArn)) {
+      this.targetRole = this.addCrossAccountTarget(props.functionArn, ['lambda:InvokeFunction']);
+    } else {
+      this.addTarget(new LambdaFunction(this.function, this.deliveryOptions));
+    }
   }
 }

@@ -1,9 +1,9 @@
 import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyDocument, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyDocument, PolicyStatement, type Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnQueuePolicy, type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { ConsumerDelivery, type ConsumerDeliveryProps } from './consumer-delivery';
+import { ConsumerDelivery, type ConsumerDeliveryProps, isOtherAccount } from './consumer-delivery';
 
 export interface SqsConsumerProps extends ConsumerDeliveryProps {
   /** ARN of the consumer's queue (standard or FIFO). */
@@ -21,11 +21,15 @@ const QUEUE_ARN = /^arn:[a-z-]+:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo
 
 /**
  * Delivers a subscription to an SQS queue: the rule targets the queue by ARN with the retry policy and
- * dead-letter queue, and the queue policy lets EventBridge send messages from the bus's rules.
+ * dead-letter queue, and the queue policy lets EventBridge send messages from the bus's rules. A queue in
+ * another account is reached through an execution role of this account (`targetRole`); its owner must
+ * let that role's account send.
  */
 export class SqsConsumer extends ConsumerDelivery {
   public readonly queue: IQueue;
   public readonly queuePolicy?: CfnQueuePolicy;
+  /** The execution role used for a queue in another account. */
+  public readonly targetRole?: Role;
 
   constructor(scope: Construct, id: string, props: SqsConsumerProps) {
     super(scope, id, props, 'SqsConsumer');
@@ -36,10 +40,7 @@ export class SqsConsumer extends ConsumerDelivery {
     }
     const stack = Stack.of(this);
     this.queue = Queue.fromQueueArn(this, 'Queue', props.queueArn);
-    const queueAccount = Token.isUnresolved(props.queueArn)
-      ? undefined
-      : stack.splitArn(props.queueArn, ArnFormat.NO_RESOURCE_NAME).account;
-    const sameAccount = queueAccount === undefined || queueAccount === stack.account;
+    const sameAccount = !isOtherAccount(this, props.queueArn);
     if (props.manageQueuePolicy ?? sameAccount) {
       if (!sameAccount) {
         throw new Error('SqsConsumer: manageQueuePolicy is only possible for a queue in the stack account');
@@ -68,6 +69,7 @@ export class SqsConsumer extends ConsumerDelivery {
         }),
       });
     }
-    this.addTarget(new SqsQueue(this.queue, this.deliveryOptions));
+    if (sameAccount) this.addTarget(new SqsQueue(this.queue, this.deliveryOptions));
+    else this.targetRole = this.addCrossAccountTarget(props.queueArn, ['sqs:SendMessage']);
   }
 }
