@@ -1,7 +1,8 @@
 /**
  * The matching automaton, in the spirit of aws/event-ruler's `Machine`.
  *
- * Each sub-rule is a conjunction of fields sorted by path. Rules are added to a trie of *name states*: from a state,
+ * Each sub-rule is a conjunction of fields, laid out from the most selective (exact values) to the loosest
+ * (`anything-but`, `exists: false`), then by path. Rules are added to a trie of *name states*: from a state,
  * a field path leads to a {@link FieldMatcher} whose value indexes (hash maps for exact values, length-bucketed maps
  * for prefixes and suffixes, sorted arrays for numeric bounds, …) lead to the next state; a state where a sub-rule
  * ends carries the rule. Rules sharing a leading (field, value) step share the state, so an event only visits the
@@ -471,6 +472,43 @@ function merge(a: Membership | null, b: Membership | null): Membership | null {
   return out;
 }
 
+/**
+ * How loosely a field's value list filters (the loosest of its expressions). A rule's fields are laid out from the
+ * most selective to the loosest, so that, e.g., `anything-but` or `exists: false` conditions are only reached by
+ * events that passed the rule's exact values, instead of being evaluated for every rule that has them.
+ */
+function selectivity(specs: readonly ValueSpec[]): number {
+  let rank = 0;
+  for (const spec of specs) {
+    let r: number;
+    switch (spec.kind) {
+      case 'string':
+      case 'ip':
+      case 'number':
+      case 'literal':
+      case 'equals-ignore-case':
+        r = 0;
+        break;
+      case 'prefix':
+      case 'suffix':
+        r = 1;
+        break;
+      case 'numeric':
+      case 'cidr':
+      case 'wildcard':
+        r = 2;
+        break;
+      case 'exists':
+        r = spec.value ? 3 : 5;
+        break;
+      default:
+        r = 4;
+    }
+    if (r > rank) rank = r;
+  }
+  return rank;
+}
+
 /** Most states one field of a rule may fan out to before its values share a single next state. */
 const CROSS_PRODUCT_BUDGET = 256;
 
@@ -517,7 +555,10 @@ export class Machine {
     const ref: RuleRef = { name, seq: this.seq++, stamp: 0 };
     const terminals: NameState[] = [];
     for (const subRule of subRules) {
-      const fields = [...subRule.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      const fields = [...subRule.entries()]
+        .map(([path, specs]) => ({ path, specs, rank: selectivity(specs) }))
+        .sort((a, b) => a.rank - b.rank || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+        .map(({ path, specs }): [string, ValueSpec[]] => [path, specs]);
       let states: NameState[] = [this.start];
       for (const [path, specs] of fields) {
         const keyId = this.keyId(path);
