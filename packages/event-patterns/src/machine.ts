@@ -26,7 +26,15 @@ class NameState {
   stamp = 0;
   /** Number of field paths leaving this state (kept here so a leaf state is handled without touching arrays). */
   keyCount = 0;
-  /** The first rule ending here, inline; any others in `terminals`. */
+  /**
+   * A rule ending only here, copied inline so that reporting it touches nothing but this state
+   * (`soloStamp` keeps it from being reported twice for one event).
+   */
+  solo: RuleRef | null = null;
+  soloName = '';
+  soloSeq = 0;
+  soloStamp = 0;
+  /** Other rules ending here (deduplicated through their own stamp, as they may end in several states). */
   terminal: RuleRef | null = null;
   terminals: RuleRef[] | null = null;
   /** Field paths leaving this state and their matchers, in parallel (a path may have several matchers). */
@@ -46,7 +54,20 @@ class NameState {
     }
   }
 
+  setSolo(ref: RuleRef): boolean {
+    if (this.solo !== null) return false;
+    this.solo = ref;
+    this.soloName = ref.name;
+    this.soloSeq = ref.seq;
+    return true;
+  }
+
   removeTerminal(ref: RuleRef): void {
+    if (this.solo === ref) {
+      this.solo = null;
+      this.soloName = '';
+      return;
+    }
     const rest = [this.terminal, ...(this.terminals ?? [])].filter(
       (r): r is RuleRef => r !== null && r !== ref,
     );
@@ -512,8 +533,6 @@ function selectivity(specs: readonly ValueSpec[]): number {
 /** Most states one field of a rule may fan out to before its values share a single next state. */
 const CROSS_PRODUCT_BUDGET = 256;
 
-const NO_RULE: RuleRef = { name: '', seq: -1, stamp: -1 };
-
 export class Machine {
   private start = new NameState();
   private readonly root = new PathNode();
@@ -533,7 +552,8 @@ export class Machine {
   private arrays = 0;
   private readonly stackStates: NameState[] = [];
   private readonly stackMems: (Membership | null)[] = [];
-  private readonly found: RuleRef[] = [];
+  private readonly foundNames: string[] = [];
+  private readonly foundSeqs: number[] = [];
 
   private keyId(path: string): number {
     let id = this.keyIds.get(path);
@@ -593,9 +613,11 @@ export class Machine {
         states = [...next];
       }
       for (const state of states) {
-        state.addTerminal(ref);
-        terminals.push(state);
+        if (!terminals.includes(state)) terminals.push(state);
       }
+    }
+    if (terminals.length !== 1 || !terminals[0].setSolo(ref)) {
+      for (const state of terminals) state.addTerminal(ref);
     }
     this.refs.set(name, { ref, terminals });
   }
@@ -674,7 +696,8 @@ export class Machine {
       this.walk(event, this.root, null);
     }
     const stamp = ++this.stamp;
-    const found = this.found;
+    const foundNames = this.foundNames;
+    const foundSeqs = this.foundSeqs;
     let nFound = 0;
     const states = this.stackStates;
     const mems = this.stackMems;
@@ -691,11 +714,17 @@ export class Machine {
         if (state.stamp === stamp) continue;
         state.stamp = stamp;
       }
+      if (state.solo !== null && state.soloStamp !== stamp) {
+        state.soloStamp = stamp;
+        foundNames[nFound] = state.soloName;
+        foundSeqs[nFound++] = state.soloSeq;
+      }
       const terminal = state.terminal;
       if (terminal !== null) {
         if (terminal.stamp !== stamp) {
           terminal.stamp = stamp;
-          found[nFound++] = terminal;
+          foundNames[nFound] = terminal.name;
+          foundSeqs[nFound++] = terminal.seq;
         }
         const terminals = state.terminals;
         if (terminals !== null) {
@@ -703,7 +732,8 @@ export class Machine {
             const ref = terminals[i];
             if (ref.stamp !== stamp) {
               ref.stamp = stamp;
-              found[nFound++] = ref;
+              foundNames[nFound] = ref.name;
+              foundSeqs[nFound++] = ref.seq;
             }
           }
         }
@@ -757,20 +787,10 @@ export class Machine {
       }
     }
     if (nFound === 0) return [];
-    if (nFound === 1) {
-      const only = found[0];
-      found[0] = NO_RULE;
-      return [only.name];
-    }
-    {
-      const sorted = found.slice(0, nFound).sort((a, b) => a.seq - b.seq);
-      for (let i = 0; i < nFound; i++) found[i] = sorted[i];
-    }
-    const names = new Array<string>(nFound);
-    for (let i = 0; i < nFound; i++) {
-      names[i] = found[i].name;
-      found[i] = NO_RULE;
-    }
-    return names;
+    if (nFound === 1) return [foundNames[0]];
+    const order: number[] = [];
+    for (let i = 0; i < nFound; i++) order.push(i);
+    order.sort((a, b) => foundSeqs[a] - foundSeqs[b]);
+    return order.map((i) => foundNames[i]);
   }
 }

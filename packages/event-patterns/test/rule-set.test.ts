@@ -48,6 +48,20 @@ describe('RuleSet', () => {
     expect(rules.matches({ detail: { id: 8 } })).toEqual(['r8']);
   });
 
+  it('reports each of several rules with the same pattern, and forgets only the removed one', () => {
+    const rules = new RuleSet();
+    rules.add('first', { source: ['x'], $or: [{ a: [1] }, { b: [1] }] });
+    rules.add('second', { source: ['x'], $or: [{ a: [1] }, { b: [1] }] });
+    rules.add('third', { source: ['x'], a: [1] });
+    expect(rules.matches({ source: 'x', a: 1, b: 1 })).toEqual(['first', 'second', 'third']);
+    rules.remove('first');
+    expect(rules.matches({ source: 'x', a: 1, b: 1 })).toEqual(['second', 'third']);
+    rules.remove('third');
+    expect(rules.matches({ source: 'x', a: 1 })).toEqual(['second']);
+    rules.add('first', { source: ['x'], a: [1] });
+    expect(rules.matches({ source: 'x', a: 1 })).toEqual(['second', 'first']);
+  });
+
   it('rules sharing a first field do not leak matches to each other', () => {
     const rules = new RuleSet();
     rules.add('short', { source: ['a'] });
