@@ -148,6 +148,9 @@ export function draft04Compatibility(schema: JsonSchema): Draft04Compatibility {
       });
     }
     if (typeof node === 'boolean') {
+      // draft-04 takes a boolean for exactly these two keywords; anywhere else a boolean schema is draft-06.
+      const keyword = path[path.length - 1];
+      if (keyword === 'additionalProperties' || keyword === 'additionalItems') return;
       incompatibilities.push({
         path: toJsonPath(path),
         keyword: 'boolean schema',

@@ -204,6 +204,26 @@ describe('draft04Compatibility', () => {
     expect(draft04Compatibility(schema).compatible).toBe(true);
   });
 
+  it('accepts the booleans draft-04 allows for additionalProperties and additionalItems', () => {
+    const schema = buildEnvelopeSchema({
+      type: 'object',
+      additionalProperties: false,
+      properties: { pair: { type: 'array', items: [{ type: 'string' }], additionalItems: false } },
+    });
+    expect(draft04Compatibility(schema)).toEqual({ compatible: true, incompatibilities: [] });
+    expect(toDraft04Model(schema)).toBeDefined();
+  });
+
+  it('still rejects a boolean schema in a property position', () => {
+    expect(draft04Compatibility({ type: 'object', properties: { any: true } }).incompatibilities).toEqual([
+      {
+        path: '$.properties.any',
+        keyword: 'boolean schema',
+        message: 'boolean schema true is not supported by draft-04',
+      },
+    ]);
+  });
+
   it('lists every keyword that draft-04 cannot express, with its path', () => {
     const schema = buildEnvelopeSchema({
       type: 'object',
