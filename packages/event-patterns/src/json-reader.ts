@@ -119,6 +119,11 @@ export class JsonReader {
       const c = s.charCodeAt(this.pos);
       if (c === 32 || c === 9 || c === 10 || c === 13) {
         this.pos++;
+      } else if (c < 32) {
+        this.failAt(
+          `Illegal character (${charDescription(c)}): only regular white space (\\r, \\n, \\t) is allowed between tokens`,
+          this.pos,
+        );
       } else {
         return c;
       }

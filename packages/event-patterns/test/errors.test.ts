@@ -248,6 +248,11 @@ const cases: [string, string, string][] = [
     'Unexpected end-of-input: expected close marker for Object (start marker at [Source: (String)"{"a": ["b"]"; line: 1, column: 1])\n at [Source: (String)"{"a": ["b"]"; line: 1, column: 12]',
   ],
   [
+    'a control character between tokens',
+    '{"a":\u0001["b"]}',
+    'Illegal character ((CTRL-CHAR, code 1)): only regular white space (\\r, \\n, \\t) is allowed between tokens\n at [Source: (String)"{"a":\u0001["b"]}"; line: 1, column: 6]',
+  ],
+  [
     'a leading zero',
     '{"a": [01]}',
     'Invalid numeric value: Leading zeroes not allowed\n at [Source: (String)"{"a": [01]}"; line: 1, column: 9]',
