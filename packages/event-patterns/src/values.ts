@@ -165,8 +165,14 @@ export function parseCidr(text: string): IpRange {
 // ---------------------------------------------------------------------------------------------------------------
 // wildcard
 
+/** UTF-8 length of a string (an unpaired surrogate counts as the 3-byte replacement character). */
 function utf8Length(text: string): number {
-  return Buffer.byteLength(text, 'utf8');
+  let bytes = 0;
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
 }
 
 /**
