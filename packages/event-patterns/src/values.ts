@@ -165,12 +165,13 @@ export function parseCidr(text: string): IpRange {
 // ---------------------------------------------------------------------------------------------------------------
 // wildcard
 
-/** UTF-8 length of a string (an unpaired surrogate counts as the 3-byte replacement character). */
+/** UTF-8 length of a string, as Java encodes it (an unpaired surrogate becomes a one-byte `?`). */
 function utf8Length(text: string): number {
   let bytes = 0;
   for (const ch of text) {
     const code = ch.codePointAt(0) ?? 0;
-    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    if (code >= 0xd800 && code <= 0xdfff) bytes += 1;
+    else bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
   }
   return bytes;
 }
