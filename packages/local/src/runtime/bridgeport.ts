@@ -33,6 +33,7 @@ import { createProducerEndpoint } from '../producer-endpoint/server';
 import { DeadLetterRouter } from './dead-letters';
 import { applyEnvironment, clientUrl, localEnvironment } from './environment';
 import { DataDirectoryLockedError, errorCode, PortInUseError } from './errors';
+import { inProcessEventBridgeClient } from './in-process-eventbridge';
 import { ensureDemoEventType, provisionSharedResources } from './provision';
 
 /** What `startBridgeport` needs: the CLI's options, plus hooks for embedding and tests. */
@@ -220,9 +221,11 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
     cleanups.push(() => close(portal));
 
     const producers = new ProducerRoutes();
+    const injectorEventBridge = inProcessEventBridgeClient(aws.bus);
+    cleanups.push(() => injectorEventBridge.destroy());
     const injector = createInjector({
       producers,
-      eventBridge: brokerClients.eventBridge,
+      eventBridge: injectorEventBridge,
       maxEventSizeBytes: options.maxEventSizeBytes,
       logger: options.brokerLogger ?? silentLogger,
     });
