@@ -1,1 +1,26 @@
-export {};
+export type { InfrastructureAppOptions, InfrastructureStacks } from './app';
+export { buildInfrastructureApp, runInfrastructureApp } from './app';
+export type { DeploymentPipelineProps } from './constructs/deployment-pipeline';
+export {
+  BuildEnvVar,
+  DEFAULT_CDK_QUALIFIER,
+  DEFAULT_SOURCE_OBJECT_KEY,
+  DeploymentPipeline,
+  deploymentBuildCommands,
+} from './constructs/deployment-pipeline';
+export type { SecureBucketProps } from './constructs/secure-bucket';
+export { SecureBucket } from './constructs/secure-bucket';
+export { InfrastructureInputError } from './errors';
+export { BrokerHandler, brokerHandlerEntry } from './handlers';
+export type { NagAcknowledgment } from './nag';
+export { acknowledgeNagFindings } from './nag';
+export type { BrokerApiStackProps } from './stacks/broker-api-stack';
+export { BrokerApiStack } from './stacks/broker-api-stack';
+export type { ComponentsStorageStackProps } from './stacks/components-storage-stack';
+export { ComponentsStorageOutput, ComponentsStorageStack } from './stacks/components-storage-stack';
+export type { EventBusStackProps } from './stacks/event-bus-stack';
+export { EventBusStack, eventArchiveName } from './stacks/event-bus-stack';
+export { SchemasBackupStack } from './stacks/schemas-backup-stack';
+export type { SharedStackProps } from './stacks/shared-stack';
+export { SharedStack } from './stacks/shared-stack';
+export { CdkEnvVar, InfrastructureContext, resolveDeploymentTarget } from './target';

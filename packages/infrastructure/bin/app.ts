@@ -1,0 +1,3 @@
+import { runInfrastructureApp } from '../src/app';
+
+runInfrastructureApp();

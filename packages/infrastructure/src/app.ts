@@ -1,0 +1,65 @@
+import type { DeploymentTarget, EnvSource } from '@bridgeport/core';
+import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { InfrastructureInputError } from './errors';
+import { BrokerApiStack } from './stacks/broker-api-stack';
+import { ComponentsStorageStack } from './stacks/components-storage-stack';
+import { EventBusStack } from './stacks/event-bus-stack';
+import { SchemasBackupStack } from './stacks/schemas-backup-stack';
+import { resolveDeploymentTarget } from './target';
+
+/** CDK feature flags the stacks rely on (the CLI's context and cdk.json take precedence). */
+export const FEATURE_FLAGS: Readonly<Record<string, boolean>> = {
+  // Server access logs are granted by bucket policy, so log buckets keep ACLs disabled.
+  '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+};
+
+export interface InfrastructureStacks {
+  readonly schemasBackup: SchemasBackupStack;
+  readonly componentsStorage: ComponentsStorageStack;
+  readonly brokerApi: BrokerApiStack;
+  readonly bus: EventBusStack;
+}
+
+export interface InfrastructureAppOptions extends AppProps {
+  /** Where `CDK_DEFAULT_ACCOUNT` / `CDK_DEFAULT_REGION` are read. @default process.env */
+  readonly env?: EnvSource;
+}
+
+/**
+ * The CDK app of the four shared stacks of one environment, in deployment order (schema backups → component
+ * buckets and pipeline → broker API and bus), with cdk-nag's AWS Solutions checks (synthesis fails on a finding
+ * that is not acknowledged with a reason).
+ */
+export function buildInfrastructureApp(options: InfrastructureAppOptions = {}): {
+  app: App;
+  target: DeploymentTarget;
+  stacks: InfrastructureStacks;
+} {
+  const { env = process.env, ...appProps } = options;
+  const app = new App({
+    ...appProps,
+    context: { ...FEATURE_FLAGS, ...appProps.context },
+  });
+  const target = resolveDeploymentTarget((key) => app.node.tryGetContext(key), env);
+  const schemasBackup = new SchemasBackupStack(app, { target });
+  const componentsStorage = new ComponentsStorageStack(app, { target });
+  componentsStorage.addStackDependency(schemasBackup, 'Deployed in order');
+  const bus = new EventBusStack(app, { target });
+  bus.addStackDependency(componentsStorage, 'Deployed in order');
+  const brokerApi = new BrokerApiStack(app, { target });
+  brokerApi.addStackDependency(componentsStorage, 'The injector reads producer manifests');
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, target, stacks: { schemasBackup, componentsStorage, brokerApi, bus } };
+}
+
+/** Entry of `bin/app.ts`: builds and synthesizes, or prints what is wrong with the input and exits 1. */
+export function runInfrastructureApp(): void {
+  try {
+    buildInfrastructureApp().app.synth();
+  } catch (error) {
+    if (!(error instanceof InfrastructureInputError)) throw error;
+    console.error(error.message);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,231 @@
+import { dirname } from 'node:path';
+import { DEFAULT_MAX_EVENT_SIZE_BYTES } from '@bridgeport/broker';
+import {
+  BucketKind,
+  brokerApiName,
+  bucketName,
+  busName,
+  EnvVar,
+  ssmParameterNames,
+  stackNames,
+} from '@bridgeport/core';
+import { ArnFormat, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  AuthorizationType,
+  EndpointType,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  MockIntegration,
+  PassthroughBehavior,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
+import type { Construct } from 'constructs';
+import { BrokerHandler, brokerHandlerEntry, findWorkspaceLockFile } from '../handlers';
+import { acknowledgeNagFindings } from '../nag';
+import { SharedStack, type SharedStackProps } from './shared-stack';
+
+export interface BrokerApiStackProps extends SharedStackProps {
+  /**
+   * Entry file of the injector (bundled with esbuild).
+   * @default the `@bridgeport/broker` injector handler
+   */
+  readonly injectorEntry?: string;
+  /**
+   * Size limit of one event.
+   * @default DEFAULT_MAX_EVENT_SIZE_BYTES (256 KB)
+   */
+  readonly maxEventSizeBytes?: number;
+  /**
+   * Steady-state requests per second of the whole stage.
+   * @default 500
+   */
+  readonly throttlingRateLimit?: number;
+  /**
+   * Burst of requests of the whole stage.
+   * @default 1000
+   */
+  readonly throttlingBurstLimit?: number;
+}
+
+/**
+ * `{env}-event-broker-api-service`: the REST API `{env}-event-broker-api` producers POST events to (stage =
+ * environment; producer stacks add `POST /{event_type}/{version}` and redeploy the stage), the injector
+ * function behind every route, and the SSM parameters producer stacks import the API and the injector by.
+ */
+export class BrokerApiStack extends SharedStack {
+  public readonly api: RestApi;
+  public readonly injector: NodejsFunction;
+  public readonly accessLogs: LogGroup;
+  public readonly parameters: {
+    readonly restApiId: StringParameter;
+    readonly rootResourceId: StringParameter;
+    readonly stageName: StringParameter;
+    readonly injectorFunctionArn: StringParameter;
+  };
+
+  constructor(scope: Construct, props: BrokerApiStackProps) {
+    const { injectorEntry, maxEventSizeBytes, throttlingRateLimit, throttlingBurstLimit, ...sharedProps } =
+      props;
+    const { environment } = props.target;
+    super(scope, stackNames(environment).brokerApi, `Bridgeport ${environment}: broker API`, sharedProps);
+    const names = ssmParameterNames(environment);
+    const publisherBucket = bucketName(BucketKind.PUBLISHER, props.target);
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.api = new RestApi(this, 'Api', {
+      restApiName: brokerApiName(environment),
+      description:
+        'Producers POST events to /{event_type}/{version}; each route is added by its producer stack',
+      endpointConfiguration: { types: [EndpointType.REGIONAL] },
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: environment,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        throttlingRateLimit: throttlingRateLimit ?? 500,
+        throttlingBurstLimit: throttlingBurstLimit ?? 1000,
+        accessLogDestination: new LogGroupLogDestination(this.accessLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+      },
+      defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
+    });
+    // A stage needs a deployment and a deployment needs a method: GET / answers producers' health checks.
+    const validator = this.api.addRequestValidator('Validator', {
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    this.api.root.addMethod(
+      'GET',
+      new MockIntegration({
+        passthroughBehavior: PassthroughBehavior.NEVER,
+        requestTemplates: { 'application/json': '{"statusCode": 200}' },
+        integrationResponses: [
+          { statusCode: '200', responseTemplates: { 'application/json': '{"status":"ok"}' } },
+        ],
+      }),
+      { methodResponses: [{ statusCode: '200' }], requestValidator: validator },
+    );
+
+    const entry = injectorEntry ?? brokerHandlerEntry(BrokerHandler.INJECTOR);
+    const lockFile = findWorkspaceLockFile(entry);
+    this.injector = new NodejsFunction(this, 'Injector', {
+      description: `Validates events POSTed to ${brokerApiName(environment)} and puts them on ${busName(environment)}`,
+      entry,
+      handler: 'handler',
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      logGroup: new LogGroup(this, 'InjectorLogs', { retention: RetentionDays.ONE_MONTH }),
+      depsLockFilePath: lockFile,
+      projectRoot: dirname(lockFile),
+      environment: {
+        [EnvVar.ENVIRONMENT]: environment,
+        [EnvVar.PUBLISHER_BUCKET]: publisherBucket,
+        [EnvVar.MAX_EVENT_SIZE_BYTES]: String(maxEventSizeBytes ?? DEFAULT_MAX_EVENT_SIZE_BYTES),
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: { minify: true, sourceMap: true, target: 'node22' },
+    });
+    this.injector.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'ReadProducerManifests',
+        actions: ['s3:GetObject'],
+        resources: [
+          this.formatArn({
+            service: 's3',
+            region: '',
+            account: '',
+            resource: publisherBucket,
+            resourceName: '*',
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    this.injector.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'PutEventsOnTheBus',
+        actions: ['events:PutEvents'],
+        resources: [
+          this.formatArn({
+            service: 'events',
+            resource: 'event-bus',
+            resourceName: busName(environment),
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+
+    this.parameters = {
+      restApiId: new StringParameter(this, 'RestApiIdParameter', {
+        parameterName: names.brokerRestApiId,
+        stringValue: this.api.restApiId,
+        description: `Id of ${brokerApiName(environment)}`,
+      }),
+      rootResourceId: new StringParameter(this, 'RootResourceIdParameter', {
+        parameterName: names.brokerRestApiRootResourceId,
+        stringValue: this.api.restApiRootResourceId,
+        description: `Id of the root resource of ${brokerApiName(environment)}`,
+      }),
+      stageName: new StringParameter(this, 'StageNameParameter', {
+        parameterName: names.brokerApiStageName,
+        stringValue: this.api.deploymentStage.stageName,
+        description: `Stage of ${brokerApiName(environment)} producer routes are deployed to`,
+      }),
+      injectorFunctionArn: new StringParameter(this, 'InjectorFunctionArnParameter', {
+        parameterName: names.injectorFunctionArn,
+        stringValue: this.injector.functionArn,
+        description: 'ARN of the injector function behind every producer route',
+      }),
+    };
+
+    acknowledgeNagFindings(
+      this.api,
+      {
+        id: 'AwsSolutions-COG4',
+        reason:
+          'Producers are AWS principals that sign requests with SigV4 (IAM authorization), not Cognito users.',
+      },
+      {
+        id: 'AwsSolutions-APIG3',
+        reason:
+          'Every route requires SigV4-signed requests from allowed principals and the stage is throttled; a WAF web ACL can be associated per environment when public traffic is expected.',
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason: 'The account-level role API Gateway writes execution and access logs with; AWS maintains it.',
+      },
+    );
+    acknowledgeNagFindings(
+      this.injector,
+      {
+        id: 'AwsSolutions-L1',
+        reason:
+          'The injector is pinned to nodejs22.x, the runtime the broker functions are built and tested for.',
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'AWSLambdaBasicExecutionRole only lets the injector write its own logs.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${publisherBucket}/*]`,
+        reason:
+          'The injector reads the manifest of whichever producer route it serves; manifests are every object of the publisher bucket.',
+      },
+    );
+  }
+}

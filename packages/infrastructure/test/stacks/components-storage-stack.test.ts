@@ -1,0 +1,279 @@
+import { BucketKind, bucketName, deploymentProjectName, tableName } from '@bridgeport/core';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
+import { deploymentBuildCommands } from '../../src/constructs/deployment-pipeline';
+import {
+  actionsOf,
+  infrastructure,
+  onlyResource,
+  roleIdOf,
+  statementsOfRole,
+  TARGET,
+  templateOf,
+} from '../helpers';
+
+const PUBLISHER = bucketName(BucketKind.PUBLISHER, TARGET);
+const SUBSCRIBER = bucketName(BucketKind.SUBSCRIBER, TARGET);
+
+describe('ComponentsStorageStack', () => {
+  let template: Template;
+  let resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  let publisher: string;
+  let subscriber: string;
+  let pipeline: string;
+  let trigger: string;
+  let recorder: string;
+
+  const roleOf = (fn: string) => roleIdOf(template, fn, 'Role');
+
+  beforeAll(() => {
+    template = templateOf(infrastructure().componentsStorage);
+    resources = template.toJSON().Resources;
+    publisher = onlyResource(template, 'AWS::S3::Bucket', { BucketName: PUBLISHER });
+    subscriber = onlyResource(template, 'AWS::S3::Bucket', { BucketName: SUBSCRIBER });
+    pipeline = onlyResource(template, 'AWS::CodePipeline::Pipeline');
+    trigger = onlyResource(template, 'AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SUBSCRIBER_COMPONENTS_BUCKET: Match.anyValue() }) },
+    });
+    recorder = onlyResource(template, 'AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ EVENTS_TABLE_NAME: Match.anyValue() }) },
+    });
+  });
+
+  describe('components buckets', () => {
+    it.each([
+      ['publisher', PUBLISHER],
+      ['subscriber', SUBSCRIBER],
+    ])(
+      'creates the %s bucket named by core: versioned, encrypted, private, with EventBridge notifications',
+      (_kind, name) => {
+        template.hasResourceProperties('AWS::S3::Bucket', {
+          BucketName: name,
+          VersioningConfiguration: { Status: 'Enabled' },
+          BucketEncryption: {
+            ServerSideEncryptionConfiguration: [
+              { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+            ],
+          },
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: true,
+            BlockPublicPolicy: true,
+            IgnorePublicAcls: true,
+            RestrictPublicBuckets: true,
+          },
+          LifecycleConfiguration: {
+            Rules: [
+              Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' }),
+            ],
+          },
+        });
+        template.hasResourceProperties('Custom::S3BucketNotifications', {
+          BucketName: { Ref: name === PUBLISHER ? publisher : subscriber },
+          NotificationConfiguration: { EventBridgeConfiguration: {} },
+        });
+      },
+    );
+
+    it('refuses requests without TLS on both buckets', () => {
+      for (const bucket of [publisher, subscriber]) {
+        template.hasResourceProperties('AWS::S3::BucketPolicy', {
+          Bucket: { Ref: bucket },
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            ]),
+          },
+        });
+      }
+    });
+  });
+
+  describe('deployment pipeline', () => {
+    it('is a V2 pipeline, one execution at a time in order, with the manifest and action as variables', () => {
+      template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+        Name: 'dev-components-deployment-pipeline',
+        PipelineType: 'V2',
+        ExecutionMode: 'QUEUED',
+        Variables: [
+          Match.objectLike({ Name: 'MANIFEST_BUCKET' }),
+          Match.objectLike({ Name: 'MANIFEST_KEY' }),
+          Match.objectLike({ Name: 'ACTION' }),
+          Match.objectLike({ Name: 'COMPONENT' }),
+        ],
+      });
+    });
+
+    it('builds from the source bundle without polling, and hands the variables to the build', () => {
+      const stages = resources[pipeline]?.Properties.Stages as {
+        Name: string;
+        Actions: { ActionTypeId: { Provider: string }; Configuration: Record<string, unknown> }[];
+      }[];
+      expect(stages.map((stage) => stage.Name)).toEqual(['Source', 'Deploy']);
+      expect(stages[0]?.Actions[0]?.Configuration).toMatchObject({
+        S3ObjectKey: 'bridgeport/source.zip',
+        PollForSourceChanges: false,
+      });
+      const build = stages[1]?.Actions[0];
+      expect(build?.ActionTypeId.Provider).toBe('CodeBuild');
+      expect(JSON.parse(build?.Configuration.EnvironmentVariables as string)).toEqual([
+        { name: 'MANIFEST_BUCKET', type: 'PLAINTEXT', value: '#{variables.MANIFEST_BUCKET}' },
+        { name: 'MANIFEST_KEY', type: 'PLAINTEXT', value: '#{variables.MANIFEST_KEY}' },
+        { name: 'ACTION', type: 'PLAINTEXT', value: '#{variables.ACTION}' },
+        { name: 'COMPONENT', type: 'PLAINTEXT', value: '#{variables.COMPONENT}' },
+      ]);
+    });
+
+    it('runs the build commands in a project named by core, with the environment and both buckets', () => {
+      const project = onlyResource(template, 'AWS::CodeBuild::Project');
+      const properties = resources[project]?.Properties as {
+        Name: string;
+        EncryptionKey: unknown;
+        Environment: { EnvironmentVariables: { Name: string; Value: unknown }[] };
+        Source: { BuildSpec: string };
+      };
+      expect(properties.Name).toBe(deploymentProjectName('dev'));
+      expect(properties.EncryptionKey).toBeDefined();
+      expect(properties.Environment.EnvironmentVariables).toEqual(
+        expect.arrayContaining([
+          { Name: 'BRIDGEPORT_ENVIRONMENT', Type: 'PLAINTEXT', Value: 'dev' },
+          { Name: 'PUBLISHER_COMPONENTS_BUCKET', Type: 'PLAINTEXT', Value: { Ref: publisher } },
+          { Name: 'SUBSCRIBER_COMPONENTS_BUCKET', Type: 'PLAINTEXT', Value: { Ref: subscriber } },
+        ]),
+      );
+      const buildSpec = JSON.parse(properties.Source.BuildSpec) as {
+        phases: { install: { commands: string[] }; build: { commands: string[] } };
+      };
+      expect(buildSpec.phases.install.commands).toEqual([
+        'corepack enable',
+        'pnpm install --frozen-lockfile',
+      ]);
+      expect(buildSpec.phases.build.commands).toEqual(deploymentBuildCommands());
+    });
+
+    it('lets the build read manifests and assume the CDK bootstrap roles, and no more', () => {
+      const project = onlyResource(template, 'AWS::CodeBuild::Project');
+      const role = roleIdOf(template, project, 'ServiceRole');
+      const statements = statementsOfRole(template, role);
+      const manifests = statements.find((s) => s.Sid === 'ReadManifests');
+      expect(manifests?.Resource).toEqual([
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [publisher, 'Arn'] }, '/*']] },
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [subscriber, 'Arn'] }, '/*']] },
+      ]);
+      expect(actionsOf(manifests ?? {})).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+      const assume = statements.find((s) => s.Sid === 'DeployWithTheCdkBootstrapRoles');
+      expect(assume?.Resource).toEqual(
+        ['deploy', 'file-publishing', 'image-publishing', 'lookup'].map((name) => ({
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              `:iam::123456789012:role/cdk-hnb659fds-${name}-role-123456789012-eu-west-1`,
+            ],
+          ],
+        })),
+      );
+      const everyAction = statements.flatMap(actionsOf);
+      expect(everyAction).not.toContain('*');
+      expect(everyAction.filter((action) => action.startsWith('iam:'))).toEqual([]);
+    });
+  });
+
+  describe('deployment trigger', () => {
+    it('is started by manifests created in or deleted from either components bucket', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.s3'],
+          'detail-type': ['Object Created', 'Object Deleted'],
+          detail: {
+            bucket: { name: [{ Ref: publisher }, { Ref: subscriber }] },
+            object: { key: [{ suffix: '/deploy.json' }] },
+          },
+        },
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [trigger, 'Arn'] },
+            RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 },
+            DeadLetterConfig: { Arn: Match.anyValue() },
+          }),
+        ],
+      });
+    });
+
+    it('knows the pipeline and both buckets, and may only start that pipeline', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs22.x',
+        Environment: {
+          Variables: {
+            DEPLOYMENT_PIPELINE_NAME: 'dev-components-deployment-pipeline',
+            PUBLISHER_COMPONENTS_BUCKET: { Ref: publisher },
+            SUBSCRIBER_COMPONENTS_BUCKET: { Ref: subscriber },
+            NODE_OPTIONS: '--enable-source-maps',
+          },
+        },
+        DeadLetterConfig: { TargetArn: Match.anyValue() },
+      });
+      const statements = statementsOfRole(template, roleOf(trigger));
+      const start = statements.find((s) => s.Sid === 'StartTheDeploymentPipeline');
+      expect(actionsOf(start ?? {})).toEqual(['codepipeline:StartPipelineExecution']);
+      expect(JSON.stringify(start?.Resource)).toContain(pipeline);
+      expect(statements.filter((s) => s.Sid !== undefined).map((s) => s.Sid)).toEqual([
+        'StartTheDeploymentPipeline',
+      ]);
+    });
+  });
+
+  describe('deployment status recorder', () => {
+    it("receives the pipeline's execution state changes", () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.codepipeline'],
+          'detail-type': ['CodePipeline Pipeline Execution State Change'],
+          detail: { pipeline: ['dev-components-deployment-pipeline'] },
+        },
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [recorder, 'Arn'] } })],
+      });
+    });
+
+    it("may read the pipeline's executions and update items of the portal's table, and nothing else", () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({
+            DEPLOYMENT_PIPELINE_NAME: 'dev-components-deployment-pipeline',
+            EVENTS_TABLE_NAME: tableName('dev'),
+          }),
+        },
+      });
+      const statements = statementsOfRole(template, roleOf(recorder)).filter((s) => s.Sid !== undefined);
+      expect(statements.map((s) => [s.Sid, actionsOf(s)])).toEqual([
+        ['ReadExecutionVariables', ['codepipeline:GetPipelineExecution']],
+        ['RecordDeploymentStatus', ['dynamodb:UpdateItem']],
+      ]);
+      expect(statements[1]?.Resource).toEqual({
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':dynamodb:eu-west-1:123456789012:table/dev-self-service-events-table',
+          ],
+        ],
+      });
+    });
+  });
+
+  it('raises an alarm when an event lands in the dead-letter queue', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
+  it('outputs where local_deploy.sh uploads the source bundle', () => {
+    template.hasOutput('DeploymentSourceBucketName', {
+      Value: { Ref: Match.stringLikeRegexp('PipelineBucket') },
+    });
+    template.hasOutput('DeploymentSourceObjectKey', { Value: 'bridgeport/source.zip' });
+  });
+});
