@@ -14,7 +14,16 @@
  * combines fields from two different elements of the same array (event-ruler's array consistency).
  */
 import type { SubRule } from './compiler';
-import { ipToHex, looksLikeIp, type NumericRange, specKey, type ValueSpec, wildcardMatches } from './values';
+import {
+  type IpRange,
+  ipToHex,
+  looksLikeIp,
+  type NumericRange,
+  networkKey,
+  specKey,
+  type ValueSpec,
+  wildcardMatches,
+} from './values';
 
 interface RuleRef {
   readonly name: string;
@@ -273,6 +282,99 @@ interface SpecEntry {
   readonly state: NameState;
 }
 
+/** Items keyed by a literal prefix (or suffix) that every value they match has, bucketed by its length. */
+class Buckets<T> {
+  private readonly map = new Map<string, T[]>();
+  private lengths: number[] = [];
+
+  constructor(private readonly suffix: boolean) {}
+
+  add(key: string, item: T): void {
+    const list = this.map.get(key);
+    if (list) list.push(item);
+    else this.map.set(key, [item]);
+    if (!this.lengths.includes(key.length))
+      this.lengths = [...this.lengths, key.length].sort((a, b) => a - b);
+  }
+
+  /** The lists of items whose key the value starts (ends) with. */
+  *candidates(value: string): Generator<T[]> {
+    for (const n of this.lengths) {
+      if (n > value.length) return;
+      const list = this.map.get(this.suffix ? value.slice(value.length - n) : value.slice(0, n));
+      if (list) yield list;
+    }
+  }
+}
+
+interface WildcardEntry {
+  readonly segments: readonly string[];
+  readonly state: NameState;
+}
+
+/**
+ * Wildcards, indexed by their leading literal (or, for those starting with `*`, their trailing one), so a value is
+ * only tested against wildcards that can match it.
+ */
+class WildcardIndex {
+  private readonly byLead = new Buckets<WildcardEntry>(false);
+  private readonly byTail = new Buckets<WildcardEntry>(true);
+  private readonly unanchored: WildcardEntry[] = [];
+
+  add(entry: WildcardEntry): void {
+    const segments = entry.segments;
+    if (segments[0] !== '') this.byLead.add(segments[0], entry);
+    else if (segments[segments.length - 1] !== '') this.byTail.add(segments[segments.length - 1], entry);
+    else this.unanchored.push(entry);
+  }
+
+  collect(value: string, out: NameState[]): void {
+    for (const list of this.byLead.candidates(value)) {
+      for (const e of list) if (wildcardMatches(e.segments, value)) out.push(e.state);
+    }
+    for (const list of this.byTail.candidates(value)) {
+      for (const e of list) if (wildcardMatches(e.segments, value)) out.push(e.state);
+    }
+    for (const e of this.unanchored) if (wildcardMatches(e.segments, value)) out.push(e.state);
+  }
+}
+
+interface CidrEntry {
+  readonly range: IpRange;
+  readonly state: NameState;
+}
+
+/** CIDR blocks grouped by address family and mask length, each group keyed by network. */
+class CidrIndex {
+  private readonly groups = new Map<
+    string,
+    { bits: number; length: number; byNetwork: Map<string, CidrEntry[]> }
+  >();
+
+  add(entry: CidrEntry): void {
+    const { low, bits } = entry.range;
+    const groupKey = `${low.length}/${bits}`;
+    let group = this.groups.get(groupKey);
+    if (group === undefined) {
+      group = { bits, length: low.length, byNetwork: new Map() };
+      this.groups.set(groupKey, group);
+    }
+    const network = networkKey(low, bits);
+    const list = group.byNetwork.get(network);
+    if (list) list.push(entry);
+    else group.byNetwork.set(network, [entry]);
+  }
+
+  collect(hex: string, out: NameState[]): void {
+    for (const group of this.groups.values()) {
+      if (group.length !== hex.length) continue;
+      const list = group.byNetwork.get(networkKey(hex, group.bits));
+      if (list === undefined) continue;
+      for (const e of list) if (e.range.low <= hex && hex <= e.range.high) out.push(e.state);
+    }
+  }
+}
+
 function anythingButMatches(spec: ValueSpec, v: unknown, lower: string | undefined): boolean {
   switch (spec.kind) {
     case 'anything-but':
@@ -305,8 +407,8 @@ class FieldMatcher {
   private suffixesIc: AffixIndex | null = null;
   private equalsIc: Map<string, NameState> | null = null;
   private numeric: NumericIndex | null = null;
-  private cidrs: { low: string; high: string; state: NameState }[] | null = null;
-  private wildcards: SpecEntry[] | null = null;
+  private cidrs: CidrIndex | null = null;
+  private wildcards: WildcardIndex | null = null;
   private anythingBut: SpecEntry[] | null = null;
   private exists: NameState | null = null;
   private needsLower = false;
@@ -373,13 +475,13 @@ class FieldMatcher {
         this.numeric.add({ range: spec.range, state });
         break;
       case 'cidr':
-        this.cidrs ??= [];
-        this.cidrs.push({ low: spec.range.low, high: spec.range.high, state });
+        this.cidrs ??= new CidrIndex();
+        this.cidrs.add({ range: spec.range, state });
         this.needsIp = true;
         break;
       case 'wildcard':
-        this.wildcards ??= [];
-        this.wildcards.push({ spec, state });
+        this.wildcards ??= new WildcardIndex();
+        this.wildcards.add({ segments: spec.segments, state });
         break;
       case 'exists':
         this.exists = state;
@@ -418,18 +520,10 @@ class FieldMatcher {
             const s = this.ips.get(hex);
             if (s !== undefined) out.push(s);
           }
-          if (this.cidrs !== null) {
-            for (const c of this.cidrs) {
-              if (c.low.length === hex.length && c.low <= hex && hex <= c.high) out.push(c.state);
-            }
-          }
+          if (this.cidrs !== null) this.cidrs.collect(hex, out);
         }
       }
-      if (this.wildcards !== null) {
-        for (const w of this.wildcards) {
-          if (w.spec.kind === 'wildcard' && wildcardMatches(w.spec.segments, v)) out.push(w.state);
-        }
-      }
+      if (this.wildcards !== null) this.wildcards.collect(v, out);
     } else if (typeof v === 'number') {
       if (this.numbers !== null) {
         const s = this.numbers.get(v);

@@ -41,6 +41,17 @@ export interface IpRange {
   /** 8 (IPv4) or 32 (IPv6) upper-case hex digits. */
   readonly low: string;
   readonly high: string;
+  /** The mask length. */
+  readonly bits: number;
+}
+
+/** The network part of an address (hex) under a mask of `bits`, as a string key. */
+export function networkKey(hex: string, bits: number): string {
+  const digits = bits >> 2;
+  const rest = bits & 3;
+  if (rest === 0) return hex.slice(0, digits);
+  const nibble = Number.parseInt(hex[digits], 16) & (0xf0 >> rest) & 0xf;
+  return hex.slice(0, digits) + nibble.toString(16).toUpperCase();
 }
 
 /** A stable identity for a spec, used to share automaton states between rules. */
@@ -159,7 +170,7 @@ export function parseCidr(text: string): IpRange {
     const nibble = Number.parseInt(hex[i], 16) | ((1 << hostBits) - 1);
     high += nibble.toString(16).toUpperCase();
   }
-  return { low: hex, high };
+  return { low: hex, high, bits };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -154,3 +154,40 @@ describe('RuleSet with many values per field', () => {
     expect(rules.matches({ a: 300, b: 'x' })).toEqual([]);
   });
 });
+
+describe('RuleSet cidr and wildcard indexes', () => {
+  it('finds every CIDR block containing an address, across mask lengths and families', () => {
+    const rules = new RuleSet();
+    for (let i = 0; i < 100; i++) rules.add(`b16-${i}`, { ip: [{ cidr: `10.${i}.0.0/16` }] });
+    for (let j = 0; j < 100; j++) rules.add(`b24-${j}`, { ip: [{ cidr: `10.0.${j}.0/24` }] });
+    rules.add('b30-unmasked', { ip: [{ cidr: '10.0.0.5/30' }] });
+    rules.add('b13', { ip: [{ cidr: '10.8.0.0/13' }] });
+    rules.add('v6', { ip: [{ cidr: '2001:db8::/33' }] });
+    expect(rules.matches({ ip: '10.0.7.9' })).toEqual(['b16-0', 'b24-7']);
+    expect(rules.matches({ ip: '10.0.0.4' })).toEqual(['b16-0', 'b24-0']);
+    expect(rules.matches({ ip: '10.0.0.6' })).toEqual(['b16-0', 'b24-0', 'b30-unmasked']);
+    expect(rules.matches({ ip: '10.15.1.1' })).toEqual(['b16-15', 'b13']);
+    expect(rules.matches({ ip: '10.16.1.1' })).toEqual(['b16-16']);
+    expect(rules.matches({ ip: '2001:db8:7fff::1' })).toEqual(['v6']);
+    expect(rules.matches({ ip: '2001:db8:8000::1' })).toEqual([]);
+  });
+
+  it('finds every wildcard matching a value, whether it starts, ends or does neither with a literal', () => {
+    const wildcards = ['a*', '*z', '*m*', 'a*z', 'ab*cd*', '*', 'b*', '*y', 'abmcdz', 'x*m*z', '*c*d*'];
+    const rules = new RuleSet();
+    wildcards.forEach((w, i) => {
+      rules.add(`w${i}`, { s: [{ wildcard: w }] });
+    });
+    const regex = (w: string): RegExp =>
+      new RegExp(
+        `^${w
+          .split('*')
+          .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+      );
+    for (const value of ['abmcdz', 'az', 'mmm', 'b', 'by', 'xyz', '', 'abcd']) {
+      const expected = wildcards.map((w, i) => (regex(w).test(value) ? `w${i}` : undefined)).filter(Boolean);
+      expect({ value, matched: rules.matches({ s: value }) }).toEqual({ value, matched: expected });
+    }
+  });
+});
