@@ -297,12 +297,14 @@ class Buckets<T> {
       this.lengths = [...this.lengths, key.length].sort((a, b) => a - b);
   }
 
-  /** The lists of items whose key the value starts (ends) with. */
-  *candidates(value: string): Generator<T[]> {
-    for (const n of this.lengths) {
+  /** Calls `visit` with each item whose key the value starts (ends) with. */
+  each(value: string, visit: (item: T, value: string, out: NameState[]) => void, out: NameState[]): void {
+    const lengths = this.lengths;
+    for (let i = 0; i < lengths.length; i++) {
+      const n = lengths[i];
       if (n > value.length) return;
       const list = this.map.get(this.suffix ? value.slice(value.length - n) : value.slice(0, n));
-      if (list) yield list;
+      if (list !== undefined) for (let k = 0; k < list.length; k++) visit(list[k], value, out);
     }
   }
 }
@@ -310,6 +312,10 @@ class Buckets<T> {
 interface WildcardEntry {
   readonly segments: readonly string[];
   readonly state: NameState;
+}
+
+function visitWildcard(entry: WildcardEntry, value: string, out: NameState[]): void {
+  if (wildcardMatches(entry.segments, value)) out.push(entry.state);
 }
 
 /**
@@ -329,13 +335,9 @@ class WildcardIndex {
   }
 
   collect(value: string, out: NameState[]): void {
-    for (const list of this.byLead.candidates(value)) {
-      for (const e of list) if (wildcardMatches(e.segments, value)) out.push(e.state);
-    }
-    for (const list of this.byTail.candidates(value)) {
-      for (const e of list) if (wildcardMatches(e.segments, value)) out.push(e.state);
-    }
-    for (const e of this.unanchored) if (wildcardMatches(e.segments, value)) out.push(e.state);
+    this.byLead.each(value, visitWildcard, out);
+    this.byTail.each(value, visitWildcard, out);
+    for (const e of this.unanchored) visitWildcard(e, value, out);
   }
 }
 
