@@ -14,6 +14,8 @@ ${optionsHelp()}
   --help                    show this help`;
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // The SDK's notice about its future Node.js requirement says nothing about the local runtime.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);

@@ -1,0 +1,84 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type Bridgeport, readyBanner, startBridgeport } from '../../src/runtime/bridgeport';
+import { DataDirectoryLockedError } from '../../src/runtime/errors';
+import { call, envelope, testOptions, waitFor } from '../e2e/support';
+
+describe('startBridgeport', () => {
+  let dataDir: string;
+  let runtime: Bridgeport;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-runtime-'));
+    runtime = await startBridgeport({
+      ...testOptions(dataDir, { demo: true }),
+      log: (line) => lines.push(line),
+    });
+  });
+
+  afterAll(async () => {
+    await runtime.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('creates the scanned_parcel example with --demo, its producer route live before it is ready', async () => {
+    const version = await call('GET', `${runtime.portalUrl}/events/scanned_parcel/versions/1`);
+    const published = await call(
+      'POST',
+      `${runtime.brokerUrl}/scanned_parcel/1`,
+      envelope('depot-1', { parcel_id: 'p1', depot: 'depot-1', scanned_at: '2026-11-26T08:00:00Z' }),
+    );
+
+    expect(version.body).toMatchObject({ application: 'parcel-tracking', status: 'ACTIVE' });
+    expect(published.status).toBe(200);
+    expect(lines).toContain('Demo: created the scanned_parcel event type (application parcel-tracking).');
+  });
+
+  it('prints every endpoint and the ready line with a next step', () => {
+    const banner = readyBanner(runtime).join('\n');
+
+    expect(banner).toContain(`Portal API         ${runtime.portalUrl}`);
+    expect(banner).toContain(`Producer endpoint  ${runtime.brokerUrl}`);
+    expect(banner).toContain(`AWS endpoint       ${runtime.awsUrl}`);
+    expect(banner).toMatch(
+      /Bridgeport is ready\. Next: create an event type with curl -X POST http:\/\/127\.0\.0\.1:\d+\/events/,
+    );
+  });
+
+  it('delivers to an SQS consumer through the local queue', async () => {
+    const subscribed = await call('POST', `${runtime.portalUrl}/subscriptions`, {
+      event_type: 'scanned_parcel',
+      version: 1,
+      connection_type: 'SQS',
+      connection_string: 'arn:aws:sqs:us-east-1:000000000000:parcel-scans',
+      target_unit: 'depot-9',
+    });
+    await runtime.whenDeployed();
+
+    const published = await call(
+      'POST',
+      `${runtime.brokerUrl}/scanned_parcel/1`,
+      envelope('depot-9', { parcel_id: 'p2', depot: 'depot-9', scanned_at: '2026-11-26T08:00:00Z' }),
+    );
+    const messages = await waitFor('the queued message', async () => {
+      const queued = await runtime.queues.peek('parcel-scans');
+      return queued.length > 0 ? queued : undefined;
+    });
+
+    expect(subscribed.status).toBe(201);
+    expect(messages.map((message) => JSON.parse(message.body).id)).toEqual([
+      (published.body as { event_id: string }).event_id,
+    ]);
+  });
+
+  it('refuses a second runtime on the same data directory, naming the option to change', async () => {
+    await expect(startBridgeport({ ...testOptions(dataDir), log: () => undefined })).rejects.toThrow(
+      new DataDirectoryLockedError(path.resolve(dataDir), process.pid),
+    );
+    await expect(startBridgeport({ ...testOptions(dataDir), log: () => undefined })).rejects.toThrow(
+      /choose another directory with --data-dir \(or BRIDGEPORT_DATA_DIR\)/,
+    );
+  });
+});

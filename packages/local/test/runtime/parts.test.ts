@@ -1,0 +1,169 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { DeadLetter as PortalDeadLetter, SubscriptionRecord } from '@bridgeport/portal';
+import type { DeadLetter } from '../../src/bus/types';
+import { ApiDestinations } from '../../src/deployer/api-destinations';
+import { DeadLetterRouter, subscriptionOfTarget } from '../../src/runtime/dead-letters';
+import { applyEnvironment, clientUrl, localEnvironment } from '../../src/runtime/environment';
+
+describe('ApiDestinations', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'bridgeport-destinations-'));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('calls loopback https endpoints over plain http, others as configured, and keeps them across a reopen', async () => {
+    const file = path.join(dir, 'destinations.json');
+    const destinations = await ApiDestinations.open(file);
+    await destinations.put('arn:local', 'https://127.0.0.1:4000/hook?x=1');
+    await destinations.put('arn:named', 'https://localhost:4001/hook');
+    await destinations.put('arn:remote', 'https://consumer.example.com/hook');
+
+    const reopened = await ApiDestinations.open(file);
+
+    expect(reopened.resolve('arn:local')).toBe('http://127.0.0.1:4000/hook?x=1');
+    expect(reopened.resolve('arn:named')).toBe('http://localhost:4001/hook');
+    expect(reopened.resolve('arn:remote')).toBe('https://consumer.example.com/hook');
+    expect(reopened.resolve('arn:unknown')).toBeUndefined();
+  });
+
+  it('keeps TLS to loopback hosts when asked to', async () => {
+    const destinations = await ApiDestinations.open(path.join(dir, 'tls.json'), { loopbackTls: true });
+    await destinations.put('arn:local', 'https://127.0.0.1:4000/hook');
+
+    expect(destinations.resolve('arn:local')).toBe('https://127.0.0.1:4000/hook');
+  });
+});
+
+describe('DeadLetterRouter', () => {
+  const deadLetter = (targetId: string): DeadLetter => ({
+    eventBusName: 'local.custom.events.bus',
+    ruleName: 'rule',
+    ruleArn: 'arn:aws:events:us-east-1:000000000000:rule/local.custom.events.bus/rule',
+    targetId,
+    event: {
+      version: '0',
+      id: 'e1',
+      'detail-type': 't.1',
+      source: 'app',
+      account: '000000000000',
+      time: '2026-11-26T08:00:00Z',
+      region: 'us-east-1',
+      resources: [],
+      detail: {},
+    },
+    errorCode: 'HTTP_500',
+    errorMessage: 'http://127.0.0.1:1/x answered HTTP 500',
+    attempts: 4,
+    exhaustedRetryCondition: 'MaximumRetryAttempts',
+    failedAt: '2026-11-26T08:00:01.000Z',
+  });
+
+  class Store {
+    readonly recorded: [string, PortalDeadLetter][] = [];
+    constructor(private readonly subscriptions: Record<string, string>) {}
+    async getSubscription(id: string) {
+      const state = this.subscriptions[id];
+      return state === undefined ? undefined : ({ id, state } as unknown as SubscriptionRecord);
+    }
+    async recordDeadLetter(id: string, letter: PortalDeadLetter) {
+      this.recorded.push([id, letter]);
+    }
+  }
+
+  it("records a subscription target's dead letter for its subscription, with code, reason and attempts", async () => {
+    const fallback: DeadLetter[] = [];
+    const store = new Store({ abcdefghijkl: 'READY' });
+    const router = new DeadLetterRouter((letter) => {
+      fallback.push(letter);
+    });
+    router.attach(store);
+
+    await router.sink(deadLetter('abcdefghijkl-target'));
+
+    expect(fallback).toEqual([]);
+    expect(store.recorded).toEqual([
+      [
+        'abcdefghijkl',
+        {
+          event: deadLetter('abcdefghijkl-target').event,
+          error_code: 'HTTP_500',
+          error_message: 'http://127.0.0.1:1/x answered HTTP 500 (MaximumRetryAttempts exhausted)',
+          attempts: 4,
+          failed_at: '2026-11-26T08:00:01.000Z',
+        },
+      ],
+    ]);
+  });
+
+  it('keeps dead letters of other targets and of subscriptions being deleted in the fallback store', async () => {
+    const fallback: string[] = [];
+    const store = new Store({ abcdefghijkl: 'DELETING' });
+    const router = new DeadLetterRouter((letter) => {
+      fallback.push(letter.targetId);
+    });
+    router.attach(store);
+
+    await router.sink(deadLetter('abcdefghijkl-target'));
+    await router.sink(deadLetter('hand-made-target'));
+    await router.sink(deadLetter('zzzzzzzzzzzz-target'));
+
+    expect(fallback).toEqual(['abcdefghijkl-target', 'hand-made-target', 'zzzzzzzzzzzz-target']);
+    expect(store.recorded).toEqual([]);
+  });
+
+  it('refuses dead letters until the portal store is attached, so the bus hands them over again', async () => {
+    const router = new DeadLetterRouter(() => undefined);
+
+    await expect(router.sink(deadLetter('abcdefghijkl-target'))).rejects.toThrow(
+      'The portal store is not available yet.',
+    );
+  });
+
+  it('reads the subscription id back from core target ids only', () => {
+    expect(subscriptionOfTarget('abcdefghijkl-target')).toBe('abcdefghijkl');
+    expect(subscriptionOfTarget('ABCDEFGHIJKL-target')).toBeUndefined();
+    expect(subscriptionOfTarget('abcdefghijkl')).toBeUndefined();
+  });
+});
+
+describe('local environment', () => {
+  it('points every SDK client at the edge through the standard variables and restores the previous ones', () => {
+    const env: NodeJS.ProcessEnv = {
+      AWS_PROFILE: 'production',
+      AWS_ENDPOINT_URL_S3: 'https://s3.example.com',
+    };
+    const restore = applyEnvironment(
+      localEnvironment({
+        endpointUrl: 'http://127.0.0.1:4566',
+        environment: 'local',
+        maxEventSizeBytes: 1000,
+      }),
+      env,
+    );
+
+    expect(env).toMatchObject({
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
+      AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:4566',
+      AWS_REGION: 'us-east-1',
+      BRIDGEPORT_ENVIRONMENT: 'local',
+      BRIDGEPORT_ACCOUNT_ID: '000000000000',
+      MAX_EVENT_SIZE_BYTES: '1000',
+    });
+    expect(env.AWS_PROFILE).toBeUndefined();
+    restore();
+    expect(env).toEqual({ AWS_PROFILE: 'production', AWS_ENDPOINT_URL_S3: 'https://s3.example.com' });
+  });
+
+  it('gives clients a loopback address for wildcard and localhost hosts', () => {
+    expect(clientUrl('0.0.0.0', 3000)).toBe('http://127.0.0.1:3000');
+    expect(clientUrl('localhost', 3000)).toBe('http://127.0.0.1:3000');
+    expect(clientUrl('::1', 3000)).toBe('http://[::1]:3000');
+  });
+});
