@@ -375,7 +375,7 @@ class Compiler {
 
   private numeric(): NumericRange {
     const p = this.p;
-    if (p.next() !== Token.VALUE_STRING) barf(`Invalid member in numeric match: ${tokenText(p)}`);
+    if (p.next() !== Token.VALUE_STRING) barf(`Invalid member in numeric match: ${p.text}`);
     const operator = p.text;
     let token = p.next();
     const value = (name: string): number => {
@@ -395,7 +395,7 @@ class Compiler {
         if (token === Token.END_ARRAY) {
           return { low, lowOpen: operator === '>', high: Number.POSITIVE_INFINITY, highOpen: true };
         }
-        if (token !== Token.VALUE_STRING) barf(`Bad value in numeric range: ${tokenText(p)}`);
+        if (token !== Token.VALUE_STRING) barf(`Bad value in numeric range: ${p.text}`);
         const top = p.text;
         if (top !== '<' && top !== '<=') barf(`Bad numeric range operator: ${top}`);
         token = p.next();
@@ -414,10 +414,6 @@ class Compiler {
         barf(`Unrecognized numeric range operator: ${operator}`);
     }
   }
-}
-
-function tokenText(p: JsonReader): string {
-  return p.text;
 }
 
 function comparable(value: number, text: string): number {
