@@ -1,5 +1,6 @@
 /* The `bridgeport` command: `bridgeport start [options]`. */
-import { OptionError, optionsHelp, parseRuntimeOptions } from './options';
+import path from 'node:path';
+import { OptionError, optionsHelp, parseRuntimeOptions, type RuntimeOptions } from './options';
 import { type Bridgeport, readyBanner, startBridgeport } from './runtime/bridgeport';
 import { RuntimeError } from './runtime/errors';
 
@@ -16,7 +17,9 @@ ${optionsHelp()}
 export async function main(argv: readonly string[]): Promise<number> {
   // The SDK's notice about its future Node.js requirement says nothing about the local runtime.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const [command, ...rest] = argv;
+  const [command, ...given] = argv;
+  // `pnpm start -- --demo` hands the separator through.
+  const rest = given[0] === '--' ? given.slice(1) : given;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
     return command === undefined ? 1 : 0;
@@ -31,7 +34,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   let bridgeport: Bridgeport;
   try {
-    bridgeport = await startBridgeport(parseRuntimeOptions(rest));
+    bridgeport = await startBridgeport(relativeToInvocation(parseRuntimeOptions(rest)));
   } catch (error) {
     if (error instanceof OptionError) {
       console.error(`bridgeport: ${error.message}\nRun "bridgeport start --help" for the options.`);
@@ -68,6 +71,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/**
+ * Relative paths are taken from where the command was typed: `pnpm start` at the repository root runs this
+ * file in packages/local, and tells where it was invoked in INIT_CWD.
+ */
+function relativeToInvocation(options: RuntimeOptions): RuntimeOptions {
+  const base = process.env.INIT_CWD ?? process.cwd();
+  return {
+    ...options,
+    dataDir: path.resolve(base, options.dataDir),
+    functionsDir: options.functionsDir === undefined ? undefined : path.resolve(base, options.functionsDir),
+  };
 }
 
 main(process.argv.slice(2)).then(
