@@ -1,0 +1,47 @@
+/**
+ * `pnpm synth [environment]`: synthesizes the four shared stacks with the CDK CLI, offline, into
+ * `cdk.out/<environment>/`. The account and region come from `CDK_DEFAULT_ACCOUNT` / `CDK_DEFAULT_REGION`
+ * (or `AWS_REGION`) when set; otherwise the local runtime's placeholders are used and said so.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ENVIRONMENT_PATTERN, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '@bridgeport/core';
+
+const root = join(__dirname, '..');
+const environment = process.argv[2] ?? 'dev';
+if (!ENVIRONMENT_PATTERN.test(environment)) {
+  console.error(`environment ${JSON.stringify(environment)} must match ${ENVIRONMENT_PATTERN.source}`);
+  process.exit(64);
+}
+const account = process.env.CDK_DEFAULT_ACCOUNT || LOCAL_ACCOUNT_ID;
+const region = process.env.CDK_DEFAULT_REGION || process.env.AWS_REGION || LOCAL_REGION;
+if (!process.env.CDK_DEFAULT_ACCOUNT) {
+  console.log(`no CDK_DEFAULT_ACCOUNT: synthesizing for the placeholder account ${account}`);
+}
+const outdir = join('cdk.out', environment);
+try {
+  execFileSync(
+    join(root, 'node_modules', '.bin', 'cdk'),
+    [
+      'synth',
+      '--quiet',
+      '--no-notices',
+      '--no-version-reporting',
+      '-c',
+      `environment=${environment}`,
+      '-c',
+      `account=${account}`,
+      '-c',
+      `region=${region}`,
+      '-o',
+      outdir,
+    ],
+    { cwd: root, stdio: 'inherit', env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' } },
+  );
+  console.log(
+    `synthesized the shared stacks of ${environment} (${account}, ${region}) into ${join(root, outdir)}`,
+  );
+} catch {
+  console.error(`failed to synthesize the shared stacks of ${environment}`);
+  process.exitCode = 1;
+}
