@@ -50,6 +50,10 @@ STEP=0
 TOTAL=4
 step() { STEP=$((STEP + 1)); echo; echo "==> [$STEP/$TOTAL] $*"; }
 cdk() { (cd "$INFRA" && pnpm exec cdk "$@"); }
+# Resource names come from core (packages/infrastructure/bin/names.ts prints them as KEY=value lines).
+NAMES=""
+load_names() { NAMES="$("$ROOT/node_modules/.bin/tsx" "$INFRA/bin/names.ts" "$@")" || fail "cannot work out the resource names of '$ENVIRONMENT'"; }
+name() { printf '%s\n' "$NAMES" | sed -n "s/^$1=//p"; }
 
 # ---- dry run ---------------------------------------------------------------------------------------------
 if [ "$DRY_RUN" = true ]; then
@@ -70,15 +74,13 @@ if [ "$DRY_RUN" = true ]; then
   TOTAL=5
   step "synthesizing the shared stacks (cdk synth of packages/infrastructure)"
   (cd "$INFRA" && pnpm run --silent synth "$ENVIRONMENT")
-  names_of() { "$ROOT/node_modules/.bin/tsx" "$INFRA/bin/names.ts" "$@"; }
-  names="$(names_of "$ENVIRONMENT" "${CDK_DEFAULT_ACCOUNT:-000000000000}" "${CDK_DEFAULT_REGION:-${AWS_REGION:-us-east-1}}")"
-  stack() { printf '%s\n' "$names" | sed -n "s/^$1=//p"; }
-  step "schema backup bucket: $(stack SCHEMAS_BACKUP_STACK)"
-  lint "$OUT/$(stack SCHEMAS_BACKUP_STACK).template.json"
-  step "component configuration buckets and pipeline: $(stack COMPONENTS_STORAGE_STACK)"
-  lint "$OUT/$(stack COMPONENTS_STORAGE_STACK).template.json"
-  step "broker API and bus: $(stack BUS_STACK), $(stack BROKER_API_STACK)"
-  lint "$OUT/$(stack BUS_STACK).template.json" "$OUT/$(stack BROKER_API_STACK).template.json"
+  load_names "$ENVIRONMENT" "${CDK_DEFAULT_ACCOUNT:-000000000000}" "${CDK_DEFAULT_REGION:-${AWS_REGION:-us-east-1}}"
+  step "schema backup bucket: $(name SCHEMAS_BACKUP_STACK)"
+  lint "$OUT/$(name SCHEMAS_BACKUP_STACK).template.json"
+  step "component configuration buckets and pipeline: $(name COMPONENTS_STORAGE_STACK)"
+  lint "$OUT/$(name COMPONENTS_STORAGE_STACK).template.json"
+  step "broker API and bus: $(name BUS_STACK), $(name BROKER_API_STACK)"
+  lint "$OUT/$(name BUS_STACK).template.json" "$OUT/$(name BROKER_API_STACK).template.json"
   step "self-service portal: $ROOT/template.yaml (sam build and sam deploy are skipped in a dry run)"
   lint "$ROOT/template.yaml"
   echo
@@ -94,11 +96,7 @@ REGION="${AWS_REGION:-${AWS_DEFAULT_REGION:-$(aws configure get region 2>/dev/nu
 aws cloudformation describe-stacks --stack-name CDKToolkit --region "$REGION" >/dev/null 2>&1 \
   || { echo "missing prerequisites: CDK bootstrap of aws://$ACCOUNT/$REGION (run: pnpm --filter @bridgeport/infrastructure exec cdk bootstrap aws://$ACCOUNT/$REGION)" >&2; exit 69; }
 
-declare -A NAME=()
-while IFS='=' read -r key value; do
-  [[ "$key" =~ ^[A-Z_]+$ ]] && NAME[$key]="$value"
-done < <("$ROOT/node_modules/.bin/tsx" "$INFRA/bin/names.ts" "$ENVIRONMENT" "$ACCOUNT" "$REGION")
-[ -n "${NAME[PORTAL_STACK]:-}" ] || fail "cannot work out the resource names of '$ENVIRONMENT'"
+load_names "$ENVIRONMENT" "$ACCOUNT" "$REGION"
 
 echo "Bridgeport deployment of '$ENVIRONMENT' to account $ACCOUNT, region $REGION"
 export CDK_DISABLE_CLI_TELEMETRY=true
@@ -111,14 +109,14 @@ output_of() {
     --query "Stacks[0].Outputs[?OutputKey=='$2'].OutputValue" --output text
 }
 
-step "schema backup bucket: ${NAME[SCHEMAS_BACKUP_STACK]}"
-deploy_stack "${NAME[SCHEMAS_BACKUP_STACK]}"
+step "schema backup bucket: $(name SCHEMAS_BACKUP_STACK)"
+deploy_stack "$(name SCHEMAS_BACKUP_STACK)"
 
-step "component configuration buckets and pipeline: ${NAME[COMPONENTS_STORAGE_STACK]}"
-deploy_stack "${NAME[COMPONENTS_STORAGE_STACK]}"
+step "component configuration buckets and pipeline: $(name COMPONENTS_STORAGE_STACK)"
+deploy_stack "$(name COMPONENTS_STORAGE_STACK)"
 # The pipeline builds from a bundle of this repository's committed sources; it is uploaded only when it changed.
-SOURCE_BUCKET="$(output_of "${NAME[COMPONENTS_STORAGE_STACK]}" DeploymentSourceBucketName)"
-SOURCE_KEY="$(output_of "${NAME[COMPONENTS_STORAGE_STACK]}" DeploymentSourceObjectKey)"
+SOURCE_BUCKET="$(output_of "$(name COMPONENTS_STORAGE_STACK)" DeploymentSourceBucketName)"
+SOURCE_KEY="$(output_of "$(name COMPONENTS_STORAGE_STACK)" DeploymentSourceObjectKey)"
 COMMIT="$(git -C "$ROOT" rev-parse HEAD)"
 [ -z "$(git -C "$ROOT" status --porcelain)" ] || echo "    note: uncommitted changes are not part of the pipeline's source bundle"
 DEPLOYED_COMMIT="$(aws s3api head-object --region "$REGION" --bucket "$SOURCE_BUCKET" --key "$SOURCE_KEY" \
@@ -132,23 +130,23 @@ else
   rm -rf "$(dirname "$BUNDLE")"
 fi
 
-step "broker API and bus: ${NAME[BUS_STACK]}, ${NAME[BROKER_API_STACK]}"
-deploy_stack "${NAME[BUS_STACK]}" "${NAME[BROKER_API_STACK]}"
+step "broker API and bus: $(name BUS_STACK), $(name BROKER_API_STACK)"
+deploy_stack "$(name BUS_STACK)" "$(name BROKER_API_STACK)"
 
-step "self-service portal: ${NAME[PORTAL_STACK]}"
+step "self-service portal: $(name PORTAL_STACK)"
 CONFIG_ENV=default
 [ "$ENVIRONMENT" = prod ] && CONFIG_ENV=prod
 (
   cd "$ROOT"
   sam build --config-env "$CONFIG_ENV"
   sam deploy --config-env "$CONFIG_ENV" \
-    --stack-name "${NAME[PORTAL_STACK]}" \
+    --stack-name "$(name PORTAL_STACK)" \
     --region "$REGION" \
     --parameter-overrides \
     "Environment=$ENVIRONMENT" \
-    "SchemasBackupBucketName=${NAME[SCHEMAS_BACKUP_BUCKET]}" \
-    "PublisherComponentsBucketName=${NAME[PUBLISHER_BUCKET]}" \
-    "SubscriberComponentsBucketName=${NAME[SUBSCRIBER_BUCKET]}" \
+    "SchemasBackupBucketName=$(name SCHEMAS_BACKUP_BUCKET)" \
+    "PublisherComponentsBucketName=$(name PUBLISHER_BUCKET)" \
+    "SubscriberComponentsBucketName=$(name SUBSCRIBER_BUCKET)" \
     --no-fail-on-empty-changeset
 )
 
