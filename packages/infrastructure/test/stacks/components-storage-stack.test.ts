@@ -217,8 +217,9 @@ describe('ComponentsStorageStack', () => {
       const start = statements.find((s) => s.Sid === 'StartTheDeploymentPipeline');
       expect(actionsOf(start ?? {})).toEqual(['codepipeline:StartPipelineExecution']);
       expect(JSON.stringify(start?.Resource)).toContain(pipeline);
-      expect(statements.filter((s) => s.Sid !== undefined).map((s) => s.Sid)).toEqual([
-        'StartTheDeploymentPipeline',
+      expect(statements.map(actionsOf)).toEqual([
+        ['sqs:SendMessage'],
+        ['codepipeline:StartPipelineExecution'],
       ]);
     });
   });
@@ -244,12 +245,13 @@ describe('ComponentsStorageStack', () => {
           }),
         },
       });
-      const statements = statementsOfRole(template, roleOf(recorder)).filter((s) => s.Sid !== undefined);
+      const statements = statementsOfRole(template, roleOf(recorder));
       expect(statements.map((s) => [s.Sid, actionsOf(s)])).toEqual([
+        [undefined, ['sqs:SendMessage']],
         ['ReadExecutionVariables', ['codepipeline:GetPipelineExecution']],
         ['RecordDeploymentStatus', ['dynamodb:UpdateItem']],
       ]);
-      expect(statements[1]?.Resource).toEqual({
+      expect(statements[2]?.Resource).toEqual({
         'Fn::Join': [
           '',
           [
