@@ -35,6 +35,8 @@ export {
   entrySize,
   LocalBus,
 } from './bus/local-bus';
+export type { StandardDispatcherOptions } from './bus/targets/defaults';
+export { standardTargetDispatchers } from './bus/targets/defaults';
 export type { Delivery, TargetDispatcher } from './bus/targets/dispatcher';
 export { parseArn, TargetDispatchers } from './bus/targets/dispatcher';
 export type { HttpTargetOptions } from './bus/targets/http';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { TargetDeliveryError } from '../errors';
 import { type Delivery, parseArn, type TargetDispatcher } from './dispatcher';
 
@@ -146,7 +145,8 @@ async function loadModuleHandler(
     } catch {
       continue;
     }
-    const loaded = (await import(pathToFileURL(file).href)) as {
+    // An absolute path (not a file: URL) loads under both ESM and CommonJS.
+    const loaded = (await import(file)) as {
       handler?: unknown;
       default?: { handler?: unknown };
     };

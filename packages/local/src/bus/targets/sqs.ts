@@ -117,7 +117,15 @@ async function openQueue(filePath: string): Promise<QueueState> {
 export class SqsTargetDispatcher implements TargetDispatcher {
   readonly kind = 'SQS';
 
-  constructor(private readonly queues: LocalQueueSink) {}
+  /** With `closeQueues`, closing the dispatcher (when the bus closes) closes the queue store too. */
+  constructor(
+    private readonly queues: LocalQueueSink & { close?(): Promise<void> },
+    private readonly options: { readonly closeQueues?: boolean } = {},
+  ) {}
+
+  async close(): Promise<void> {
+    if (this.options.closeQueues) await this.queues.close?.();
+  }
 
   canDeliver(arn: string): boolean {
     return sqsQueueName(arn) !== undefined;
