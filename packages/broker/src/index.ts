@@ -12,6 +12,39 @@ export {
   SharedApiResourceProperty,
   sendCustomResourceResponse,
 } from './custom-resource';
+export type {
+  DeploymentClients,
+  DeploymentDecision,
+  DeploymentRequest,
+  DeploymentStatusConfig,
+  DeploymentStatusRecorder,
+  DeploymentStatusRecorderOptions,
+  DeploymentStatusResult,
+  DeploymentTrigger,
+  DeploymentTriggerConfig,
+  DeploymentTriggerOptions,
+  DeploymentTriggerResult,
+  IgnoredReason,
+  ManifestBuckets,
+  PipelineExecutionEvent,
+  S3ObjectEvent,
+} from './deployment';
+export {
+  createDeploymentClients,
+  createDeploymentStatusRecorder,
+  createDeploymentTrigger,
+  decideDeployment,
+  deploymentStatusOf,
+  failureReason,
+  PIPELINE_EXECUTION_STATE_CHANGE,
+  PipelineExecutionState,
+  pipelineVariables,
+  readDeploymentStatusConfig,
+  readDeploymentTriggerConfig,
+  S3EventDetailType,
+  statusRecordKey,
+  statusUpdate,
+} from './deployment';
 export { isRetryablePutEventsError, PublishFailedError, RETRYABLE_PUT_EVENTS_ERROR_CODES } from './errors';
 export type { BatchLimits, EventRoute } from './events';
 export {

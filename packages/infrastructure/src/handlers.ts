@@ -9,13 +9,9 @@ export const BrokerHandler = {
 } as const;
 export type BrokerHandler = (typeof BrokerHandler)[keyof typeof BrokerHandler];
 
-/** The injector is a subpath export of `@bridgeport/broker`; the deployment handlers live next to it. */
+/** Every broker handler is a subpath export of `@bridgeport/broker` (`@bridgeport/broker/handlers/<name>`). */
 export function brokerHandlerEntry(handler: BrokerHandler): string {
-  const injector = require.resolve('@bridgeport/broker/handlers/injector');
-  if (handler === BrokerHandler.INJECTOR) return injector;
-  const entry = join(dirname(injector), '..', 'deployment', 'handlers', `${handler}.ts`);
-  if (!existsSync(entry)) throw new Error(`The broker has no ${handler} handler at ${entry}`);
-  return entry;
+  return require.resolve(`@bridgeport/broker/handlers/${handler}`);
 }
 
 /** The workspace's lock file above `from` (esbuild bundles from the workspace root). */
