@@ -58,6 +58,8 @@ export class ProducerStack extends Stack {
           injectorFunctionArn: imported(this, plan.ssm.injectorFunctionArn),
           pathParts: plan.http.pathParts,
           requestModel: plan.requestModel,
+          // The broker API stack grants API Gateway one permission for every producer route.
+          grantInvoke: false,
         });
       },
       [ProducerType.SQS]: () => {

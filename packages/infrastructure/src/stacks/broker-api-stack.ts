@@ -20,7 +20,7 @@ import {
   PassthroughBehavior,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -169,6 +169,14 @@ export class BrokerApiStack extends SharedStack {
         ],
       }),
     );
+
+    // One grant for every producer route (POST /{event_type}/{version}); producer stacks add none of their own, so
+    // the injector's resource policy stays the same size however many producers there are.
+    this.injector.addPermission('InvokeFromProducerRoutes', {
+      principal: new ServicePrincipal('apigateway.amazonaws.com'),
+      sourceAccount: this.account,
+      sourceArn: this.api.arnForExecuteApi('POST', '/*/*', '*'),
+    });
 
     this.parameters = {
       restApiId: new StringParameter(this, 'RestApiIdParameter', {

@@ -63,6 +63,22 @@ describe('BrokerApiStack', () => {
     });
   });
 
+  it('lets API Gateway invoke the injector for every POST route of this API with one permission', () => {
+    const permissions = template.findResources('AWS::Lambda::Permission', {
+      Properties: { FunctionName: { 'Fn::GetAtt': [injector, 'Arn'] } },
+    });
+    expect(Object.values(permissions)).toHaveLength(1);
+    const [permission] = Object.values(permissions);
+    expect(permission?.Properties).toMatchObject({
+      Action: 'lambda:InvokeFunction',
+      Principal: 'apigateway.amazonaws.com',
+      SourceAccount: TARGET.account,
+    });
+    const sourceArn = JSON.stringify(permission?.Properties.SourceArn);
+    expect(sourceArn).toContain(`{"Ref":"${api}"}`);
+    expect(sourceArn).toContain('/*/POST/*/*');
+  });
+
   it('runs the injector on nodejs22.x, reading manifests from the publisher bucket', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
