@@ -9,10 +9,11 @@
  * phase, default 10), BENCH_CONCURRENCY (saturation producers, default 64).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 
 const EVENT_TYPES = 10;
@@ -175,7 +176,12 @@ async function publish(broker: string): Promise<void> {
   };
   const measured = latencies;
   sent.set(n, { at: performance.now(), latencies: measured });
-  const answer = await request(`${broker}/bench_type_${t}/1`, 'POST', body);
+  let answer: { status: number };
+  try {
+    answer = await request(`${broker}/bench_type_${t}/1`, 'POST', body);
+  } catch {
+    answer = { status: 0 }; // connection error: not acknowledged, counted as rejected
+  }
   if (answer.status === 200) {
     if (measured !== undefined) accepted += 1;
   } else {
@@ -212,11 +218,22 @@ async function saturate(broker: string, concurrency: number, seconds: number): P
   );
 }
 
-async function phase(
-  name: string,
-  run: () => Promise<void>,
-  seconds: number,
-): Promise<string> {
+/** CPU seconds (user + system) a process has used so far, from /proc; undefined elsewhere than Linux. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+let runtimePid: number | undefined;
+
+async function phase(name: string, run: () => Promise<void>, seconds: number): Promise<string> {
+  const load = loadavg()[0] ?? Number.NaN;
+  const runtimeCpuBefore = cpuSeconds(runtimePid);
+  const benchCpuBefore = process.cpuUsage();
   const measured: number[] = [];
   latencies = measured;
   accepted = 0;
@@ -224,6 +241,8 @@ async function phase(
   const started = performance.now();
   await run();
   const elapsed = (performance.now() - started) / 1000;
+  const runtimeCpuAfter = cpuSeconds(runtimePid);
+  const benchCpu = process.cpuUsage(benchCpuBefore);
   latencies = undefined;
   const drainStart = performance.now();
   while (sent.size > 0 && performance.now() - drainStart < 10_000)
@@ -235,13 +254,21 @@ async function phase(
     `${name} (${seconds} s):`,
     `  accepted ${(accepted / elapsed).toFixed(0)} events/s (${accepted} events, ${rejected} rejected), delivered ${measured.length}, undelivered after 10 s ${sent.size}`,
     `  end-to-end latency p50 ${pick(0.5).toFixed(2)} ms, p99 ${pick(0.99).toFixed(2)} ms, max ${(sorted[sorted.length - 1] ?? Number.NaN).toFixed(2)} ms`,
+    `  CPU: runtime ${percent(runtimeCpuBefore, runtimeCpuAfter, elapsed)}, producers + sink ${(((benchCpu.user + benchCpu.system) / 1e6 / elapsed) * 100).toFixed(0)}% of a core; machine load average ${load.toFixed(2)} at the start`,
   ].join('\n');
+}
+
+function percent(before: number | undefined, after: number | undefined, elapsed: number): string {
+  return before === undefined || after === undefined
+    ? 'n/a'
+    : `${(((after - before) / elapsed) * 100).toFixed(0)}%`;
 }
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-bench-'));
   const sink = await startSink();
   const runtime = await startRuntime(dataDir);
+  runtimePid = runtime.child.pid;
   try {
     console.log(
       `Setting up ${EVENT_TYPES} event types × ${UNITS} HTTPS subscriptions (loopback sink on port ${sink.port})…`,
@@ -249,11 +276,7 @@ async function main(): Promise<void> {
     await setUp(runtime.portal, sink.port);
     await sustained(runtime.broker, Math.min(RATE, 1000), WARMUP_SECONDS);
     const results = [
-      await phase(
-        `Sustained at ${RATE} events/s`,
-        () => sustained(runtime.broker, RATE, SECONDS),
-        SECONDS,
-      ),
+      await phase(`Sustained at ${RATE} events/s`, () => sustained(runtime.broker, RATE, SECONDS), SECONDS),
       await phase(
         `Saturation with ${CONCURRENCY} producers`,
         () => saturate(runtime.broker, CONCURRENCY, SECONDS),

@@ -22,6 +22,9 @@ export interface ApiDestinationsOptions {
  * can be made before the deployer has gone through the manifests again.
  */
 export class ApiDestinations {
+  /** `resolve` runs twice per delivery: the rewritten endpoint is computed once per destination. */
+  private readonly resolved = new Map<string, string>();
+
   private constructor(
     private readonly filePath: string,
     private readonly destinations: Map<string, string>,
@@ -41,11 +44,15 @@ export class ApiDestinations {
 
   /** The endpoint to call for a destination ARN (loopback `https` as `http` unless loopback TLS is on). */
   resolve(arn: string): string | undefined {
+    const cached = this.resolved.get(arn);
+    if (cached !== undefined) return cached;
     const endpoint = this.destinations.get(arn);
     if (endpoint === undefined || this.loopbackTls) return endpoint;
     const url = new URL(endpoint);
     if (url.protocol === 'https:' && isLoopback(url.hostname)) url.protocol = 'http:';
-    return url.toString();
+    const resolved = url.toString();
+    this.resolved.set(arn, resolved);
+    return resolved;
   }
 
   /** The endpoint as configured, without the loopback rewrite. */
@@ -56,10 +63,12 @@ export class ApiDestinations {
   async put(arn: string, endpoint: string): Promise<void> {
     if (this.destinations.get(arn) === endpoint) return;
     this.destinations.set(arn, endpoint);
+    this.resolved.delete(arn);
     await this.persist();
   }
 
   async remove(arn: string): Promise<void> {
+    this.resolved.delete(arn);
     if (!this.destinations.delete(arn)) return;
     await this.persist();
   }

@@ -4,6 +4,8 @@ import { lambdaContext, type ProxyRoute, RouteTable, toProxyEvent, writeProxyRes
 
 /** API Gateway's own payload limit for REST APIs. */
 export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** How long an idle client connection is kept open. */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export class BodyTooLargeError extends Error {
   override readonly name = 'BodyTooLargeError';
@@ -52,13 +54,18 @@ export interface ProxyServerOptions {
 export function createProxyServer(options: ProxyServerOptions): Server {
   const table = new RouteTable(options.routes);
   const maxBodyBytes = options.maxBodyBytes ?? API_GATEWAY_MAX_BODY_BYTES;
-  return createServer((request, response) => {
+  const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
       options.log?.(`${options.name}: ${request.method} ${request.url} failed: ${String(error)}`);
       if (!response.headersSent) sendJson(response, 502, { message: 'Internal server error' });
       else response.destroy();
     });
   });
+  // Node closes idle keep-alive connections after 5 s, racing clients that reuse them (ECONNRESET);
+  // keep them as long as a load balancer in front of API Gateway would.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
+  return server;
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
