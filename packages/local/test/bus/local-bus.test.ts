@@ -9,6 +9,7 @@ import {
   type LocalBusOptions,
   LocalQueueStore,
   SqsTargetDispatcher,
+  Topology,
 } from '../../src/index';
 import { startSink } from './fixtures/sink';
 
@@ -292,15 +293,17 @@ describe('LocalBus', () => {
     await failing.close();
 
     const sink = await startSink();
-    const second = await openBus({ dispatchers: [new HttpTargetDispatcher()] });
-    await second.topology.removeTargets({ Rule: 'scanned-parcel-sub', EventBusName: BUS, Ids: ['consumer'] });
-    await second.topology.putTargets({
+    // Point the persisted target at the consumer that is up now, before the bus opens again.
+    const topology = await Topology.open(path.join(dataDir, 'topology.json'), {
+      account: '000000000000',
+      region: 'us-east-1',
+    });
+    await topology.putTargets({
       Rule: 'scanned-parcel-sub',
       EventBusName: BUS,
       Targets: [{ Id: 'consumer', Arn: sink.url }],
     });
-    await second.close();
-    open.splice(open.indexOf(second), 1);
+    await topology.flush();
     const third = await openBus({ dispatchers: [new HttpTargetDispatcher()] });
     await third.whenIdle();
     await sink.close();
@@ -311,5 +314,95 @@ describe('LocalBus', () => {
     expect(sink.received.map((r) => JSON.parse(r.body).id).sort()).toEqual(
       result.Entries.map((e) => e.EventId).sort(),
     );
+  });
+
+  it('retries a consumer that does not answer within the timeout', async () => {
+    const sink = await startSink();
+    const hanging = await import('node:http').then(({ createServer }) => createServer(() => undefined));
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const { port } = hanging.address() as { port: number };
+    const deadLetters: DeadLetter[] = [];
+    const bus = await openBus({
+      dispatchers: [new HttpTargetDispatcher({ timeoutMs: 50 })],
+      deadLetterSink: (d) => void deadLetters.push(d),
+    });
+    await subscribe(bus, `http://127.0.0.1:${port}/slow`, { RetryPolicy: { MaximumRetryAttempts: 1 } });
+
+    await bus.putEvents([entry({})]);
+    await bus.whenIdle();
+    hanging.closeAllConnections();
+    hanging.close();
+    await sink.close();
+
+    expect(deadLetters.map((d) => [d.errorCode, d.errorMessage, d.attempts])).toEqual([
+      ['TIMEOUT', 'No response within 50 ms.', 2],
+    ]);
+  });
+
+  it('dead-letters once the next retry would pass MaximumEventAgeInSeconds', async () => {
+    const sink = await startSink(() => 500);
+    const deadLetters: DeadLetter[] = [];
+    const bus = await openBus({
+      dispatchers: [new HttpTargetDispatcher()],
+      deadLetterSink: (d) => void deadLetters.push(d),
+      backoff: { baseMs: 130_000, capMs: 130_000 },
+    });
+    await subscribe(bus, sink.url, { RetryPolicy: { MaximumEventAgeInSeconds: 60 } });
+
+    await bus.putEvents([entry({})]);
+    await bus.whenIdle();
+    await sink.close();
+
+    expect(deadLetters).toEqual([
+      expect.objectContaining({
+        errorCode: 'HTTP_500',
+        attempts: 1,
+        exhaustedRetryCondition: 'MaximumEventAgeInSeconds',
+      }),
+    ]);
+  });
+
+  it('keeps handing a dead letter to a failing sink until it takes it', async () => {
+    const sink = await startSink(() => 404);
+    const taken: DeadLetter[] = [];
+    let refusals = 0;
+    const bus = await openBus({
+      dispatchers: [new HttpTargetDispatcher()],
+      deadLetterSink: (d) => {
+        if (refusals < 2) {
+          refusals += 1;
+          throw new Error('store unavailable');
+        }
+        taken.push(d);
+      },
+    });
+    await subscribe(bus, sink.url);
+
+    await bus.putEvents([entry({})]);
+    await bus.whenIdle();
+    await sink.close();
+
+    expect(refusals).toBe(2);
+    expect(taken.map((d) => d.errorCode)).toEqual(['HTTP_404']);
+  });
+
+  it('dead-letters an owed delivery whose target was removed, naming why', async () => {
+    const failing = await startSink(() => 503);
+    const deadLetters: DeadLetter[] = [];
+    const bus = await openBus({
+      dispatchers: [new HttpTargetDispatcher()],
+      deadLetterSink: (d) => void deadLetters.push(d),
+      backoff: { baseMs: 30, capMs: 30 },
+    });
+    await subscribe(bus, failing.url);
+
+    await bus.putEvents([entry({})]);
+    await bus.topology.removeTargets({ Rule: 'scanned-parcel-sub', EventBusName: BUS, Ids: ['consumer'] });
+    await bus.whenIdle();
+    await failing.close();
+
+    expect(deadLetters.map((d) => [d.errorCode, d.errorMessage])).toEqual([
+      ['NO_RESOURCE', 'Target consumer of rule scanned-parcel-sub no longer exists.'],
+    ]);
   });
 });
