@@ -73,6 +73,25 @@ describe('startBridgeport', () => {
     ]);
   });
 
+  it('removes the producer route when its event type is deleted', async () => {
+    const created = await call('POST', `${runtime.portalUrl}/events`, {
+      application: 'parcel-tracking',
+      event_type: 'short_lived',
+      description: 'Deleted again',
+      connection_type: 'HTTPS',
+      data: { type: 'object' },
+    });
+    const live = async () =>
+      (await call('POST', `${runtime.brokerUrl}/short_lived/1`, envelope('x', {}))).status;
+    await waitFor('the route to go live', async () => (await live()) === 200);
+
+    const deleted = await call('DELETE', `${runtime.portalUrl}/events/short_lived`);
+    await waitFor('the route to be removed', async () => (await live()) === 404);
+
+    expect([created.status, deleted.status]).toEqual([201, 204]);
+    expect(runtime.producers.list()).toEqual(['scanned_parcel/1']);
+  });
+
   it('refuses a second runtime on the same data directory, naming the option to change', async () => {
     await expect(startBridgeport({ ...testOptions(dataDir), log: () => undefined })).rejects.toThrow(
       new DataDirectoryLockedError(path.resolve(dataDir), process.pid),
