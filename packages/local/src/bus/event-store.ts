@@ -60,7 +60,8 @@ const SEGMENT_SUFFIX = '.log';
 export class EventStore {
   private nextSeq: number;
   private readonly segments: Segment[];
-  private readonly segmentOfSeq = new Map<number, Segment>();
+  /** Events still owing deliveries: their segment and how many deliveries remain. */
+  private readonly owed = new Map<number, { segment: Segment; remaining: number }>();
   private active: GroupCommitFile;
   private activeSegment: Segment;
   private rolling: Promise<void> | undefined;
@@ -122,7 +123,7 @@ export class EventStore {
       }
     }
     const recovered: RecoveredDelivery[] = [];
-    const segmentOfSeq = new Map<number, Segment>();
+    const owedBySeq = new Map<number, { segment: Segment; remaining: number }>();
     for (const { stored, segment, done, attempts } of events.values()) {
       let owed = 0;
       stored.deliveries.forEach((_, index) => {
@@ -132,7 +133,7 @@ export class EventStore {
       });
       if (owed > 0) {
         segment.pending += owed;
-        segmentOfSeq.set(stored.seq, segment);
+        owedBySeq.set(stored.seq, { segment, remaining: owed });
       }
     }
     recovered.sort((a, b) => a.stored.seq - b.stored.seq || a.index - b.index);
@@ -146,7 +147,7 @@ export class EventStore {
     const active = await GroupCommitFile.open(path.join(dir, activeName));
     await syncDirectory(dir);
     const store = new EventStore(dir, { nextSeq, segments, active, activeSegment }, options);
-    for (const [seq, segment] of segmentOfSeq) store.segmentOfSeq.set(seq, segment);
+    for (const [seq, owed] of owedBySeq) store.owed.set(seq, owed);
     await store.deleteCompletedSegments();
     return { store, recovered };
   }
@@ -166,7 +167,7 @@ export class EventStore {
       text += `{"t":"e","s":${seq},"b":${JSON.stringify(item.eventBusName)},"at":${ingestedAt},"d":${addresses},"ev":${item.eventJson}}\n`;
       if (item.deliveries.length > 0) {
         segment.pending += item.deliveries.length;
-        this.segmentOfSeq.set(seq, segment);
+        this.owed.set(seq, { segment, remaining: item.deliveries.length });
       }
     }
     const file = this.active;
@@ -182,13 +183,12 @@ export class EventStore {
   /** Records that a delivery is complete (delivered or handed to the dead-letter sink). */
   markDone(seq: number, index: number): void {
     this.active.appendLazy(`{"t":"d","s":${seq},"k":${index}}\n`);
-    const segment = this.segmentOfSeq.get(seq);
-    if (!segment) return;
-    segment.pending -= 1;
-    if (segment.pending <= 0) {
-      this.segmentOfSeq.delete(seq);
-      void this.deleteCompletedSegments();
-    }
+    const owed = this.owed.get(seq);
+    if (!owed) return;
+    owed.remaining -= 1;
+    if (owed.remaining <= 0) this.owed.delete(seq);
+    owed.segment.pending -= 1;
+    if (owed.segment.pending <= 0) void this.deleteCompletedSegments();
   }
 
   /** Records how many attempts a delivery has had, so a restart keeps counting. */
@@ -199,6 +199,11 @@ export class EventStore {
   /** Number of segment files currently kept. */
   get segmentCount(): number {
     return this.segments.length;
+  }
+
+  /** Number of stored events that still owe at least one delivery. */
+  get owedEvents(): number {
+    return this.owed.size;
   }
 
   async close(): Promise<void> {

@@ -40,9 +40,11 @@ describe('EventStore', () => {
 
   it('recovers exactly the deliveries not marked done, with their attempt counts', async () => {
     const { store } = await EventStore.open(dir);
-    const [first, second] = await store.append([newEvent(1, 2), newEvent(2)]);
+    const [first, second] = await store.append([newEvent(1, 2), newEvent(2), newEvent(3)]);
     store.markDone(first.seq, 0);
     store.recordAttempts(first.seq, 1, 4);
+    store.markDone(first.seq + 2, 0);
+    const owedBeforeClose = store.owedEvents;
     await store.close();
 
     const { store: reopened, recovered } = await EventStore.open(dir);
@@ -55,6 +57,7 @@ describe('EventStore', () => {
       ['id-2', 't0', 0],
     ]);
     expect(recovered[1].stored.seq).toBe(second.seq);
+    expect(owedBeforeClose).toBe(2);
     expect(recovered[0].stored.eventJson).toBe(JSON.stringify(event(1)));
   });
 
