@@ -26,6 +26,8 @@ export async function buildPortalFunction(fn: PortalFunction, outdir: string): P
     format: 'cjs',
     mainFields: ['module', 'main'],
     sourcemap: 'linked',
+    minify: true,
+    keepNames: true,
     legalComments: 'none',
     logLevel: 'warning',
   });

@@ -1,14 +1,17 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { EnvVar, stackNames } from '@bridgeport/core';
 import { yamlParse } from 'yaml-cfn';
 import { PortalFunction, portalFunctions, portalRoutes } from '../src/routes';
 import { EventsTableKey, eventsTableDefinition } from '../src/store/table';
+import { type Harness, startHarness } from './support/harness';
 
 const root = path.resolve(__dirname, '../../..');
+const run = promisify(execFile);
 /** CloudFormation `Fn::Sub` text, e.g. sub('Environment', '-self-service-events-table'). */
 const sub = (parameter: string, rest: string) => `\${${parameter}}${rest}`;
 type Node = Record<string, unknown>;
@@ -148,31 +151,46 @@ describe('template.yaml', () => {
 
 describe('the build', () => {
   let artifacts: string;
+  let harness: Harness;
 
   beforeAll(async () => {
     artifacts = await mkdtemp(path.join(tmpdir(), 'portal-build-'));
+    harness = await startHarness();
   });
 
   afterAll(async () => {
+    await harness.stop();
     await rm(artifacts, { recursive: true, force: true });
   });
 
-  it.each(Object.values(PortalFunction))('produces the handler file %s is declared with', (fn) => {
-    const outdir = path.join(artifacts, fn);
-    const handler = String(resources[fn]?.Properties.Handler);
-    const [file, exported] = handler.split('.');
+  it.each(Object.values(PortalFunction))(
+    'produces the handler file %s is declared with, serving its routes',
+    async (fn) => {
+      const outdir = path.join(artifacts, fn);
+      const handler = String(resources[fn]?.Properties.Handler);
+      const [file, exported] = handler.split('.');
 
-    execFileSync('make', [`build-${fn}`, `ARTIFACTS_DIR=${outdir}`], { cwd: root, stdio: 'pipe' });
-    const bundle = path.join(outdir, `${file}.js`);
-    const probe = `
+      execFileSync('make', [`build-${fn}`, `ARTIFACTS_DIR=${outdir}`], { cwd: root, stdio: 'pipe' });
+      const bundle = path.join(outdir, `${file}.js`);
+      const route = portalRoutes.find((candidate) => candidate.function === fn && candidate.method === 'GET');
+      const probe = `
       const fn = require(${JSON.stringify(bundle)})[${JSON.stringify(exported)}];
-      fn({ resource: '/nowhere', path: '/nowhere', httpMethod: 'GET', headers: {} }, {})
-        .then((result) => process.stdout.write(JSON.stringify(result)));
+      const request = (resource) => fn({ resource, path: resource, httpMethod: 'GET', headers: {} }, {});
+      Promise.all([request(${JSON.stringify(route?.resource)}), request('/nowhere')])
+        .then((results) => { process.stdout.write(JSON.stringify(results)); process.exit(0); });
     `;
-    const answer = JSON.parse(execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8' })) as Node;
+      // Asynchronously: the child talks to dynalite, which runs in this process.
+      const { stdout: output } = await run(process.execPath, ['-e', probe], {
+        encoding: 'utf8',
+        env: process.env,
+      });
+      const [listed, unknown] = JSON.parse(output) as { statusCode: number; body: string }[];
 
-    expect(existsSync(bundle)).toBe(true);
-    expect(answer.statusCode).toBe(404);
-    expect(JSON.parse(String(answer.body))).toEqual({ message: 'No route for GET /nowhere' });
-  });
+      expect(existsSync(bundle)).toBe(true);
+      expect(listed?.statusCode).toBe(200);
+      expect(JSON.parse(String(listed?.body))).toEqual({ items: [] });
+      expect(unknown?.statusCode).toBe(404);
+      expect(JSON.parse(String(unknown?.body))).toEqual({ message: 'No route for GET /nowhere' });
+    },
+  );
 });
