@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   ConflictException,
   CreateRegistryCommand,
   CreateSchemaCommand,
@@ -10,7 +11,7 @@ import {
   Type,
   UpdateSchemaCommand,
 } from '@aws-sdk/client-schemas';
-import type { JsonSchema } from '@bridgeport/core';
+import { type JsonSchema, ValidationError } from '@bridgeport/core';
 import { canonicalJson } from '../services/canonical';
 
 export interface SchemaRegistryOptions {
@@ -51,9 +52,21 @@ export class SchemaRegistry {
 
   /**
    * Makes `content` the latest version of the schema: creates the schema when missing, adds a version when
-   * the latest differs, and does nothing when the latest already has this content.
+   * the latest differs, and does nothing when the latest already has this content. A schema the registry
+   * refuses (BadRequestException) is the caller's mistake: `ValidationError` at `$.data`.
    */
   async publish(schemaName: string, content: JsonSchema, description: string): Promise<void> {
+    try {
+      await this.publishVersion(schemaName, content, description);
+    } catch (error) {
+      if (!(error instanceof BadRequestException)) throw error;
+      throw new ValidationError('The schema registry rejected the schema', [
+        { path: '$.data', message: `is not accepted by the schema registry: ${error.message}` },
+      ]);
+    }
+  }
+
+  private async publishVersion(schemaName: string, content: JsonSchema, description: string): Promise<void> {
     await this.ensureRegistry();
     const text = JSON.stringify(content);
     const latest = await this.describe(schemaName);

@@ -1,4 +1,9 @@
-import { CreateSchemaCommand, TooManyRequestsException, UpdateSchemaCommand } from '@aws-sdk/client-schemas';
+import {
+  BadRequestException,
+  CreateSchemaCommand,
+  TooManyRequestsException,
+  UpdateSchemaCommand,
+} from '@aws-sdk/client-schemas';
 import { BucketKind, bucketName } from '@bridgeport/core';
 import { call } from '../support/api';
 import { orderCreated, type Portal, portalOn, shipOrders } from '../support/fixtures';
@@ -80,6 +85,28 @@ describe('a request that fails half-way', () => {
     expect(await harness.readJson(harness.config.schemasBackupBucket, 'order_taken/v1.json')).toMatchObject({
       description: 'Corrected',
     });
+  });
+
+  it('answers 400 when the registry refuses the schema, and a corrected request then succeeds', async () => {
+    registry.failOnce(
+      CreateSchemaCommand,
+      new BadRequestException({
+        message: 'Invalid schema content',
+        Code: 'BadRequestException',
+        Message: 'Invalid schema content',
+        $metadata: {},
+      }),
+    );
+
+    const refused = await create(orderCreated({ event_type: 'order_refused' }));
+    const corrected = await create(orderCreated({ event_type: 'order_refused', description: 'Corrected' }));
+
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toEqual({
+      message: 'The schema registry rejected the schema',
+      errors: [{ path: '$.data', message: 'is not accepted by the schema registry: Invalid schema content' }],
+    });
+    expect(corrected.statusCode).toBe(201);
   });
 
   it('answers 503 when a dependency throttles, and the repeated request succeeds', async () => {
