@@ -2,7 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { LocalBus, type LocalBusOptions } from '../bus/local-bus';
+import { DEFAULT_MAX_EVENT_SIZE_BYTES, LocalBus, type LocalBusOptions } from '../bus/local-bus';
 import { AwsChunkedDecoder, decodedHeaders, isAwsChunked } from './aws-chunked';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
 import { handleEventBridgeRequest } from './eventbridge/handler';
@@ -27,7 +27,7 @@ export interface AwsEndpointOptions {
    * `dataDir`, `account` and `region` come from the endpoint.
    */
   readonly bus?: Omit<LocalBusOptions, 'dataDir' | 'account' | 'region'>;
-  /** Largest EventBridge / Schemas request body. Default 2 MiB. */
+  /** Largest EventBridge / Schemas request body. Default 2 MiB, or 4× the PutEvents size limit if larger. */
   readonly maxBodyBytes?: number;
   /** Called with unexpected errors (answered as a generic 500). Default: console.error. */
   readonly onInternalError?: (error: unknown) => void;
@@ -60,7 +60,10 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
   const host = options.host ?? '127.0.0.1';
   const account = options.account ?? '000000000000';
   const region = options.region ?? 'us-east-1';
-  const maxBodyBytes = options.maxBodyBytes ?? 2 * 1024 * 1024;
+  // JSON escaping of Detail can double its size: leave room above the PutEvents size limit.
+  const maxBodyBytes =
+    options.maxBodyBytes ??
+    Math.max(2 * 1024 * 1024, 4 * (options.bus?.maxEventSizeBytes ?? DEFAULT_MAX_EVENT_SIZE_BYTES));
   const onInternalError =
     options.onInternalError ?? ((error: unknown) => console.error('AWS endpoint error:', error));
   const started: { close(): Promise<void> }[] = [];
@@ -98,7 +101,19 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
         case AwsService.S3: {
           const accessKey = accessKeyOf(request);
           if (accessKey) s3.allowAccessKey(accessKey);
-          proxy(request, response, s3.port, agent);
+          const multiDelete = multiObjectDeleteBucket(request);
+          proxy(
+            request,
+            response,
+            s3.port,
+            agent,
+            multiDelete === undefined
+              ? undefined
+              : (status, body) => {
+                  if (status === 200)
+                    setImmediate(() => s3.notifications.publishRemoved(multiDelete, deletedKeys(body)));
+                },
+          );
           return;
         }
         default:
@@ -153,8 +168,46 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'upgrade', 'te', 'trailer']);
 
-/** Forwards a request to a loopback backend; bodies stream through (aws-chunked uploads are decoded). */
-function proxy(request: IncomingMessage, response: ServerResponse, port: number, agent: http.Agent): void {
+/** The bucket of a path-style multi-object delete (`POST /bucket?delete`), else undefined. */
+function multiObjectDeleteBucket(request: IncomingMessage): string | undefined {
+  if (request.method !== 'POST') return undefined;
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const bucket = url.pathname.split('/')[1];
+  return url.searchParams.has('delete') && bucket ? decodeURIComponent(bucket) : undefined;
+}
+
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** The keys listed under `<Deleted>` in a DeleteObjects result. */
+function deletedKeys(body: Buffer): string[] {
+  const keys: string[] = [];
+  for (const [, deleted] of body.toString('utf8').matchAll(/<Deleted>([\s\S]*?)<\/Deleted>/g)) {
+    const key = /<Key>([\s\S]*?)<\/Key>/.exec(deleted)?.[1];
+    if (key === undefined) continue;
+    keys.push(
+      key.replace(/&(#x[0-9a-fA-F]+|#\d+|\w+);/g, (entity, name: string) =>
+        name.startsWith('#x')
+          ? String.fromCodePoint(Number.parseInt(name.slice(2), 16))
+          : name.startsWith('#')
+            ? String.fromCodePoint(Number.parseInt(name.slice(1), 10))
+            : (XML_ENTITIES[name] ?? entity),
+      ),
+    );
+  }
+  return keys;
+}
+
+/**
+ * Forwards a request to a loopback backend; bodies stream through (aws-chunked uploads are decoded).
+ * `observe`, when given, also receives the status and the whole response body once it has been sent.
+ */
+function proxy(
+  request: IncomingMessage,
+  response: ServerResponse,
+  port: number,
+  agent: http.Agent,
+  observe?: (status: number, body: Buffer) => void,
+): void {
   let headers = { ...request.headers };
   for (const name of HOP_BY_HOP) delete headers[name];
   let body: Readable = request;
@@ -173,6 +226,11 @@ function proxy(request: IncomingMessage, response: ServerResponse, port: number,
         }
       }
       response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.statusMessage, raw);
+      if (observe) {
+        const chunks: Buffer[] = [];
+        upstreamResponse.on('data', (chunk: Buffer) => chunks.push(chunk));
+        upstreamResponse.on('end', () => observe(upstreamResponse.statusCode ?? 502, Buffer.concat(chunks)));
+      }
       upstreamResponse.pipe(response);
     },
   );

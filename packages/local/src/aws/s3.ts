@@ -43,6 +43,21 @@ export class S3Notifications extends EventEmitter<NotificationEvents> {
     return () => this.off('change', filtered);
   }
 
+  /**
+   * @internal Publishes `ObjectRemoved:Delete` for keys removed by a multi-object delete (s3rver
+   * emits no event for those; S3 does, one per key).
+   */
+  publishRemoved(bucket: string, keys: readonly string[]): void {
+    const eventTime = new Date().toISOString();
+    this.publish({
+      Records: keys.map((key) => ({
+        eventName: 'ObjectRemoved:Delete',
+        eventTime,
+        s3: { bucket: { name: bucket }, object: { key } },
+      })),
+    });
+  }
+
   /** @internal Called with each s3rver event. */
   publish(event: { Records?: S3EventRecord[] }): void {
     for (const record of event.Records ?? []) {

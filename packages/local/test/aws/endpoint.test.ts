@@ -20,6 +20,7 @@ import {
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   PutObjectCommand,
   S3Client,
@@ -125,6 +126,33 @@ describe('startAwsEndpoint with the AWS SDK v3 clients', () => {
       expect(seen.map((n) => [n.type, n.eventName, n.bucket, n.key])).toEqual([
         ['created', 'ObjectCreated:Put', 'local-publisher-components', 'scanned_parcel/1/deploy.json'],
         ['removed', 'ObjectRemoved:Delete', 'local-publisher-components', 'scanned_parcel/1/deploy.json'],
+      ]);
+      client.destroy();
+    });
+
+    it('notifies a removal for every key of a multi-object delete', async () => {
+      const client = new S3Client({ forcePathStyle: true });
+      await client.send(new CreateBucketCommand({ Bucket: 'local-subscriber-components' }));
+      for (const key of ['a/1/x/deploy.json', 'a/1/y & z/deploy.json']) {
+        await client.send(
+          new PutObjectCommand({ Bucket: 'local-subscriber-components', Key: key, Body: '{}' }),
+        );
+      }
+      const removed: string[] = [];
+      endpoint.s3Notifications.on('objectRemoved', (n) => removed.push(`${n.bucket}/${n.key}`));
+
+      await client.send(
+        new DeleteObjectsCommand({
+          Bucket: 'local-subscriber-components',
+          Delete: { Objects: [{ Key: 'a/1/x/deploy.json' }, { Key: 'a/1/y & z/deploy.json' }] },
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      endpoint.s3Notifications.removeAllListeners('objectRemoved');
+
+      expect(removed.sort()).toEqual([
+        'local-subscriber-components/a/1/x/deploy.json',
+        'local-subscriber-components/a/1/y & z/deploy.json',
       ]);
       client.destroy();
     });
