@@ -21,6 +21,11 @@ export interface PortalConfig {
   readonly schemasBackupBucket: string;
   readonly publisherBucket: string;
   readonly subscriberBucket: string;
+  /**
+   * HTTPS subscriptions may name `http://` endpoints on a loopback host. Only the embedded local runtime sets
+   * this (`BRIDGEPORT_ALLOW_LOOPBACK_HTTP_CONSUMERS=true`); a deployed portal accepts https:// endpoints only.
+   */
+  readonly allowLoopbackHttpConsumers: boolean;
 }
 
 /**
@@ -48,5 +53,10 @@ export function readPortalConfig(env: EnvSource): PortalConfig {
     subscriberBucket: readString(env, EnvVar.SUBSCRIBER_BUCKET, {
       default: bucketName(BucketKind.SUBSCRIBER, scope),
     }),
+    allowLoopbackHttpConsumers:
+      readString(env, EnvVar.ALLOW_LOOPBACK_HTTP_CONSUMERS, {
+        default: 'false',
+        pattern: /^(true|false)$/,
+      }) === 'true',
   };
 }

@@ -17,7 +17,18 @@ describe('readPortalConfig', () => {
       schemasBackupBucket: 'dev-event-schemas-backup-bucket-123456789012-eu-west-1',
       publisherBucket: 'dev-publisher-components-bucket-123456789012-eu-west-1',
       subscriberBucket: 'dev-subscriber-components-bucket-123456789012-eu-west-1',
+      allowLoopbackHttpConsumers: false,
     });
+  });
+
+  it('allows loopback http consumers only when told to, and names a malformed switch', () => {
+    expect(
+      readPortalConfig({ ...base, BRIDGEPORT_ALLOW_LOOPBACK_HTTP_CONSUMERS: 'true' })
+        .allowLoopbackHttpConsumers,
+    ).toBe(true);
+    expect(() => readPortalConfig({ ...base, BRIDGEPORT_ALLOW_LOOPBACK_HTTP_CONSUMERS: 'yes' })).toThrow(
+      /^Environment variable BRIDGEPORT_ALLOW_LOOPBACK_HTTP_CONSUMERS must match/,
+    );
   });
 
   it('takes the names the template sets', () => {

@@ -104,6 +104,7 @@ describe('template.yaml', () => {
         EnvVar.SCHEMAS_BACKUP_BUCKET,
         EnvVar.PUBLISHER_BUCKET,
         EnvVar.SUBSCRIBER_BUCKET,
+        EnvVar.ALLOW_LOOPBACK_HTTP_CONSUMERS,
         'AWS_ENDPOINT_URL_DYNAMODB',
         'AWS_ENDPOINT_URL_S3',
         'AWS_ENDPOINT_URL_SCHEMAS',

@@ -57,7 +57,8 @@ export class SubscriptionService {
 
   /** `POST /subscriptions`. */
   async create(input: unknown): Promise<SubscriptionView> {
-    const validated = validateSubscriptionRequest(input);
+    const connectionOptions = { allowLoopbackHttp: this.config.allowLoopbackHttpConsumers };
+    const validated = validateSubscriptionRequest(input, connectionOptions);
     if (!validated.ok) throw new ValidationError('The subscription is not valid', validated.errors);
     const request = validated.value;
     const { event_type: eventType, version } = request;
@@ -82,13 +83,17 @@ export class SubscriptionService {
     const digest = requestDigest(request);
     const pending = await this.store.findPendingSubscription(eventType, version, digest);
     const id = pending?.id ?? newSubscriptionId();
-    const manifest = buildConsumerManifest(request, {
-      environment: this.config.environment,
-      account: this.config.account,
-      region: this.config.region,
-      subscription_id: id,
-      application: type.application,
-    });
+    const manifest = buildConsumerManifest(
+      request,
+      {
+        environment: this.config.environment,
+        account: this.config.account,
+        region: this.config.region,
+        subscription_id: id,
+        application: type.application,
+      },
+      connectionOptions,
+    );
     const ruleProblem = check(consumerEventPattern(manifest));
     if (ruleProblem !== undefined) {
       throw new ValidationError('The subscription filter is not valid', [

@@ -132,6 +132,19 @@ describe('POST /subscriptions', () => {
   });
 });
 
+describe('POST /subscriptions with an http:// endpoint', () => {
+  it('answers 400 for a loopback http:// endpoint on a deployed portal', async () => {
+    const response = await subscribe(
+      shipOrders({ connection_type: 'HTTPS', connection_string: 'http://127.0.0.1:9000/sink' }),
+    );
+
+    expect(response.statusCode).toBe(400);
+    expect(response.body.errors).toEqual([
+      { path: '$.connection_string', message: 'must be an absolute https:// URL' },
+    ]);
+  });
+});
+
 describe('GET /subscriptions', () => {
   it('lists the subscriptions of an event type version, paginated', async () => {
     await subscribe(shipOrders({ connection_string: 'arn:aws:lambda:us-east-1:123456789012:function:a' }));
