@@ -44,6 +44,8 @@ export function localEnvironment(input: LocalEnvironmentInput): Record<string, s
     [EnvVar.ENVIRONMENT]: input.environment,
     [EnvVar.ACCOUNT_ID]: LOCAL_ACCOUNT_ID,
     [EnvVar.MAX_EVENT_SIZE_BYTES]: String(input.maxEventSizeBytes),
+    // Consumers on this machine (http://127.0.0.1:…) are fine locally; a deployed portal takes https:// only.
+    [EnvVar.ALLOW_LOOPBACK_HTTP_CONSUMERS]: 'true',
   };
   for (const name of SERVICE_ENDPOINT_VARIABLES) variables[name] = input.endpointUrl;
   for (const name of CLEARED_VARIABLES) variables[name] = undefined;

@@ -155,6 +155,7 @@ describe('local environment', () => {
       BRIDGEPORT_ENVIRONMENT: 'local',
       BRIDGEPORT_ACCOUNT_ID: '000000000000',
       MAX_EVENT_SIZE_BYTES: '1000',
+      BRIDGEPORT_ALLOW_LOOPBACK_HTTP_CONSUMERS: 'true',
     });
     expect(env.AWS_PROFILE).toBeUndefined();
     restore();
