@@ -15,6 +15,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 const EVENT_TYPES = 10;
 const UNITS = 10;
@@ -29,6 +30,8 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 const sent = new Map<number, { readonly at: number; readonly latencies: number[] | undefined }>();
 /** Latencies of the events of the phase being measured (undefined while warming up). */
 let latencies: number[] | undefined;
+/** Time from send to the producer endpoint's 200 (the durable acknowledgement), same phase. */
+let acknowledgements: number[] | undefined;
 let received = 0;
 
 function request(url: string, method: string, body?: unknown): Promise<{ status: number; text: string }> {
@@ -175,7 +178,9 @@ async function publish(broker: string): Promise<void> {
     data: { seq: n, parcel_id: `parcel-${n}`, weight_kg: 1.5 },
   };
   const measured = latencies;
-  sent.set(n, { at: performance.now(), latencies: measured });
+  const acknowledged = acknowledgements;
+  const at = performance.now();
+  sent.set(n, { at, latencies: measured });
   let answer: { status: number };
   try {
     answer = await request(`${broker}/bench_type_${t}/1`, 'POST', body);
@@ -183,6 +188,7 @@ async function publish(broker: string): Promise<void> {
     answer = { status: 0 }; // connection error: not acknowledged, counted as rejected
   }
   if (answer.status === 200) {
+    acknowledged?.push(performance.now() - at);
     if (measured !== undefined) accepted += 1;
   } else {
     sent.delete(n);
@@ -234,8 +240,12 @@ async function phase(name: string, run: () => Promise<void>, seconds: number): P
   const load = loadavg()[0] ?? Number.NaN;
   const runtimeCpuBefore = cpuSeconds(runtimePid);
   const benchCpuBefore = process.cpuUsage();
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   const measured: number[] = [];
+  const acks: number[] = [];
   latencies = measured;
+  acknowledgements = acks;
   accepted = 0;
   rejected = 0;
   const started = performance.now();
@@ -243,19 +253,28 @@ async function phase(name: string, run: () => Promise<void>, seconds: number): P
   const elapsed = (performance.now() - started) / 1000;
   const runtimeCpuAfter = cpuSeconds(runtimePid);
   const benchCpu = process.cpuUsage(benchCpuBefore);
+  loopDelay.disable();
   latencies = undefined;
+  acknowledgements = undefined;
   const drainStart = performance.now();
   while (sent.size > 0 && performance.now() - drainStart < 10_000)
     await new Promise((resolve) => setTimeout(resolve, 20));
-  const sorted = [...measured].sort((a, b) => a - b);
-  const pick = (q: number) =>
-    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+  const pick = quantiles(measured);
+  const ack = quantiles(acks);
   return [
     `${name} (${seconds} s):`,
     `  accepted ${(accepted / elapsed).toFixed(0)} events/s (${accepted} events, ${rejected} rejected), delivered ${measured.length}, undelivered after 10 s ${sent.size}`,
-    `  end-to-end latency p50 ${pick(0.5).toFixed(2)} ms, p99 ${pick(0.99).toFixed(2)} ms, max ${(sorted[sorted.length - 1] ?? Number.NaN).toFixed(2)} ms`,
+    `  end-to-end latency p50 ${pick(0.5).toFixed(2)} ms, p99 ${pick(0.99).toFixed(2)} ms, max ${pick(1).toFixed(2)} ms`,
+    `  acknowledgement (send → 200) p50 ${ack(0.5).toFixed(2)} ms, p99 ${ack(0.99).toFixed(2)} ms`,
     `  CPU: runtime ${percent(runtimeCpuBefore, runtimeCpuAfter, elapsed)}, producers + sink ${(((benchCpu.user + benchCpu.system) / 1e6 / elapsed) * 100).toFixed(0)}% of a core; machine load average ${load.toFixed(2)} at the start`,
+    `  event-loop delay of this process (producers + sink) p99 ${(loopDelay.percentile(99) / 1e6).toFixed(2)} ms`,
   ].join('\n');
+}
+
+/** `q` → the q-quantile of `values` (1 = the largest). */
+function quantiles(values: number[]): (q: number) => number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
 function percent(before: number | undefined, after: number | undefined, elapsed: number): string {
