@@ -229,21 +229,6 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
       maxEventSizeBytes: options.maxEventSizeBytes,
       logger: options.brokerLogger ?? silentLogger,
     });
-    const broker = createProducerEndpoint({
-      injector,
-      stage: options.environment,
-      localRoutes: [health],
-      log,
-    });
-    const brokerPort = await listenOrExplain(
-      broker,
-      'producer endpoint',
-      options.host,
-      options.brokerPort,
-      'brokerPort',
-    );
-    cleanups.push(() => close(broker));
-
     const deployer = new LocalDeployer({
       s3: runtimeClients.s3,
       eventBridge: runtimeClients.eventBridge,
@@ -258,6 +243,23 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
     });
     await deployer.start();
     cleanups.push(() => deployer.close());
+
+    // Producers are served only once every applied route is back: a 404 during a restart would tell a
+    // producer its event type does not exist.
+    const broker = createProducerEndpoint({
+      injector,
+      stage: options.environment,
+      localRoutes: [health],
+      log,
+    });
+    const brokerPort = await listenOrExplain(
+      broker,
+      'producer endpoint',
+      options.host,
+      options.brokerPort,
+      'brokerPort',
+    );
+    cleanups.push(() => close(broker));
 
     if (options.demo && (await ensureDemoEventType(services))) {
       await deployer.whenIdle();
