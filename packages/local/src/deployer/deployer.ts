@@ -243,7 +243,8 @@ export class LocalDeployer {
   ): Promise<void> {
     const { statuses, eventBridge, destinations } = this.options;
     await statuses.setSubscriptionStatus(key.subscriptionId, DeploymentStatus.DEPLOYING);
-    const parsed = parseConsumerManifest(text, objectKey);
+    // Local consumers may be plain http on this machine; the deployed pipeline accepts https:// only.
+    const parsed = parseConsumerManifest(text, objectKey, { allowLoopbackHttp: true });
     if (!parsed.ok) {
       const reason = `The manifest is not valid: ${summarize(parsed.errors)}`;
       await this.fail('consumer', objectKey, reason, () =>

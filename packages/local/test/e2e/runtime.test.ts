@@ -173,6 +173,21 @@ describe('bridgeport start, end to end', () => {
     expect(received[0].headers['content-type']).toMatch(/^application\/json/);
   });
 
+  it('delivers to a consumer on this machine named with http://', async () => {
+    await subscribe({
+      connection_type: 'HTTPS',
+      connection_string: `http://127.0.0.1:${sink.port}/plain`,
+      target_unit: 'plain-unit',
+    });
+
+    const published = await publish('plain-unit', { parcel_id: 'p11', weight_kg: 1 });
+    await settle();
+
+    expect(sink.on('/plain').map((request) => JSON.parse(request.body).id)).toEqual([
+      (published.body as { event_id: string }).event_id,
+    ]);
+  });
+
   it('retries a consumer answering 500 and delivers once it recovers', async () => {
     sink.script('/flaky', [500, 503]);
     await subscribe({
