@@ -69,3 +69,20 @@ export type {
   TargetRetryPolicy,
 } from './bus/types';
 export { ExhaustedRetryCondition, RuleState } from './bus/types';
+export type { ApiDestinationsOptions } from './deployer/api-destinations';
+export { ApiDestinations } from './deployer/api-destinations';
+// The embedded runtime behind `bridgeport start`: options, composition, local deployer, producer endpoint.
+export type { DeploymentStatusStore, LocalDeployerOptions } from './deployer/deployer';
+export { DEPLOYED_RULE_DESCRIPTION, LocalDeployer } from './deployer/deployer';
+export { ProducerRoutes } from './deployer/producers';
+export type { ProxyHandler, ProxyRoute } from './http/api-gateway';
+export type { LocalRoute, ProxyServerOptions } from './http/server';
+export { createProxyServer } from './http/server';
+export type { RuntimeOptions } from './options';
+export { OPTION_SPECS, OptionError, optionsHelp, parseRuntimeOptions } from './options';
+export type { ProducerEndpointOptions } from './producer-endpoint/server';
+export { createProducerEndpoint, PRODUCER_RESOURCE } from './producer-endpoint/server';
+export type { Bridgeport, BridgeportOptions } from './runtime/bridgeport';
+export { readyBanner, startBridgeport } from './runtime/bridgeport';
+export { DataDirectoryLockedError, PortInUseError, RuntimeError } from './runtime/errors';
+export { inProcessEventBridgeClient } from './runtime/in-process-eventbridge';
