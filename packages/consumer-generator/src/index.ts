@@ -1,3 +1,13 @@
+export type {
+  ManifestLocation,
+  NagAcknowledgment,
+  ReadManifestOptions,
+} from '@bridgeport/infrastructure/cdk-kit';
+export {
+  acknowledgeNagFindings,
+  parseManifestLocation,
+  readManifestText,
+} from '@bridgeport/infrastructure/cdk-kit';
 export type { ConsumerAppOptions } from './app';
 export {
   buildConsumerApp,
@@ -17,7 +27,3 @@ export type { SqsConsumerProps } from './constructs/sqs-consumer';
 export { SqsConsumer } from './constructs/sqs-consumer';
 export type { ConsumerStackProps } from './consumer-stack';
 export { ConsumerStack } from './consumer-stack';
-export type { ManifestLocation, ReadManifestOptions } from './manifest-source';
-export { parseManifestLocation, readManifestText } from './manifest-source';
-export type { NagAcknowledgment } from './nag';
-export { acknowledgeNagFindings } from './nag';

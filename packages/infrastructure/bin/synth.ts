@@ -3,9 +3,9 @@
  * `cdk.out/<environment>/`. The account and region come from `CDK_DEFAULT_ACCOUNT` / `CDK_DEFAULT_REGION`
  * (or `AWS_REGION`) when set; otherwise the local runtime's placeholders are used and said so.
  */
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ENVIRONMENT_PATTERN, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '@bridgeport/core';
+import { cdkSynth } from '../src/kit/synth';
 
 const root = join(__dirname, '..');
 const environment = process.argv[2] ?? 'dev';
@@ -20,24 +20,7 @@ if (!process.env.CDK_DEFAULT_ACCOUNT) {
 }
 const outdir = join('cdk.out', environment);
 try {
-  execFileSync(
-    join(root, 'node_modules', '.bin', 'cdk'),
-    [
-      'synth',
-      '--quiet',
-      '--no-notices',
-      '--no-version-reporting',
-      '-c',
-      `environment=${environment}`,
-      '-c',
-      `account=${account}`,
-      '-c',
-      `region=${region}`,
-      '-o',
-      outdir,
-    ],
-    { cwd: root, stdio: 'inherit', env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' } },
-  );
+  cdkSynth({ root, context: { environment, account, region }, outdir });
   console.log(
     `synthesized the shared stacks of ${environment} (${account}, ${region}) into ${join(root, outdir)}`,
   );

@@ -11,3 +11,8 @@ export class InfrastructureInputError extends BridgeportError {
     this.setting = setting;
   }
 }
+
+/** A failure of a generator app's input: its message is what the person running `cdk` needs to read. */
+export class GeneratorInputError extends BridgeportError {
+  override readonly name: string = 'GeneratorInputError';
+}

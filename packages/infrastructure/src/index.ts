@@ -11,9 +11,9 @@ export {
 export type { SecureBucketProps } from './constructs/secure-bucket';
 export { SecureBucket } from './constructs/secure-bucket';
 export { InfrastructureInputError } from './errors';
-export { BrokerHandler, brokerHandlerEntry } from './handlers';
-export type { NagAcknowledgment } from './nag';
-export { acknowledgeNagFindings } from './nag';
+export { BrokerHandler, brokerHandlerEntry } from './kit/broker-function';
+export type { NagAcknowledgment } from './kit/nag';
+export { acknowledgeNagFindings } from './kit/nag';
 export type { BrokerApiStackProps } from './stacks/broker-api-stack';
 export { BrokerApiStack } from './stacks/broker-api-stack';
 export type { ComponentsStorageStackProps } from './stacks/components-storage-stack';

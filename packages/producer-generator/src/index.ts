@@ -1,3 +1,13 @@
+export type {
+  ManifestLocation,
+  NagAcknowledgment,
+  ReadManifestOptions,
+} from '@bridgeport/infrastructure/cdk-kit';
+export {
+  acknowledgeNagFindings,
+  parseManifestLocation,
+  readManifestText,
+} from '@bridgeport/infrastructure/cdk-kit';
 export type { ProducerAppOptions } from './app';
 export {
   buildProducerApp,
@@ -11,9 +21,5 @@ export type { HttpProducerProps, RequestModelSchema } from './constructs/http-pr
 export { HttpProducer } from './constructs/http-producer';
 export type { SqsProducerProps } from './constructs/sqs-producer';
 export { defaultForwarderEntry, SqsProducer } from './constructs/sqs-producer';
-export type { ManifestLocation, ReadManifestOptions } from './manifest-source';
-export { parseManifestLocation, readManifestText } from './manifest-source';
-export type { NagAcknowledgment } from './nag';
-export { acknowledgeNagFindings } from './nag';
 export type { ProducerStackProps } from './producer-stack';
 export { ProducerStack } from './producer-stack';

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { InvalidManifestError } from '@bridgeport/core';
 import { describeManifestError, GeneratorInputError } from '../src/app';
-import { parseManifestLocation } from '../src/manifest-source';
 import { example, producerApp, tempManifest } from './helpers';
 
 const valid = JSON.parse(readFileSync(example('sqs-producer'), 'utf8')) as Record<string, unknown>;
@@ -74,19 +73,6 @@ describe('the producer app input', () => {
     await expect(producerApp('/nonexistent/deploy.json')).rejects.toThrow(
       /^Cannot read manifest \/nonexistent\/deploy\.json: ENOENT/,
     );
-  });
-
-  it('reads s3:// locations as bucket and key', () => {
-    expect(parseManifestLocation('s3://dev-publisher/parcel_registered/1/deploy.json')).toEqual({
-      kind: 's3',
-      bucket: 'dev-publisher',
-      key: 'parcel_registered/1/deploy.json',
-    });
-    expect(parseManifestLocation('examples/http-producer.json')).toEqual({
-      kind: 'file',
-      path: 'examples/http-producer.json',
-    });
-    expect(() => parseManifestLocation('s3://bucket-only')).toThrow('must look like s3://bucket/key');
   });
 
   it('exits 1 from the command line, printing every problem of an invalid manifest', async () => {

@@ -1,3 +1,4 @@
+import { acknowledgeNagFindings } from '@bridgeport/infrastructure/cdk-kit';
 import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IAlarmAction, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import {
@@ -10,7 +11,6 @@ import {
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledgeNagFindings } from '../nag';
 
 /** Props every consumer type shares: the rule, its retry policy, and the dead-letter queue with its alarm. */
 export interface ConsumerDeliveryProps {

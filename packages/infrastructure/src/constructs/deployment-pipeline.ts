@@ -1,4 +1,3 @@
-import { dirname } from 'node:path';
 import {
   DeploymentAction,
   DeploymentComponent,
@@ -18,14 +17,13 @@ import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { BrokerHandler, brokerHandlerEntry, findWorkspaceLockFile } from '../handlers';
-import { acknowledgeNagFindings } from '../nag';
+import { BrokerHandler, brokerHandlerEntry, createBrokerFunction } from '../kit/broker-function';
+import { acknowledgeNagFindings } from '../kit/nag';
 import { SecureBucket } from './secure-bucket';
 
 /** Key of the Bridgeport source bundle (a zip of the repository) in the pipeline's source bucket. */
@@ -350,35 +348,11 @@ export class DeploymentPipeline extends Construct {
     id: string,
     options: { entry: string; description: string; environment: Record<string, string> },
   ): NodejsFunction {
-    const lockFile = findWorkspaceLockFile(options.entry);
-    const fn = new NodejsFunction(this, id, {
-      description: options.description,
-      entry: options.entry,
-      handler: 'handler',
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
-      memorySize: 256,
-      timeout: Duration.seconds(30),
-      logGroup: new LogGroup(this, `${id}Logs`, { retention: RetentionDays.ONE_MONTH }),
-      depsLockFilePath: lockFile,
-      projectRoot: dirname(lockFile),
-      environment: { ...options.environment, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: { minify: true, sourceMap: true, target: 'node22' },
+    return createBrokerFunction(this, id, {
+      ...options,
       retryAttempts: 2,
       deadLetterQueue: this.deadLetterQueue,
     });
-    acknowledgeNagFindings(
-      fn,
-      {
-        id: 'AwsSolutions-L1',
-        reason: 'Pinned to nodejs22.x, the runtime the broker functions are built and tested for.',
-      },
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'AWSLambdaBasicExecutionRole only lets the function write its own logs.',
-      },
-    );
-    return fn;
   }
 
   private target(fn: NodejsFunction): LambdaFunction {

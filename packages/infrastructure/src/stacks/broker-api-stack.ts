@@ -1,4 +1,3 @@
-import { dirname } from 'node:path';
 import { DEFAULT_MAX_EVENT_SIZE_BYTES } from '@bridgeport/broker';
 import {
   BucketKind,
@@ -21,13 +20,12 @@ import {
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { BrokerHandler, brokerHandlerEntry, findWorkspaceLockFile } from '../handlers';
-import { acknowledgeNagFindings } from '../nag';
+import { BrokerHandler, brokerHandlerEntry, createBrokerFunction } from '../kit/broker-function';
+import { acknowledgeNagFindings } from '../kit/nag';
 import { SharedStack, type SharedStackProps } from './shared-stack';
 
 export interface BrokerApiStackProps extends SharedStackProps {
@@ -118,26 +116,16 @@ export class BrokerApiStack extends SharedStack {
       { methodResponses: [{ statusCode: '200' }], requestValidator: validator },
     );
 
-    const entry = injectorEntry ?? brokerHandlerEntry(BrokerHandler.INJECTOR);
-    const lockFile = findWorkspaceLockFile(entry);
-    this.injector = new NodejsFunction(this, 'Injector', {
+    this.injector = createBrokerFunction(this, 'Injector', {
+      entry: injectorEntry ?? brokerHandlerEntry(BrokerHandler.INJECTOR),
       description: `Validates events POSTed to ${brokerApiName(environment)} and puts them on ${busName(environment)}`,
-      entry,
-      handler: 'handler',
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
       memorySize: 512,
       timeout: Duration.seconds(10),
-      logGroup: new LogGroup(this, 'InjectorLogs', { retention: RetentionDays.ONE_MONTH }),
-      depsLockFilePath: lockFile,
-      projectRoot: dirname(lockFile),
       environment: {
         [EnvVar.ENVIRONMENT]: environment,
         [EnvVar.PUBLISHER_BUCKET]: publisherBucket,
         [EnvVar.MAX_EVENT_SIZE_BYTES]: String(maxEventSizeBytes ?? DEFAULT_MAX_EVENT_SIZE_BYTES),
-        NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: { minify: true, sourceMap: true, target: 'node22' },
     });
     this.injector.addToRolePolicy(
       new PolicyStatement({
@@ -218,22 +206,10 @@ export class BrokerApiStack extends SharedStack {
         reason: 'The account-level role API Gateway writes execution and access logs with; AWS maintains it.',
       },
     );
-    acknowledgeNagFindings(
-      this.injector,
-      {
-        id: 'AwsSolutions-L1',
-        reason:
-          'The injector is pinned to nodejs22.x, the runtime the broker functions are built and tested for.',
-      },
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'AWSLambdaBasicExecutionRole only lets the injector write its own logs.',
-      },
-      {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${publisherBucket}/*]`,
-        reason:
-          'The injector reads the manifest of whichever producer route it serves; manifests are every object of the publisher bucket.',
-      },
-    );
+    acknowledgeNagFindings(this.injector, {
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${publisherBucket}/*]`,
+      reason:
+        'The injector reads the manifest of whichever producer route it serves; manifests are every object of the publisher bucket.',
+    });
   }
 }

@@ -3,7 +3,7 @@ import { CfnOutput } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { DeploymentPipeline, type DeploymentPipelineProps } from '../constructs/deployment-pipeline';
 import { SecureBucket } from '../constructs/secure-bucket';
-import { acknowledgeNagFindings } from '../nag';
+import { acknowledgeNagFindings } from '../kit/nag';
 import { SharedStack, type SharedStackProps } from './shared-stack';
 
 /** Outputs of the stack that `local_deploy.sh` reads. */

@@ -1,7 +1,7 @@
 import { BucketKind, bucketName, stackNames } from '@bridgeport/core';
 import type { Construct } from 'constructs';
 import { SecureBucket } from '../constructs/secure-bucket';
-import { acknowledgeNagFindings } from '../nag';
+import { acknowledgeNagFindings } from '../kit/nag';
 import { SharedStack, type SharedStackProps } from './shared-stack';
 
 /**

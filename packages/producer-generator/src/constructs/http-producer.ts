@@ -4,6 +4,12 @@ import {
   SHARED_API_RESOURCE_TYPE,
   SharedApiResourceProperty,
 } from '@bridgeport/broker';
+import {
+  acknowledgeNagFindings,
+  BrokerHandler,
+  brokerHandlerEntry,
+  createBrokerFunction,
+} from '@bridgeport/infrastructure/cdk-kit';
 import { ArnFormat, Aws, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import {
   AuthorizationType,
@@ -17,8 +23,6 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { CfnPermission } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { acknowledgeNagFindings } from '../nag';
-import { BrokerHandler, brokerHandlerEntry, createBrokerFunction } from './broker-function';
 
 /** A JSON Schema document as plain JSON. */
 export type RequestModelSchema = { readonly [key: string]: unknown };

@@ -1,13 +1,17 @@
 import { BrokerEnvVar, DEFAULT_MAX_EVENT_SIZE_BYTES, MAX_EVENT_SIZE_LIMIT_BYTES } from '@bridgeport/broker';
 import { EnvVar } from '@bridgeport/core';
+import {
+  acknowledgeNagFindings,
+  BrokerHandler,
+  brokerHandlerEntry,
+  createBrokerFunction,
+} from '@bridgeport/infrastructure/cdk-kit';
 import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import { AccountPrincipal, ArnPrincipal, type IPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledgeNagFindings } from '../nag';
-import { BrokerHandler, brokerHandlerEntry, createBrokerFunction } from './broker-function';
 
 export interface SqsProducerProps {
   /** Name of the ingress queue producers send to. */

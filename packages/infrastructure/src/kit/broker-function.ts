@@ -4,22 +4,27 @@ import { Duration } from 'aws-cdk-lib';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { acknowledgeNagFindings } from '../nag';
+import { acknowledgeNagFindings } from './nag';
 
-/** Lambda entries of `@bridgeport/broker` that producer stacks bundle. */
+/** The broker's Lambda handlers that Bridgeport stacks deploy, as files to bundle with esbuild. */
 export const BrokerHandler = {
-  SQS_FORWARDER: '@bridgeport/broker/handlers/sqs-forwarder',
-  SHARED_API_RESOURCE: '@bridgeport/broker/handlers/shared-api-resource',
+  INJECTOR: 'injector',
+  DEPLOYMENT_TRIGGER: 'deployment-trigger',
+  DEPLOYMENT_STATUS: 'deployment-status',
+  SQS_FORWARDER: 'sqs-forwarder',
+  SHARED_API_RESOURCE: 'shared-api-resource',
 } as const;
 export type BrokerHandler = (typeof BrokerHandler)[keyof typeof BrokerHandler];
 
-/** The TypeScript source file of a broker handler, for esbuild. */
+/** Every broker handler is a subpath export of `@bridgeport/broker` (`@bridgeport/broker/handlers/<name>`). */
 export function brokerHandlerEntry(handler: BrokerHandler): string {
-  return require.resolve(handler);
+  return require.resolve(`@bridgeport/broker/handlers/${handler}`);
 }
 
-function findWorkspaceLockFile(from: string): string {
+/** The workspace's lock file above `from` (esbuild bundles from the workspace root). */
+export function findWorkspaceLockFile(from: string): string {
   let directory = dirname(from);
   for (;;) {
     const candidate = join(directory, 'pnpm-lock.yaml');
@@ -31,18 +36,25 @@ function findWorkspaceLockFile(from: string): string {
 }
 
 export interface BrokerFunctionProps {
-  /** TypeScript entry file, bundled with esbuild. */
+  /** TypeScript entry file, bundled with esbuild (see `brokerHandlerEntry`). */
   readonly entry: string;
   readonly description: string;
+  /** @default 256 */
+  readonly memorySize?: number;
   /** @default Duration.seconds(30) */
   readonly timeout?: Duration;
-  /** @default - none */
+  /** Variables of the function; `NODE_OPTIONS` is always `--enable-source-maps`. @default - none */
   readonly environment?: Readonly<Record<string, string>>;
+  /** Retries of an asynchronous invocation. @default - Lambda's default */
+  readonly retryAttempts?: number;
+  /** Queue of asynchronous invocations that failed every attempt. @default - none */
+  readonly deadLetterQueue?: IQueue;
 }
 
 /**
- * A broker function as every producer stack deploys it: nodejs22.x on arm64, bundled with esbuild
- * (minified, with source maps), logging to its own log group kept for a month.
+ * A broker function as every Bridgeport stack deploys it: nodejs22.x on arm64, bundled with esbuild from the
+ * workspace root (minified, with source maps), logging to its own log group `<id>Logs` kept for a month. The
+ * runtime pin and the basic execution role are acknowledged to cdk-nag on the function.
  */
 export function createBrokerFunction(
   scope: Construct,
@@ -56,13 +68,15 @@ export function createBrokerFunction(
     handler: 'handler',
     runtime: Runtime.NODEJS_22_X,
     architecture: Architecture.ARM_64,
-    memorySize: 256,
+    memorySize: props.memorySize ?? 256,
     timeout: props.timeout ?? Duration.seconds(30),
     logGroup: new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH }),
     depsLockFilePath: lockFile,
     projectRoot: dirname(lockFile),
     environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
     bundling: { minify: true, sourceMap: true, target: 'node22' },
+    retryAttempts: props.retryAttempts,
+    deadLetterQueue: props.deadLetterQueue,
   });
   acknowledgeNagFindings(
     fn,

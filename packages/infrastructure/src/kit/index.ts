@@ -1,0 +1,25 @@
+// `@bridgeport/infrastructure/cdk-kit`: the plumbing every Bridgeport CDK app shares (the shared stacks' app and
+// the producer and consumer generators). Kept behind a subpath export so that the root never pulls in the S3 SDK.
+
+export { GeneratorInputError } from '../errors';
+export type { BrokerFunctionProps } from './broker-function';
+export {
+  BrokerHandler,
+  brokerHandlerEntry,
+  createBrokerFunction,
+  findWorkspaceLockFile,
+} from './broker-function';
+export type { GeneratorAppDefinition, GeneratorAppOptions, GeneratorManifest } from './generator-app';
+export {
+  buildGeneratorApp,
+  describeManifestError,
+  GeneratorContext,
+  parseManifestOrThrow,
+  runGeneratorApp,
+} from './generator-app';
+export type { ManifestLocation, ReadManifestOptions } from './manifest-source';
+export { parseManifestLocation, readManifestText } from './manifest-source';
+export type { NagAcknowledgment } from './nag';
+export { acknowledgeNagFindings } from './nag';
+export type { CdkSynthOptions } from './synth';
+export { cdkSynth, cdkSynthArguments, synthesizeExamples } from './synth';
