@@ -85,9 +85,18 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
   await mkdir(dataDir, { recursive: true });
   const lockFile = await lockDataDir(dataDir);
   const cleanups: (() => Promise<void> | void)[] = [async () => releaseDataDir(dataDir, lockFile)];
+  /** Undoes what was started, last first; every step runs even if an earlier one fails. */
   const cleanup = async (): Promise<void> => {
-    for (const step of cleanups.reverse()) await step();
-    cleanups.length = 0;
+    const steps = cleanups.splice(0).reverse();
+    const failures: unknown[] = [];
+    for (const step of steps) {
+      try {
+        await step();
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) throw failures[0];
   };
 
   try {
