@@ -80,13 +80,18 @@ export class LocalDeployer {
     this.log = options.log ?? (() => undefined);
   }
 
-  /** Starts listening to both buckets, then brings the local bus in line with their contents. */
+  /**
+   * Starts listening to both buckets, then brings the local bus in line with their contents. Rejects when the
+   * buckets cannot be read; a manifest that cannot be applied is logged (and its status recorded) instead.
+   */
   async start(): Promise<void> {
     const { notifications, publisherBucket, subscriberBucket } = this.options;
-    this.enqueue(() => this.reconcile());
+    const reconciled = this.queue.then(() => this.reconcile());
+    this.queue = reconciled.catch(() => undefined);
     for (const bucket of [publisherBucket, subscriberBucket]) {
       this.unsubscribe.push(notifications.onChange((change) => this.onChange(change), bucket));
     }
+    await reconciled;
     await this.whenIdle();
   }
 
@@ -147,7 +152,11 @@ export class LocalDeployer {
           key?.kind === 'producer' ? this.options.publisherBucket : this.options.subscriberBucket;
         if (key === undefined || bucket !== expected) continue;
         wanted.add(objectKey);
-        await this.deploy(objectKey, key);
+        try {
+          await this.deploy(objectKey, key);
+        } catch (error) {
+          this.log(`deployer: ${objectKey} could not be applied: ${describe(error)}`);
+        }
       }
     }
     for (const key of [...this.applied.keys()]) if (!wanted.has(key)) await this.destroy(key);

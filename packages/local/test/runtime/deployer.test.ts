@@ -238,6 +238,23 @@ describe('LocalDeployer', () => {
     ]);
   });
 
+  it('fails to start when a component bucket cannot be read', async () => {
+    const blind = new LocalDeployer({
+      s3,
+      eventBridge,
+      notifications: edge.s3Notifications,
+      publisherBucket: 'no-such-bucket',
+      subscriberBucket: SUBSCRIBER,
+      busName: busName(ENV),
+      statuses,
+      producers,
+      destinations: await ApiDestinations.open(path.join(dataDir, 'blind.json')),
+    });
+
+    await expect(blind.start()).rejects.toMatchObject({ name: 'NoSuchBucket' });
+    await blind.close();
+  });
+
   it('reconciles at start: every manifest applied once, rules it made without a manifest removed, others kept', async () => {
     await put(
       SUBSCRIBER,
