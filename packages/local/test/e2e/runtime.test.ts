@@ -236,6 +236,33 @@ describe('bridgeport start, end to end', () => {
     ]);
   });
 
+  it('dead-letters an event once the retry policy is exhausted, with the attempt count', async () => {
+    sink.always('/down', 502);
+    const id = await subscribe({
+      connection_type: 'HTTPS',
+      connection_string: sink.url('/down'),
+      target_unit: 'down-unit',
+      retry_policy: { maximum_retry_attempts: 2, maximum_event_age_seconds: 60 },
+    });
+
+    await publish('down-unit', { parcel_id: 'p12', weight_kg: 3 });
+    await settle();
+    const deadLetters = await waitFor('the dead letter', async () => {
+      const page = await call('GET', portal(`/subscriptions/${id}/dead-letters`));
+      const items = (page.body as { items: Record<string, unknown>[] }).items;
+      return items.length > 0 ? items : undefined;
+    });
+
+    expect(sink.on('/down')).toHaveLength(3);
+    expect(deadLetters).toEqual([
+      expect.objectContaining({
+        error_code: 'HTTP_502',
+        error_message: `http://127.0.0.1:${sink.port}/down answered HTTP 502: refused with 502 (MaximumRetryAttempts exhausted)`,
+        attempts: 3,
+      }),
+    ]);
+  });
+
   it('stops delivering to a deleted subscription and removes its rule', async () => {
     const id = await subscribe({
       connection_type: 'HTTPS',
