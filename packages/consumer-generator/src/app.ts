@@ -1,12 +1,5 @@
 import { type ConsumerManifest, parseConsumerManifest } from '@bridgeport/core';
-import {
-  buildGeneratorApp,
-  type GeneratorAppDefinition,
-  type GeneratorAppOptions,
-  parseManifestOrThrow,
-  runGeneratorApp,
-} from '@bridgeport/infrastructure/cdk-kit';
-import type { App } from 'aws-cdk-lib';
+import { defineGeneratorApp, type GeneratorAppOptions } from '@bridgeport/infrastructure/cdk-kit';
 import { ConsumerStack } from './consumer-stack';
 
 export {
@@ -18,28 +11,20 @@ export {
 /** Options of the consumer app: the CDK app's props and the client for `s3://` manifests. */
 export type ConsumerAppOptions = GeneratorAppOptions;
 
-/** Parses a consumer manifest's text; an invalid one throws `InvalidManifestError` naming `source`. */
-export function parseConsumerManifestOrThrow(text: string, source: string): ConsumerManifest {
-  return parseManifestOrThrow(parseConsumerManifest, text, source);
-}
-
-const consumerApp: GeneratorAppDefinition<ConsumerManifest, ConsumerStack> = {
+const consumerApp = defineGeneratorApp<ConsumerManifest, ConsumerStack>({
   parse: parseConsumerManifest,
   stack: ConsumerStack,
-};
+});
+
+/** Parses a consumer manifest's text; an invalid one throws `InvalidManifestError` naming `source`. */
+export const parseConsumerManifestOrThrow = consumerApp.parseManifestOrThrow;
 
 /**
  * Builds the consumer app from its context: reads and parses the manifest, checks the environment,
  * adds the consumer stack and runs cdk-nag's AWS Solutions checks on it (synthesis fails on a finding
  * that is not acknowledged with a reason).
  */
-export async function buildConsumerApp(
-  options: ConsumerAppOptions = {},
-): Promise<{ app: App; stack: ConsumerStack }> {
-  return buildGeneratorApp(consumerApp, options);
-}
+export const buildConsumerApp = consumerApp.build;
 
 /** Entry of `bin/app.ts`: builds and synthesizes, or prints what is wrong with the input and exits 1. */
-export async function runConsumerApp(): Promise<void> {
-  return runGeneratorApp(consumerApp);
-}
+export const runConsumerApp = consumerApp.run;

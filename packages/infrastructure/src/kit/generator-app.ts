@@ -101,3 +101,24 @@ export async function runGeneratorApp<M extends GeneratorManifest, S extends Sta
     process.exitCode = 1;
   }
 }
+
+/** A generator app's entry points, bound to its definition. */
+export interface GeneratorApp<M extends GeneratorManifest, S extends Stack> {
+  /** Parses a manifest's text; an invalid one throws `InvalidManifestError` naming `source`. */
+  readonly parseManifestOrThrow: (text: string, source: string) => M;
+  /** `buildGeneratorApp` of the definition. */
+  readonly build: (options?: GeneratorAppOptions) => Promise<{ app: App; stack: S }>;
+  /** `runGeneratorApp` of the definition, for `bin/app.ts`. */
+  readonly run: () => Promise<void>;
+}
+
+/** The entry points of the generator app that parses manifests with `parse` and renders them with `stack`. */
+export function defineGeneratorApp<M extends GeneratorManifest, S extends Stack>(
+  definition: GeneratorAppDefinition<M, S>,
+): GeneratorApp<M, S> {
+  return {
+    parseManifestOrThrow: (text, source) => parseManifestOrThrow(definition.parse, text, source),
+    build: (options = {}) => buildGeneratorApp(definition, options),
+    run: () => runGeneratorApp(definition),
+  };
+}

@@ -9,9 +9,15 @@ export {
   createBrokerFunction,
   findWorkspaceLockFile,
 } from './broker-function';
-export type { GeneratorAppDefinition, GeneratorAppOptions, GeneratorManifest } from './generator-app';
+export type {
+  GeneratorApp,
+  GeneratorAppDefinition,
+  GeneratorAppOptions,
+  GeneratorManifest,
+} from './generator-app';
 export {
   buildGeneratorApp,
+  defineGeneratorApp,
   describeManifestError,
   GeneratorContext,
   parseManifestOrThrow,
