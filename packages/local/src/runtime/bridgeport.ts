@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -100,6 +100,11 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
   };
 
   try {
+    if (options.functionsDir !== undefined && !(await isDirectory(options.functionsDir))) {
+      log(
+        `Warning: the functions directory ${path.resolve(options.functionsDir)} does not exist (--functions).`,
+      );
+    }
     const destinations = await ApiDestinations.open(path.join(dataDir, 'deployer', 'api-destinations.json'), {
       loopbackTls: options.loopbackTls,
     });
@@ -134,7 +139,14 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
           ],
           deadLetterSink: deadLetters.sink,
           backoff: { baseMs: options.retryBaseMs, capMs: options.retryCapMs ?? 60_000 },
-          ...(options.onDelivery === undefined ? {} : { onDelivery: options.onDelivery }),
+          onDelivery: (report) => {
+            if (report.outcome === 'dead-lettered') {
+              log(
+                `Event ${report.eventId} could not be delivered to ${report.ruleName} after ${report.attempt} attempt(s): ${report.errorCode} ${report.errorMessage ?? ''}`.trimEnd(),
+              );
+            }
+            options.onDelivery?.(report);
+          },
         },
         onInternalError: (error) => log(`AWS endpoint: unexpected error: ${String(error)}`),
       });
@@ -354,6 +366,14 @@ async function lockDataDir(dataDir: string): Promise<string> {
 async function releaseDataDir(dataDir: string, lockFile: string): Promise<void> {
   openDataDirs.delete(dataDir);
   await rm(lockFile, { force: true });
+}
+
+async function isDirectory(directory: string): Promise<boolean> {
+  try {
+    return (await stat(directory)).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function isAlive(pid: number): boolean {

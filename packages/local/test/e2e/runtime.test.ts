@@ -225,6 +225,9 @@ describe('bridgeport start, end to end', () => {
     });
 
     expect(sink.on('/refuses')).toHaveLength(1);
+    expect(lines).toContain(
+      `Event ${(published.body as { event_id: string }).event_id} could not be delivered to ${ruleName(ENV, 'scanned_parcel', 1, id)} after 1 attempt(s): HTTP_400 http://127.0.0.1:${sink.port}/refuses answered HTTP 400: refused with 400`,
+    );
     expect(deadLetters).toEqual([
       expect.objectContaining({
         subscription_id: id,
