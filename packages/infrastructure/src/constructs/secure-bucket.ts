@@ -8,6 +8,7 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { acknowledgeNagFindings } from '../kit/nag';
 
 export interface SecureBucketProps
   extends Omit<BucketProps, 'blockPublicAccess' | 'enforceSSL' | 'versioned' | 'objectOwnership'> {
@@ -62,5 +63,17 @@ export class SecureBucket extends Bucket {
             ]),
       ],
     });
+  }
+  /**
+   * The access log bucket of a stack (`AccessLogs`, old versions kept 90 days), which receives the server access
+   * logs of `loggedBuckets` (e.g. "the backup bucket") and does not log itself (acknowledged to cdk-nag).
+   */
+  static forAccessLogs(scope: Construct, loggedBuckets: string): SecureBucket {
+    const bucket = new SecureBucket(scope, 'AccessLogs', { noncurrentVersionRetentionDays: 90 });
+    acknowledgeNagFindings(bucket, {
+      id: 'AwsSolutions-S1',
+      reason: `This bucket receives the server access logs of ${loggedBuckets}; it does not log itself.`,
+    });
+    return bucket;
   }
 }

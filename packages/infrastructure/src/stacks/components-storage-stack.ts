@@ -44,11 +44,7 @@ export class ComponentsStorageStack extends SharedStack {
       `Bridgeport ${environment}: component manifests and their deployment pipeline`,
       sharedProps,
     );
-    this.accessLogsBucket = new SecureBucket(this, 'AccessLogs', { noncurrentVersionRetentionDays: 90 });
-    acknowledgeNagFindings(this.accessLogsBucket, {
-      id: 'AwsSolutions-S1',
-      reason: 'This bucket receives the server access logs of the other buckets; it does not log itself.',
-    });
+    this.accessLogsBucket = SecureBucket.forAccessLogs(this, 'the other buckets');
     // Versions are kept a while: destroying a stack reads the last version of its deleted manifest.
     this.publisherBucket = new SecureBucket(this, 'PublisherComponents', {
       bucketName: bucketName(BucketKind.PUBLISHER, props.target),

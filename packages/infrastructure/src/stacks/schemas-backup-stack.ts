@@ -1,7 +1,6 @@
 import { BucketKind, bucketName, stackNames } from '@bridgeport/core';
 import type { Construct } from 'constructs';
 import { SecureBucket } from '../constructs/secure-bucket';
-import { acknowledgeNagFindings } from '../kit/nag';
 import { SharedStack, type SharedStackProps } from './shared-stack';
 
 /**
@@ -19,11 +18,7 @@ export class SchemasBackupStack extends SharedStack {
       `Bridgeport ${props.target.environment}: event schema backups`,
       props,
     );
-    this.accessLogsBucket = new SecureBucket(this, 'AccessLogs', { noncurrentVersionRetentionDays: 90 });
-    acknowledgeNagFindings(this.accessLogsBucket, {
-      id: 'AwsSolutions-S1',
-      reason: 'This bucket receives the server access logs of the backup bucket; it does not log itself.',
-    });
+    this.accessLogsBucket = SecureBucket.forAccessLogs(this, 'the backup bucket');
     this.bucket = new SecureBucket(this, 'SchemasBackup', {
       bucketName: bucketName(BucketKind.SCHEMAS_BACKUP, props.target),
       serverAccessLogsBucket: this.accessLogsBucket,
