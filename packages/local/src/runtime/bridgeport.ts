@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
-import { createBrokerClients, createInjector, type Logger, silentLogger } from '@bridgeport/broker';
+import { createInjector, type Logger, silentLogger } from '@bridgeport/broker';
 import { busName } from '@bridgeport/core';
 import {
   createEventsHandler,
@@ -181,16 +181,12 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
       eventBridge: new EventBridgeClient({}),
     };
     const portalClients = createPortalClients();
-    const brokerClients = createBrokerClients();
     cleanups.push(() => {
       for (const client of [
         ...Object.values(runtimeClients),
         portalClients.dynamo,
         portalClients.s3,
         portalClients.schemas,
-        brokerClients.eventBridge,
-        brokerClients.s3,
-        brokerClients.sqs,
       ]) {
         client.destroy();
       }
