@@ -2,7 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
 import {
   CreateEventBusCommand,
   DeleteRuleCommand,
@@ -74,6 +80,10 @@ describe('startAwsEndpoint with the AWS SDK v3 clients', () => {
           KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
           BillingMode: 'PAY_PER_REQUEST',
         }),
+      );
+      await waitUntilTableExists(
+        { client: client, maxWaitTime: 10, minDelay: 0.05 },
+        { TableName: 'local-self-service-events-table' },
       );
       await client.send(
         new PutItemCommand({

@@ -1,7 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
 import {
   CreateEventBusCommand,
   EventBridgeClient,
@@ -63,6 +69,10 @@ describe('the AWS endpoint across a restart on the same data directory', () => {
         KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
         BillingMode: 'PAY_PER_REQUEST',
       }),
+    );
+    await waitUntilTableExists(
+      { client: before.dynamodb, maxWaitTime: 10, minDelay: 0.05 },
+      { TableName: 'kept-table' },
     );
     await before.dynamodb.send(new PutItemCommand({ TableName: 'kept-table', Item: { pk: { S: 'kept' } } }));
     await before.schemas.send(new CreateRegistryCommand({ RegistryName: 'r' }));
