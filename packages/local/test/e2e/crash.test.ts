@@ -205,5 +205,5 @@ describe('bridgeport start as a process', () => {
     second.process.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     expect(second.output.join('')).toContain('Bridgeport stopped.');
-  });
+  }, 60_000); // two process starts: slow on a busy machine
 });
