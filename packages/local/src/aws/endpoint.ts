@@ -6,7 +6,7 @@ import { DEFAULT_MAX_EVENT_SIZE_BYTES, LocalBus, type LocalBusOptions } from '..
 import { AwsChunkedDecoder, decodedHeaders, isAwsChunked } from './aws-chunked';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
 import { handleEventBridgeRequest } from './eventbridge/handler';
-import { AwsService, accessKeyOf, sendJson, serviceOf } from './protocol';
+import { AwsService, accessKeyOf, readBody, sendJson, serviceOf } from './protocol';
 import { type LocalS3, type S3Notifications, startLocalS3 } from './s3';
 import { handleSchemasRequest } from './schemas/handler';
 import { SchemaRegistryStore } from './schemas/registry';
@@ -96,7 +96,11 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
           void handleSchemasRequest(schemas, request, response, { maxBodyBytes, onInternalError });
           return;
         case AwsService.DYNAMODB:
-          proxy(request, response, dynamodb.port, agent);
+          if (request.headers['x-amz-target'] === 'DynamoDB_20120810.CreateTable') {
+            void createTableWhenActive(request, response, dynamodb.port, agent, maxBodyBytes);
+          } else {
+            proxy(request, response, dynamodb.port, agent);
+          }
           return;
         case AwsService.S3: {
           const accessKey = accessKeyOf(request);
@@ -167,6 +171,87 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
 }
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'upgrade', 'te', 'trailer']);
+
+interface Buffered {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+function send(
+  port: number,
+  agent: http.Agent,
+  request: http.RequestOptions,
+  body: Buffer,
+): Promise<Buffered> {
+  return new Promise((resolve, reject) => {
+    const upstream = http.request({ ...request, host: '127.0.0.1', port, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+      res.on('error', reject);
+    });
+    upstream.on('error', reject);
+    upstream.end(body);
+  });
+}
+
+/**
+ * CreateTable, answered once dynalite has made the table ACTIVE (it flips the status on a timer after
+ * answering), so a caller that writes right after creating a table does not race it.
+ */
+async function createTableWhenActive(
+  request: IncomingMessage,
+  response: ServerResponse,
+  port: number,
+  agent: http.Agent,
+  maxBodyBytes: number,
+): Promise<void> {
+  try {
+    const body = await readBody(request, maxBodyBytes);
+    const headers = { ...request.headers };
+    for (const name of HOP_BY_HOP) delete headers[name];
+    const created = await send(port, agent, { method: 'POST', path: request.url, headers }, body);
+    if (created.status === 200) {
+      const tableName = (JSON.parse(body.toString('utf8')) as { TableName?: string }).TableName;
+      const describe = Buffer.from(JSON.stringify({ TableName: tableName }));
+      const describeHeaders = {
+        ...headers,
+        'x-amz-target': 'DynamoDB_20120810.DescribeTable',
+        'content-length': String(describe.length),
+      };
+      for (let attempt = 0; attempt < 200; attempt += 1) {
+        const described = await send(
+          port,
+          agent,
+          { method: 'POST', path: '/', headers: describeHeaders },
+          describe,
+        );
+        const status = (JSON.parse(described.body.toString('utf8')) as { Table?: { TableStatus?: string } })
+          .Table?.TableStatus;
+        if (described.status !== 200 || status === 'ACTIVE') break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+    const {
+      connection: _connection,
+      'keep-alive': _keepAlive,
+      'transfer-encoding': _te,
+      ...responseHeaders
+    } = created.headers;
+    response.writeHead(created.status, { ...responseHeaders, 'content-length': created.body.length });
+    response.end(created.body);
+  } catch {
+    if (!response.headersSent) {
+      response.writeHead(502, { 'content-type': 'text/plain' });
+      response.end('The local DynamoDB is not available.');
+    } else {
+      response.destroy();
+    }
+  }
+}
 
 /** The bucket of a path-style multi-object delete (`POST /bucket?delete`), else undefined. */
 function multiObjectDeleteBucket(request: IncomingMessage): string | undefined {

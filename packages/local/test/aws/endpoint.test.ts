@@ -4,10 +4,10 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import {
   CreateEventBusCommand,
@@ -71,7 +71,7 @@ describe('startAwsEndpoint with the AWS SDK v3 clients', () => {
   });
 
   describe('DynamoDB', () => {
-    it('creates a table and reads back an item it stored', async () => {
+    it('creates a table that is ACTIVE once CreateTable answers, and reads back an item it stored', async () => {
       const client = new DynamoDBClient({});
       await client.send(
         new CreateTableCommand({
@@ -81,9 +81,8 @@ describe('startAwsEndpoint with the AWS SDK v3 clients', () => {
           BillingMode: 'PAY_PER_REQUEST',
         }),
       );
-      await waitUntilTableExists(
-        { client: client, maxWaitTime: 10, minDelay: 0.05 },
-        { TableName: 'local-self-service-events-table' },
+      const described = await client.send(
+        new DescribeTableCommand({ TableName: 'local-self-service-events-table' }),
       );
       await client.send(
         new PutItemCommand({
@@ -96,6 +95,7 @@ describe('startAwsEndpoint with the AWS SDK v3 clients', () => {
         new GetItemCommand({ TableName: 'local-self-service-events-table', Key: { pk: { S: 'a' } } }),
       );
 
+      expect(described.Table?.TableStatus).toBe('ACTIVE');
       expect(result.Item).toEqual({ pk: { S: 'a' }, v: { N: '1' } });
       client.destroy();
     });
