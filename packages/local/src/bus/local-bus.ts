@@ -86,6 +86,7 @@ export class LocalBus {
   private readonly sink: DeadLetterSink;
   private readonly lanes = new Map<string, Lane>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly sleepers = new Set<() => void>();
   private readonly running = new Set<Promise<void>>();
   private readonly baseMs: number;
   private readonly capMs: number;
@@ -199,6 +200,7 @@ export class LocalBus {
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    for (const wake of this.sleepers) wake();
     await Promise.allSettled([...this.running]);
     await this.topology.flush();
     await this.store.close();
@@ -414,12 +416,25 @@ export class LocalBus {
         break;
       } catch {
         if (this.closed) return; // owed: resumes (and dead-letters again) after a restart
-        await new Promise((resolve) => setTimeout(resolve, this.backoff(handOver)));
+        await this.sleep(this.backoff(handOver));
       }
     }
     this.store.markDone(job.stored.seq, job.index);
     this.report(job, 'dead-lettered', failure);
     this.settle();
+  }
+
+  /** A delay that `close()` cuts short. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
+    });
   }
 
   private backoff(attempts: number): number {

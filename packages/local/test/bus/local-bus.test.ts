@@ -405,4 +405,32 @@ describe('LocalBus', () => {
       ['NO_RESOURCE', 'Target consumer of rule scanned-parcel-sub no longer exists.'],
     ]);
   });
+
+  it('closes promptly while a dead letter waits to be handed over, and owes it after a restart', async () => {
+    const sink = await startSink(() => 400);
+    const bus = await openBus({
+      dispatchers: [new HttpTargetDispatcher()],
+      deadLetterSink: () => {
+        throw new Error('store unavailable');
+      },
+      backoff: { baseMs: 60_000, capMs: 60_000 },
+    });
+    await subscribe(bus, sink.url);
+    await bus.putEvents([entry({})]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const started = Date.now();
+    await bus.close();
+    open.splice(open.indexOf(bus), 1);
+    const taken: DeadLetter[] = [];
+    const reopened = await openBus({
+      dispatchers: [new HttpTargetDispatcher()],
+      deadLetterSink: (d) => void taken.push(d),
+    });
+    await reopened.whenIdle();
+    await sink.close();
+
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(taken.map((d) => d.errorCode)).toEqual(['HTTP_400']);
+  });
 });
