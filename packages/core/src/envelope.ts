@@ -29,6 +29,11 @@ function stripFragment(uri: string): string {
   return uri.replace(/#$/, '');
 }
 
+function isDraft04(dialect: string | undefined): boolean {
+  const normalize = (uri: string) => uri.replace(/^https?:\/\//, '').replace(/#$/, '');
+  return dialect !== undefined && normalize(dialect) === normalize(DRAFT_04_URI);
+}
+
 /** Rewrites a `$ref` that pointed into the data schema's root so it points into the envelope's `data`. */
 function rewriteRef(ref: string, dataId: string | undefined): string {
   let fragment: string | undefined;
@@ -50,13 +55,16 @@ function rewriteRef(ref: string, dataId: string | undefined): string {
 export function buildEnvelopeSchema(dataSchema: JsonSchema): JsonSchema {
   const data = structuredClone(dataSchema) as JsonObject;
   const dialect = typeof data.$schema === 'string' ? data.$schema : undefined;
-  const dataId = typeof data.$id === 'string' ? stripFragment(data.$id) : undefined;
+  // draft-04 names a schema's identifier `id`; later drafts `$id`.
+  const idKeyword = isDraft04(dialect) ? 'id' : '$id';
+  const declaredId = data[idKeyword];
+  const dataId = typeof declaredId === 'string' ? stripFragment(declaredId) : undefined;
   delete data.$schema;
-  delete data.$id;
+  delete data[idKeyword];
   const scoped: Segment[][] = [];
   walkSchema(data, (node, path) => {
     if (!isPlainObject(node)) return;
-    if (path.length > 0 && typeof node.$id === 'string') scoped.push([...path]);
+    if (path.length > 0 && typeof node[idKeyword] === 'string') scoped.push([...path]);
     const inScope = scoped.some((prefix) => prefix.every((segment, i) => path[i] === segment));
     if (!inScope && typeof node.$ref === 'string') node.$ref = rewriteRef(node.$ref, dataId);
   });

@@ -6,6 +6,7 @@ import Ajv, { type AnySchema, type ErrorObject, type Options, type ValidateFunct
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
 import draft06MetaSchema from 'ajv/dist/refs/json-schema-draft-06.json';
+import AjvDraft04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import type { JsonObject, JsonValue, ValidationProblem } from './types';
 
@@ -118,6 +119,7 @@ export function walkSchema(
 
 /** JSON Schema dialects Bridgeport accepts in `$schema` (absent means draft-07). */
 export const SchemaDialect = {
+  DRAFT_04: 'http://json-schema.org/draft-04/schema#',
   DRAFT_06: 'http://json-schema.org/draft-06/schema#',
   DRAFT_07: 'http://json-schema.org/draft-07/schema#',
   DRAFT_2019_09: 'https://json-schema.org/draft/2019-09/schema',
@@ -125,7 +127,7 @@ export const SchemaDialect = {
 } as const;
 export type SchemaDialect = (typeof SchemaDialect)[keyof typeof SchemaDialect];
 
-export const DRAFT_04_URI = 'http://json-schema.org/draft-04/schema#';
+export const DRAFT_04_URI = SchemaDialect.DRAFT_04;
 
 function normalizeDialectUri(uri: string): string {
   return uri
@@ -140,20 +142,13 @@ const DIALECT_BY_URI = new Map<string, SchemaDialect>(
 
 export type DialectResult = { ok: true; dialect: SchemaDialect } | { ok: false; message: string };
 
-/** Reads a schema's `$schema`: absent → draft-07; draft-04 and unknown URIs are refused with a reason. */
+/** Reads a schema's `$schema`: absent → draft-07; unknown URIs are refused with a reason. */
 export function dialectOf(schema: JsonObject): DialectResult {
   const declared = schema.$schema;
   if (declared === undefined) return { ok: true, dialect: SchemaDialect.DRAFT_07 };
   if (typeof declared !== 'string') return { ok: false, message: 'must be a string' };
   const dialect = DIALECT_BY_URI.get(normalizeDialectUri(declared));
   if (dialect !== undefined) return { ok: true, dialect };
-  if (normalizeDialectUri(declared) === normalizeDialectUri(DRAFT_04_URI)) {
-    return {
-      ok: false,
-      message:
-        'draft-04 schemas are not accepted; write draft-07 (omit $schema), 2019-09 or 2020-12 — the draft-04 request model is derived automatically',
-    };
-  }
   return {
     ok: false,
     message: `must be one of ${Object.values(SchemaDialect).join(', ')} (or omitted for draft-07)`,
@@ -172,7 +167,7 @@ const AJV_OPTIONS: Options = {
   logger: false,
 };
 
-type AjvInstance = Ajv | Ajv2019 | Ajv2020;
+type AjvInstance = Ajv | Ajv2019 | Ajv2020 | AjvDraft04;
 
 function newAjv(dialect: SchemaDialect): AjvInstance {
   let ajv: AjvInstance;
@@ -182,6 +177,9 @@ function newAjv(dialect: SchemaDialect): AjvInstance {
       break;
     case SchemaDialect.DRAFT_2020_12:
       ajv = new Ajv2020(AJV_OPTIONS);
+      break;
+    case SchemaDialect.DRAFT_04:
+      ajv = new AjvDraft04(AJV_OPTIONS);
       break;
     case SchemaDialect.DRAFT_06:
       ajv = new Ajv(AJV_OPTIONS);
@@ -201,7 +199,8 @@ const shared = new Map<SchemaDialect, AjvInstance>();
  * unrelated schemas never collide in a shared registry.
  */
 export function ajvFor(dialect: SchemaDialect, schema: JsonValue): AjvInstance {
-  if (JSON.stringify(schema).includes('"$id"')) return newAjv(dialect);
+  const idKeyword = dialect === SchemaDialect.DRAFT_04 ? '"id"' : '"$id"';
+  if (JSON.stringify(schema).includes(idKeyword)) return newAjv(dialect);
   let ajv = shared.get(dialect);
   if (ajv === undefined) {
     ajv = newAjv(dialect);

@@ -173,7 +173,7 @@ function placeCompileError(message: string, data: JsonObject, base: string): Val
 
 /**
  * Checks an event type's data schema: a JSON Schema object in an accepted dialect (draft-07 when `$schema`
- * is absent; draft-06, 2019-09 and 2020-12 when declared; draft-04 refused), valid against its meta-schema,
+ * is absent; draft-04, draft-06, 2019-09 and 2020-12 when declared), valid against its meta-schema,
  * compiling with ajv strict mode and ajv-formats, and whose envelope serializes to at most
  * `MAX_SCHEMA_LENGTH` characters. Problems carry schema paths under `base`.
  */

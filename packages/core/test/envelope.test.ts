@@ -184,6 +184,32 @@ describe('createPayloadValidator', () => {
   });
 });
 
+describe('buildEnvelopeSchema with a draft-04 data schema', () => {
+  it('drops the draft-04 id, rewrites local refs and keeps a valid draft-04 request model', () => {
+    const data = {
+      $schema: 'http://json-schema.org/draft-04/schema#',
+      id: 'http://schemas.example.com/parcel#',
+      type: 'object',
+      properties: { parcel: { $ref: 'http://schemas.example.com/parcel#/definitions/parcel' } },
+      definitions: { parcel: { type: 'string', minLength: 3 } },
+    };
+
+    const envelope = buildEnvelopeSchema(data);
+
+    expect(envelope.$schema).toBe('http://json-schema.org/draft-04/schema#');
+    const nested = (envelope.properties as Record<string, Record<string, unknown>>).data;
+    expect(nested?.id).toBeUndefined();
+    expect(nested?.properties).toEqual({ parcel: { $ref: '#/properties/data/definitions/parcel' } });
+    expect(toDraft04Model(envelope)).toBeDefined();
+    const validate = createPayloadValidator(envelope);
+    const metadata = { event_attributes: { source: 's', target: 't' } };
+    expect(validate({ metadata, data: { parcel: 'abc' } })).toEqual([]);
+    expect(validate({ metadata, data: { parcel: 'ab' } })).toEqual([
+      { path: '$.data.parcel', message: 'must NOT have fewer than 3 characters' },
+    ]);
+  });
+});
+
 describe('draft04Compatibility', () => {
   it('finds a plain envelope compatible and derives the request model', () => {
     const envelope = buildEnvelopeSchema(dataSchema);

@@ -1,4 +1,4 @@
-import { buildEnvelopeSchema as buildEnvelopeFor } from '../src/envelope';
+import { buildEnvelopeSchema, createPayloadValidator } from '../src/envelope';
 import type { ValidationProblem } from '../src/types';
 import {
   DEFAULT_RETRY_POLICY,
@@ -148,16 +148,31 @@ describe('validateDataSchema', () => {
     expect(validateDataSchema({ type: 'string', format: 'uuid' })).toEqual([]);
   });
 
-  it('refuses a draft-04 $schema with a clear message', () => {
-    expect(
-      validateDataSchema({ $schema: 'http://json-schema.org/draft-04/schema#', type: 'object' }),
-    ).toEqual([
-      {
-        path: '$.data.$schema',
-        message:
-          'draft-04 schemas are not accepted; write draft-07 (omit $schema), 2019-09 or 2020-12 — the draft-04 request model is derived automatically',
-      },
+  it('accepts a draft-04 schema and applies draft-04 rules (boolean exclusiveMinimum)', () => {
+    const schema = {
+      $schema: 'http://json-schema.org/draft-04/schema#',
+      id: 'http://schemas.example.com/parcel',
+      type: 'object',
+      properties: { weight: { type: 'number', minimum: 0, exclusiveMinimum: true } },
+      required: ['weight'],
+    };
+    expect(validateDataSchema(schema)).toEqual([]);
+    const validate = createPayloadValidator(buildEnvelopeSchema(schema));
+    const envelope = { metadata: { event_attributes: { source: 's', target: 't' } } };
+    expect(validate({ ...envelope, data: { weight: 1 } })).toEqual([]);
+    expect(validate({ ...envelope, data: { weight: 0 } })).toEqual([
+      { path: '$.data.weight', message: 'must be > 0' },
     ]);
+  });
+
+  it('reports a draft-04 schema that breaks the draft-04 meta-schema', () => {
+    expect(
+      validateDataSchema({
+        $schema: 'http://json-schema.org/draft-04/schema#',
+        type: 'object',
+        required: [],
+      }),
+    ).toEqual([{ path: '$.data.required', message: 'must NOT have fewer than 1 items' }]);
   });
 
   it('refuses an unknown $schema', () => {
@@ -202,7 +217,7 @@ describe('validateDataSchema', () => {
   });
 
   it('accepts a schema whose envelope is at the size limit and rejects one character more', () => {
-    const overhead = JSON.stringify({ ...buildEnvelopeFor({ type: 'string', description: '' }) }).length;
+    const overhead = JSON.stringify({ ...buildEnvelopeSchema({ type: 'string', description: '' }) }).length;
     const atLimit = { type: 'string', description: 'd'.repeat(100_000 - overhead) };
     const overLimit = { type: 'string', description: 'd'.repeat(100_001 - overhead) };
 
