@@ -73,6 +73,8 @@ export class Topology {
   private readonly rules = new Map<string, Map<string, StoredRule>>();
   private readonly ruleSets = new Map<string, RuleSet>();
   private writes: Promise<void> = Promise.resolve();
+  /** Stored rules whose pattern no longer compiles (they are kept but not routed). */
+  readonly loadProblems: string[] = [];
   private readonly partition: string;
   private readonly maxRulesPerBus: number;
   private readonly maxTargetsPerRule: number;
@@ -114,7 +116,14 @@ export class Topology {
     }
     for (const rule of file?.rules ?? []) {
       topology.rules.get(rule.eventBusName)?.set(rule.name, rule);
-      topology.index(rule);
+      try {
+        topology.index(rule);
+      } catch (error) {
+        // Kept (so it can be listed, fixed or deleted) but not routed.
+        topology.loadProblems.push(
+          `Rule ${rule.name} on ${rule.eventBusName} is not routed: ${(error as Error).message}`,
+        );
+      }
     }
     if (!file) await topology.persist();
     return topology;

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Topology } from '../../src/index';
@@ -105,5 +105,23 @@ describe('Topology', () => {
       code: 'ResourceAlreadyExistsException',
       message: 'Event bus local.custom.events.bus already exists.',
     });
+  });
+
+  it('opens a stored topology whose rule pattern no longer compiles, keeping the rule unrouted', async () => {
+    await topology.putRule({ Name: 'good', EventPattern: '{"source":["x"]}' });
+    await topology.putTargets({ Rule: 'good', Targets: [{ Id: 't', Arn: 'https://e.com' }] });
+    await topology.flush();
+    const file = path.join(dir, 'topology.json');
+    const stored = JSON.parse(await readFile(file, 'utf8'));
+    stored.rules.push({ ...stored.rules[0], name: 'broken', eventPattern: '{"source":"x"}' });
+    await writeFile(file, JSON.stringify(stored));
+
+    const reopened = await Topology.open(file, { account: '000000000000', region: 'us-east-1' });
+
+    expect(reopened.loadProblems).toEqual([
+      expect.stringContaining('Rule broken on default is not routed: Event pattern is not valid. Reason:'),
+    ]);
+    expect(reopened.route('default', { source: 'x' })).toEqual([{ ruleName: 'good', targetId: 't' }]);
+    expect(reopened.listRules().items.map((rule) => rule.Name)).toEqual(['broken', 'good']);
   });
 });
