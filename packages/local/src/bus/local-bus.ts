@@ -515,7 +515,10 @@ function formatTime(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`;
 }
 
-/** The target's Input, the InputPath's selection, or the whole event. */
+/**
+ * The target's Input, the InputPath's selection, or the whole event. An InputTransformer is kept on the
+ * target but not applied locally: such a target receives the whole event.
+ */
 function renderPayload(target: TargetDefinition, stored: StoredEvent): string {
   if (typeof target.Input === 'string') return target.Input;
   if (typeof target.InputPath === 'string' && target.InputPath !== '$') {
