@@ -433,4 +433,30 @@ describe('LocalBus', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(taken.map((d) => d.errorCode)).toEqual(['HTTP_400']);
   });
+
+  it('backs off exponentially with jitter, up to the cap', async () => {
+    const sink = await startSink(() => 500);
+    const delays: number[] = [];
+    const bus = await openBus({
+      dispatchers: [new HttpTargetDispatcher()],
+      backoff: { baseMs: 4, capMs: 20 },
+      onDelivery: (report) => {
+        if (report.retryInMs !== undefined) delays.push(report.retryInMs);
+      },
+      deadLetterSink: () => undefined,
+    });
+    await subscribe(bus, sink.url, { RetryPolicy: { MaximumRetryAttempts: 5 } });
+
+    await bus.putEvents([entry({})]);
+    await bus.whenIdle();
+    await sink.close();
+
+    // Attempt n waits between half and all of min(cap, base × 2^(n-1)).
+    const ceilings = [4, 8, 16, 20, 20];
+    expect(delays).toHaveLength(5);
+    delays.forEach((delay, i) => {
+      expect(delay).toBeGreaterThanOrEqual(ceilings[i] / 2);
+      expect(delay).toBeLessThanOrEqual(ceilings[i]);
+    });
+  });
 });
