@@ -27,6 +27,8 @@ export {
 } from './bus/errors';
 export type { DeliveryAddress, RecoveredDelivery, StoredEvent } from './bus/event-store';
 export { EventStore } from './bus/event-store';
+export type { InputTransformer, TransformContext } from './bus/input-transformer';
+export { renderInputTransformer, selectJsonPath, validateInputTransformer } from './bus/input-transformer';
 export type { BackoffOptions, LocalBusOptions } from './bus/local-bus';
 export {
   DEFAULT_MAX_EVENT_SIZE_BYTES,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { FileDeadLetterStore } from './dead-letters';
 import { BusValidationError, TargetDeliveryError } from './errors';
 import { type DeliveryAddress, EventStore, type StoredEvent } from './event-store';
+import { type InputTransformer, renderInputTransformer, selectJsonPath } from './input-transformer';
 import { type TargetDispatcher, TargetDispatchers } from './targets/dispatcher';
 import { DEFAULT_EVENT_BUS, Topology } from './topology';
 import {
@@ -330,7 +331,14 @@ export class LocalBus {
     }
     job.attempts += 1;
     try {
-      const payload = renderPayload(routed.target, stored);
+      const payload = renderPayload(routed.target, stored, routed.rule);
+      if (payload === undefined) {
+        throw new TargetDeliveryError(
+          'INVALID_INPUT_TRANSFORMATION',
+          `The InputTransformer of target ${routed.target.Id} did not produce valid JSON.`,
+          false,
+        );
+      }
       await dispatcher.deliver({
         event: stored.event,
         eventJson: stored.eventJson,
@@ -516,30 +524,26 @@ function formatTime(date: Date): string {
 }
 
 /**
- * The target's Input, the InputPath's selection, or the whole event. An InputTransformer is kept on the
- * target but not applied locally: such a target receives the whole event.
+ * What the target receives: its Input, the InputPath's selection, its InputTransformer's rendering,
+ * or the whole event. Undefined when an InputTransformer renders invalid JSON.
  */
-function renderPayload(target: TargetDefinition, stored: StoredEvent): string {
+function renderPayload(
+  target: TargetDefinition,
+  stored: StoredEvent,
+  rule: RuleDescription,
+): string | undefined {
   if (typeof target.Input === 'string') return target.Input;
   if (typeof target.InputPath === 'string' && target.InputPath !== '$') {
-    const selected = selectPath(stored.event, target.InputPath);
+    const selected = selectJsonPath(stored.event, target.InputPath);
     return selected === undefined ? '' : JSON.stringify(selected);
   }
-  return stored.eventJson;
-}
-
-/** A JSONPath subset: `$.a.b`, `$.a[0]`, `$['a-b']`. */
-function selectPath(root: unknown, jsonPath: string): unknown {
-  const tokens = jsonPath.replace(/^\$/, '').match(/\.[^.[]+|\[\d+\]|\['[^']*'\]|\["[^"]*"\]/g) ?? [];
-  let current: unknown = root;
-  for (const token of tokens) {
-    if (current === null || typeof current !== 'object') return undefined;
-    const key = token.startsWith('.')
-      ? token.slice(1)
-      : token.startsWith('[') && /^\[\d+\]$/.test(token)
-        ? Number(token.slice(1, -1))
-        : token.slice(2, -2);
-    current = (current as Record<string | number, unknown>)[key];
+  const transformer = target.InputTransformer as InputTransformer | undefined;
+  if (transformer && typeof transformer.InputTemplate === 'string') {
+    return renderInputTransformer(transformer, stored.event, {
+      ruleArn: rule.Arn,
+      ruleName: rule.Name,
+      ingestionTime: new Date(stored.ingestedAt).toISOString(),
+    });
   }
-  return current;
+  return stored.eventJson;
 }

@@ -8,6 +8,7 @@ import {
   BusResourceNotFoundError,
   BusValidationError,
 } from './errors';
+import { validateInputTransformer } from './input-transformer';
 import {
   type EventBusDescription,
   type Page,
@@ -474,6 +475,7 @@ function validateTarget(target: TargetDefinition, position: number): void {
       `Only one of Input, InputPath, or InputTransformer must be provided for target ${target.Id}.`,
     );
   }
+  if (target.InputTransformer !== undefined) validateInputTransformer(target.Id, target.InputTransformer);
   const policy = target.RetryPolicy;
   if (policy !== undefined) {
     checkRange(policy.MaximumRetryAttempts, `${where}.retryPolicy.maximumRetryAttempts`, 0, 185);

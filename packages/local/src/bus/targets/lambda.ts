@@ -75,7 +75,7 @@ export class LambdaTargetDispatcher implements TargetDispatcher {
       getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     };
     const event: unknown =
-      delivery.payload === delivery.eventJson ? delivery.event : JSON.parse(delivery.payload);
+      delivery.payload === delivery.eventJson ? delivery.event : parsePayload(delivery.payload);
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
@@ -155,6 +155,15 @@ async function loadModuleHandler(
     return handler as LocalLambdaHandler;
   }
   return undefined;
+}
+
+/** A transformed payload: JSON when it parses, else the text itself. */
+function parsePayload(payload: string): unknown {
+  try {
+    return JSON.parse(payload);
+  } catch {
+    return payload;
+  }
 }
 
 function message(error: unknown): string {
