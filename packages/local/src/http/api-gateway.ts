@@ -66,7 +66,10 @@ export class RouteTable {
 
 export interface ProxyEventInput {
   readonly method: string;
+  /** The URL as requested, possibly under `/{stage}`. */
   readonly url: URL;
+  /** The path below the stage, as API Gateway gives it in `path`. @default url.pathname */
+  readonly resourcePath?: string;
   readonly headers: IncomingMessage['headers'];
   readonly body: Buffer;
   readonly match: RouteMatch;
@@ -99,7 +102,7 @@ export function toProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
   const now = new Date();
   return {
     resource: input.match.route.resource,
-    path: input.url.pathname,
+    path: input.resourcePath ?? input.url.pathname,
     httpMethod: input.method,
     headers,
     multiValueHeaders,
@@ -132,7 +135,8 @@ export function toProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
         userAgent: headers['user-agent'] ?? null,
         userArn: null,
       },
-      path: `/${input.stage}${input.url.pathname}`,
+      // What the caller requested: API Gateway's execute-api URLs put the stage before the resource path.
+      path: input.url.pathname,
       stage: input.stage,
       requestId,
       requestTimeEpoch: now.getTime(),

@@ -73,7 +73,15 @@ export function createProxyServer(options: ProxyServerOptions): Server {
       if (await local(request, response, url)) return;
     }
     const method = request.method ?? 'GET';
-    const match = table.match(method, url.pathname);
+    // Served at the root, and also under `/{stage}` as on API Gateway's execute-api URLs, so the `Location`
+    // headers handlers derive from the path they were called on can be followed as they are.
+    let resourcePath = url.pathname;
+    let match = table.match(method, resourcePath);
+    const stagePrefix = `/${options.stage}`;
+    if (match === undefined && url.pathname.startsWith(`${stagePrefix}/`)) {
+      resourcePath = url.pathname.slice(stagePrefix.length);
+      match = table.match(method, resourcePath);
+    }
     if (match === undefined) {
       sendJson(response, 404, { message: `No route for ${method} ${url.pathname}` });
       return;
@@ -95,6 +103,7 @@ export function createProxyServer(options: ProxyServerOptions): Server {
     const event = toProxyEvent({
       method,
       url,
+      resourcePath,
       headers: request.headers,
       body,
       match,

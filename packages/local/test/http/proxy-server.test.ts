@@ -72,9 +72,20 @@ describe('createProxyServer', () => {
       queryStringParameters: { x: '2' },
       multiValueQueryStringParameters: { x: ['1', '2'] },
       isBase64Encoded: false,
-      requestContext: { stage: 'local', resourcePath: '/items/{id}' },
+      requestContext: { stage: 'local', resourcePath: '/items/{id}', path: '/items/a1' },
     });
     expect(event?.headers['content-type']).toBe('application/json');
+  });
+
+  it('serves the same routes under /{stage}, as execute-api URLs have them', async () => {
+    const response = await fetch(`${base}/local/items/a2`, { method: 'POST', body: '{}' });
+
+    expect(response.status).toBe(201);
+    expect(seen.at(-1)).toMatchObject({
+      path: '/items/a2',
+      pathParameters: { id: 'a2' },
+      requestContext: { stage: 'local', path: '/local/items/a2' },
+    });
   });
 
   it('answers 413 without calling the handler when the body is over the limit', async () => {
