@@ -158,6 +158,14 @@ const subscriptionKey = (id: string) => ({ [K.PARTITION]: `SUBSCRIPTION#${id}`, 
 const applicationPartition = (application: string) => `APPLICATION#${application}`;
 const subscriptionsOfTypePartition = (eventType: string) => `SUBSCRIBED_TO#${eventType}`;
 
+/** The key DynamoDB would return as `LastEvaluatedKey` after `item`: the table's keys, plus the index's. */
+function pageKeyOf(item: Item, indexName: string | undefined): PageKey {
+  const names: string[] = [K.PARTITION, K.SORT];
+  if (indexName === K.LIST_INDEX) names.push(K.LIST_PARTITION, K.LIST_SORT);
+  if (indexName === K.LOOKUP_INDEX) names.push(K.LOOKUP_PARTITION, K.LOOKUP_SORT);
+  return Object.fromEntries(names.map((name) => [name, item[name]])) as PageKey;
+}
+
 const KEY_ATTRIBUTES: readonly string[] = [
   K.PARTITION,
   K.SORT,
@@ -240,13 +248,25 @@ export class EventStore {
     return items;
   }
 
+  /**
+   * One page of at most `page.limit` items, and a `nextKey` only when more items follow: DynamoDB is asked for
+   * one item beyond the page (again while a filter leaves it short), so the last page never carries a token.
+   */
   private async queryPage(input: QueryCommandInput, page: PageRequest, step: string): Promise<Page<Item>> {
-    const result = await this.call(step, () =>
-      this.client.send(new QueryCommand({ ...input, Limit: page.limit, ExclusiveStartKey: page.startKey })),
-    );
-    const items = (result.Items ?? []) as Item[];
-    const last = result.LastEvaluatedKey as PageKey | undefined;
-    return last === undefined ? { items } : { items, nextKey: last };
+    const items: Item[] = [];
+    let startKey = page.startKey;
+    do {
+      const result = await this.call(step, () =>
+        this.client.send(
+          new QueryCommand({ ...input, Limit: page.limit + 1 - items.length, ExclusiveStartKey: startKey }),
+        ),
+      );
+      items.push(...((result.Items ?? []) as Item[]));
+      startKey = result.LastEvaluatedKey as PageKey | undefined;
+    } while (items.length <= page.limit && startKey !== undefined);
+    if (items.length <= page.limit) return { items };
+    const kept = items.slice(0, page.limit);
+    return { items: kept, nextKey: pageKeyOf(kept[kept.length - 1] as Item, input.IndexName) };
   }
 
   // ---- event types ----------------------------------------------------------------------------------------

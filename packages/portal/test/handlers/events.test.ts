@@ -219,6 +219,18 @@ describe('GET /events', () => {
     expect(first.body.items?.map((item) => item.event_type)).toEqual(['invoice_issued']);
     expect(typeof first.body.next_token).toBe('string');
     expect(second.body.items?.map((item) => item.event_type)).toEqual(['invoice_paid']);
+    expect(second.body.next_token).toBeUndefined();
+  });
+
+  it('gives no next_token when the page holds the last items', async () => {
+    const response = await call(portal.events, {
+      method: 'GET',
+      resource: '/events',
+      query: { application: 'billing', limit: '2' },
+    });
+
+    expect(response.body.items?.map((item) => item.event_type)).toEqual(['invoice_issued', 'invoice_paid']);
+    expect(response.body.next_token).toBeUndefined();
   });
 
   it('answers 400 for an application that cannot exist', async () => {

@@ -160,6 +160,7 @@ describe('GET /subscriptions', () => {
 
     expect(first.statusCode).toBe(200);
     expect(first.body.items).toHaveLength(1);
+    expect(rest.body.next_token).toBeUndefined();
     const listed = [...(first.body.items ?? []), ...(rest.body.items ?? [])];
     const ids = listed.map((item) => item.id);
     expect(new Set(ids).size).toBe(ids.length);
