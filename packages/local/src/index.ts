@@ -11,6 +11,8 @@ export { S3Notifications, startLocalS3 } from './aws/s3';
 export { handleSchemasRequest } from './aws/schemas/handler';
 export type { RegistryDescription, SchemaVersionDescription } from './aws/schemas/registry';
 export { SchemaRegistryStore, SchemaType } from './aws/schemas/registry';
+export type { SqsRequestContext } from './aws/sqs/handler';
+export { handleSqsRequest, sqsOperations } from './aws/sqs/handler';
 
 // Local EventBridge bus: durable log, routing, at-least-once delivery, pluggable targets.
 export { FileDeadLetterStore } from './bus/dead-letters';
@@ -50,8 +52,7 @@ export type {
   LocalLambdaHandler,
 } from './bus/targets/lambda';
 export { LambdaTargetDispatcher, lambdaFunctionName, moduleFunctionLoader } from './bus/targets/lambda';
-export type { LocalQueueMessage, LocalQueueSink } from './bus/targets/sqs';
-export { LocalQueueStore, SqsTargetDispatcher, sqsQueueName } from './bus/targets/sqs';
+export { SqsTargetDispatcher, sqsQueueName } from './bus/targets/sqs';
 export type { RoutedTarget, TopologyOptions } from './bus/topology';
 export { DEFAULT_EVENT_BUS, Topology } from './bus/topology';
 export type {
@@ -88,3 +89,16 @@ export type { Bridgeport, BridgeportOptions } from './runtime/bridgeport';
 export { readyBanner, startBridgeport } from './runtime/bridgeport';
 export { DataDirectoryLockedError, PortInUseError, RuntimeError } from './runtime/errors';
 export { inProcessEventBridgeClient } from './runtime/in-process-eventbridge';
+// Local SQS: durable standard queues, served on the AWS endpoint and filled by SQS targets.
+export { QueueDoesNotExistError, SqsError, SqsErrorCode } from './sqs/errors';
+export type {
+  LocalQueueMessage,
+  LocalQueueSink,
+  LocalQueueStoreOptions,
+  ReceivedQueueMessage,
+  ReceiveOptions,
+  RedrivePolicy,
+  SendOptions,
+  SqsMessageAttribute,
+} from './sqs/queue-store';
+export { LocalQueueStore, md5OfBody, md5OfMessageAttributes, parseRedrivePolicy } from './sqs/queue-store';

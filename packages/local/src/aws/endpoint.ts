@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { DEFAULT_MAX_EVENT_SIZE_BYTES, LocalBus, type LocalBusOptions } from '../bus/local-bus';
+import { LocalQueueStore } from '../sqs/queue-store';
 import { AwsChunkedDecoder, decodedHeaders, isAwsChunked } from './aws-chunked';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
 import { handleEventBridgeRequest } from './eventbridge/handler';
@@ -10,13 +11,14 @@ import { AwsService, accessKeyOf, readBody, sendJson, serviceOf } from './protoc
 import { type LocalS3, type S3Notifications, startLocalS3 } from './s3';
 import { handleSchemasRequest } from './schemas/handler';
 import { SchemaRegistryStore } from './schemas/registry';
+import { handleSqsRequest } from './sqs/handler';
 
 export interface AwsEndpointOptions {
   /** Default `127.0.0.1`. */
   readonly host?: string;
   /** Default 4566; 0 picks a free port. */
   readonly port?: number;
-  /** State lives under `dataDir/{dynamodb,s3,eventbridge,schemas}`. */
+  /** State lives under `dataDir/{dynamodb,s3,eventbridge,schemas,queues}`. */
   readonly dataDir: string;
   /** Default `000000000000`. */
   readonly account?: string;
@@ -27,6 +29,11 @@ export interface AwsEndpointOptions {
    * `dataDir`, `account` and `region` come from the endpoint.
    */
   readonly bus?: Omit<LocalBusOptions, 'dataDir' | 'account' | 'region'>;
+  /**
+   * The SQS queues the endpoint serves (share it with the bus's SQS target dispatcher).
+   * @default a store of its own under `dataDir/queues`, closed with the endpoint
+   */
+  readonly queues?: LocalQueueStore;
   /** Largest EventBridge / Schemas request body. Default 2 MiB, or 4× the PutEvents size limit if larger. */
   readonly maxBodyBytes?: number;
   /** Called with unexpected errors (answered as a generic 500). Default: console.error. */
@@ -45,6 +52,8 @@ export interface AwsEndpoint {
   readonly bus: LocalBus;
   /** The local Schemas registry. */
   readonly schemas: SchemaRegistryStore;
+  /** The local SQS queues. */
+  readonly queues: LocalQueueStore;
   /** Object created/removed notifications of the local S3. */
   readonly s3Notifications: S3Notifications;
   /** Stops the edge, then the services; state stays on disk. */
@@ -53,7 +62,8 @@ export interface AwsEndpoint {
 
 /**
  * Starts one HTTP server that answers like a single AWS edge: DynamoDB (dynalite) and S3 (s3rver) are
- * proxied to loopback ports, EventBridge (AWS JSON 1.1) and Schemas (REST JSON) are served in process.
+ * proxied to loopback ports, EventBridge (AWS JSON 1.1), SQS (AWS JSON 1.0) and Schemas (REST JSON) are
+ * served in process.
  * Requests are routed by `X-Amz-Target`, else by the service in the SigV4 credential scope.
  */
 export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<AwsEndpoint> {
@@ -84,6 +94,19 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       region,
       partition: options.bus?.partition,
     });
+    let queues = options.queues;
+    if (queues === undefined) {
+      const own = new LocalQueueStore(path.join(options.dataDir, 'queues'), {
+        account,
+        region,
+        partition: options.bus?.partition,
+      });
+      started.push(own);
+      queues = own;
+    }
+    const queueStore = queues;
+    const endpointClosing = new AbortController();
+    let baseUrl = '';
     const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
     const server = http.createServer((request, response) => {
@@ -91,6 +114,15 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       switch (service) {
         case AwsService.EVENTS:
           void handleEventBridgeRequest(bus, request, response, { maxBodyBytes, onInternalError });
+          return;
+        case AwsService.SQS:
+          void handleSqsRequest(queueStore, request, response, {
+            baseUrl,
+            account,
+            maxBodyBytes,
+            signal: endpointClosing.signal,
+            onInternalError,
+          });
           return;
         case AwsService.SCHEMAS:
           void handleSchemasRequest(schemas, request, response, { maxBodyBytes, onInternalError });
@@ -126,7 +158,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
             400,
             {
               __type: 'UnknownServiceException',
-              message: 'This endpoint serves DynamoDB, S3, EventBridge and Schemas.',
+              message: 'This endpoint serves DynamoDB, S3, EventBridge, SQS and Schemas.',
             },
             'application/json',
           );
@@ -141,18 +173,23 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       });
     });
     const port = (server.address() as AddressInfo).port;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    // Queue URLs name an address clients can reach (a wildcard listen address is not one).
+    baseUrl = ['0.0.0.0', '::', '', 'localhost'].includes(host) ? `http://127.0.0.1:${port}` : url;
     let closing: Promise<void> | undefined;
     return {
-      url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      url,
       host,
       port,
       account,
       region,
       bus,
       schemas,
+      queues: queueStore,
       s3Notifications: s3.notifications,
       close() {
         closing ??= (async () => {
+          endpointClosing.abort();
           await new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeAllConnections();

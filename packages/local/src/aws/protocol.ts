@@ -7,6 +7,7 @@ export const AwsService = {
   S3: 's3',
   EVENTS: 'events',
   SCHEMAS: 'schemas',
+  SQS: 'sqs',
 } as const;
 export type AwsService = (typeof AwsService)[keyof typeof AwsService];
 
@@ -28,6 +29,7 @@ export function serviceOf(request: IncomingMessage): AwsService | undefined {
   if (typeof target === 'string') {
     if (target.startsWith('AWSEvents.')) return AwsService.EVENTS;
     if (target.startsWith('DynamoDB_')) return AwsService.DYNAMODB;
+    if (target.startsWith('AmazonSQS.')) return AwsService.SQS;
   }
   const scope = credentialScopeService(request);
   switch (scope) {
@@ -39,6 +41,8 @@ export function serviceOf(request: IncomingMessage): AwsService | undefined {
       return AwsService.DYNAMODB;
     case 's3':
       return AwsService.S3;
+    case 'sqs':
+      return AwsService.SQS;
     default:
       break;
   }

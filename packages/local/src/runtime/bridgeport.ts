@@ -22,7 +22,7 @@ import { FileDeadLetterStore } from '../bus/dead-letters';
 import type { LocalBus } from '../bus/local-bus';
 import { HttpTargetDispatcher } from '../bus/targets/http';
 import { LambdaTargetDispatcher, moduleFunctionLoader } from '../bus/targets/lambda';
-import { LocalQueueStore, SqsTargetDispatcher } from '../bus/targets/sqs';
+import { SqsTargetDispatcher } from '../bus/targets/sqs';
 import type { DeliveryReport } from '../bus/types';
 import { ApiDestinations } from '../deployer/api-destinations';
 import { LocalDeployer } from '../deployer/deployer';
@@ -30,6 +30,7 @@ import { ProducerRoutes } from '../deployer/producers';
 import { close, createProxyServer, type LocalRoute, listen, sendJson } from '../http/server';
 import { OPTION_SPECS, type RuntimeOptions } from '../options';
 import { createProducerEndpoint } from '../producer-endpoint/server';
+import { LocalQueueStore } from '../sqs/queue-store';
 import { DeadLetterRouter } from './dead-letters';
 import { applyEnvironment, clientUrl, localEnvironment } from './environment';
 import { DataDirectoryLockedError, errorCode, PortInUseError } from './errors';
@@ -122,6 +123,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
         host: options.host,
         port: options.awsPort,
         dataDir,
+        queues,
         bus: {
           maxEventSizeBytes: options.maxEventSizeBytes,
           dispatchers: [

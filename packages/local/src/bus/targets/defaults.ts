@@ -1,8 +1,9 @@
 import path from 'node:path';
+import { LocalQueueStore } from '../../sqs/queue-store';
 import type { TargetDispatcher } from './dispatcher';
 import { HttpTargetDispatcher, type HttpTargetOptions } from './http';
 import { type LambdaFunctionLoader, LambdaTargetDispatcher, moduleFunctionLoader } from './lambda';
-import { LocalQueueStore, SqsTargetDispatcher } from './sqs';
+import { SqsTargetDispatcher } from './sqs';
 
 export interface StandardDispatcherOptions {
   /** Options of the HTTPS dispatcher (API destination endpoints, timeout…). */

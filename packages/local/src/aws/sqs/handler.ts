@@ -1,0 +1,462 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SqsError, SqsErrorCode } from '../../sqs/errors';
+import {
+  checkVisibilityTimeout,
+  type LocalQueueStore,
+  md5OfBody,
+  md5OfMessageAttributes,
+  type ReceivedQueueMessage,
+  type SqsMessageAttribute,
+} from '../../sqs/queue-store';
+import { AwsServiceError, accessKeyOf, readBody, sendJson } from '../protocol';
+
+const CONTENT_TYPE = 'application/x-amz-json-1.0';
+const TARGET_PREFIX = 'AmazonSQS.';
+const MAX_BATCH_ENTRIES = 10;
+const MAX_BATCH_BYTES = 1_048_576;
+
+type Input = Record<string, unknown>;
+
+/** What an operation gets besides its input. */
+export interface SqsRequestContext {
+  readonly store: LocalQueueStore;
+  /** `http://host:port` of the endpoint; queue URLs are `{baseUrl}/{account}/{name}`. */
+  readonly baseUrl: string;
+  /** Ends long polls when the request goes away or the endpoint closes. */
+  readonly signal: AbortSignal;
+  readonly senderId: string;
+}
+
+type Operation = (context: SqsRequestContext, input: Input) => Promise<unknown>;
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+function required(input: Input, field: string): string {
+  const value = input[field];
+  if (typeof value !== 'string' || value === '') {
+    throw new SqsError(SqsErrorCode.MISSING_PARAMETER, `The request must contain the parameter ${field}.`);
+  }
+  return value;
+}
+
+function integer(input: Input, field: string, min: number, max: number): number | undefined {
+  const value = input[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new SqsError(
+      SqsErrorCode.INVALID_PARAMETER_VALUE,
+      `Value ${String(value)} for parameter ${field} is invalid. Reason: Must be between ${min} and ${max}, if provided.`,
+    );
+  }
+  return value;
+}
+
+function stringMap(value: unknown): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new SqsError(SqsErrorCode.INVALID_PARAMETER_VALUE, 'Attributes must be a map of strings.');
+  }
+  return Object.fromEntries(Object.entries(value).map(([name, v]) => [name, String(v)]));
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+/** `{baseUrl}/{account}/{name}`. */
+export function queueUrl(context: SqsRequestContext, queueName: string): string {
+  return `${context.baseUrl}/${context.store.account}/${queueName}`;
+}
+
+/** The queue name of a queue URL (any host: what matters is the path's last segment). */
+function queueNameOf(input: Input): string {
+  const url = required(input, 'QueueUrl');
+  const name = url.split('?')[0].replace(/\/+$/, '').split('/').pop() ?? '';
+  if (!/^[A-Za-z0-9_-]{1,80}(\.fifo)?$/.test(name)) {
+    throw new SqsError(SqsErrorCode.QUEUE_DOES_NOT_EXIST, 'The specified queue does not exist.');
+  }
+  return name;
+}
+
+function messageAttributes(value: unknown): Record<string, SqsMessageAttribute> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new SqsError(SqsErrorCode.INVALID_PARAMETER_VALUE, 'MessageAttributes must be a map.');
+  }
+  const attributes: Record<string, SqsMessageAttribute> = {};
+  for (const [name, raw] of Object.entries(value as Record<string, unknown>)) {
+    const attribute = (raw ?? {}) as Record<string, unknown>;
+    const dataType = str(attribute.DataType);
+    if (!dataType || !/^(String|Number|Binary)(\..+)?$/.test(dataType)) {
+      throw new SqsError(
+        SqsErrorCode.INVALID_PARAMETER_VALUE,
+        `The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`,
+      );
+    }
+    const binary = dataType.startsWith('Binary');
+    const stringValue = str(attribute.StringValue);
+    const binaryValue = str(attribute.BinaryValue);
+    if ((binary && binaryValue === undefined) || (!binary && stringValue === undefined)) {
+      throw new SqsError(
+        SqsErrorCode.INVALID_PARAMETER_VALUE,
+        `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${dataType}'.`,
+      );
+    }
+    attributes[name] = binary
+      ? { DataType: dataType, BinaryValue: binaryValue }
+      : { DataType: dataType, StringValue: stringValue };
+  }
+  return attributes;
+}
+
+/** The message attributes a receiver asked for: `All`, `.*`, `prefix.*` or exact names. */
+function selectAttributes(
+  attributes: Readonly<Record<string, SqsMessageAttribute>>,
+  names: readonly string[],
+): Record<string, SqsMessageAttribute> {
+  const selected: Record<string, SqsMessageAttribute> = {};
+  for (const [name, attribute] of Object.entries(attributes)) {
+    const wanted = names.some(
+      (pattern) =>
+        pattern === 'All' ||
+        pattern === '.*' ||
+        pattern === name ||
+        (pattern.endsWith('.*') && name.startsWith(pattern.slice(0, -1))),
+    );
+    if (wanted) selected[name] = attribute;
+  }
+  return selected;
+}
+
+const SYSTEM_ATTRIBUTES = [
+  'SenderId',
+  'SentTimestamp',
+  'ApproximateReceiveCount',
+  'ApproximateFirstReceiveTimestamp',
+] as const;
+
+function systemAttributes(message: ReceivedQueueMessage, names: readonly string[]): Record<string, string> {
+  const values: Record<(typeof SYSTEM_ATTRIBUTES)[number], string> = {
+    SenderId: message.senderId,
+    SentTimestamp: String(message.sentAt),
+    ApproximateReceiveCount: String(message.receiveCount),
+    ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt),
+  };
+  const all = names.includes('All');
+  return Object.fromEntries(
+    SYSTEM_ATTRIBUTES.filter((name) => all || names.includes(name)).map((name) => [name, values[name]]),
+  );
+}
+
+/** Checks a batch's entries: present, at most 10, ids valid and distinct. */
+function batchEntries(input: Input): Input[] {
+  const entries = Array.isArray(input.Entries) ? (input.Entries as Input[]) : [];
+  if (entries.length === 0) {
+    throw new SqsError(
+      SqsErrorCode.EMPTY_BATCH_REQUEST,
+      'There should be at least one entry in the request.',
+    );
+  }
+  if (entries.length > MAX_BATCH_ENTRIES) {
+    throw new SqsError(
+      SqsErrorCode.TOO_MANY_ENTRIES_IN_BATCH_REQUEST,
+      `Maximum number of entries per request are ${MAX_BATCH_ENTRIES}. You have sent ${entries.length}.`,
+    );
+  }
+  const ids = new Set<string>();
+  for (const entry of entries) {
+    const id = str(entry.Id) ?? '';
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(id)) {
+      throw new SqsError(
+        SqsErrorCode.INVALID_BATCH_ENTRY_ID,
+        'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.',
+      );
+    }
+    if (ids.has(id)) {
+      throw new SqsError(SqsErrorCode.BATCH_ENTRY_IDS_NOT_DISTINCT, `Id ${id} repeated.`);
+    }
+    ids.add(id);
+  }
+  return entries;
+}
+
+function failure(id: string, error: unknown): Record<string, unknown> {
+  if (error instanceof SqsError) {
+    return { Id: id, SenderFault: error.statusCode < 500, Code: error.queryCode, Message: error.message };
+  }
+  throw error;
+}
+
+/** The SQS operations the local endpoint implements, by X-Amz-Target operation name (AWS JSON 1.0). */
+export const sqsOperations: Readonly<Record<string, Operation>> = {
+  CreateQueue: async (context, input) => {
+    const name = required(input, 'QueueName');
+    await context.store.createQueue(name, stringMap(input.Attributes));
+    return { QueueUrl: queueUrl(context, name) };
+  },
+  GetQueueUrl: async (context, input) => {
+    const name = required(input, 'QueueName');
+    if (!(await context.store.queueExists(name))) {
+      throw new SqsError(SqsErrorCode.QUEUE_DOES_NOT_EXIST, 'The specified queue does not exist.');
+    }
+    return { QueueUrl: queueUrl(context, name) };
+  },
+  ListQueues: async (context, input) => {
+    const max = integer(input, 'MaxResults', 1, 1000);
+    const names = await context.store.listQueues(str(input.QueueNamePrefix) ?? '');
+    const token = str(input.NextToken);
+    const start = token ? Number(Buffer.from(token, 'base64').toString('utf8')) || 0 : 0;
+    const page = max === undefined ? names.slice(0, 1000) : names.slice(start, start + max);
+    const next = max !== undefined && start + max < names.length ? start + max : undefined;
+    return {
+      QueueUrls: page.map((name) => queueUrl(context, name)),
+      ...(next === undefined ? {} : { NextToken: Buffer.from(String(next)).toString('base64') }),
+    };
+  },
+  DeleteQueue: async (context, input) => {
+    await context.store.deleteQueue(queueNameOf(input));
+    return {};
+  },
+  GetQueueAttributes: async (context, input) => {
+    const names = stringList(input.AttributeNames);
+    const attributes = await context.store.getAttributes(queueNameOf(input), names);
+    return Object.keys(attributes).length === 0 ? {} : { Attributes: attributes };
+  },
+  SetQueueAttributes: async (context, input) => {
+    await context.store.setAttributes(queueNameOf(input), stringMap(input.Attributes));
+    return {};
+  },
+  PurgeQueue: async (context, input) => {
+    await context.store.purge(queueNameOf(input));
+    return {};
+  },
+  SendMessage: async (context, input) => {
+    const attributes = messageAttributes(input.MessageAttributes);
+    const message = await context.store.sendMessage(queueNameOf(input), required(input, 'MessageBody'), {
+      messageAttributes: attributes,
+      delaySeconds: integer(input, 'DelaySeconds', 0, 900),
+      senderId: context.senderId,
+    });
+    const md5OfAttributes = md5OfMessageAttributes(attributes);
+    return {
+      MessageId: message.messageId,
+      MD5OfMessageBody: md5OfBody(message.body),
+      ...(md5OfAttributes ? { MD5OfMessageAttributes: md5OfAttributes } : {}),
+    };
+  },
+  SendMessageBatch: async (context, input) => {
+    const queueName = queueNameOf(input);
+    const entries = batchEntries(input);
+    const total = entries.reduce((sum, entry) => sum + Buffer.byteLength(str(entry.MessageBody) ?? ''), 0);
+    if (total > MAX_BATCH_BYTES) {
+      throw new SqsError(
+        SqsErrorCode.BATCH_REQUEST_TOO_LONG,
+        `Batch requests cannot be longer than ${MAX_BATCH_BYTES} bytes. You have sent ${total} bytes.`,
+      );
+    }
+    if (!(await context.store.queueExists(queueName))) {
+      throw new SqsError(SqsErrorCode.QUEUE_DOES_NOT_EXIST, 'The specified queue does not exist.');
+    }
+    const Successful: Record<string, unknown>[] = [];
+    const Failed: Record<string, unknown>[] = [];
+    for (const entry of entries) {
+      const id = entry.Id as string;
+      try {
+        const attributes = messageAttributes(entry.MessageAttributes);
+        const message = await context.store.sendMessage(queueName, required(entry, 'MessageBody'), {
+          messageAttributes: attributes,
+          delaySeconds: integer(entry, 'DelaySeconds', 0, 900),
+          senderId: context.senderId,
+        });
+        const md5OfAttributes = md5OfMessageAttributes(attributes);
+        Successful.push({
+          Id: id,
+          MessageId: message.messageId,
+          MD5OfMessageBody: md5OfBody(message.body),
+          ...(md5OfAttributes ? { MD5OfMessageAttributes: md5OfAttributes } : {}),
+        });
+      } catch (error) {
+        Failed.push(failure(id, error));
+      }
+    }
+    return { Successful, Failed };
+  },
+  ReceiveMessage: async (context, input) => {
+    const queueName = queueNameOf(input);
+    const maxMessages = integer(input, 'MaxNumberOfMessages', 1, 10) ?? 1;
+    const visibilityTimeout = integer(input, 'VisibilityTimeout', 0, 43_200);
+    let waitSeconds = integer(input, 'WaitTimeSeconds', 0, 20);
+    if (waitSeconds === undefined) {
+      const { ReceiveMessageWaitTimeSeconds } = await context.store.getAttributes(queueName, [
+        'ReceiveMessageWaitTimeSeconds',
+      ]);
+      waitSeconds = Number(ReceiveMessageWaitTimeSeconds ?? 0);
+    }
+    const systemNames = [
+      ...stringList(input.AttributeNames),
+      ...stringList(input.MessageSystemAttributeNames),
+    ];
+    const attributeNames = stringList(input.MessageAttributeNames);
+    const messages = await context.store.receive(queueName, {
+      maxMessages,
+      visibilityTimeoutSeconds: visibilityTimeout,
+      waitMs: waitSeconds * 1000,
+      signal: context.signal,
+    });
+    return {
+      Messages: messages.map((message) => {
+        const attributes = selectAttributes(message.messageAttributes, attributeNames);
+        const system = systemAttributes(message, systemNames);
+        const md5OfAttributes = md5OfMessageAttributes(attributes);
+        return {
+          MessageId: message.messageId,
+          ReceiptHandle: message.receiptHandle,
+          MD5OfBody: md5OfBody(message.body),
+          Body: message.body,
+          ...(Object.keys(system).length > 0 ? { Attributes: system } : {}),
+          ...(md5OfAttributes
+            ? { MD5OfMessageAttributes: md5OfAttributes, MessageAttributes: attributes }
+            : {}),
+        };
+      }),
+    };
+  },
+  DeleteMessage: async (context, input) => {
+    await context.store.deleteMessage(queueNameOf(input), required(input, 'ReceiptHandle'));
+    return {};
+  },
+  DeleteMessageBatch: async (context, input) => {
+    const queueName = queueNameOf(input);
+    const entries = batchEntries(input);
+    if (!(await context.store.queueExists(queueName))) {
+      throw new SqsError(SqsErrorCode.QUEUE_DOES_NOT_EXIST, 'The specified queue does not exist.');
+    }
+    const Successful: Record<string, unknown>[] = [];
+    const Failed: Record<string, unknown>[] = [];
+    for (const entry of entries) {
+      const id = entry.Id as string;
+      try {
+        await context.store.deleteMessage(queueName, required(entry, 'ReceiptHandle'));
+        Successful.push({ Id: id });
+      } catch (error) {
+        Failed.push(failure(id, error));
+      }
+    }
+    return { Successful, Failed };
+  },
+  ChangeMessageVisibility: async (context, input) => {
+    const seconds = input.VisibilityTimeout;
+    if (typeof seconds !== 'number') {
+      throw new SqsError(
+        SqsErrorCode.MISSING_PARAMETER,
+        'The request must contain the parameter VisibilityTimeout.',
+      );
+    }
+    checkVisibilityTimeout(seconds);
+    await context.store.changeVisibility(queueNameOf(input), required(input, 'ReceiptHandle'), seconds);
+    return {};
+  },
+  ChangeMessageVisibilityBatch: async (context, input) => {
+    const queueName = queueNameOf(input);
+    const entries = batchEntries(input);
+    const Successful: Record<string, unknown>[] = [];
+    const Failed: Record<string, unknown>[] = [];
+    for (const entry of entries) {
+      const id = entry.Id as string;
+      try {
+        const seconds = typeof entry.VisibilityTimeout === 'number' ? entry.VisibilityTimeout : 0;
+        await context.store.changeVisibility(queueName, required(entry, 'ReceiptHandle'), seconds);
+        Successful.push({ Id: id });
+      } catch (error) {
+        Failed.push(failure(id, error));
+      }
+    }
+    return { Successful, Failed };
+  },
+};
+
+/**
+ * Serves one SQS request in the AWS JSON 1.0 protocol (`X-Amz-Target: AmazonSQS.<Operation>`), which the
+ * SDK v3 `SQSClient` and the aws CLI v2 speak. Errors are answered as SQS does: `__type` the shape
+ * (`com.amazonaws.sqs#QueueDoesNotExist`) and `x-amzn-query-error` the legacy code
+ * (`AWS.SimpleQueueService.NonExistentQueue;Sender`).
+ */
+export async function handleSqsRequest(
+  store: LocalQueueStore,
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: {
+    readonly baseUrl: string;
+    readonly account: string;
+    readonly maxBodyBytes: number;
+    readonly signal?: AbortSignal;
+    readonly onInternalError?: (error: unknown) => void;
+  },
+): Promise<void> {
+  const aborted = new AbortController();
+  const abort = () => aborted.abort();
+  response.on('close', abort);
+  options.signal?.addEventListener('abort', abort);
+  try {
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const operationName = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+    const operation = Object.hasOwn(sqsOperations, operationName) ? sqsOperations[operationName] : undefined;
+    if (request.method !== 'POST' || !operation) {
+      throw new AwsServiceError(
+        'UnknownOperationException',
+        `Operation ${operationName || target || '(none)'} is not supported by the local SQS (AWS JSON 1.0 protocol only).`,
+      );
+    }
+    const body = await readBody(request, options.maxBodyBytes);
+    let input: unknown;
+    try {
+      input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new AwsServiceError('SerializationException', 'The request body is not valid JSON.');
+    }
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      throw new AwsServiceError('SerializationException', 'The request body must be a JSON object.');
+    }
+    const output = await operation(
+      {
+        store,
+        baseUrl: options.baseUrl,
+        signal: aborted.signal,
+        senderId: accessKeyOf(request) ?? options.account,
+      },
+      input as Input,
+    );
+    if (response.destroyed) return;
+    sendJson(response, 200, output ?? {}, CONTENT_TYPE);
+  } catch (error) {
+    if (response.headersSent || response.destroyed) {
+      response.destroy();
+      return;
+    }
+    if (error instanceof SqsError) {
+      sendJson(
+        response,
+        error.statusCode,
+        { __type: `com.amazonaws.sqs#${error.code}`, message: error.message },
+        CONTENT_TYPE,
+        { 'x-amzn-query-error': `${error.queryCode};Sender` },
+      );
+      return;
+    }
+    const awsError =
+      error instanceof AwsServiceError
+        ? error
+        : new AwsServiceError('InternalFailure', 'Internal error.', 500);
+    if (awsError.statusCode >= 500) options.onInternalError?.(error);
+    sendJson(
+      response,
+      awsError.statusCode,
+      { __type: awsError.code, message: awsError.message },
+      CONTENT_TYPE,
+      { 'x-amzn-query-error': `${awsError.code};${awsError.statusCode >= 500 ? 'Receiver' : 'Sender'}` },
+    );
+  } finally {
+    response.off('close', abort);
+    options.signal?.removeEventListener('abort', abort);
+  }
+}
