@@ -24,6 +24,7 @@ import {
 import type { S3Notifications, S3ObjectNotification } from '../aws/s3';
 import type { ApiDestinations } from './api-destinations';
 import type { ProducerRoutes } from './producers';
+import type { SqsProducerRunner } from './sqs-producers';
 
 /** Where the deployer records deployment statuses: the portal's `EventStore` (the portal reads them there). */
 export interface DeploymentStatusStore {
@@ -47,6 +48,11 @@ export interface LocalDeployerOptions {
   readonly statuses: DeploymentStatusStore;
   readonly producers: ProducerRoutes;
   readonly destinations: ApiDestinations;
+  /**
+   * Runs SQS producers (ingress queue, dead-letter queue, forwarder); the deployer closes it when it closes.
+   * @default none: SQS producers are recorded FAILED
+   */
+  readonly sqsProducers?: SqsProducerRunner;
   /** ARN partition of the local account. @default 'aws' */
   readonly partition?: string;
   readonly log?: (message: string) => void;
@@ -119,6 +125,7 @@ export class LocalDeployer {
     for (const unsubscribe of this.unsubscribe) unsubscribe();
     this.unsubscribe = [];
     await this.whenIdle();
+    await this.options.sqsProducers?.close();
   }
 
   private onChange(change: S3ObjectNotification): void {
@@ -230,15 +237,51 @@ export class LocalDeployer {
     }
     const producer = resolveProducer(parsed.value);
     const { plan } = producer;
+    const previous = this.applied.get(objectKey);
+    if (plan.sqs !== undefined) {
+      const { sqsProducers } = this.options;
+      if (sqsProducers === undefined) {
+        producers.delete(plan.eventType, plan.version);
+        this.applied.delete(objectKey);
+        const reason = `${plan.type} producers have no local ingress; the local runtime serves HTTPS producers only.`;
+        await this.fail('producer', objectKey, reason, () =>
+          statuses.setProducerStatus(plan.eventType, plan.version, DeploymentStatus.FAILED, reason),
+        );
+        return;
+      }
+      try {
+        if (
+          previous?.kind === 'producer' &&
+          previous.plan.sqs?.ingressQueueName !== plan.sqs.ingressQueueName
+        )
+          await sqsProducers.stop(previous.plan, { deleteQueues: true });
+        await sqsProducers.start(producer);
+      } catch (error) {
+        const reason = `The ingress queue could not be deployed: ${describe(error)}`;
+        await this.fail('producer', objectKey, reason, () =>
+          statuses.setProducerStatus(plan.eventType, plan.version, DeploymentStatus.FAILED, reason),
+        );
+        return;
+      }
+      producers.delete(plan.eventType, plan.version);
+      this.applied.set(objectKey, { kind: 'producer', plan });
+      await statuses.setProducerStatus(plan.eventType, plan.version, DeploymentStatus.ACTIVE);
+      this.log(
+        `deployer: SQS producer ${plan.sqs.ingressQueueName} → forwarder → ${plan.busName} is live (dead-letter queue ${plan.sqs.deadLetterQueueName})`,
+      );
+      return;
+    }
     if (plan.http === undefined) {
       producers.delete(plan.eventType, plan.version);
       this.applied.delete(objectKey);
-      const reason = `${plan.type} producers have no local ingress; the local runtime serves HTTPS producers only.`;
+      const reason = `${plan.type} producers have no local ingress.`;
       await this.fail('producer', objectKey, reason, () =>
         statuses.setProducerStatus(plan.eventType, plan.version, DeploymentStatus.FAILED, reason),
       );
       return;
     }
+    if (previous?.kind === 'producer' && previous.plan.sqs !== undefined)
+      await this.options.sqsProducers?.stop(previous.plan, { deleteQueues: true });
     producers.set(producer);
     this.applied.set(objectKey, { kind: 'producer', plan });
     await statuses.setProducerStatus(plan.eventType, plan.version, DeploymentStatus.ACTIVE);
@@ -315,7 +358,12 @@ export class LocalDeployer {
   private async destroy(objectKey: string): Promise<void> {
     const applied = this.applied.get(objectKey);
     if (applied === undefined) return;
-    if (applied.kind === 'producer') {
+    if (applied.kind === 'producer' && applied.plan.sqs !== undefined) {
+      await this.options.sqsProducers?.stop(applied.plan, { deleteQueues: true });
+      this.log(
+        `deployer: SQS producer ${applied.plan.sqs.ingressQueueName} and its dead-letter queue removed`,
+      );
+    } else if (applied.kind === 'producer') {
       this.options.producers.delete(applied.plan.eventType, applied.plan.version);
       this.log(`deployer: producer route POST /${applied.plan.eventType}/${applied.plan.version} removed`);
     } else {

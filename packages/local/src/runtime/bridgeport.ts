@@ -4,8 +4,9 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { createInjector, type Logger, silentLogger } from '@bridgeport/broker';
-import { busName } from '@bridgeport/core';
+import { busName, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '@bridgeport/core';
 import {
   createEventsHandler,
   createPortalClients,
@@ -27,6 +28,7 @@ import type { DeliveryReport } from '../bus/types';
 import { ApiDestinations } from '../deployer/api-destinations';
 import { LocalDeployer } from '../deployer/deployer';
 import { ProducerRoutes } from '../deployer/producers';
+import { SqsProducerPollers } from '../deployer/sqs-producers';
 import { close, createProxyServer, type LocalRoute, listen, sendJson } from '../http/server';
 import { OPTION_SPECS, type RuntimeOptions } from '../options';
 import { createProducerEndpoint } from '../producer-endpoint/server';
@@ -63,6 +65,9 @@ export interface Bridgeport {
   readonly bus: LocalBus;
   readonly deployer: LocalDeployer;
   readonly producers: ProducerRoutes;
+  /** SQS producers' forwarders, by ingress queue. */
+  readonly sqsProducers: SqsProducerPollers;
+  /** The local SQS queues (also served on the AWS endpoint). */
   readonly queues: LocalQueueStore;
   /** Dead letters that belong to no subscription (targets made through the AWS API, deleted subscriptions). */
   readonly unroutedDeadLetters: FileDeadLetterStore;
@@ -75,7 +80,7 @@ export interface Bridgeport {
 const openDataDirs = new Set<string>();
 
 /**
- * Starts the whole system on this machine: the AWS-compatible edge (DynamoDB, S3, EventBridge, Schemas), the
+ * Starts the whole system on this machine: the AWS-compatible edge (DynamoDB, S3, EventBridge, SQS, Schemas), the
  * portal API (the portal's Middy handlers behind an API Gateway proxy adapter), the producer endpoint (the
  * broker's injector) and the local deployer, which applies core's plans from the component buckets. State
  * lives under `options.dataDir`; a restart resumes routes, rules and owed deliveries from it.
@@ -109,7 +114,10 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
     const destinations = await ApiDestinations.open(path.join(dataDir, 'deployer', 'api-destinations.json'), {
       loopbackTls: options.loopbackTls,
     });
-    const queues = new LocalQueueStore(path.join(dataDir, 'queues'));
+    const queues = new LocalQueueStore(path.join(dataDir, 'queues'), {
+      account: LOCAL_ACCOUNT_ID,
+      region: LOCAL_REGION,
+    });
     cleanups.push(() => queues.close());
     const unroutedDeadLetters = await FileDeadLetterStore.open(
       path.join(dataDir, 'unrouted-dead-letters.jsonl'),
@@ -181,6 +189,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
       dynamodb: new DynamoDBClient({}),
       s3: new S3Client({}),
       eventBridge: new EventBridgeClient({}),
+      sqs: new SQSClient({}),
     };
     const portalClients = createPortalClients();
     cleanups.push(() => {
@@ -248,6 +257,14 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
       maxEventSizeBytes: options.maxEventSizeBytes,
       logger: options.brokerLogger ?? silentLogger,
     });
+    const sqsProducers = new SqsProducerPollers({
+      sqs: runtimeClients.sqs,
+      queues,
+      eventBridge: injectorEventBridge,
+      maxEventSizeBytes: options.maxEventSizeBytes,
+      logger: options.brokerLogger ?? silentLogger,
+      log,
+    });
     const deployer = new LocalDeployer({
       s3: runtimeClients.s3,
       eventBridge: runtimeClients.eventBridge,
@@ -258,6 +275,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
       statuses: services.store,
       producers,
       destinations,
+      sqsProducers,
       log,
     });
     await deployer.start();
@@ -302,6 +320,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
       bus: aws.bus,
       deployer,
       producers,
+      sqsProducers,
       queues,
       unroutedDeadLetters,
       whenDeployed: () => deployer.whenIdle(),
@@ -322,7 +341,7 @@ export function readyBanner(bridgeport: Bridgeport): string[] {
     `Bridgeport (environment ${bridgeport.environment}, state in ${bridgeport.dataDir})`,
     `  Portal API         ${bridgeport.portalUrl}   (GET /health, /events, /subscriptions)`,
     `  Producer endpoint  ${bridgeport.brokerUrl}   (POST /{event_type}/{version})`,
-    `  AWS endpoint       ${bridgeport.awsUrl}   (DynamoDB, S3, EventBridge, Schemas)`,
+    `  AWS endpoint       ${bridgeport.awsUrl}   (DynamoDB, S3, EventBridge, SQS, Schemas)`,
     `Bridgeport is ready. Next: create an event type with curl -X POST ${bridgeport.portalUrl}/events (walk-through in README.md, "Run it locally"); for the aws CLI or SDKs: export AWS_ENDPOINT_URL=${bridgeport.awsUrl}`,
   ];
 }
