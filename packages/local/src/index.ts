@@ -78,6 +78,8 @@ export { ApiDestinations } from './deployer/api-destinations';
 export type { DeploymentStatusStore, LocalDeployerOptions } from './deployer/deployer';
 export { DEPLOYED_RULE_DESCRIPTION, LocalDeployer } from './deployer/deployer';
 export { ProducerRoutes } from './deployer/producers';
+export type { SqsProducerPollersOptions, SqsProducerRunner } from './deployer/sqs-producers';
+export { SqsProducerPollers } from './deployer/sqs-producers';
 export type { ProxyHandler, ProxyRoute } from './http/api-gateway';
 export type { LocalRoute, ProxyServerOptions } from './http/server';
 export { createProxyServer } from './http/server';

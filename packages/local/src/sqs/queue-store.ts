@@ -272,7 +272,47 @@ export class LocalQueueStore implements LocalQueueSink {
 
   /** SendMessage: the queue must exist. Resolves once the message is on disk. */
   async sendMessage(queueName: string, body: string, options: SendOptions = {}): Promise<LocalQueueMessage> {
+    const [result] = await this.sendMessages(queueName, [{ body, ...options }]);
+    if (result instanceof Error) throw result;
+    return result;
+  }
+
+  /**
+   * SendMessageBatch: every valid message is written in one append and becomes visible at once; an entry
+   * SQS would refuse comes back as its error, in the entry's place.
+   */
+  async sendMessages(
+    queueName: string,
+    entries: readonly (SendOptions & { readonly body: string })[],
+  ): Promise<(LocalQueueMessage | SqsError)[]> {
     const stored = await this.stored(queueName);
+    const queue = await this.queue(queueName);
+    const results = entries.map((entry) => {
+      try {
+        return this.prepare(stored, entry.body, entry);
+      } catch (error) {
+        if (error instanceof SqsError) return error;
+        throw error;
+      }
+    });
+    const messages = results.filter((result): result is LocalQueueMessage => !(result instanceof Error));
+    if (messages.length === 0) return results;
+    await queue.file.append(
+      messages.map((message) => `${JSON.stringify({ t: 's', m: message })}\n`).join(''),
+    );
+    for (const message of messages) {
+      queue.messages.set(message.messageId, {
+        message,
+        invisibleUntil: 0,
+        receiveCount: 0,
+        firstReceivedAt: 0,
+      });
+    }
+    wake(queue);
+    return results;
+  }
+
+  private prepare(stored: StoredQueue, body: string, options: SendOptions): LocalQueueMessage {
     const maxSize = Number(stored.attributes.MaximumMessageSize ?? SETTABLE.MaximumMessageSize.default);
     const size = Buffer.byteLength(body) + attributesSize(options.messageAttributes ?? {});
     if (size > maxSize) {
@@ -283,7 +323,7 @@ export class LocalQueueStore implements LocalQueueSink {
     }
     if (body.length === 0) {
       throw new SqsError(
-        SqsErrorCode.INVALID_PARAMETER_VALUE,
+        SqsErrorCode.MISSING_PARAMETER,
         'The request must contain the parameter MessageBody.',
       );
     }
@@ -295,9 +335,8 @@ export class LocalQueueStore implements LocalQueueSink {
         `Value ${delaySeconds} for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.`,
       );
     }
-    const queue = await this.queue(queueName);
     const sentAt = Date.now();
-    const message: LocalQueueMessage = {
+    return {
       messageId: randomUUID(),
       body,
       messageAttributes: options.messageAttributes ?? {},
@@ -305,15 +344,6 @@ export class LocalQueueStore implements LocalQueueSink {
       visibleAt: sentAt + delaySeconds * 1000,
       senderId: options.senderId ?? this.account,
     };
-    await queue.file.append(`${JSON.stringify({ t: 's', m: message })}\n`);
-    queue.messages.set(message.messageId, {
-      message,
-      invisibleUntil: 0,
-      receiveCount: 0,
-      firstReceivedAt: 0,
-    });
-    wake(queue);
-    return message;
   }
 
   /**

@@ -257,28 +257,41 @@ export const sqsOperations: Readonly<Record<string, Operation>> = {
     if (!(await context.store.queueExists(queueName))) {
       throw new SqsError(SqsErrorCode.QUEUE_DOES_NOT_EXIST, 'The specified queue does not exist.');
     }
-    const Successful: Record<string, unknown>[] = [];
-    const Failed: Record<string, unknown>[] = [];
-    for (const entry of entries) {
-      const id = entry.Id as string;
+    const prepared = entries.map((entry) => {
       try {
-        const attributes = messageAttributes(entry.MessageAttributes);
-        const message = await context.store.sendMessage(queueName, required(entry, 'MessageBody'), {
-          messageAttributes: attributes,
+        return {
+          body: required(entry, 'MessageBody'),
+          messageAttributes: messageAttributes(entry.MessageAttributes),
           delaySeconds: integer(entry, 'DelaySeconds', 0, 900),
           senderId: context.senderId,
-        });
-        const md5OfAttributes = md5OfMessageAttributes(attributes);
-        Successful.push({
-          Id: id,
-          MessageId: message.messageId,
-          MD5OfMessageBody: md5OfBody(message.body),
-          ...(md5OfAttributes ? { MD5OfMessageAttributes: md5OfAttributes } : {}),
-        });
+        };
       } catch (error) {
-        Failed.push(failure(id, error));
+        if (error instanceof SqsError) return error;
+        throw error;
       }
-    }
+    });
+    const valid = prepared.filter(
+      (entry): entry is Exclude<typeof entry, SqsError> => !(entry instanceof SqsError),
+    );
+    const sent = await context.store.sendMessages(queueName, valid);
+    const Successful: Record<string, unknown>[] = [];
+    const Failed: Record<string, unknown>[] = [];
+    let next = 0;
+    prepared.forEach((entry, index) => {
+      const id = entries[index].Id as string;
+      const result = entry instanceof SqsError ? entry : sent[next++];
+      if (result instanceof SqsError) {
+        Failed.push(failure(id, result));
+        return;
+      }
+      const md5OfAttributes = md5OfMessageAttributes(result.messageAttributes);
+      Successful.push({
+        Id: id,
+        MessageId: result.messageId,
+        MD5OfMessageBody: md5OfBody(result.body),
+        ...(md5OfAttributes ? { MD5OfMessageAttributes: md5OfAttributes } : {}),
+      });
+    });
     return { Successful, Failed };
   },
   ReceiveMessage: async (context, input) => {
