@@ -210,7 +210,7 @@ describe('the local SQS with the AWS SDK v3 SQSClient', () => {
       },
       Attributes: { ApproximateReceiveCount: '1', SentTimestamp: expect.stringMatching(/^\d{13}$/) },
     });
-    expect(none.Messages ?? []).toEqual([]);
+    expect(none).not.toHaveProperty('Messages');
     expect(deleted.Successful).toEqual([{ Id: 'x' }]);
     expect(deleted.Failed).toEqual([
       expect.objectContaining({ Id: 'y', Code: 'ReceiptHandleIsInvalid', SenderFault: true }),

@@ -316,6 +316,8 @@ export const sqsOperations: Readonly<Record<string, Operation>> = {
       waitMs: waitSeconds * 1000,
       signal: context.signal,
     });
+    // Like SQS, an empty receive answers `{}`.
+    if (messages.length === 0) return {};
     return {
       Messages: messages.map((message) => {
         const attributes = selectAttributes(message.messageAttributes, attributeNames);
@@ -372,6 +374,9 @@ export const sqsOperations: Readonly<Record<string, Operation>> = {
   ChangeMessageVisibilityBatch: async (context, input) => {
     const queueName = queueNameOf(input);
     const entries = batchEntries(input);
+    if (!(await context.store.queueExists(queueName))) {
+      throw new SqsError(SqsErrorCode.QUEUE_DOES_NOT_EXIST, 'The specified queue does not exist.');
+    }
     const Successful: Record<string, unknown>[] = [];
     const Failed: Record<string, unknown>[] = [];
     for (const entry of entries) {
