@@ -134,6 +134,7 @@ export class LocalQueueStore implements LocalQueueSink {
   private metadata: Promise<Map<string, StoredQueue>> | undefined;
   private readonly open = new Map<string, Promise<QueueState>>();
   private closed = false;
+  private saving: Promise<void> = Promise.resolve();
   readonly account: string;
   readonly region: string;
   readonly partition: string;
@@ -577,12 +578,17 @@ export class LocalQueueStore implements LocalQueueSink {
     return queues;
   }
 
-  private async saveMetadata(): Promise<void> {
-    const queues = await this.queues();
-    await writeFileAtomic(
-      path.join(this.directory, METADATA_FILE),
-      `${JSON.stringify({ queues: Object.fromEntries(queues) }, null, 2)}\n`,
-    );
+  /** Writes `queues.json`; writes are serialized, each one with the state at its turn. */
+  private saveMetadata(): Promise<void> {
+    const write = this.saving.then(async () => {
+      const queues = await this.queues();
+      await writeFileAtomic(
+        path.join(this.directory, METADATA_FILE),
+        `${JSON.stringify({ queues: Object.fromEntries(queues) }, null, 2)}\n`,
+      );
+    });
+    this.saving = write.catch(() => undefined);
+    return write;
   }
 
   private queue(queueName: string): Promise<QueueState> {

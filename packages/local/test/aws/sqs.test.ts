@@ -295,6 +295,16 @@ describe('the local SQS with the AWS SDK v3 SQSClient', () => {
     ]);
   });
 
+  it('keeps every queue created concurrently across a restart', async () => {
+    const names = Array.from({ length: 8 }, (_, index) => `parallel-${index}`);
+
+    await Promise.all(names.map((name) => create(name)));
+    await reopen();
+    const listed = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'parallel-' }));
+
+    expect(listed.QueueUrls).toEqual(names.map((name) => `${endpoint.url}/000000000000/${name}`));
+  });
+
   it('purges a queue', async () => {
     const url = await create('orders');
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'gone' }));
