@@ -12,16 +12,25 @@ export const BrokerEnvVar = {
   PRODUCER_EVENT_VERSION: 'PRODUCER_EVENT_VERSION',
   /** URL of the SQS producer's dead-letter queue. */
   PRODUCER_DEAD_LETTER_QUEUE_URL: 'PRODUCER_DEAD_LETTER_QUEUE_URL',
+  /** Seconds a warm function keeps a producer manifest before reading it again (0: read on every request). */
+  PRODUCER_CACHE_TTL_SECONDS: 'PRODUCER_CACHE_TTL_SECONDS',
 } as const;
 export type BrokerEnvVar = (typeof BrokerEnvVar)[keyof typeof BrokerEnvVar];
 
 /** Largest accepted `MAX_EVENT_SIZE_BYTES`: EventBridge's 1 MB payload limit. */
 export const MAX_EVENT_SIZE_LIMIT_BYTES = 1024 * 1024;
 
+/** Default of `PRODUCER_CACHE_TTL_SECONDS`: a deleted or replaced producer is noticed within a minute. */
+export const DEFAULT_PRODUCER_CACHE_TTL_SECONDS = 60;
+/** Largest accepted `PRODUCER_CACHE_TTL_SECONDS`. */
+export const MAX_PRODUCER_CACHE_TTL_SECONDS = 3600;
+
 export interface InjectorConfig {
   /** Publisher components bucket holding the producer manifests. */
   readonly publisherBucket: string;
   readonly maxEventSizeBytes: number;
+  /** Seconds a producer manifest is cached; 0 reads it on every request. */
+  readonly producerCacheTtlSeconds: number;
 }
 
 export interface ForwarderConfig extends InjectorConfig {
@@ -43,6 +52,11 @@ export function readInjectorConfig(env: EnvSource): InjectorConfig {
   return {
     publisherBucket: readString(env, EnvVar.PUBLISHER_BUCKET),
     maxEventSizeBytes: readMaxEventSize(env),
+    producerCacheTtlSeconds: readInt(env, BrokerEnvVar.PRODUCER_CACHE_TTL_SECONDS, {
+      default: DEFAULT_PRODUCER_CACHE_TTL_SECONDS,
+      min: 0,
+      max: MAX_PRODUCER_CACHE_TTL_SECONDS,
+    }),
   };
 }
 

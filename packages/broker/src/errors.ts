@@ -8,19 +8,81 @@ export function isRetryablePutEventsError(errorCode: string | undefined): boolea
   return errorCode === undefined || RETRYABLE_PUT_EVENTS_ERROR_CODES.includes(errorCode);
 }
 
+/** Error names AWS services use when they throttle or are briefly unavailable. */
+const TRANSIENT_ERROR_NAMES: ReadonlySet<string> = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'SlowDown',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'ServiceUnavailable',
+  'InternalError',
+  'InternalFailure',
+]);
+
+/**
+ * Whether an error an AWS SDK call threw may pass when retried: throttling, or a server-side fault
+ * (the SDK's `$fault: 'server'` or an HTTP 5xx status).
+ */
+export function isTransientAwsError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, $fault, $metadata, $retryable } = error as {
+    name?: unknown;
+    $fault?: unknown;
+    $metadata?: { httpStatusCode?: unknown };
+    $retryable?: { throttling?: unknown };
+  };
+  if ($fault === 'server' || $retryable?.throttling === true) return true;
+  if (typeof name === 'string' && TRANSIENT_ERROR_NAMES.has(name)) return true;
+  const status = $metadata?.httpStatusCode;
+  return typeof status === 'number' && (status === 429 || status >= 500);
+}
+
+/**
+ * A step of handling a request failed in an AWS dependency. The message names the step only; `errorCode`
+ * (the failing code or error name) and the cause are for the logs; `retryable` tells a client whether to
+ * try again (`503` with `Retry-After`) or not (`502`).
+ */
+export class StepFailedError extends DependencyFailureError {
+  override readonly name: string = 'StepFailedError';
+  readonly errorCode: string;
+  readonly retryable: boolean;
+
+  constructor(step: string, errorCode: string, retryable: boolean, cause?: unknown) {
+    super(step, cause, { context: { errorCode, retryable } });
+    this.errorCode = errorCode;
+    this.retryable = retryable;
+  }
+}
+
 /**
  * The bus did not accept an event: the PutEvents call failed or returned the entry as failed
  * (`FailedEntryCount > 0`). Never reported as success; `retryable` tells a client whether to try again.
  */
-export class PublishFailedError extends DependencyFailureError {
+export class PublishFailedError extends StepFailedError {
   override readonly name: string = 'PublishFailedError';
-  /** The entry's `ErrorCode`, or the name of the error the call threw. */
-  readonly errorCode: string;
-  readonly retryable: boolean;
 
   constructor(errorCode: string, retryable: boolean, cause?: unknown) {
-    super('Putting the event on the bus', cause, { context: { errorCode, retryable } });
-    this.errorCode = errorCode;
-    this.retryable = retryable;
+    super('Putting the event on the bus', errorCode, retryable, cause);
+  }
+}
+
+/** Reading a producer manifest failed for another reason than its absence (S3 throttled, failed or refused). */
+export class ManifestReadFailedError extends StepFailedError {
+  override readonly name: string = 'ManifestReadFailedError';
+  /** Object key of the manifest. */
+  readonly key: string;
+
+  constructor(key: string, cause: unknown) {
+    super(
+      'Loading the producer manifest',
+      cause instanceof Error ? cause.name : 'UnknownError',
+      isTransientAwsError(cause),
+      cause,
+    );
+    this.key = key;
   }
 }

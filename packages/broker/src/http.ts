@@ -7,7 +7,7 @@ import {
   ValidationError,
   type ValidationProblem,
 } from '@bridgeport/core';
-import { PublishFailedError } from './errors';
+import { StepFailedError } from './errors';
 import { describeError, type Logger } from './logger';
 
 /** An HTTP answer in the shape API Gateway's Lambda proxy integration expects. */
@@ -37,7 +37,7 @@ export function jsonResponse(
 
 /**
  * The one place typed errors become HTTP answers. Client mistakes keep their message (and problems);
- * a failed dependency names the failed step only; anything unexpected is a generic 500, its cause logged.
+ * a failed dependency names the failed step only (`503` with `Retry-After` when a retry may pass, else `502`); anything unexpected is a generic 500, its cause logged.
  */
 export function errorResponse(error: unknown, logger: Logger): HttpResponse {
   if (error instanceof ValidationError) {
@@ -50,8 +50,8 @@ export function errorResponse(error: unknown, logger: Logger): HttpResponse {
   if (error instanceof UnsupportedMediaTypeError) {
     return jsonResponse(415, { message: error.message } satisfies ErrorBody);
   }
-  if (error instanceof PublishFailedError) {
-    logger.error('The bus did not accept the event', {
+  if (error instanceof StepFailedError) {
+    logger.error(error.message, {
       errorCode: error.errorCode,
       ...describeError(error.cause),
     });

@@ -3,7 +3,14 @@ export { ensureResource } from './api-resources';
 export type { BrokerClients } from './clients';
 export { createBrokerClients } from './clients';
 export type { ForwarderConfig, InjectorConfig } from './config';
-export { BrokerEnvVar, MAX_EVENT_SIZE_LIMIT_BYTES, readForwarderConfig, readInjectorConfig } from './config';
+export {
+  BrokerEnvVar,
+  DEFAULT_PRODUCER_CACHE_TTL_SECONDS,
+  MAX_EVENT_SIZE_LIMIT_BYTES,
+  MAX_PRODUCER_CACHE_TTL_SECONDS,
+  readForwarderConfig,
+  readInjectorConfig,
+} from './config';
 export type { CustomResourceResponse, SharedApiResourceOptions } from './custom-resource';
 export {
   handleSharedApiResourceEvent,
@@ -45,7 +52,14 @@ export {
   statusRecordKey,
   statusUpdate,
 } from './deployment';
-export { isRetryablePutEventsError, PublishFailedError, RETRYABLE_PUT_EVENTS_ERROR_CODES } from './errors';
+export {
+  isRetryablePutEventsError,
+  isTransientAwsError,
+  ManifestReadFailedError,
+  PublishFailedError,
+  RETRYABLE_PUT_EVENTS_ERROR_CODES,
+  StepFailedError,
+} from './errors';
 export type { BatchLimits, EventRoute } from './events';
 export {
   buildEventEntry,

@@ -8,7 +8,18 @@ describe('broker configuration', () => {
     expect(readInjectorConfig(base)).toEqual({
       publisherBucket: base.PUBLISHER_COMPONENTS_BUCKET,
       maxEventSizeBytes: 262144,
+      producerCacheTtlSeconds: 60,
     });
+  });
+
+  it('reads how long producer manifests are cached, 0 included', () => {
+    expect(readInjectorConfig({ ...base, PRODUCER_CACHE_TTL_SECONDS: '0' }).producerCacheTtlSeconds).toBe(0);
+    expect(readInjectorConfig({ ...base, PRODUCER_CACHE_TTL_SECONDS: '300' }).producerCacheTtlSeconds).toBe(
+      300,
+    );
+    expect(() => readInjectorConfig({ ...base, PRODUCER_CACHE_TTL_SECONDS: '3601' })).toThrow(
+      'Environment variable PRODUCER_CACHE_TTL_SECONDS must be at most 3600, got 3601',
+    );
   });
 
   it('reads a forwarder configuration', () => {
@@ -23,6 +34,7 @@ describe('broker configuration', () => {
     expect(config).toEqual({
       publisherBucket: base.PUBLISHER_COMPONENTS_BUCKET,
       maxEventSizeBytes: 1048576,
+      producerCacheTtlSeconds: 60,
       eventType: 'parcel_registered',
       version: 2,
       deadLetterQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/dlq',

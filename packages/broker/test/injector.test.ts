@@ -1,8 +1,9 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetObjectCommand, NoSuchKey, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createInjector, type Injector, parseProducerRoute } from '../src/injector';
 import { silentLogger } from '../src/logger';
-import { type ResolvedProducer, resolveProducer } from '../src/producers';
+import { ProducerCatalog, type ResolvedProducer, resolveProducer, s3ManifestReader } from '../src/producers';
 import { parcelEvent, parcelManifest } from './fixtures';
 
 const eventBridgeMock = mockClient(EventBridgeClient);
@@ -161,6 +162,81 @@ describe('createInjector', () => {
 
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toEqual({ event_id: 'evt-2' });
+  });
+});
+
+describe('createInjector with manifests read from S3', () => {
+  const s3 = new S3Client({ region: 'eu-west-1' });
+  const s3Mock = mockClient(s3);
+  const errors: { message: string; fields?: Record<string, unknown> }[] = [];
+  const injector = () =>
+    createInjector({
+      producers: new ProducerCatalog({ read: s3ManifestReader({ client: s3, bucket: 'publisher-bucket' }) }),
+      eventBridge: new EventBridgeClient({ region: 'eu-west-1' }),
+      logger: { ...silentLogger, error: (message, fields) => errors.push({ message, fields }) },
+    });
+  const s3Error = (name: string, status: number, fault: 'client' | 'server') =>
+    new S3ServiceException({
+      name,
+      $fault: fault,
+      $metadata: { httpStatusCode: status },
+      message: `${name}: secret internal detail`,
+    });
+
+  beforeEach(() => {
+    s3Mock.reset();
+    eventBridgeMock.reset();
+    errors.length = 0;
+  });
+
+  it.each([
+    ['SlowDown', 503, 'server' as const],
+    ['InternalError', 500, 'server' as const],
+    ['ServiceUnavailable', 503, 'server' as const],
+  ])(
+    'answers 503 with Retry-After when S3 fails with %s, naming the step only',
+    async (name, status, fault) => {
+      s3Mock.on(GetObjectCommand).rejects(s3Error(name, status, fault));
+
+      const response = await injector().handle(post(parcelEvent()));
+
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBe('1');
+      expect(JSON.parse(response.body)).toEqual({ message: 'Loading the producer manifest failed' });
+      expect(errors).toEqual([
+        {
+          message: 'Loading the producer manifest failed',
+          fields: expect.objectContaining({
+            errorCode: name,
+            errorMessage: `${name}: secret internal detail`,
+          }),
+        },
+      ]);
+      expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
+    },
+  );
+
+  it('answers 502 when S3 refuses the read for good', async () => {
+    s3Mock.on(GetObjectCommand).rejects(s3Error('AccessDenied', 403, 'client'));
+
+    const response = await injector().handle(post(parcelEvent()));
+
+    expect(response.statusCode).toBe(502);
+    expect(response.headers['retry-after']).toBeUndefined();
+    expect(JSON.parse(response.body)).toEqual({ message: 'Loading the producer manifest failed' });
+  });
+
+  it('answers 404 when the manifest does not exist', async () => {
+    s3Mock
+      .on(GetObjectCommand)
+      .rejects(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }));
+
+    const response = await injector().handle(post(parcelEvent()));
+
+    expect(response.statusCode).toBe(404);
+    expect(JSON.parse(response.body)).toEqual({
+      message: 'No producer is deployed for parcel_registered version 1',
+    });
   });
 });
 

@@ -11,6 +11,7 @@ const clients = createBrokerClients();
 const injector = createInjector({
   producers: new ProducerCatalog({
     read: s3ManifestReader({ client: clients.s3, bucket: config.publisherBucket }),
+    ttlMs: config.producerCacheTtlSeconds * 1000,
   }),
   eventBridge: clients.eventBridge,
   maxEventSizeBytes: config.maxEventSizeBytes,

@@ -11,6 +11,7 @@ const config = readForwarderConfig(process.env);
 const clients = createBrokerClients();
 const producers = new ProducerCatalog({
   read: s3ManifestReader({ client: clients.s3, bucket: config.publisherBucket }),
+  ttlMs: config.producerCacheTtlSeconds * 1000,
 });
 
 export const handler = middy<SQSEvent, SQSBatchResponse>().handler(async (event) => {

@@ -1,4 +1,8 @@
-import { DEFAULT_MAX_EVENT_SIZE_BYTES } from '@bridgeport/broker';
+import {
+  BrokerEnvVar,
+  DEFAULT_MAX_EVENT_SIZE_BYTES,
+  DEFAULT_PRODUCER_CACHE_TTL_SECONDS,
+} from '@bridgeport/broker';
 import {
   BucketKind,
   brokerApiName,
@@ -40,6 +44,12 @@ export interface BrokerApiStackProps extends SharedStackProps {
    */
   readonly maxEventSizeBytes?: number;
   /**
+   * How long a warm injector keeps a producer manifest before reading it again, so a deleted or replaced
+   * producer stops being served within that time.
+   * @default Duration.seconds(DEFAULT_PRODUCER_CACHE_TTL_SECONDS) (one minute)
+   */
+  readonly producerCacheTtl?: Duration;
+  /**
    * Steady-state requests per second of the whole stage.
    * @default 500
    */
@@ -68,8 +78,14 @@ export class BrokerApiStack extends SharedStack {
   };
 
   constructor(scope: Construct, props: BrokerApiStackProps) {
-    const { injectorEntry, maxEventSizeBytes, throttlingRateLimit, throttlingBurstLimit, ...sharedProps } =
-      props;
+    const {
+      injectorEntry,
+      maxEventSizeBytes,
+      producerCacheTtl,
+      throttlingRateLimit,
+      throttlingBurstLimit,
+      ...sharedProps
+    } = props;
     const { environment } = props.target;
     super(scope, stackNames(environment).brokerApi, `Bridgeport ${environment}: broker API`, sharedProps);
     const names = ssmParameterNames(environment);
@@ -125,6 +141,9 @@ export class BrokerApiStack extends SharedStack {
         [EnvVar.ENVIRONMENT]: environment,
         [EnvVar.PUBLISHER_BUCKET]: publisherBucket,
         [EnvVar.MAX_EVENT_SIZE_BYTES]: String(maxEventSizeBytes ?? DEFAULT_MAX_EVENT_SIZE_BYTES),
+        [BrokerEnvVar.PRODUCER_CACHE_TTL_SECONDS]: String(
+          (producerCacheTtl ?? Duration.seconds(DEFAULT_PRODUCER_CACHE_TTL_SECONDS)).toSeconds(),
+        ),
       },
     });
     this.injector.addToRolePolicy(
@@ -155,6 +174,16 @@ export class BrokerApiStack extends SharedStack {
             arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
           }),
         ],
+      }),
+    );
+
+    // Without s3:ListBucket, S3 answers a missing manifest with AccessDenied instead of NoSuchKey, and the
+    // injector could not tell a deleted producer (404) from a refused read (502).
+    this.injector.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'TellMissingProducerManifests',
+        actions: ['s3:ListBucket'],
+        resources: [this.formatArn({ service: 's3', region: '', account: '', resource: publisherBucket })],
       }),
     );
 

@@ -88,16 +88,23 @@ describe('BrokerApiStack', () => {
           BRIDGEPORT_ENVIRONMENT: 'dev',
           PUBLISHER_COMPONENTS_BUCKET: bucketName(BucketKind.PUBLISHER, TARGET),
           MAX_EVENT_SIZE_BYTES: '262144',
+          PRODUCER_CACHE_TTL_SECONDS: '60',
           NODE_OPTIONS: '--enable-source-maps',
         },
       },
     });
   });
 
-  it('lets the injector read manifests and put events on the bus, and nothing else', () => {
+  it('lets the injector read manifests, tell missing ones, and put events on the bus, and nothing else', () => {
     const role = roleIdOf(template, injector, 'Role');
     const statements = statementsOfRole(template, role);
-    expect(statements.map(actionsOf)).toEqual([['s3:GetObject'], ['events:PutEvents']]);
+    expect(statements.map(actionsOf)).toEqual([['s3:GetObject'], ['events:PutEvents'], ['s3:ListBucket']]);
+    expect(statements[2]?.Resource).toEqual({
+      'Fn::Join': [
+        '',
+        ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${bucketName(BucketKind.PUBLISHER, TARGET)}`],
+      ],
+    });
     expect(statements[0]?.Resource).toEqual({
       'Fn::Join': [
         '',
