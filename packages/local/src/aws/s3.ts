@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import S3rver from 's3rver';
 import AWSAccount from 's3rver/lib/models/account';
+import { makeObjectAccessAtomic } from './s3-store';
 
 /** A change to an object, from s3rver's S3 event notification. */
 export interface S3ObjectNotification {
@@ -96,6 +97,7 @@ export async function startLocalS3(directory: string, options: { silent?: boolea
     vhostBuckets: false,
     allowMismatchedSignatures: true,
   });
+  makeObjectAccessAtomic(server.store);
   const notifications = new S3Notifications();
   server.on('event', (event: { Records?: S3EventRecord[] }) => {
     // Deliver after the response, so a listener reading the object sees it complete.

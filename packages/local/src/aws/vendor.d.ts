@@ -33,6 +33,8 @@ declare module 's3rver' {
   }
   class S3rver extends EventEmitter {
     constructor(options?: S3rverOptions);
+    /** The file store every request goes through (also the Koa context's `store`). */
+    readonly store: import('s3rver/lib/stores/filesystem').FilesystemStore;
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
   }
@@ -45,4 +47,44 @@ declare module 's3rver/lib/models/account' {
   }
   const AWSAccount: { registry: Map<string, AwsAccount>; DUMMY_ACCOUNT: AwsAccount };
   export = AWSAccount;
+}
+
+declare module 's3rver/lib/models/object' {
+  import type { Readable } from 'node:stream';
+
+  class S3Object {
+    constructor(bucket: string, key: string, content: Readable | null, metadata: Record<string, unknown>);
+    readonly bucket: string;
+    readonly key: string;
+    readonly content: Readable | Buffer | null;
+    readonly metadata: Record<string, unknown>;
+    range?: { start: number; end: number };
+  }
+  export = S3Object;
+}
+
+declare module 's3rver/lib/stores/filesystem' {
+  import type { Readable } from 'node:stream';
+  import type S3Object from 's3rver/lib/models/object';
+
+  /** What `putObject` is given: the object's content as a buffer or a stream. */
+  interface StoredObject {
+    readonly bucket: string;
+    readonly key: string;
+    readonly content: Readable | Buffer;
+    readonly metadata: Record<string, unknown>;
+  }
+  /** The parts of s3rver's file store that the local S3 replaces or builds on. */
+  interface FilesystemStore {
+    getResourcePath(bucket: string, key?: string, resource?: string): string;
+    getMetadata(bucket: string, key: string): Promise<Record<string, unknown>>;
+    putMetadata(bucket: string, key: string, metadata: Record<string, unknown>, md5?: string): Promise<void>;
+    getObject(
+      bucket: string,
+      key: string,
+      options?: { start?: number; end?: number },
+    ): Promise<S3Object | null>;
+    putObject(object: StoredObject): Promise<{ size: number; md5: string }>;
+    deleteObject(bucket: string, key: string): Promise<void>;
+  }
 }
