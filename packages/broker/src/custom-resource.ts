@@ -1,6 +1,6 @@
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { ensureResource } from './api-resources';
+import { ensureResource, type RedeployStageOptions, redeployStage } from './api-resources';
 import { describeError, jsonLogger, type Logger } from './logger';
 
 /** Resource type of the shared API path part custom resource. */
@@ -81,6 +81,82 @@ export async function handleSharedApiResourceEvent(
         event.RequestType === 'Update' ? event.PhysicalResourceId : `failed-${event.RequestId}`,
     };
   }
+}
+
+/** Resource type of the custom resource that takes a route out of the live stage when its stack is deleted. */
+export const STAGE_REDEPLOYMENT_TYPE = 'Custom::BridgeportStageRedeployment';
+
+/** Properties of that custom resource. */
+export const StageRedeploymentProperty = {
+  REST_API_ID: 'RestApiId',
+  STAGE_NAME: 'StageName',
+  /** What is removed, for the new deployment's description (e.g. `POST /parcel_registered/1`). */
+  ROUTE: 'Route',
+} as const;
+
+export interface StageRedeploymentOptions extends SharedApiResourceOptions {
+  /** Retries and waits of the redeployment. @default redeployStage's defaults */
+  readonly redeploy?: Omit<RedeployStageOptions, 'description'>;
+}
+
+/**
+ * Handles the stage redeployment custom resource of an HTTP producer stack. Create and Update do nothing:
+ * the stack's own deployment publishes the route. Delete creates a new deployment of the stage, so the
+ * route stops being served. The route's method depends on this resource, so CloudFormation deletes the
+ * method (and its resource) first and the new deployment no longer holds the route. A missing API or stage
+ * leaves nothing to redeploy.
+ */
+export async function handleStageRedeploymentEvent(
+  event: CloudFormationCustomResourceEvent,
+  options: StageRedeploymentOptions,
+): Promise<CustomResourceResponse> {
+  const logger = options.logger ?? jsonLogger;
+  const base = {
+    StackId: event.StackId,
+    RequestId: event.RequestId,
+    LogicalResourceId: event.LogicalResourceId,
+  };
+  const failedId = `failed-${event.RequestId}`;
+  try {
+    const restApiId = stringProperty(event, StageRedeploymentProperty.REST_API_ID);
+    const stageName = stringProperty(event, StageRedeploymentProperty.STAGE_NAME);
+    const route = stringProperty(event, StageRedeploymentProperty.ROUTE);
+    const physicalId = `${restApiId}/${stageName}/${route}`;
+    if (event.RequestType !== 'Delete') return { ...base, Status: 'SUCCESS', PhysicalResourceId: physicalId };
+    if (event.PhysicalResourceId.startsWith('failed-')) {
+      return { ...base, Status: 'SUCCESS', PhysicalResourceId: event.PhysicalResourceId };
+    }
+    const deploymentId = await redeployStage(
+      options.apiGateway,
+      { restApiId, stageName },
+      { ...options.redeploy, description: `${route} removed` },
+    );
+    logger.info(
+      deploymentId === undefined
+        ? 'The API or stage no longer exists; nothing to redeploy'
+        : 'Redeployed the stage without the removed route',
+      { restApiId, stageName, route, deploymentId },
+    );
+    return { ...base, Status: 'SUCCESS', PhysicalResourceId: event.PhysicalResourceId };
+  } catch (error) {
+    logger.error('Redeploying the stage failed', describeError(error));
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      ...base,
+      Status: 'FAILED',
+      Reason: `Redeploying the stage failed: ${reason}`,
+      PhysicalResourceId: event.RequestType === 'Create' ? failedId : event.PhysicalResourceId,
+    };
+  }
+}
+
+/** Handles either custom resource of the broker API (shared path part or stage redeployment), by its type. */
+export function handleApiResourceEvent(
+  event: CloudFormationCustomResourceEvent,
+  options: StageRedeploymentOptions,
+): Promise<CustomResourceResponse> {
+  if (event.ResourceType === STAGE_REDEPLOYMENT_TYPE) return handleStageRedeploymentEvent(event, options);
+  return handleSharedApiResourceEvent(event, options);
 }
 
 /** Sends the answer to CloudFormation's pre-signed `ResponseURL`. */

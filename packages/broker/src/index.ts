@@ -1,5 +1,5 @@
-export type { ResourcePathPart } from './api-resources';
-export { ensureResource } from './api-resources';
+export type { ApiStage, RedeployStageOptions, ResourcePathPart } from './api-resources';
+export { ensureResource, redeployStage } from './api-resources';
 export type { BrokerClients } from './clients';
 export { createBrokerClients } from './clients';
 export type { ForwarderConfig, InjectorConfig } from './config';
@@ -11,12 +11,20 @@ export {
   readForwarderConfig,
   readInjectorConfig,
 } from './config';
-export type { CustomResourceResponse, SharedApiResourceOptions } from './custom-resource';
+export type {
+  CustomResourceResponse,
+  SharedApiResourceOptions,
+  StageRedeploymentOptions,
+} from './custom-resource';
 export {
+  handleApiResourceEvent,
   handleSharedApiResourceEvent,
+  handleStageRedeploymentEvent,
   SHARED_API_RESOURCE_ID_ATTRIBUTE,
   SHARED_API_RESOURCE_TYPE,
   SharedApiResourceProperty,
+  STAGE_REDEPLOYMENT_TYPE,
+  StageRedeploymentProperty,
   sendCustomResourceResponse,
 } from './custom-resource';
 export type {

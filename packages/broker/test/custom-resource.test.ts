@@ -1,9 +1,20 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { APIGatewayClient, CreateResourceCommand, GetResourcesCommand } from '@aws-sdk/client-api-gateway';
+import {
+  APIGatewayClient,
+  CreateDeploymentCommand,
+  CreateResourceCommand,
+  GetResourcesCommand,
+  GetStageCommand,
+} from '@aws-sdk/client-api-gateway';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handleSharedApiResourceEvent, sendCustomResourceResponse } from '../src/custom-resource';
+import {
+  handleApiResourceEvent,
+  handleSharedApiResourceEvent,
+  handleStageRedeploymentEvent,
+  sendCustomResourceResponse,
+} from '../src/custom-resource';
 import { silentLogger } from '../src/logger';
 
 const apiGatewayMock = mockClient(APIGatewayClient);
@@ -117,6 +128,196 @@ describe('handleSharedApiResourceEvent', () => {
       Reason: 'Ensuring the shared API resource failed: Invalid API identifier',
       PhysicalResourceId: 'failed-req-1',
     });
+  });
+});
+
+const redeployProperties = {
+  ServiceToken: properties.ServiceToken,
+  RestApiId: 'api1',
+  StageName: 'dev',
+  Route: 'POST /parcel_registered/2',
+};
+
+function redeployEvent(
+  requestType: 'Create' | 'Update' | 'Delete',
+  physicalId = 'api1/dev/POST /parcel_registered/2',
+): CloudFormationCustomResourceEvent {
+  const base = {
+    ServiceToken: properties.ServiceToken,
+    ResponseURL: 'https://example.invalid/response',
+    StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/dev-producer-parcel-registered-v2/1',
+    RequestId: 'req-2',
+    LogicalResourceId: 'StageRedeployment',
+    ResourceType: 'Custom::BridgeportStageRedeployment',
+    ResourceProperties: redeployProperties,
+  };
+  if (requestType === 'Create') return { ...base, RequestType: 'Create' };
+  if (requestType === 'Update') {
+    return {
+      ...base,
+      RequestType: 'Update',
+      PhysicalResourceId: physicalId,
+      OldResourceProperties: redeployProperties,
+    };
+  }
+  return { ...base, RequestType: 'Delete', PhysicalResourceId: physicalId };
+}
+
+describe('handleStageRedeploymentEvent', () => {
+  const waits: number[] = [];
+  const redeployOptions = () => ({
+    ...options(),
+    redeploy: { sleep: async (ms: number) => void waits.push(ms) },
+  });
+
+  beforeEach(() => {
+    apiGatewayMock.reset();
+    waits.length = 0;
+  });
+
+  it.each(['Create', 'Update'] as const)(
+    'changes nothing on %s: the stack deploys the route itself',
+    async (type) => {
+      const response = await handleStageRedeploymentEvent(redeployEvent(type), redeployOptions());
+
+      expect(response).toEqual({
+        Status: 'SUCCESS',
+        PhysicalResourceId: 'api1/dev/POST /parcel_registered/2',
+        StackId: redeployEvent(type).StackId,
+        RequestId: 'req-2',
+        LogicalResourceId: 'StageRedeployment',
+      });
+      expect(apiGatewayMock.calls()).toHaveLength(0);
+    },
+  );
+
+  it('deploys the stage again on delete, so the removed route is no longer served', async () => {
+    apiGatewayMock.on(GetStageCommand).resolves({ stageName: 'dev', deploymentId: 'old1' });
+    apiGatewayMock.on(CreateDeploymentCommand).resolves({ id: 'new1' });
+
+    const response = await handleStageRedeploymentEvent(redeployEvent('Delete'), redeployOptions());
+
+    expect(response).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: 'api1/dev/POST /parcel_registered/2',
+    });
+    expect(apiGatewayMock.commandCalls(GetStageCommand)[0]?.args[0].input).toEqual({
+      restApiId: 'api1',
+      stageName: 'dev',
+    });
+    expect(apiGatewayMock.commandCalls(CreateDeploymentCommand).map((call) => call.args[0].input)).toEqual([
+      { restApiId: 'api1', stageName: 'dev', description: 'POST /parcel_registered/2 removed' },
+    ]);
+  });
+
+  it('waits and tries again while API Gateway throttles or another change is in progress', async () => {
+    apiGatewayMock.on(GetStageCommand).resolves({ stageName: 'dev' });
+    apiGatewayMock
+      .on(CreateDeploymentCommand)
+      .rejectsOnce(Object.assign(new Error('Too Many Requests'), { name: 'TooManyRequestsException' }))
+      .rejectsOnce(Object.assign(new Error('Another update is in progress'), { name: 'ConflictException' }))
+      .resolves({ id: 'new2' });
+
+    const response = await handleStageRedeploymentEvent(redeployEvent('Delete'), redeployOptions());
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(apiGatewayMock.commandCalls(CreateDeploymentCommand)).toHaveLength(3);
+    expect(waits).toEqual([2000, 4000]);
+  });
+
+  it('fails the deletion with the reason once the attempts are spent', async () => {
+    apiGatewayMock.on(GetStageCommand).resolves({ stageName: 'dev' });
+    apiGatewayMock
+      .on(CreateDeploymentCommand)
+      .rejects(Object.assign(new Error('Too Many Requests'), { name: 'TooManyRequestsException' }));
+
+    const response = await handleStageRedeploymentEvent(redeployEvent('Delete'), {
+      ...redeployOptions(),
+      redeploy: { maxAttempts: 3, firstDelayMs: 10_000, sleep: async (ms: number) => void waits.push(ms) },
+    });
+
+    expect(response).toMatchObject({
+      Status: 'FAILED',
+      Reason: 'Redeploying the stage failed: Too Many Requests',
+      PhysicalResourceId: 'api1/dev/POST /parcel_registered/2',
+    });
+    expect(waits).toEqual([10_000, 15_000]);
+  });
+
+  it('does not retry other failures', async () => {
+    apiGatewayMock.on(GetStageCommand).resolves({ stageName: 'dev' });
+    apiGatewayMock
+      .on(CreateDeploymentCommand)
+      .rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
+
+    const response = await handleStageRedeploymentEvent(redeployEvent('Delete'), redeployOptions());
+
+    expect(response).toMatchObject({
+      Status: 'FAILED',
+      Reason: 'Redeploying the stage failed: User is not authorized',
+    });
+    expect(apiGatewayMock.commandCalls(CreateDeploymentCommand)).toHaveLength(1);
+    expect(waits).toEqual([]);
+  });
+
+  it('creates no stage when the API or the stage is gone, and lets the deletion succeed', async () => {
+    apiGatewayMock
+      .on(GetStageCommand)
+      .rejects(Object.assign(new Error('Invalid stage identifier specified'), { name: 'NotFoundException' }));
+
+    const response = await handleStageRedeploymentEvent(redeployEvent('Delete'), redeployOptions());
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(apiGatewayMock.commandCalls(CreateDeploymentCommand)).toHaveLength(0);
+  });
+
+  it('does nothing when deleting a resource whose creation failed', async () => {
+    const response = await handleStageRedeploymentEvent(
+      redeployEvent('Delete', 'failed-req-0'),
+      redeployOptions(),
+    );
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'failed-req-0' });
+    expect(apiGatewayMock.calls()).toHaveLength(0);
+  });
+
+  it('fails naming a missing property', async () => {
+    const event = {
+      ...redeployEvent('Create'),
+      ResourceProperties: { ...redeployProperties, StageName: '' },
+    };
+
+    const response = await handleStageRedeploymentEvent(event, redeployOptions());
+
+    expect(response).toMatchObject({
+      Status: 'FAILED',
+      Reason: 'Redeploying the stage failed: Property StageName must be a non-empty string',
+      PhysicalResourceId: 'failed-req-2',
+    });
+  });
+});
+
+describe('handleApiResourceEvent', () => {
+  beforeEach(() => apiGatewayMock.reset());
+
+  it('redeploys the stage for a stage redeployment resource', async () => {
+    apiGatewayMock.on(GetStageCommand).resolves({ stageName: 'dev' });
+    apiGatewayMock.on(CreateDeploymentCommand).resolves({ id: 'new3' });
+
+    await handleApiResourceEvent(redeployEvent('Delete'), options());
+
+    expect(apiGatewayMock.commandCalls(CreateDeploymentCommand)).toHaveLength(1);
+  });
+
+  it('finds the shared path part for a shared API resource', async () => {
+    apiGatewayMock.on(GetResourcesCommand).resolves({
+      items: [{ id: 'et1234', parentId: 'root', pathPart: 'parcel_registered' }],
+    });
+
+    const response = await handleApiResourceEvent(event('Create'), options());
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'et1234' });
+    expect(apiGatewayMock.commandCalls(CreateDeploymentCommand)).toHaveLength(0);
   });
 });
 

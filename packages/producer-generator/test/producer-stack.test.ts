@@ -52,9 +52,10 @@ describe('HTTP producer stack', () => {
     });
   });
 
-  it('lets the shared path function only list the API resources and create below the root', () => {
+  it('lets the shared path function only list the API resources, create below the root and redeploy the stage', () => {
     const apiId = ssmParameter(template, plan.ssm.brokerRestApiId);
     const rootId = ssmParameter(template, plan.ssm.brokerRestApiRootResourceId);
+    const stage = ssmParameter(template, plan.ssm.brokerApiStageName);
     const resources = [
       'arn:',
       { Ref: 'AWS::Partition' },
@@ -70,6 +71,16 @@ describe('HTTP producer stack', () => {
             Effect: 'Allow',
             Action: 'apigateway:POST',
             Resource: { 'Fn::Join': ['', [...resources.slice(0, -1), '/resources/', { Ref: rootId }]] },
+          },
+          {
+            Effect: 'Allow',
+            Action: 'apigateway:GET',
+            Resource: { 'Fn::Join': ['', [...resources.slice(0, -1), '/stages/', { Ref: stage }]] },
+          },
+          {
+            Effect: 'Allow',
+            Action: 'apigateway:POST',
+            Resource: { 'Fn::Join': ['', [...resources.slice(0, -1), '/deployments']] },
           },
         ],
       },
@@ -127,6 +138,23 @@ describe('HTTP producer stack', () => {
     expect(deployment?.Properties.StageName).toEqual({ Ref: stage });
     expect(deployment?.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/Post/)]));
     expect(deployment?.DeletionPolicy).toBe('Retain');
+  });
+
+  it('takes the route out of the live stage when the stack is deleted', () => {
+    const apiId = ssmParameter(template, plan.ssm.brokerRestApiId);
+    const stage = ssmParameter(template, plan.ssm.brokerApiStageName);
+    const redeployments = template.findResources('Custom::BridgeportStageRedeployment');
+    const [redeploymentId] = Object.keys(redeployments);
+    expect(Object.keys(redeployments)).toHaveLength(1);
+    expect(redeployments[redeploymentId as string]?.Properties).toMatchObject({
+      RestApiId: { Ref: apiId },
+      StageName: { Ref: stage },
+      Route: 'POST /parcel_registered/1',
+    });
+    const [method] = Object.values(template.findResources('AWS::ApiGateway::Method'));
+    const [resource] = Object.values(template.findResources('AWS::ApiGateway::Resource'));
+    expect(method?.DependsOn).toEqual(expect.arrayContaining([redeploymentId]));
+    expect(resource?.DependsOn).toEqual(expect.arrayContaining([redeploymentId]));
   });
 
   it('passes the AWS Solutions checks', () => {

@@ -1,12 +1,15 @@
-/** Lambda entry of the shared API path part custom resource (used by HTTP producer stacks). */
+/**
+ * Lambda entry of the broker API custom resources of HTTP producer stacks: the shared path part
+ * (`Custom::BridgeportSharedApiResource`) and the stage redeployment (`Custom::BridgeportStageRedeployment`).
+ */
 import middy from '@middy/core';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { createBrokerClients } from '../clients';
-import { handleSharedApiResourceEvent, sendCustomResourceResponse } from '../custom-resource';
+import { handleApiResourceEvent, sendCustomResourceResponse } from '../custom-resource';
 
 const clients = createBrokerClients();
 
 export const handler = middy<CloudFormationCustomResourceEvent, void>().handler(async (event) => {
-  const response = await handleSharedApiResourceEvent(event, { apiGateway: clients.apiGateway });
+  const response = await handleApiResourceEvent(event, { apiGateway: clients.apiGateway });
   await sendCustomResourceResponse(event.ResponseURL, response);
 });

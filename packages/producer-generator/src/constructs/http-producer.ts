@@ -3,6 +3,8 @@ import {
   SHARED_API_RESOURCE_ID_ATTRIBUTE,
   SHARED_API_RESOURCE_TYPE,
   SharedApiResourceProperty,
+  STAGE_REDEPLOYMENT_TYPE,
+  StageRedeploymentProperty,
 } from '@bridgeport/broker';
 import {
   acknowledgeNagFindings,
@@ -60,7 +62,8 @@ export interface HttpProducerProps {
    */
   readonly grantInvoke?: boolean;
   /**
-   * Entry file of the function behind the shared path part custom resource (bundled with esbuild).
+   * Entry file of the function behind the shared path part and stage redeployment custom resources
+   * (bundled with esbuild).
    * @default the `@bridgeport/broker` shared API resource handler
    */
   readonly sharedResourceHandlerEntry?: string;
@@ -73,12 +76,19 @@ const PATH_PART = /^[A-Za-z0-9._-]+$/;
  * an optional request model, a Lambda proxy integration to the injector, and a new deployment of the
  * stage so the route goes live. The deployment's logical id changes whenever the route changes, so
  * CloudFormation deploys again; old deployments are retained because the stage may still point at them.
+ * When the stack is deleted, a custom resource deploys the stage again once the method and its resource are
+ * gone (both depend on it, so CloudFormation deletes them first), and the route stops being served.
  */
 export class HttpProducer extends Construct {
   /** Shared path parts (all but the last), outermost first, found or created at deploy time. */
   public readonly sharedResources: CustomResource[];
-  /** The function behind the shared path parts, when there are any. */
-  public readonly sharedResourceFunction?: NodejsFunction;
+  /** The function behind the shared path parts and the stage redeployment. */
+  public readonly sharedResourceFunction: NodejsFunction;
+  /**
+   * Deploys the stage again when the stack is deleted, after the method and the route's resource (which
+   * depend on it) are deleted, so the route is no longer served.
+   */
+  public readonly stageRedeployment: CustomResource;
   /** The route's own resource, the last path part. */
   public readonly resource: CfnResource;
   public readonly method: CfnMethod;
@@ -107,17 +117,16 @@ export class HttpProducer extends Construct {
     const own = props.pathParts[props.pathParts.length - 1] as string;
     let parentId = props.rootResourceId;
     const parentIds = [parentId];
-    if (shared.length > 0) {
-      const fn = createBrokerFunction(this, 'SharedResourceFunction', {
-        description: 'Finds or creates path parts shared by producer routes on the broker API',
-        entry: props.sharedResourceHandlerEntry ?? brokerHandlerEntry(BrokerHandler.SHARED_API_RESOURCE),
-        timeout: Duration.minutes(1),
-      });
-      this.sharedResourceFunction = fn;
-    }
+    this.sharedResourceFunction = createBrokerFunction(this, 'SharedResourceFunction', {
+      description:
+        'Finds or creates path parts shared by producer routes on the broker API, and deploys the stage again when a route is removed',
+      entry: props.sharedResourceHandlerEntry ?? brokerHandlerEntry(BrokerHandler.SHARED_API_RESOURCE),
+      // Room for the redeployment's retries while API Gateway throttles deployments.
+      timeout: Duration.minutes(2),
+    });
     this.sharedResources = shared.map((pathPart, index) => {
       const resource = new CustomResource(this, `SharedResource${index}`, {
-        serviceToken: (this.sharedResourceFunction as NodejsFunction).functionArn,
+        serviceToken: this.sharedResourceFunction.functionArn,
         resourceType: SHARED_API_RESOURCE_TYPE,
         properties: {
           [SharedApiResourceProperty.REST_API_ID]: props.restApiId,
@@ -129,8 +138,9 @@ export class HttpProducer extends Construct {
       parentIds.push(parentId);
       return resource;
     });
-    if (this.sharedResourceFunction !== undefined) {
-      const resourcesArn = `arn:${Aws.PARTITION}:apigateway:${stack.region}::/restapis/${props.restApiId}/resources`;
+    const apiArn = `arn:${Aws.PARTITION}:apigateway:${stack.region}::/restapis/${props.restApiId}`;
+    if (shared.length > 0) {
+      const resourcesArn = `${apiArn}/resources`;
       this.sharedResourceFunction.addToRolePolicy(
         new PolicyStatement({ actions: ['apigateway:GET'], resources: [resourcesArn] }),
       );
@@ -141,12 +151,33 @@ export class HttpProducer extends Construct {
         }),
       );
     }
+    // Redeploying reads the stage (so a missing one is not created) and creates a deployment of it.
+    this.sharedResourceFunction.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['apigateway:GET'],
+        resources: [`${apiArn}/stages/${props.stageName}`],
+      }),
+    );
+    this.sharedResourceFunction.addToRolePolicy(
+      new PolicyStatement({ actions: ['apigateway:POST'], resources: [`${apiArn}/deployments`] }),
+    );
+    this.stageRedeployment = new CustomResource(this, 'StageRedeployment', {
+      serviceToken: this.sharedResourceFunction.functionArn,
+      resourceType: STAGE_REDEPLOYMENT_TYPE,
+      properties: {
+        [StageRedeploymentProperty.REST_API_ID]: props.restApiId,
+        [StageRedeploymentProperty.STAGE_NAME]: props.stageName,
+        [StageRedeploymentProperty.ROUTE]: `POST ${path}`,
+      },
+    });
     this.resource = new CfnResource(this, 'Resource', {
       restApiId: props.restApiId,
       parentId,
       pathPart: own,
     });
     const leaf = this.resource;
+    // Deleted before the stage is redeployed, so the new deployment no longer holds the route.
+    leaf.node.addDependency(this.stageRedeployment);
 
     this.requestValidator = new CfnRequestValidator(this, 'BodyValidator', {
       restApiId: props.restApiId,
@@ -179,6 +210,7 @@ export class HttpProducer extends Construct {
       requestModels: this.model === undefined ? undefined : { 'application/json': this.model.ref },
       integration: { type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: injectorUri },
     });
+    this.method.node.addDependency(this.stageRedeployment);
 
     if (props.grantInvoke ?? true) {
       this.permission = new CfnPermission(this, 'InvokeInjector', {

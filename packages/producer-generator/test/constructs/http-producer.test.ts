@@ -1,6 +1,7 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { HttpProducer, type HttpProducerProps } from '../../src/constructs/http-producer';
+import { NO_BUNDLING } from '../helpers';
 
 const props: HttpProducerProps = {
   restApiId: 'abc123',
@@ -12,7 +13,9 @@ const props: HttpProducerProps = {
 };
 
 function deploymentIds(overrides: Partial<HttpProducerProps>): string[] {
-  const stack = new Stack(new App(), 'Producer', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const stack = new Stack(new App({ context: NO_BUNDLING }), 'Producer', {
+    env: { account: '123456789012', region: 'eu-west-1' },
+  });
   new HttpProducer(stack, 'Route', { ...props, ...overrides });
   return Object.keys(Template.fromStack(stack).findResources('AWS::ApiGateway::Deployment'));
 }
@@ -34,15 +37,82 @@ describe('HttpProducer', () => {
     expect(deploymentIds({ pathParts: ['parcel_registered', '2'] })).not.toEqual(deploymentIds({}));
   });
 
+  it('deploys the stage again on stack deletion, after the method and its resource are deleted', () => {
+    const stack = new Stack(new App({ context: NO_BUNDLING }), 'Producer', {
+      env: { account: '123456789012', region: 'eu-west-1' },
+    });
+    const route = new HttpProducer(stack, 'Route', props);
+    const template = Template.fromStack(stack);
+    const logicalId = (element: unknown) => stack.getLogicalId(element as CfnElement);
+    const redeployment = logicalId(route.stageRedeployment.node.defaultChild);
+    const fn = logicalId(route.sharedResourceFunction.node.defaultChild);
+
+    template.hasResource('Custom::BridgeportStageRedeployment', {
+      Properties: {
+        ServiceToken: { 'Fn::GetAtt': [fn, 'Arn'] },
+        RestApiId: 'abc123',
+        StageName: 'live',
+        Route: 'POST /parcel_registered/1',
+      },
+      DeletionPolicy: 'Delete',
+    });
+    // CloudFormation deletes a resource before the resources it depends on: the method and the route's
+    // resource go first, then the redeployment runs.
+    const dependsOn = (id: string) => template.toJSON().Resources[id].DependsOn as string[] | undefined;
+    expect(dependsOn(logicalId(route.method))).toEqual(expect.arrayContaining([redeployment]));
+    expect(dependsOn(logicalId(route.resource))).toEqual(expect.arrayContaining([redeployment]));
+    // The function keeps its permissions until the redeployment has run.
+    expect(dependsOn(fn)).toEqual(expect.arrayContaining([expect.stringMatching(/DefaultPolicy/)]));
+  });
+
+  it('lets the function read only this stage and create deployments of this API', () => {
+    const stack = new Stack(new App({ context: NO_BUNDLING }), 'Producer', {
+      env: { account: '123456789012', region: 'eu-west-1' },
+    });
+    new HttpProducer(stack, 'Route', props);
+    const arn = (path: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:apigateway:eu-west-1::/restapis/abc123${path}`]],
+    });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Effect: 'Allow',
+            Action: 'apigateway:GET',
+            Resource: arn('/stages/live'),
+          },
+          {
+            Effect: 'Allow',
+            Action: 'apigateway:POST',
+            Resource: arn('/deployments'),
+          },
+        ]),
+      },
+    });
+  });
+
+  it('redeploys on deletion even for a route without shared path parts', () => {
+    const stack = new Stack(new App({ context: NO_BUNDLING }), 'Producer', {
+      env: { account: '123456789012', region: 'eu-west-1' },
+    });
+    const route = new HttpProducer(stack, 'Route', { ...props, pathParts: ['health'] });
+
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('Custom::BridgeportSharedApiResource', 0);
+    template.hasResourceProperties('Custom::BridgeportStageRedeployment', { Route: 'POST /health' });
+    expect(route.sharedResources).toEqual([]);
+  });
+
   it('grants no invoke permission when told the API already has it', () => {
-    const stack = new Stack(new App(), 'Producer');
+    const stack = new Stack(new App({ context: NO_BUNDLING }), 'Producer');
     new HttpProducer(stack, 'Route', { ...props, grantInvoke: false });
 
     Template.fromStack(stack).resourceCountIs('AWS::Lambda::Permission', 0);
   });
 
   it('names the prop when a path part is invalid', () => {
-    const stack = new Stack(new App(), 'Producer');
+    const stack = new Stack(new App({ context: NO_BUNDLING }), 'Producer');
 
     expect(() => new HttpProducer(stack, 'Route', { ...props, pathParts: ['parcel registered'] })).toThrow(
       'HttpProducer: pathParts contains "parcel registered", which is not a valid path part',
