@@ -37,7 +37,9 @@ import {
   type ConnectionStringOptions,
   connectionStringProblem,
   DEFAULT_RETRY_POLICY,
+  HttpsConsumerLimit,
   RetryPolicyLimit,
+  SECRET_NAME_PATTERN,
   TARGET_UNIT_MAX_LENGTH,
 } from './validation';
 import { ConsumerType, ProducerType } from './vocabulary';
@@ -48,7 +50,7 @@ export const MANIFEST_FORMAT = 1;
 /** Default rate limit of an HTTPS consumer's API destination (invocations per second). */
 export const DEFAULT_RATE_LIMIT_PER_SECOND = 10;
 /** EventBridge API destinations accept 1–300 invocations per second. */
-export const MAX_RATE_LIMIT_PER_SECOND = 300;
+export const MAX_RATE_LIMIT_PER_SECOND = HttpsConsumerLimit.MAX_RATE_LIMIT_PER_SECOND;
 
 /** What a producer stack needs: `{event_type}/{version}/deploy.json` in the publisher components bucket. */
 export interface ProducerManifest {
@@ -105,7 +107,6 @@ const PARTITION = '(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|
 export const PRINCIPAL_PATTERN = new RegExp(
   `^(\\d{12}|arn:${PARTITION}:iam::\\d{12}:(root|role/[\\w+=,.@/-]{1,512}|user/[\\w+=,.@/-]{1,512}))$`,
 );
-const SECRET_NAME_PATTERN = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 
 const common = {
   format: { const: MANIFEST_FORMAT },

@@ -52,6 +52,13 @@ export interface SubscriptionRequest {
   /** EventBridge pattern over the event's `data`. */
   readonly filter?: JsonObject;
   readonly retry_policy?: RetryPolicy;
+  /**
+   * HTTPS consumers: the name of an existing Secrets Manager secret holding
+   * `{"api_key_name","api_key_value"}`, the credentials sent to the endpoint.
+   */
+  readonly secret_name?: string;
+  /** HTTPS consumers: invocations per second (1–300). @default DEFAULT_RATE_LIMIT_PER_SECOND */
+  readonly rate_limit_per_second?: number;
 }
 
 export type { ConsumerType, DeploymentStatus, ProducerType };

@@ -40,6 +40,15 @@ export const RetryPolicyLimit = {
   MAX_RETRY_ATTEMPTS: 185,
 } as const;
 
+/** HTTPS consumers' API destinations accept 1–300 invocations per second. */
+export const HttpsConsumerLimit = {
+  MIN_RATE_LIMIT_PER_SECOND: 1,
+  MAX_RATE_LIMIT_PER_SECOND: 300,
+} as const;
+
+/** A Secrets Manager secret name: 1–512 of the characters Secrets Manager allows. */
+export const SECRET_NAME_PATTERN = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+
 export const DESCRIPTION_MAX_LENGTH = 1024;
 export const TARGET_UNIT_MAX_LENGTH = 256;
 /** EventBridge API destinations accept invocation endpoints up to 2048 characters. */
@@ -353,6 +362,8 @@ const SUBSCRIPTION_FIELDS = [
   'connection_string',
   'filter',
   'retry_policy',
+  'secret_name',
+  'rate_limit_per_second',
 ] as const;
 const REQUIRED_SUBSCRIPTION_FIELDS = [
   'event_type',
@@ -364,6 +375,8 @@ const REQUIRED_SUBSCRIPTION_FIELDS = [
 /**
  * Validates the body of `POST /subscriptions`. A partial `retry_policy` is completed with
  * `DEFAULT_RETRY_POLICY`; the filter's EventBridge syntax is checked elsewhere (event-patterns).
+ * `secret_name` (a Secrets Manager secret name) and `rate_limit_per_second` (1–300) are for HTTPS consumers
+ * only.
  */
 export function validateSubscriptionRequest(
   input: unknown,
@@ -375,8 +388,17 @@ export function validateSubscriptionRequest(
   for (const field of REQUIRED_SUBSCRIPTION_FIELDS) {
     if (input[field] === undefined) problems.add(`$.${field}`, 'is required');
   }
-  const { event_type, version, target_unit, connection_type, connection_string, filter, retry_policy } =
-    input;
+  const {
+    event_type,
+    version,
+    target_unit,
+    connection_type,
+    connection_string,
+    filter,
+    retry_policy,
+    secret_name,
+    rate_limit_per_second,
+  } = input;
   if (event_type !== undefined)
     checkString(event_type, '$.event_type', problems, { pattern: EVENT_TYPE_PATTERN });
   if (version !== undefined) checkInteger(version, 1, undefined, '$.version', problems);
@@ -398,6 +420,28 @@ export function validateSubscriptionRequest(
     problems.add('$.filter', 'must be a non-empty JSON object');
   }
   const retryPolicy = retry_policy === undefined ? undefined : validateRetryPolicy(retry_policy, problems);
+  const https = connection_type === ConsumerType.HTTPS;
+  if (secret_name !== undefined) {
+    if (typeOk && !https) problems.add('$.secret_name', 'applies only to HTTPS consumers');
+    else if (typeof secret_name !== 'string' || !SECRET_NAME_PATTERN.test(secret_name)) {
+      problems.add(
+        '$.secret_name',
+        'must be the name of a Secrets Manager secret: 1–512 characters of A–Z, a–z, 0–9 and /_+=.@-',
+      );
+    }
+  }
+  if (rate_limit_per_second !== undefined) {
+    if (typeOk && !https) problems.add('$.rate_limit_per_second', 'applies only to HTTPS consumers');
+    else {
+      checkInteger(
+        rate_limit_per_second,
+        HttpsConsumerLimit.MIN_RATE_LIMIT_PER_SECOND,
+        HttpsConsumerLimit.MAX_RATE_LIMIT_PER_SECOND,
+        '$.rate_limit_per_second',
+        problems,
+      );
+    }
+  }
   if (problems.list.length > 0) return { ok: false, errors: dedupeProblems(problems.list) };
   const value: {
     -readonly [K in keyof SubscriptionRequest]: SubscriptionRequest[K];
@@ -410,5 +454,7 @@ export function validateSubscriptionRequest(
   if (target_unit !== undefined) value.target_unit = target_unit as string;
   if (filter !== undefined) value.filter = filter as JsonObject;
   if (retryPolicy !== undefined) value.retry_policy = retryPolicy;
+  if (secret_name !== undefined) value.secret_name = secret_name as string;
+  if (rate_limit_per_second !== undefined) value.rate_limit_per_second = rate_limit_per_second as number;
   return { ok: true, value };
 }

@@ -291,6 +291,59 @@ describe('validateSubscriptionRequest', () => {
     expect(validateSubscriptionRequest(full)).toEqual({ ok: true, value: full });
   });
 
+  it('accepts a secret name and a rate limit for an HTTPS consumer', () => {
+    const https = {
+      event_type: 'parcel_delivered',
+      version: 1,
+      connection_type: 'HTTPS',
+      connection_string: 'https://hooks.example.com/parcels',
+      secret_name: 'consumers/parcels+hooks=1.x@team_a-b',
+      rate_limit_per_second: 300,
+    };
+    expect(validateSubscriptionRequest(https)).toEqual({ ok: true, value: https });
+    expect(
+      validateSubscriptionRequest({ ...https, secret_name: 's'.repeat(512), rate_limit_per_second: 1 }),
+    ).toMatchObject({ ok: true });
+  });
+
+  it('refuses a secret name or a rate limit outside what Secrets Manager and EventBridge accept', () => {
+    const https = {
+      event_type: 'parcel_delivered',
+      version: 1,
+      connection_type: 'HTTPS',
+      connection_string: 'https://hooks.example.com/parcels',
+    };
+    const secretProblem =
+      'must be the name of a Secrets Manager secret: 1–512 characters of A–Z, a–z, 0–9 and /_+=.@-';
+    for (const secret_name of ['', 's'.repeat(513), 'has space', 'semi;colon', 42]) {
+      expect(validateSubscriptionRequest({ ...https, secret_name })).toEqual({
+        ok: false,
+        errors: [{ path: '$.secret_name', message: secretProblem }],
+      });
+    }
+    for (const rate_limit_per_second of [0, 301, 2.5, '10']) {
+      expect(validateSubscriptionRequest({ ...https, rate_limit_per_second })).toEqual({
+        ok: false,
+        errors: [{ path: '$.rate_limit_per_second', message: 'must be an integer from 1 to 300' }],
+      });
+    }
+  });
+
+  it('refuses a secret name and a rate limit for consumers other than HTTPS', () => {
+    const result = validateSubscriptionRequest({
+      ...subscription,
+      secret_name: 'consumers/parcels',
+      rate_limit_per_second: 5,
+    });
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        { path: '$.secret_name', message: 'applies only to HTTPS consumers' },
+        { path: '$.rate_limit_per_second', message: 'applies only to HTTPS consumers' },
+      ],
+    });
+  });
+
   it('completes a partial retry policy with the EventBridge defaults', () => {
     const result = validateSubscriptionRequest({
       ...subscription,
