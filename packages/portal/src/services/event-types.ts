@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   APPLICATION_PATTERN,
   buildEnvelopeSchema,
@@ -40,7 +41,18 @@ export interface EventTypeServiceOptions {
   readonly registry: SchemaRegistry;
   readonly storage: ObjectStorage;
   readonly config: PortalConfig;
+  /**
+   * How long a request holds the pending work of a type it creates or changes; no other request takes that
+   * work over before, unless the holder gives it up by failing. Must exceed the function's timeout.
+   * @default DEFAULT_LEASE_SECONDS
+   */
+  readonly leaseSeconds?: number;
+  /** Clock. @default () => new Date() */
+  readonly now?: () => Date;
 }
+
+/** How long a request holds the pending work of an event type: well beyond the portal functions' 29 s timeout. */
+export const DEFAULT_LEASE_SECONDS = 120;
 
 export interface VersionSummaryView {
   readonly version: number;
@@ -105,18 +117,28 @@ export interface UpdateResult {
  * Event types and their versions. Creating a type or a version writes the records first in state CREATING,
  * then registers the envelope schema, backs it up and writes the producer manifest, and only then marks the
  * records complete. Each step is idempotent: when one fails, the same request repeated completes the work.
+ *
+ * One request at a time does the pending work of a type: it takes the work with a conditional write that
+ * leaves its token (`owner`) and a lease on the type record, and others are answered 409 until it completes,
+ * fails (which gives the lease up) or its lease runs out. Each side effect is preceded by a check that the
+ * request still owns the work, is written from the stored version record, and the final transitions are
+ * conditional on the owner, so a request that lost the work writes nothing more.
  */
 export class EventTypeService {
   private readonly store: EventStore;
   private readonly registry: SchemaRegistry;
   private readonly storage: ObjectStorage;
   private readonly config: PortalConfig;
+  private readonly leaseMillis: number;
+  private readonly now: () => Date;
 
   constructor(options: EventTypeServiceOptions) {
     this.store = options.store;
     this.registry = options.registry;
     this.storage = options.storage;
     this.config = options.config;
+    this.leaseMillis = (options.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000;
+    this.now = options.now ?? (() => new Date());
   }
 
   /** `POST /events`: the type and its version 1. */
@@ -124,40 +146,46 @@ export class EventTypeService {
     const validated = validateEventTypeRequest(input);
     if (!validated.ok) throw new ValidationError('The event type is not valid', validated.errors);
     const request = validated.value;
+    const eventType = request.event_type;
     const digest = requestDigest(request);
-    const existing = await this.store.getEventType(request.event_type);
-    if (existing !== undefined && existing.state !== RecordState.CREATING) {
+    const owner = randomUUID();
+    const existing = await this.store.getEventType(eventType);
+    if (existing !== undefined) this.refuseCreation(existing);
+    const begun = await this.store.beginEventTypeCreation(
+      {
+        event_type: eventType,
+        application: request.application,
+        description: request.description,
+        connection_type: request.connection_type,
+        digest,
+        owner,
+        leaseUntil: this.leaseUntil(),
+      },
+      existing,
+    );
+    if (!begun.ok) {
+      const now = await this.store.getEventType(eventType);
+      if (now !== undefined) this.refuseCreation(now);
+      throw this.busy(eventType);
+    }
+    const completed = await this.whileOwning(eventType, owner, async () => {
+      const version = await this.putPendingVersion(begun.value, request, 1, digest, undefined, owner);
+      return this.provisionAndComplete(version, owner, digest, null);
+    });
+    return this.view(completed);
+  }
+
+  /** Refuses to create over an existing type: 409 unless it is an earlier creation nobody holds any more. */
+  private refuseCreation(existing: EventTypeRecord): void {
+    if (existing.state !== RecordState.CREATING) {
       throw new ConflictError(
         existing.state === RecordState.DELETING
-          ? `Event type ${request.event_type} is being deleted`
-          : `Event type ${request.event_type} already exists`,
-        { context: { event_type: request.event_type } },
+          ? `Event type ${existing.event_type} is being deleted`
+          : `Event type ${existing.event_type} already exists`,
+        { context: { event_type: existing.event_type } },
       );
     }
-    const begun = await this.store.beginEventTypeCreation({
-      event_type: request.event_type,
-      application: request.application,
-      description: request.description,
-      connection_type: request.connection_type,
-      digest,
-    });
-    if (!begun.ok) {
-      throw new ConflictError(`Event type ${request.event_type} already exists`, {
-        context: { event_type: request.event_type },
-      });
-    }
-    const version = await this.putPendingVersion(begun.value, request, 1, digest, undefined);
-    await this.provisionVersion(version);
-    const completed = await this.store.completeVersion({ eventType: request.event_type, version: 1, digest });
-    if (!completed.ok) {
-      throw new ConflictError(
-        `Event type ${request.event_type} was changed by another request; repeat yours`,
-        {
-          context: { event_type: request.event_type },
-        },
-      );
-    }
-    return this.view(completed.value);
+    if (this.leased(existing)) throw this.busy(existing.event_type);
   }
 
   /** `GET /events`. */
@@ -209,17 +237,15 @@ export class EventTypeService {
     if (!validated.ok) throw new ValidationError('The event type update is not valid', validated.errors);
     const update = validated.value;
     const type = await this.requireType(eventType);
-    if (type.state === RecordState.DELETING) {
-      throw new ConflictError(`Event type ${eventType} is being deleted`, {
-        context: { event_type: eventType },
-      });
-    }
+    if (type.state === RecordState.DELETING) throw deleting(eventType);
     const latest = await this.requireVersion(eventType, type.latest_version);
     const newData =
       update.data !== undefined && canonicalJson(update.data) !== canonicalJson(latest.data_schema);
     const digest = requestDigest({ event_type: eventType, update, base: type.latest_version });
-    const resuming = newData && type.pending_version !== undefined && type.pending_digest === digest;
+    const version = type.latest_version + 1;
+    const resuming = newData && type.pending_version === version && type.pending_digest === digest;
     if (!resuming) checkPrecondition(ifMatch, type.revision);
+    if (newData && this.leased(type)) throw this.busy(eventType);
 
     if (!newData) {
       if (update.description === undefined || update.description === type.description) {
@@ -236,20 +262,25 @@ export class EventTypeService {
     }
 
     const data = update.data as JsonSchema;
-    const version = type.latest_version + 1;
     const compatibility = compareSchemas(latest.data_schema, data, { root: '$.data' });
-    let current = type;
-    if (!resuming) {
-      const begun = await this.store.beginNewVersion({
-        eventType,
-        expectedRevision: type.revision,
-        version,
-        digest,
-        description: update.description,
-      });
-      if (!begun.ok) throw this.raced(eventType, ifMatch);
-      current = begun.value;
+    const owner = randomUUID();
+    const begun = await this.store.beginNewVersion({
+      previous: type,
+      version,
+      digest,
+      owner,
+      leaseUntil: this.leaseUntil(),
+      resuming,
+      description: update.description,
+    });
+    if (!begun.ok) {
+      const now = await this.store.getEventType(eventType);
+      if (now === undefined || now.state === RecordState.CREATING) throw notFound(eventType);
+      if (now.state === RecordState.DELETING) throw deleting(eventType);
+      if (ifMatch === undefined && this.leased(now)) throw this.busy(eventType);
+      throw this.raced(eventType, ifMatch);
     }
+    const current = begun.value;
     const request: EventTypeRequest = {
       application: current.application,
       event_type: eventType,
@@ -257,11 +288,11 @@ export class EventTypeService {
       connection_type: current.connection_type,
       data,
     };
-    const record = await this.putPendingVersion(current, request, version, digest, compatibility);
-    await this.provisionVersion(record);
-    const completed = await this.store.completeVersion({ eventType, version, digest });
-    if (!completed.ok) throw this.raced(eventType, undefined);
-    const view = await this.view(completed.value);
+    const completed = await this.whileOwning(eventType, owner, async () => {
+      const record = await this.putPendingVersion(current, request, version, digest, compatibility, owner);
+      return this.provisionAndComplete(record, owner, digest, latest.registry_version);
+    });
+    const view = await this.view(completed);
     return { value: { event_type: view.value, compatibility }, revision: view.revision };
   }
 
@@ -275,12 +306,14 @@ export class EventTypeService {
     if (type === undefined) throw notFound(eventType);
     if (type.state !== RecordState.DELETING) checkPrecondition(ifMatch, type.revision);
     await this.refuseWhileSubscribed(type);
+    if (this.leased(type)) throw this.busy(eventType);
     const expected = ifMatch !== undefined && type.state !== RecordState.DELETING ? type.revision : undefined;
     const begun = await this.store.beginEventTypeDeletion(eventType, expected);
     if (!begun.ok) {
       const now = await this.store.getEventType(eventType);
       if (now === undefined) throw notFound(eventType);
       await this.refuseWhileSubscribed(now);
+      if (ifMatch === undefined && this.leased(now)) throw this.busy(eventType);
       throw this.raced(eventType, ifMatch);
     }
     const versions = await this.store.listVersions(eventType);
@@ -326,12 +359,63 @@ export class EventTypeService {
     });
   }
 
+  /** The end of a lease taken now. */
+  private leaseUntil(): string {
+    return new Date(this.now().getTime() + this.leaseMillis).toISOString();
+  }
+
+  /** Whether a request holds a lease on the type's pending work that has not run out. */
+  private leased(type: EventTypeRecord): boolean {
+    return type.lease_until !== undefined && type.lease_until >= this.now().toISOString();
+  }
+
+  private busy(eventType: string): ConflictError {
+    return new ConflictError(
+      `Event type ${eventType} is being changed by another request; retry when it has completed`,
+      { context: { event_type: eventType } },
+    );
+  }
+
+  private lost(eventType: string): ConflictError {
+    return new ConflictError(
+      `Event type ${eventType} was changed by another request while this one was in progress; read it and retry`,
+      { context: { event_type: eventType } },
+    );
+  }
+
+  /** Runs the pending work of `owner`; when it fails, gives the lease up so that a repeated request may resume. */
+  private async whileOwning<T>(eventType: string, owner: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      await this.store.releaseLease(eventType, owner).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * Throws unless `owner` still holds the type's pending work under a lease that has not run out: a side
+   * effect may follow.
+   */
+  private async fence(eventType: string, owner: string): Promise<void> {
+    const type = await this.store.getEventType(eventType);
+    if (type?.owner !== owner || type.state === RecordState.DELETING || !this.leased(type)) {
+      throw this.lost(eventType);
+    }
+  }
+
+  /**
+   * Writes the pending version record under the owner's fence. A record written under a newer fence means
+   * the work was lost; a complete record (its side effects all done by an earlier owner that stopped before
+   * completing the type) is adopted as it is.
+   */
   private async putPendingVersion(
     type: EventTypeRecord,
     request: EventTypeRequest,
     version: number,
     digest: string,
     compatibility: SchemaComparison | undefined,
+    owner: string,
   ): Promise<EventVersionRecord> {
     const put = await this.store.putPendingVersion({
       event_type: type.event_type,
@@ -343,23 +427,58 @@ export class EventTypeService {
       envelope_schema: buildEnvelopeSchema(request.data),
       ...(compatibility === undefined ? {} : { compatibility: compatibility as unknown as JsonObject }),
       request_digest: digest,
+      owner,
+      ...(type.fence === undefined ? {} : { fence: type.fence }),
     });
-    if (!put.ok) {
-      const existing = await this.store.getVersion(type.event_type, version);
-      if (existing !== undefined && existing.request_digest === digest) return existing;
-      throw new ConflictError(`Version ${version} of event type ${type.event_type} already exists`, {
-        context: { event_type: type.event_type, version },
-      });
-    }
-    return put.value;
+    if (put.ok) return put.value;
+    const existing = await this.store.getVersion(type.event_type, version);
+    if (existing !== undefined && existing.state !== RecordState.CREATING) return existing;
+    throw this.lost(type.event_type);
   }
 
-  /** Registry, backup, manifest — in that order, each idempotent. */
-  private async provisionVersion(record: EventVersionRecord): Promise<void> {
+  /**
+   * Provisions a version (unless an earlier owner already did) and completes the type, both conditional on
+   * `owner`. `after` is the registry version of the previous event version (null for version 1).
+   */
+  private async provisionAndComplete(
+    record: EventVersionRecord,
+    owner: string,
+    digest: string,
+    after: string | null | undefined,
+  ): Promise<EventTypeRecord> {
+    const { event_type: eventType, version } = record;
+    if (record.state === RecordState.CREATING) await this.provisionVersion(record, owner, after);
+    else await this.fence(eventType, owner);
+    const completed = await this.store.completeVersion({ eventType, version, owner });
+    if (!completed.ok) throw this.lost(eventType);
+    if (record.request_digest !== digest) {
+      // An earlier request had done every side effect of this version with its own content: the type is whole
+      // again, with that content, and this request's was not used.
+      throw new ConflictError(
+        version === 1
+          ? `Event type ${eventType} already exists`
+          : `Version ${version} of event type ${eventType} already exists`,
+        { context: { event_type: eventType, version } },
+      );
+    }
+    return completed.value;
+  }
+
+  /**
+   * Registry, backup, manifest — in that order, each idempotent, each written from the stored record and
+   * only while `owner` still holds the work.
+   */
+  private async provisionVersion(
+    record: EventVersionRecord,
+    owner: string,
+    after: string | null | undefined,
+  ): Promise<void> {
     const { event_type: eventType, version } = record;
     const registryContent = toDraft04Model(record.envelope_schema) ?? record.envelope_schema;
-    await step('Registering the schema in the schema registry', () =>
-      this.registry.publish(schemaName(eventType), registryContent, record.description),
+    const registryVersion = await step('Registering the schema in the schema registry', () =>
+      this.registry.publish(schemaName(eventType), registryContent, record.description, after, () =>
+        this.fence(eventType, owner),
+      ),
     );
     const backup = {
       format: 1,
@@ -374,6 +493,7 @@ export class EventTypeService {
       data: record.data_schema,
       ...(record.compatibility === undefined ? {} : { compatibility: record.compatibility }),
     };
+    await this.fence(eventType, owner);
     await step('Writing the schema backup', () =>
       this.storage.putJson(
         this.config.schemasBackupBucket,
@@ -395,6 +515,7 @@ export class EventTypeService {
         version,
       },
     );
+    await this.fence(eventType, owner);
     await step('Writing the producer manifest', () =>
       this.storage.putJson(
         this.config.publisherBucket,
@@ -402,9 +523,8 @@ export class EventTypeService {
         serializeManifest(manifest),
       ),
     );
-    await step('Activating the event version record', () =>
-      this.store.completeVersionRecord(eventType, version),
-    );
+    const completed = await this.store.completeVersionRecord({ eventType, version, owner, registryVersion });
+    if (!completed.ok) throw this.lost(eventType);
   }
 
   private async requireType(eventType: string): Promise<EventTypeRecord> {
@@ -441,6 +561,12 @@ export class EventTypeService {
       },
     };
   }
+}
+
+function deleting(eventType: string): ConflictError {
+  return new ConflictError(`Event type ${eventType} is being deleted`, {
+    context: { event_type: eventType },
+  });
 }
 
 function notFound(eventType: string): NotFoundError {

@@ -40,6 +40,15 @@ export interface EventTypeRecord {
   readonly pending_version?: number;
   /** Digest of the request that started the pending version (or the creation). */
   readonly pending_digest?: string;
+  /**
+   * Token of the request doing the pending work. Every side effect of that request is fenced on it: a request
+   * that finds another token here has lost the work and stops.
+   */
+  readonly owner?: string;
+  /** Until when (ISO-8601) the owner holds the pending work; no other request takes it over before. */
+  readonly lease_until?: string;
+  /** Incremented each time the pending work changes hands (a fencing token). */
+  readonly fence?: number;
   /** Incremented by every change; the ETag. */
   readonly revision: number;
   readonly state: RecordState;
@@ -68,6 +77,12 @@ export interface EventVersionRecord {
   readonly status_updated_at: string;
   readonly created_at: string;
   readonly request_digest: string;
+  /** The fence of the event type record when this version record was written. */
+  readonly fence?: number;
+  /** Token of the request that wrote this version record. */
+  readonly owner?: string;
+  /** The schema registry's version holding this version's envelope (set when the version completes). */
+  readonly registry_version?: string;
 }
 
 /** The lightweight view of a version used in listings. */
@@ -90,6 +105,10 @@ export interface SubscriptionRecord {
   readonly connection_string: string;
   readonly filter?: JsonObject;
   readonly retry_policy: RetryPolicy;
+  /** HTTPS consumers: the Secrets Manager secret holding the endpoint's credentials. */
+  readonly secret_name?: string;
+  /** HTTPS consumers: invocations per second. */
+  readonly rate_limit_per_second?: number;
   readonly state: RecordState;
   /** Deployment status of this subscription's consumer. */
   readonly status: DeploymentStatus;
@@ -174,6 +193,14 @@ const KEY_ATTRIBUTES: readonly string[] = [
   K.LOOKUP_PARTITION,
   K.LOOKUP_SORT,
 ];
+
+/** The lease on pending work is absent or has run out (`:now` and `#lease` to be bound). */
+const LEASE_EXPIRED = '(attribute_not_exists(#lease) OR #lease < :now)';
+
+/** The record's fence is still the one `previous` had (`#fence`, and `:fence` when it had one, to be bound). */
+function fenceCondition(previous: EventTypeRecord): string {
+  return previous.fence === undefined ? 'attribute_not_exists(#fence)' : '#fence = :fence';
+}
 
 function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
@@ -307,13 +334,18 @@ export class EventStore {
   }
 
   /**
-   * Starts creating an event type with version 1: writes the type in state `CREATING`, replacing an earlier
-   * creation that never completed. Fails (`ok: false`) when the type exists in any other state.
+   * Starts creating an event type with version 1: writes the type in state `CREATING` owned by `owner` until
+   * `leaseUntil`. `previous` is the record as read before (undefined when there was none): an earlier creation
+   * that never completed is replaced only if the record is still exactly that one (same fence) and its lease
+   * has run out. Fails (`ok: false`) otherwise.
    */
   async beginEventTypeCreation(
     input: Pick<EventTypeRecord, 'event_type' | 'application' | 'description' | 'connection_type'> & {
       readonly digest: string;
+      readonly owner: string;
+      readonly leaseUntil: string;
     },
+    previous: EventTypeRecord | undefined,
   ): Promise<Conditional<EventTypeRecord>> {
     const now = this.timestamp();
     const record: EventTypeRecord = {
@@ -324,6 +356,9 @@ export class EventStore {
       latest_version: 0,
       pending_version: 1,
       pending_digest: input.digest,
+      owner: input.owner,
+      lease_until: input.leaseUntil,
+      fence: (previous?.fence ?? 0) + 1,
       revision: 1,
       state: RecordState.CREATING,
       subscription_ids: [],
@@ -344,9 +379,20 @@ export class EventStore {
             [K.LOOKUP_SORT]: record.event_type,
             ...attributes,
           },
-          ConditionExpression: 'attribute_not_exists(#pk) OR #state = :creating',
-          ExpressionAttributeNames: { '#pk': K.PARTITION, '#state': 'state' },
-          ExpressionAttributeValues: { ':creating': RecordState.CREATING },
+          ...(previous === undefined
+            ? {
+                ConditionExpression: 'attribute_not_exists(#pk)',
+                ExpressionAttributeNames: { '#pk': K.PARTITION },
+              }
+            : {
+                ConditionExpression: `#state = :creating AND ${fenceCondition(previous)} AND ${LEASE_EXPIRED}`,
+                ExpressionAttributeNames: { '#state': 'state', '#fence': 'fence', '#lease': 'lease_until' },
+                ExpressionAttributeValues: {
+                  ':creating': RecordState.CREATING,
+                  ':now': now,
+                  ...(previous.fence === undefined ? {} : { ':fence': previous.fence }),
+                },
+              }),
         }),
       );
       return record;
@@ -354,36 +400,71 @@ export class EventStore {
   }
 
   /**
-   * Starts a new version: bumps the revision, records the pending version and, if given, the new
-   * description. Fails (`ok: false`) unless the type is `READY` at `expectedRevision` with no other version
-   * pending (a pending version with the same number may be taken over).
+   * Starts (or resumes) a new version, owned by `owner` until `leaseUntil`: records the pending version and,
+   * if given, the new description, and moves the fence on. Fails (`ok: false`) unless the type is `READY`, is
+   * still exactly `previous` (same fence; same revision unless resuming), has no other version pending (a
+   * pending version with the same number may be taken over) and no lease on pending work that has not run
+   * out. Starting bumps the revision; resuming the pending version of the same request does not.
    */
   async beginNewVersion(input: {
-    readonly eventType: string;
-    readonly expectedRevision: number;
+    readonly previous: EventTypeRecord;
     readonly version: number;
     readonly digest: string;
+    readonly owner: string;
+    readonly leaseUntil: string;
+    readonly resuming: boolean;
     readonly description?: string;
   }): Promise<Conditional<EventTypeRecord>> {
+    const { previous } = input;
+    const revisionCondition = input.resuming ? '#pdigest = :digest' : '#revision = :expected';
     return this.updateEventType(
       'Saving the event type record',
-      input.eventType,
+      previous.event_type,
       {
         set: {
           pending_version: input.version,
           pending_digest: input.digest,
+          owner: input.owner,
+          lease_until: input.leaseUntil,
+          fence: (previous.fence ?? 0) + 1,
           ...(input.description === undefined ? {} : { description: input.description }),
         },
-        condition:
-          '#revision = :expected AND #state = :ready AND (attribute_not_exists(#pending) OR #pending = :version)',
-        names: { '#state': 'state', '#pending': 'pending_version', '#revision': 'revision' },
+        condition: `${revisionCondition} AND #state = :ready AND ${fenceCondition(previous)} AND ${LEASE_EXPIRED} AND (attribute_not_exists(#pending) OR #pending = :version)`,
+        names: {
+          '#state': 'state',
+          '#pending': 'pending_version',
+          '#fence': 'fence',
+          '#lease': 'lease_until',
+          ...(input.resuming ? { '#pdigest': 'pending_digest' } : { '#revision': 'revision' }),
+        },
         values: {
-          ':expected': input.expectedRevision,
+          ...(input.resuming ? { ':digest': input.digest } : { ':expected': previous.revision }),
           ':ready': RecordState.READY,
           ':version': input.version,
+          ':now': this.timestamp(),
+          ...(previous.fence === undefined ? {} : { ':fence': previous.fence }),
         },
       },
-      true,
+      !input.resuming,
+    );
+  }
+
+  /**
+   * Gives up the lease of `owner` on the pending work (after a failure), so that a repeated or corrected
+   * request may take it over at once. Nothing happens when `owner` no longer holds it.
+   */
+  async releaseLease(eventType: string, owner: string): Promise<void> {
+    await this.conditional('Saving the event type record', () =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: eventTypeKey(eventType),
+          UpdateExpression: 'REMOVE #lease',
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#lease': 'lease_until', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      ),
     );
   }
 
@@ -406,27 +487,33 @@ export class EventStore {
     );
   }
 
-  /** Marks `version` complete on the type: it becomes the latest version and the type `READY`. */
+  /**
+   * Marks `version` complete on the type: it becomes the latest version and the type `READY`. Fails
+   * (`ok: false`) unless `owner` still holds the pending work on `version`.
+   */
   async completeVersion(input: {
     readonly eventType: string;
     readonly version: number;
-    readonly digest: string;
+    readonly owner: string;
   }): Promise<Conditional<EventTypeRecord>> {
     return this.updateEventType(
       'Activating the event type record',
       input.eventType,
       {
         set: { latest_version: input.version, state: RecordState.READY },
-        remove: ['pending_version', 'pending_digest'],
-        condition: '#pending = :version AND #digest = :digest',
-        names: { '#pending': 'pending_version', '#digest': 'pending_digest' },
-        values: { ':version': input.version, ':digest': input.digest },
+        remove: ['pending_version', 'pending_digest', 'owner', 'lease_until'],
+        condition: '#pending = :version AND #owner = :owner AND #state <> :deleting',
+        names: { '#pending': 'pending_version', '#owner': 'owner', '#state': 'state' },
+        values: { ':version': input.version, ':owner': input.owner, ':deleting': RecordState.DELETING },
       },
       false,
     );
   }
 
-  /** Marks the type `DELETING`; fails (`ok: false`) while it has subscriptions or when it does not exist. */
+  /**
+   * Marks the type `DELETING` and takes the pending work from its owner; fails (`ok: false`) while it has
+   * subscriptions, while another request holds a lease on pending work, or when it does not exist.
+   */
   async beginEventTypeDeletion(
     eventType: string,
     expectedRevision?: number,
@@ -437,13 +524,18 @@ export class EventStore {
       eventType,
       {
         set: { state: RecordState.DELETING },
-        condition: `attribute_exists(#pk) AND attribute_not_exists(#subscriptions)${revisionCondition}`,
+        remove: ['owner', 'lease_until'],
+        condition: `attribute_exists(#pk) AND attribute_not_exists(#subscriptions) AND ${LEASE_EXPIRED}${revisionCondition}`,
         names: {
           '#pk': K.PARTITION,
           '#subscriptions': 'subscription_ids',
+          '#lease': 'lease_until',
           ...(expectedRevision === undefined ? {} : { '#revision': 'revision' }),
         },
-        values: expectedRevision === undefined ? {} : { ':expected': expectedRevision },
+        values: {
+          ':now': this.timestamp(),
+          ...(expectedRevision === undefined ? {} : { ':expected': expectedRevision }),
+        },
       },
       true,
     );
@@ -502,7 +594,8 @@ export class EventStore {
 
   /**
    * Writes a version in state `CREATING` (status `PENDING`), replacing an earlier attempt at the same version
-   * that never completed. Fails (`ok: false`) if that version is already complete.
+   * that never completed and was written under an older (or the same) fence. Fails (`ok: false`) if that
+   * version is already complete or was written by a newer owner.
    */
   async putPendingVersion(
     input: Omit<
@@ -523,9 +616,10 @@ export class EventStore {
         new PutCommand({
           TableName: this.tableName,
           Item: { ...versionKey(record.event_type, record.version), entity: 'EVENT_VERSION', ...record },
-          ConditionExpression: 'attribute_not_exists(#pk) OR #state = :creating',
-          ExpressionAttributeNames: { '#pk': K.PARTITION, '#state': 'state' },
-          ExpressionAttributeValues: { ':creating': RecordState.CREATING },
+          ConditionExpression:
+            'attribute_not_exists(#pk) OR (#state = :creating AND (attribute_not_exists(#fence) OR #fence <= :fence))',
+          ExpressionAttributeNames: { '#pk': K.PARTITION, '#state': 'state', '#fence': 'fence' },
+          ExpressionAttributeValues: { ':creating': RecordState.CREATING, ':fence': record.fence ?? 0 },
         }),
       );
       return record;
@@ -569,20 +663,32 @@ export class EventStore {
     return items as unknown as EventVersionSummary[];
   }
 
-  /** Marks a version's side effects complete. */
-  async completeVersionRecord(eventType: string, version: number): Promise<void> {
-    await this.call('Activating the event version record', () =>
-      this.client.send(
+  /**
+   * Marks a version's side effects complete and records the schema registry version holding it. Fails
+   * (`ok: false`) unless the version record was written by `owner`.
+   */
+  async completeVersionRecord(input: {
+    readonly eventType: string;
+    readonly version: number;
+    readonly owner: string;
+    readonly registryVersion: string;
+  }): Promise<Conditional<void>> {
+    return this.conditional('Activating the event version record', async () => {
+      await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: versionKey(eventType, version),
-          UpdateExpression: 'SET #state = :ready',
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: { '#state': 'state', '#pk': K.PARTITION },
-          ExpressionAttributeValues: { ':ready': RecordState.READY },
+          Key: versionKey(input.eventType, input.version),
+          UpdateExpression: 'SET #state = :ready, #registry = :registry',
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#state': 'state', '#registry': 'registry_version', '#owner': 'owner' },
+          ExpressionAttributeValues: {
+            ':ready': RecordState.READY,
+            ':registry': input.registryVersion,
+            ':owner': input.owner,
+          },
         }),
-      ),
-    );
+      );
+    });
   }
 
   /**

@@ -18,13 +18,18 @@ afterAll(async () => {
 });
 
 async function readyType(eventType: string): Promise<void> {
-  const begun = await store.beginEventTypeCreation({
-    event_type: eventType,
-    application: 'orders',
-    description: 'd',
-    connection_type: 'SQS',
-    digest: 'digest-1',
-  });
+  const begun = await store.beginEventTypeCreation(
+    {
+      event_type: eventType,
+      application: 'orders',
+      description: 'd',
+      connection_type: 'SQS',
+      digest: 'digest-1',
+      owner: 'owner-1',
+      leaseUntil: '2026-11-26T08:02:00.000Z',
+    },
+    undefined,
+  );
   expect(begun.ok).toBe(true);
   await store.putPendingVersion({
     event_type: eventType,
@@ -35,9 +40,11 @@ async function readyType(eventType: string): Promise<void> {
     data_schema: { type: 'object' },
     envelope_schema: { type: 'object' },
     request_digest: 'digest-1',
+    owner: 'owner-1',
+    fence: 1,
   });
-  await store.completeVersionRecord(eventType, 1);
-  await store.completeVersion({ eventType, version: 1, digest: 'digest-1' });
+  await store.completeVersionRecord({ eventType, version: 1, owner: 'owner-1', registryVersion: '1' });
+  await store.completeVersion({ eventType, version: 1, owner: 'owner-1' });
 }
 
 describe('EventStore', () => {
@@ -68,15 +75,84 @@ describe('EventStore', () => {
   it('refuses a second creation of a completed event type', async () => {
     await readyType('order_paid');
 
-    const again = await store.beginEventTypeCreation({
-      event_type: 'order_paid',
-      application: 'orders',
-      description: 'd',
-      connection_type: 'SQS',
-      digest: 'digest-2',
-    });
+    const again = await store.beginEventTypeCreation(
+      {
+        event_type: 'order_paid',
+        application: 'orders',
+        description: 'd',
+        connection_type: 'SQS',
+        digest: 'digest-2',
+        owner: 'owner-2',
+        leaseUntil: '2026-11-26T08:02:00.000Z',
+      },
+      await store.getEventType('order_paid'),
+    );
 
     expect(again.ok).toBe(false);
+    expect(await store.getEventType('order_paid')).toMatchObject({ state: 'READY', latest_version: 1 });
+  });
+
+  it('lets nobody take over a creation whose lease has not run out, and anybody once it has', async () => {
+    const creation = (owner: string, leaseUntil: string) => ({
+      event_type: 'order_leased',
+      application: 'orders',
+      description: owner,
+      connection_type: 'SQS' as const,
+      digest: owner,
+      owner,
+      leaseUntil,
+    });
+    const first = await store.beginEventTypeCreation(creation('a', '2026-11-26T08:00:30.000Z'), undefined);
+    const read = await store.getEventType('order_leased');
+
+    const whileLeased = await store.beginEventTypeCreation(creation('b', '2026-11-26T08:02:00.000Z'), read);
+    const secondFirst = await store.beginEventTypeCreation(
+      creation('c', '2026-11-26T08:02:00.000Z'),
+      undefined,
+    );
+    const later = new EventStore({
+      tableName: harness.config.tableName,
+      client: harness.clients.dynamo,
+      now: () => new Date('2026-11-26T08:01:00.000Z'),
+    });
+    const afterLease = await later.beginEventTypeCreation(creation('d', '2026-11-26T08:03:00.000Z'), read);
+    const staleRead = await later.beginEventTypeCreation(creation('e', '2026-11-26T08:03:00.000Z'), read);
+
+    expect(first.ok).toBe(true);
+    expect(whileLeased.ok).toBe(false);
+    expect(secondFirst.ok).toBe(false);
+    expect(afterLease.ok).toBe(true);
+    expect(staleRead.ok).toBe(false);
+    expect(await store.getEventType('order_leased')).toMatchObject({ owner: 'd', fence: 2 });
+  });
+
+  it('keeps a version record written under a newer fence from being overwritten by an older owner', async () => {
+    const version = (owner: string, fence: number) => ({
+      event_type: 'order_fenced',
+      version: 1,
+      application: 'orders',
+      description: owner,
+      connection_type: 'SQS' as const,
+      data_schema: { type: 'object' },
+      envelope_schema: { type: 'object' },
+      request_digest: owner,
+      owner,
+      fence,
+    });
+
+    const newer = await store.putPendingVersion(version('new', 2));
+    const older = await store.putPendingVersion(version('old', 1));
+    const completedByOlder = await store.completeVersionRecord({
+      eventType: 'order_fenced',
+      version: 1,
+      owner: 'old',
+      registryVersion: '1',
+    });
+
+    expect(newer.ok).toBe(true);
+    expect(older.ok).toBe(false);
+    expect(completedByOlder.ok).toBe(false);
+    expect(await store.getVersion('order_fenced', 1)).toMatchObject({ owner: 'new', state: 'CREATING' });
   });
 
   it('refuses a subscription on an event type that is being deleted', async () => {
