@@ -7,6 +7,7 @@ import {
   NotFoundError,
   newSubscriptionId,
   SUBSCRIPTION_ID_PATTERN,
+  type SubscriptionRequest,
   serializeManifest,
   ValidationError,
   type ValidationProblem,
@@ -83,23 +84,14 @@ export class SubscriptionService {
     const digest = requestDigest(request);
     const pending = await this.store.findPendingSubscription(eventType, version, digest);
     const id = pending?.id ?? newSubscriptionId();
-    const manifest = buildConsumerManifest(
-      request,
-      {
-        environment: this.config.environment,
-        account: this.config.account,
-        region: this.config.region,
-        subscription_id: id,
-        application: type.application,
-      },
-      connectionOptions,
-    );
+    const manifest = this.manifest(request, id, type.application);
     const ruleProblem = check(consumerEventPattern(manifest));
     if (ruleProblem !== undefined) {
       throw new ValidationError('The subscription filter is not valid', [
         { path: '$.filter', message: `makes an invalid rule pattern: ${ruleProblem}` },
       ]);
     }
+    const { consumer } = manifest;
     const record =
       pending ??
       (await this.store.putPendingSubscription({
@@ -112,6 +104,10 @@ export class SubscriptionService {
         connection_string: request.connection_string,
         ...(request.filter === undefined ? {} : { filter: request.filter }),
         retry_policy: manifest.retry_policy,
+        ...(consumer.secret_name === undefined ? {} : { secret_name: consumer.secret_name }),
+        ...(consumer.rate_limit_per_second === undefined
+          ? {}
+          : { rate_limit_per_second: consumer.rate_limit_per_second }),
         request_digest: digest,
       }));
 
@@ -122,15 +118,43 @@ export class SubscriptionService {
       throw now === undefined ? eventTypeNotFound(eventType) : eventTypeDeleting(eventType);
     }
 
+    // The manifest is written from the stored record, and only while the record is still being created; if
+    // the subscription was deleted meanwhile, the manifest written here is taken away again.
+    const stored = await this.store.getSubscription(record.id);
+    if (stored === undefined || stored.state === RecordState.DELETING) throw deletedMeanwhile(record.id);
+    const key = consumerManifestKey(eventType, version, record.id);
     await step('Writing the consumer manifest', () =>
       this.storage.putJson(
         this.config.subscriberBucket,
-        consumerManifestKey(eventType, version, record.id),
-        serializeManifest(manifest),
+        key,
+        serializeManifest(this.manifest(requestOf(stored), stored.id, stored.application)),
       ),
     );
-    await this.store.setSubscriptionState(record.id, RecordState.READY);
-    return view({ ...record, state: RecordState.READY });
+    if (!(await this.store.activateSubscription(record.id))) {
+      await step('Removing the consumer manifest', () =>
+        this.storage.delete(this.config.subscriberBucket, key),
+      );
+      throw deletedMeanwhile(record.id);
+    }
+    return view({ ...stored, state: RecordState.READY });
+  }
+
+  private manifest(request: SubscriptionRequest, id: string, application: string) {
+    return buildConsumerManifest(
+      request,
+      {
+        environment: this.config.environment,
+        account: this.config.account,
+        region: this.config.region,
+        subscription_id: id,
+        application,
+        ...(request.secret_name === undefined ? {} : { secret_name: request.secret_name }),
+        ...(request.rate_limit_per_second === undefined
+          ? {}
+          : { rate_limit_per_second: request.rate_limit_per_second }),
+      },
+      { allowLoopbackHttp: this.config.allowLoopbackHttpConsumers },
+    );
   }
 
   /** `GET /subscriptions/{id}`. */
@@ -203,6 +227,29 @@ export class SubscriptionService {
 function view(record: SubscriptionRecord): SubscriptionView {
   const { state: _state, request_digest: _digest, ...rest } = record;
   return rest;
+}
+
+/** The request a stored subscription was made from. */
+function requestOf(record: SubscriptionRecord): SubscriptionRequest {
+  return {
+    event_type: record.event_type,
+    version: record.version,
+    ...(record.target_unit === undefined ? {} : { target_unit: record.target_unit }),
+    connection_type: record.connection_type,
+    connection_string: record.connection_string,
+    ...(record.filter === undefined ? {} : { filter: record.filter }),
+    retry_policy: record.retry_policy,
+    ...(record.secret_name === undefined ? {} : { secret_name: record.secret_name }),
+    ...(record.rate_limit_per_second === undefined
+      ? {}
+      : { rate_limit_per_second: record.rate_limit_per_second }),
+  };
+}
+
+function deletedMeanwhile(id: string): ConflictError {
+  return new ConflictError(`Subscription ${id} was deleted while it was being created`, {
+    context: { subscription_id: id },
+  });
 }
 
 function eventTypeNotFound(eventType: string): NotFoundError {

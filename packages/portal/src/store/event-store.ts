@@ -977,6 +977,30 @@ export class EventStore {
   }
 
   /**
+   * Marks a subscription's side effects complete. Fails (`false`) when the subscription is being deleted or
+   * is gone: its manifest must not stay behind then.
+   */
+  async activateSubscription(id: string): Promise<boolean> {
+    const result = await this.conditional('Activating the subscription record', () =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: subscriptionKey(id),
+          UpdateExpression: 'SET #state = :ready, #at = :at',
+          ConditionExpression: '#state IN (:creating, :ready)',
+          ExpressionAttributeNames: { '#state': 'state', '#at': 'updated_at' },
+          ExpressionAttributeValues: {
+            ':ready': RecordState.READY,
+            ':creating': RecordState.CREATING,
+            ':at': this.timestamp(),
+          },
+        }),
+      ),
+    );
+    return result.ok;
+  }
+
+  /**
    * Records the deployment status of a subscription's consumer (used by the deployment side). Returns false
    * when the subscription does not exist: nothing is written then.
    */

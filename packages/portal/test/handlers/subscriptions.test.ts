@@ -2,14 +2,17 @@ import { consumerManifestKey } from '@bridgeport/core';
 import { call } from '../support/api';
 import { orderCreated, type Portal, portalOn, shipOrders } from '../support/fixtures';
 import { type Harness, startHarness } from '../support/harness';
+import { type S3Faults, s3Faults } from '../support/s3-faults';
 import { fakeSchemas, type SchemasFake } from '../support/schemas-fake';
 
 let harness: Harness;
 let portal: Portal;
 let registry: SchemasFake;
+let faults: S3Faults;
 
 beforeAll(async () => {
   harness = await startHarness();
+  faults = s3Faults(harness.clients.s3);
   portal = portalOn(harness);
   registry = fakeSchemas();
   const created = await call(portal.events, { method: 'POST', resource: '/events', body: orderCreated() });
@@ -282,5 +285,104 @@ describe('deleting', () => {
     const response = await unsubscribe('zzzzzzzzzzzz');
 
     expect(response.statusCode).toBe(404);
+  });
+});
+
+describe('POST /subscriptions for an HTTPS consumer', () => {
+  const https = (overrides: Record<string, unknown> = {}) =>
+    shipOrders({
+      connection_type: 'HTTPS',
+      connection_string: 'https://hooks.example.com/orders',
+      filter: undefined,
+      ...overrides,
+    });
+
+  it('carries secret_name and rate_limit_per_second into the record and the consumer manifest', async () => {
+    const response = await subscribe(
+      https({ secret_name: 'consumers/ship-orders', rate_limit_per_second: 25 }),
+    );
+
+    expect(response.statusCode).toBe(201);
+    expect(response.body).toMatchObject({ secret_name: 'consumers/ship-orders', rate_limit_per_second: 25 });
+    const manifest = await harness.readJson(
+      harness.config.subscriberBucket,
+      consumerManifestKey('order_created', 1, String(response.body.id)),
+    );
+    expect(manifest).toMatchObject({
+      consumer: {
+        type: 'HTTPS',
+        connection_string: 'https://hooks.example.com/orders',
+        secret_name: 'consumers/ship-orders',
+        rate_limit_per_second: 25,
+      },
+    });
+  });
+
+  it('gives an HTTPS consumer without a rate limit the default one and no secret', async () => {
+    const response = await subscribe(https());
+
+    const manifest = (await harness.readJson(
+      harness.config.subscriberBucket,
+      consumerManifestKey('order_created', 1, String(response.body.id)),
+    )) as { consumer: Record<string, unknown> };
+    expect(response.statusCode).toBe(201);
+    expect(manifest.consumer).toEqual({
+      type: 'HTTPS',
+      connection_string: 'https://hooks.example.com/orders',
+      rate_limit_per_second: 10,
+    });
+  });
+
+  it('answers 400 with the path for an invalid secret name or rate limit', async () => {
+    const response = await subscribe(https({ secret_name: 'no spaces', rate_limit_per_second: 301 }));
+
+    expect(response.statusCode).toBe(400);
+    expect(response.body.errors).toEqual([
+      {
+        path: '$.secret_name',
+        message:
+          'must be the name of a Secrets Manager secret: 1–512 characters of A–Z, a–z, 0–9 and /_+=.@-',
+      },
+      { path: '$.rate_limit_per_second', message: 'must be an integer from 1 to 300' },
+    ]);
+  });
+
+  it('answers 400 with the path for a secret name or rate limit on a non-HTTPS consumer', async () => {
+    const response = await subscribe(
+      shipOrders({ secret_name: 'consumers/ship-orders', rate_limit_per_second: 5 }),
+    );
+
+    expect(response.statusCode).toBe(400);
+    expect(response.body.errors).toEqual([
+      { path: '$.secret_name', message: 'applies only to HTTPS consumers' },
+      { path: '$.rate_limit_per_second', message: 'applies only to HTTPS consumers' },
+    ]);
+  });
+});
+
+describe('a subscription deleted while it is being created', () => {
+  it('answers the creation 409 and leaves no manifest behind', async () => {
+    const body = shipOrders({ target_unit: 'deleted-meanwhile' });
+    const paused = faults.pauseNext('PutObjectCommand', harness.config.subscriberBucket);
+    const creation = subscribe(body);
+    await paused.reached;
+    const pending = (await list({ event_type: 'order_created' })).body.items?.find(
+      (item) => item.target_unit === 'deleted-meanwhile',
+    );
+    const id = String(pending?.id);
+
+    const deletion = await unsubscribe(id);
+    paused.release();
+    const created = await creation;
+
+    expect(deletion.statusCode).toBe(204);
+    expect(created.statusCode).toBe(409);
+    expect(created.body).toMatchObject({
+      message: `Subscription ${id} was deleted while it was being created`,
+    });
+    expect((await getSubscription(id)).statusCode).toBe(404);
+    expect(
+      (await harness.keys(harness.config.subscriberBucket)).filter((key) => key.includes(`/${id}/`)),
+    ).toEqual([]);
   });
 });
