@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import {
   DeleteRuleCommand,
   type EventBridgeClient,
@@ -7,7 +10,12 @@ import {
   PutTargetsCommand,
   RemoveTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  ListObjectsV2Command,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { resolveProducer } from '@bridgeport/broker';
 import {
   type ConsumerPlan,
@@ -22,6 +30,7 @@ import {
   type ValidationProblem,
 } from '@bridgeport/core';
 import type { S3Notifications, S3ObjectNotification } from '../aws/s3';
+import { writeFileAtomic } from '../bus/durable-file';
 import type { ApiDestinations } from './api-destinations';
 import type { ProducerRoutes } from './producers';
 import type { SqsProducerRunner } from './sqs-producers';
@@ -35,6 +44,13 @@ export interface DeploymentStatusStore {
     reason?: string,
   ): Promise<boolean>;
   setSubscriptionStatus(subscriptionId: string, status: DeploymentStatus, reason?: string): Promise<boolean>;
+  /**
+   * The version's record, for its recorded status: with it (and `stateFile`), a restart leaves the status of a
+   * producer that is ACTIVE with unchanged content alone instead of recording DEPLOYING and ACTIVE again.
+   */
+  getVersion?(eventType: string, version: number): Promise<{ readonly status: string } | undefined>;
+  /** The subscription's record, for its recorded status (see `getVersion`). */
+  getSubscription?(subscriptionId: string): Promise<{ readonly status: string } | undefined>;
 }
 
 export interface LocalDeployerOptions {
@@ -56,7 +72,38 @@ export interface LocalDeployerOptions {
   /** ARN partition of the local account. @default 'aws' */
   readonly partition?: string;
   readonly log?: (message: string) => void;
+  /**
+   * Longest that applying or removing one manifest may take. Beyond it the change is abandoned, recorded FAILED
+   * with the reason, and tried again on the manifest's next change or at the next start.
+   * @default 15 000 ms
+   */
+  readonly taskTimeoutMs?: number;
+  /** Longest that `close()` waits for changes being applied before abandoning them. @default 5000 ms */
+  readonly closeTimeoutMs?: number;
+  /** Most manifests applied at the same time (changes of one manifest are always applied one at a time). @default 8 */
+  readonly concurrency?: number;
+  /**
+   * A file where the deployer keeps a digest of the content each manifest was last applied from, so that a
+   * restart does not record statuses again for manifests that are ACTIVE with the same content.
+   * @default none: every manifest's status is recorded again at start
+   */
+  readonly stateFile?: string;
 }
+
+/** The work owed for one manifest key: at most one run at a time, later changes coalesced into one more run. */
+interface KeyWork {
+  /** A change arrived that the current run (if any) has not read yet. */
+  again: boolean;
+  /** The run in progress, to abandon it. */
+  controller: AbortController | undefined;
+  /** Settles once no run is owed for the key. */
+  done: Promise<void>;
+}
+
+/** Why a run was abandoned. */
+const Abandoned = { TIMEOUT: 'timeout', CLOSING: 'closing' } as const;
+
+const STATE_FORMAT = 1;
 
 /** What one applied manifest created, so that its removal tears down exactly that. */
 type Applied =
@@ -71,19 +118,36 @@ export const DEPLOYED_RULE_DESCRIPTION = 'Deployed by the Bridgeport local deplo
  * for each manifest, applies core's plan: a producer route for the local producer endpoint, or a rule on the
  * local EventBridge (the plan's pattern, target, retry policy and dead-letter queue) through the EventBridge
  * API. A removed manifest tears the same down. Statuses go where the portal reads them: DEPLOYING, then
- * ACTIVE or FAILED with the reason. Changes are applied one at a time, in the order they happened.
+ * ACTIVE or FAILED with the reason.
+ *
+ * A change is applied by reading the manifest as it is now: present, it is applied; gone, what it made is torn
+ * down. Changes of one manifest are applied one at a time, and changes that arrive while one is being applied
+ * are coalesced into a single further run, which reads the latest content. Different manifests are applied
+ * side by side (up to `concurrency`), so one that is slow never holds up the others, and every run is bounded
+ * by `taskTimeoutMs`.
  */
 export class LocalDeployer {
   private readonly applied = new Map<string, Applied>();
-  private queue: Promise<void> = Promise.resolve();
+  private readonly work = new Map<string, KeyWork>();
+  private readonly slots: Semaphore;
+  /** Digest of the content each manifest was last made ACTIVE from (persisted to `stateFile`). */
+  private readonly digests = new Map<string, string>();
+  private saving: Promise<void> = Promise.resolve();
+  private reconciling: Promise<void> | undefined;
   private unsubscribe: (() => void)[] = [];
   private closed = false;
+  private closing: Promise<void> | undefined;
   private readonly partition: string;
+  private readonly taskTimeoutMs: number;
+  private readonly closeTimeoutMs: number;
   private readonly log: (message: string) => void;
 
   constructor(private readonly options: LocalDeployerOptions) {
     this.partition = options.partition ?? 'aws';
     this.log = options.log ?? (() => undefined);
+    this.taskTimeoutMs = options.taskTimeoutMs ?? 15_000;
+    this.closeTimeoutMs = options.closeTimeoutMs ?? 5000;
+    this.slots = new Semaphore(options.concurrency ?? 8);
   }
 
   /**
@@ -92,22 +156,28 @@ export class LocalDeployer {
    */
   async start(): Promise<void> {
     const { notifications, publisherBucket, subscriberBucket } = this.options;
-    const reconciled = this.queue.then(() => this.reconcile());
-    this.queue = reconciled.catch(() => undefined);
+    await this.loadState();
     for (const bucket of [publisherBucket, subscriberBucket]) {
       this.unsubscribe.push(notifications.onChange((change) => this.onChange(change), bucket));
     }
-    await reconciled;
+    this.reconciling = this.reconcile();
+    try {
+      await this.reconciling;
+    } finally {
+      this.reconciling = undefined;
+    }
     await this.whenIdle();
   }
 
-  /** Resolves once every change received so far has been applied. */
+  /** Resolves once every change received so far has been applied (or abandoned after `taskTimeoutMs`). */
   async whenIdle(): Promise<void> {
-    let seen: Promise<void>;
-    do {
-      seen = this.queue;
-      await seen;
-    } while (seen !== this.queue);
+    while (this.work.size > 0 || this.reconciling !== undefined) {
+      await Promise.all([
+        this.reconciling?.catch(() => undefined),
+        ...[...this.work.values()].map((work) => work.done),
+      ]);
+    }
+    await this.saving;
   }
 
   /** Manifest keys currently applied, by bucket kind. */
@@ -119,32 +189,121 @@ export class LocalDeployer {
     return { producers: producers.sort(), consumers: consumers.sort() };
   }
 
-  /** Stops listening and waits for the change being applied. */
-  async close(): Promise<void> {
-    this.closed = true;
-    for (const unsubscribe of this.unsubscribe) unsubscribe();
-    this.unsubscribe = [];
-    await this.whenIdle();
-    await this.options.sqsProducers?.close();
+  /**
+   * Stops listening, waits up to `closeTimeoutMs` for the changes being applied, then abandons the rest (the
+   * next start applies them from the buckets). Always settles within about `closeTimeoutMs`.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true;
+      for (const unsubscribe of this.unsubscribe) unsubscribe();
+      this.unsubscribe = [];
+      if ((await settlesWithin(this.whenIdle(), this.closeTimeoutMs)) === false) {
+        const abandoned = [...this.work.keys()];
+        for (const work of this.work.values()) work.controller?.abort(Abandoned.CLOSING);
+        this.log(
+          `deployer: closing; abandoned applying ${abandoned.join(', ')} (applied again at the next start)`,
+        );
+        await settlesWithin(this.whenIdle(), 1000);
+      }
+      await settlesWithin(this.saving, 1000);
+      await this.options.sqsProducers?.close();
+    })();
+    return this.closing;
   }
 
   private onChange(change: S3ObjectNotification): void {
     const key = parseManifestKey(change.key);
     if (key === undefined) return;
-    const expected = key.kind === 'producer' ? this.options.publisherBucket : this.options.subscriberBucket;
-    if (change.bucket !== expected) return;
-    this.enqueue(() => (change.type === 'created' ? this.deploy(change.key, key) : this.destroy(change.key)));
+    if (change.bucket !== this.bucketOf(key)) return;
+    void this.schedule(change.key, key, false);
   }
 
-  private enqueue(task: () => Promise<void>): void {
-    this.queue = this.queue.then(async () => {
-      if (this.closed) return;
-      try {
-        await task();
-      } catch (error) {
-        this.log(`deployer: ${describe(error)}`);
+  private bucketOf(key: ManifestKey): string {
+    return key.kind === 'producer' ? this.options.publisherBucket : this.options.subscriberBucket;
+  }
+
+  /**
+   * Owes one more run for `objectKey`: starts one, or (a run being owed or in progress) makes sure one more
+   * follows. Resolves once no run is owed for the key. `quiet` runs (at start) leave an ACTIVE status of
+   * unchanged content alone.
+   */
+  private schedule(objectKey: string, key: ManifestKey, quiet: boolean): Promise<void> {
+    const existing = this.work.get(objectKey);
+    if (existing !== undefined) {
+      existing.again = true;
+      return existing.done;
+    }
+    const work: KeyWork = { again: true, controller: undefined, done: Promise.resolve() };
+    this.work.set(objectKey, work);
+    work.done = this.drain(objectKey, key, work, quiet);
+    return work.done;
+  }
+
+  private async drain(objectKey: string, key: ManifestKey, work: KeyWork, quiet: boolean): Promise<void> {
+    let quietRun = quiet;
+    try {
+      while (work.again && !this.closed) {
+        await this.slots.acquire();
+        try {
+          if (this.closed) break;
+          work.again = false;
+          await this.run(objectKey, key, work, quietRun);
+          quietRun = false;
+        } finally {
+          this.slots.release();
+        }
       }
+    } finally {
+      this.work.delete(objectKey);
+    }
+  }
+
+  /** One run for a key, bounded by `taskTimeoutMs`; never rejects. */
+  private async run(objectKey: string, key: ManifestKey, work: KeyWork, quiet: boolean): Promise<void> {
+    const controller = new AbortController();
+    work.controller = controller;
+    const timer = setTimeout(() => controller.abort(Abandoned.TIMEOUT), this.taskTimeoutMs);
+    const abandoned = new Promise<void>((resolve) =>
+      controller.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
+    let failure: unknown;
+    const task = this.sync(objectKey, key, controller.signal, quiet).catch((error: unknown) => {
+      failure = error;
     });
+    try {
+      await Promise.race([task, abandoned]);
+    } finally {
+      clearTimeout(timer);
+      work.controller = undefined;
+    }
+    const reason: unknown = controller.signal.reason;
+    if (controller.signal.aborted && reason === Abandoned.CLOSING) return;
+    if (controller.signal.aborted && reason === Abandoned.TIMEOUT) {
+      await this.recordFailure(
+        key,
+        objectKey,
+        `Applying the manifest did not finish within ${this.taskTimeoutMs / 1000} s; it is applied again on its next change or at the next start.`,
+      );
+    } else if (failure !== undefined) {
+      await this.recordFailure(key, objectKey, `The manifest could not be applied: ${describe(failure)}`);
+    }
+  }
+
+  /** Records FAILED for the manifest's producer or subscription (bounded; a failure to record is logged). */
+  private async recordFailure(key: ManifestKey, objectKey: string, reason: string): Promise<void> {
+    this.log(`deployer: ${key.kind} ${objectKey} FAILED: ${reason}`);
+    this.forget(objectKey);
+    const { statuses } = this.options;
+    const recorded =
+      key.kind === 'producer'
+        ? statuses.setProducerStatus(key.eventType, key.version, DeploymentStatus.FAILED, reason)
+        : statuses.setSubscriptionStatus(key.subscriptionId, DeploymentStatus.FAILED, reason);
+    const outcome = await settlesWithin(
+      recorded.catch((error: unknown) => this.log(`deployer: ${objectKey}: ${describe(error)}`)),
+      this.taskTimeoutMs,
+    );
+    if (outcome === false) this.log(`deployer: ${objectKey}: recording FAILED did not finish in time`);
   }
 
   // ---- reconciliation ------------------------------------------------------------------------
@@ -152,57 +311,98 @@ export class LocalDeployer {
   /** Applies every manifest in the buckets, then removes what is applied but no longer asked for. */
   private async reconcile(): Promise<void> {
     const wanted = new Set<string>();
+    const runs: Promise<void>[] = [];
     for (const bucket of [this.options.publisherBucket, this.options.subscriberBucket]) {
-      for (const objectKey of await this.listKeys(bucket)) {
+      for (const objectKey of await this.bounded((signal) => this.listKeys(bucket, signal))) {
         const key = parseManifestKey(objectKey);
-        const expected =
-          key?.kind === 'producer' ? this.options.publisherBucket : this.options.subscriberBucket;
-        if (key === undefined || bucket !== expected) continue;
+        if (key === undefined || bucket !== this.bucketOf(key)) continue;
         wanted.add(objectKey);
-        try {
-          await this.deploy(objectKey, key);
-        } catch (error) {
-          this.log(`deployer: ${objectKey} could not be applied: ${describe(error)}`);
-        }
+        runs.push(this.schedule(objectKey, key, true));
       }
     }
-    for (const key of [...this.applied.keys()]) if (!wanted.has(key)) await this.destroy(key);
-    await this.removeOrphanRules();
+    await Promise.all(runs);
+    const gone: Promise<void>[] = [];
+    for (const objectKey of [...this.applied.keys(), ...this.digests.keys()]) {
+      const key = parseManifestKey(objectKey);
+      if (key !== undefined && !wanted.has(objectKey)) gone.push(this.schedule(objectKey, key, false));
+    }
+    await Promise.all(gone);
+    if (!this.closed) await this.bounded((signal) => this.removeOrphanRules(wanted, signal));
   }
 
-  /** Rules this deployer made (by their description) whose subscription has no manifest any more. */
-  private async removeOrphanRules(): Promise<void> {
-    const live = new Set<string>();
-    for (const applied of this.applied.values())
-      if (applied.kind === 'consumer') live.add(applied.plan.ruleName);
+  /** Runs `work` with a signal that aborts after `taskTimeoutMs`; rejects then. */
+  private async bounded<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const signal = AbortSignal.timeout(this.taskTimeoutMs);
+    const abandoned = new Promise<never>((_, reject) =>
+      signal.addEventListener(
+        'abort',
+        () => reject(new Error(`Gave up after ${this.taskTimeoutMs / 1000} s`)),
+        {
+          once: true,
+        },
+      ),
+    );
+    abandoned.catch(() => undefined);
+    return Promise.race([work(signal), abandoned]);
+  }
+
+  /**
+   * Rules this deployer made (by their description) whose subscription has no manifest any more: neither
+   * listed at start (`wanted`), nor applied, nor being applied.
+   */
+  private async removeOrphanRules(wanted: ReadonlySet<string>, signal: AbortSignal): Promise<void> {
+    const live = (): Set<string> => {
+      const ids = new Set<string>();
+      for (const objectKey of [...wanted, ...this.applied.keys(), ...this.work.keys()]) {
+        const key = parseManifestKey(objectKey);
+        if (key?.kind === 'consumer') ids.add(key.subscriptionId);
+      }
+      return ids;
+    };
     const { eventBridge, busName } = this.options;
+    const removed: string[] = [];
     let nextToken: string | undefined;
     do {
       const page = await eventBridge.send(
         new ListRulesCommand({ EventBusName: busName, NextToken: nextToken }),
+        {
+          abortSignal: signal,
+        },
       );
       for (const rule of page.Rules ?? []) {
-        if (!rule.Name || live.has(rule.Name) || !rule.Description?.startsWith(DEPLOYED_RULE_DESCRIPTION))
-          continue;
+        const description = rule.Description ?? '';
+        if (!rule.Name || !description.startsWith(DEPLOYED_RULE_DESCRIPTION)) continue;
+        const subscriptionId = description.slice(DEPLOYED_RULE_DESCRIPTION.length).trim();
+        if (live().has(subscriptionId)) continue;
         const targets = await eventBridge.send(
           new ListTargetsByRuleCommand({ Rule: rule.Name, EventBusName: busName }),
+          { abortSignal: signal },
         );
+        if (live().has(subscriptionId)) continue;
         const ids = (targets.Targets ?? []).flatMap((target) => (target.Id ? [target.Id] : []));
-        await this.deleteRule(rule.Name, busName, ids);
+        await this.deleteRule(rule.Name, busName, ids, signal);
         for (const target of targets.Targets ?? [])
           if (target.Arn) await this.options.destinations.remove(target.Arn);
+        removed.push(subscriptionId);
         this.log(`deployer: removed rule ${rule.Name}, whose manifest is gone`);
       }
       nextToken = page.NextToken;
     } while (nextToken);
+    // A subscription whose manifest arrived while its rule was being removed as an orphan: apply it again.
+    for (const objectKey of [...this.applied.keys(), ...this.work.keys()]) {
+      const key = parseManifestKey(objectKey);
+      if (key?.kind === 'consumer' && removed.includes(key.subscriptionId))
+        void this.schedule(objectKey, key, false);
+    }
   }
 
-  private async listKeys(bucket: string): Promise<string[]> {
+  private async listKeys(bucket: string, signal: AbortSignal): Promise<string[]> {
     const keys: string[] = [];
     let token: string | undefined;
     do {
       const page = await this.options.s3.send(
         new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }),
+        { abortSignal: signal },
       );
       for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
@@ -212,26 +412,87 @@ export class LocalDeployer {
 
   // ---- applying plans ------------------------------------------------------------------------
 
-  private async deploy(objectKey: string, key: ManifestKey): Promise<void> {
-    const bucket = key.kind === 'producer' ? this.options.publisherBucket : this.options.subscriberBucket;
-    const text = await this.read(bucket, objectKey);
-    if (text === undefined) return; // removed meanwhile: its removal follows
-    if (key.kind === 'producer') await this.deployProducer(objectKey, key, text);
-    else await this.deployConsumer(objectKey, key, text);
+  /**
+   * Brings one manifest key in line with its bucket: the manifest there is applied, a missing one is torn down.
+   * Every step checks `signal` first, so a run abandoned after `taskTimeoutMs` changes nothing more.
+   */
+  private async sync(
+    objectKey: string,
+    key: ManifestKey,
+    signal: AbortSignal,
+    quiet: boolean,
+  ): Promise<void> {
+    const text = await this.read(this.bucketOf(key), objectKey, signal);
+    signal.throwIfAborted();
+    if (text === undefined) {
+      await this.destroy(objectKey, signal);
+      return;
+    }
+    const digest = digestOf(text);
+    const record = this.recorder(key, signal, quiet && (await this.unchanged(objectKey, key, digest)));
+    if (key.kind === 'producer') await this.deployProducer(objectKey, text, record, signal);
+    else await this.deployConsumer(objectKey, key, text, record, signal);
+    if (signal.aborted) return;
+    if (record.outcome === DeploymentStatus.ACTIVE) this.remember(objectKey, digest);
+    else if (record.outcome === DeploymentStatus.FAILED) this.forget(objectKey);
+  }
+
+  /**
+   * How a run records statuses: DEPLOYING, then ACTIVE or FAILED. A quiet recorder (a restart, the manifest ACTIVE
+   * with the same content) records nothing unless the manifest fails.
+   */
+  private recorder(key: ManifestKey, signal: AbortSignal, quiet: boolean): StatusRecorder {
+    const { statuses } = this.options;
+    const set = async (status: DeploymentStatus, reason?: string): Promise<void> => {
+      signal.throwIfAborted();
+      recorder.outcome = status;
+      if (quiet && status !== DeploymentStatus.FAILED) return;
+      if (key.kind === 'producer')
+        await statuses.setProducerStatus(key.eventType, key.version, status, reason);
+      else await statuses.setSubscriptionStatus(key.subscriptionId, status, reason);
+    };
+    const recorder: StatusRecorder = {
+      outcome: undefined,
+      deploying: () => set(DeploymentStatus.DEPLOYING),
+      active: () => set(DeploymentStatus.ACTIVE),
+      failed: (reason) => set(DeploymentStatus.FAILED, reason),
+    };
+    return recorder;
+  }
+
+  /** Whether the manifest was made ACTIVE from this very content and its status still says ACTIVE. */
+  private async unchanged(objectKey: string, key: ManifestKey, digest: string): Promise<boolean> {
+    if (this.digests.get(objectKey) !== digest) return false;
+    const { statuses } = this.options;
+    try {
+      const record =
+        key.kind === 'producer'
+          ? await statuses.getVersion?.(key.eventType, key.version)
+          : await statuses.getSubscription?.(key.subscriptionId);
+      return record?.status === DeploymentStatus.ACTIVE;
+    } catch (error) {
+      this.log(
+        `deployer: ${objectKey}: the recorded status cannot be read (${describe(error)}); recording it again`,
+      );
+      return false;
+    }
   }
 
   private async deployProducer(
     objectKey: string,
-    key: Extract<ManifestKey, { kind: 'producer' }>,
     text: string,
+    record: StatusRecorder,
+    signal: AbortSignal,
   ): Promise<void> {
-    const { statuses, producers } = this.options;
-    await statuses.setProducerStatus(key.eventType, key.version, DeploymentStatus.DEPLOYING);
+    const { producers } = this.options;
+    await record.deploying();
     const parsed = parseProducerManifest(text, objectKey);
     if (!parsed.ok) {
-      const reason = `The manifest is not valid: ${summarize(parsed.errors)}`;
-      await this.fail('producer', objectKey, reason, () =>
-        statuses.setProducerStatus(key.eventType, key.version, DeploymentStatus.FAILED, reason),
+      await this.fail(
+        'producer',
+        objectKey,
+        `The manifest is not valid: ${summarize(parsed.errors)}`,
+        record,
       );
       return;
     }
@@ -244,28 +505,33 @@ export class LocalDeployer {
         producers.delete(plan.eventType, plan.version);
         this.applied.delete(objectKey);
         const reason = `${plan.type} producers have no local ingress; the local runtime serves HTTPS producers only.`;
-        await this.fail('producer', objectKey, reason, () =>
-          statuses.setProducerStatus(plan.eventType, plan.version, DeploymentStatus.FAILED, reason),
-        );
+        await this.fail('producer', objectKey, reason, record);
         return;
       }
       try {
         if (
           previous?.kind === 'producer' &&
           previous.plan.sqs?.ingressQueueName !== plan.sqs.ingressQueueName
-        )
+        ) {
+          signal.throwIfAborted();
           await sqsProducers.stop(previous.plan, { deleteQueues: true });
+        }
+        signal.throwIfAborted();
         await sqsProducers.start(producer);
       } catch (error) {
-        const reason = `The ingress queue could not be deployed: ${describe(error)}`;
-        await this.fail('producer', objectKey, reason, () =>
-          statuses.setProducerStatus(plan.eventType, plan.version, DeploymentStatus.FAILED, reason),
+        if (signal.aborted) throw error;
+        await this.fail(
+          'producer',
+          objectKey,
+          `The ingress queue could not be deployed: ${describe(error)}`,
+          record,
         );
         return;
       }
+      signal.throwIfAborted();
       producers.delete(plan.eventType, plan.version);
       this.applied.set(objectKey, { kind: 'producer', plan });
-      await statuses.setProducerStatus(plan.eventType, plan.version, DeploymentStatus.ACTIVE);
+      await record.active();
       this.log(
         `deployer: SQS producer ${plan.sqs.ingressQueueName} → forwarder → ${plan.busName} is live (dead-letter queue ${plan.sqs.deadLetterQueueName})`,
       );
@@ -274,17 +540,17 @@ export class LocalDeployer {
     if (plan.http === undefined) {
       producers.delete(plan.eventType, plan.version);
       this.applied.delete(objectKey);
-      const reason = `${plan.type} producers have no local ingress.`;
-      await this.fail('producer', objectKey, reason, () =>
-        statuses.setProducerStatus(plan.eventType, plan.version, DeploymentStatus.FAILED, reason),
-      );
+      await this.fail('producer', objectKey, `${plan.type} producers have no local ingress.`, record);
       return;
     }
-    if (previous?.kind === 'producer' && previous.plan.sqs !== undefined)
+    if (previous?.kind === 'producer' && previous.plan.sqs !== undefined) {
+      signal.throwIfAborted();
       await this.options.sqsProducers?.stop(previous.plan, { deleteQueues: true });
+    }
+    signal.throwIfAborted();
     producers.set(producer);
     this.applied.set(objectKey, { kind: 'producer', plan });
-    await statuses.setProducerStatus(plan.eventType, plan.version, DeploymentStatus.ACTIVE);
+    await record.active();
     this.log(`deployer: producer route POST /${plan.http.pathParts.join('/')} is live`);
   }
 
@@ -292,23 +558,34 @@ export class LocalDeployer {
     objectKey: string,
     key: Extract<ManifestKey, { kind: 'consumer' }>,
     text: string,
+    record: StatusRecorder,
+    signal: AbortSignal,
   ): Promise<void> {
-    const { statuses, eventBridge, destinations } = this.options;
-    await statuses.setSubscriptionStatus(key.subscriptionId, DeploymentStatus.DEPLOYING);
+    const { eventBridge, destinations } = this.options;
+    await record.deploying();
     // Local consumers may be plain http on this machine; the deployed pipeline accepts https:// only.
     const parsed = parseConsumerManifest(text, objectKey, { allowLoopbackHttp: true });
     if (!parsed.ok) {
-      const reason = `The manifest is not valid: ${summarize(parsed.errors)}`;
-      await this.fail('consumer', objectKey, reason, () =>
-        statuses.setSubscriptionStatus(key.subscriptionId, DeploymentStatus.FAILED, reason),
+      await this.fail(
+        'consumer',
+        objectKey,
+        `The manifest is not valid: ${summarize(parsed.errors)}`,
+        record,
       );
       return;
     }
     const plan = consumerPlan(parsed.value);
+    if (plan.subscriptionId !== key.subscriptionId) {
+      const reason = `The manifest is for subscription ${plan.subscriptionId}, not ${key.subscriptionId} as its key says.`;
+      await this.fail('consumer', objectKey, reason, record);
+      return;
+    }
     const targetArn = this.targetArn(plan);
     try {
+      signal.throwIfAborted();
       if (plan.target.type === ConsumerType.HTTPS)
         await destinations.put(targetArn, plan.target.endpoint ?? '');
+      signal.throwIfAborted();
       await eventBridge.send(
         new PutRuleCommand({
           Name: plan.ruleName,
@@ -317,6 +594,7 @@ export class LocalDeployer {
           State: 'ENABLED',
           Description: `${DEPLOYED_RULE_DESCRIPTION} ${plan.subscriptionId}`,
         }),
+        { abortSignal: signal },
       );
       const result = await eventBridge.send(
         new PutTargetsCommand({
@@ -334,28 +612,29 @@ export class LocalDeployer {
             },
           ],
         }),
+        { abortSignal: signal },
       );
       const [failed] = result.FailedEntries ?? [];
       if (failed) throw new Error(`${failed.ErrorCode ?? 'PutTargets failed'}: ${failed.ErrorMessage ?? ''}`);
     } catch (error) {
-      const reason = `The rule could not be deployed: ${describe(error)}`;
-      await this.fail('consumer', objectKey, reason, () =>
-        statuses.setSubscriptionStatus(plan.subscriptionId, DeploymentStatus.FAILED, reason),
-      );
+      if (signal.aborted) throw error;
+      await this.fail('consumer', objectKey, `The rule could not be deployed: ${describe(error)}`, record);
       return;
     }
+    signal.throwIfAborted();
     const previous = this.applied.get(objectKey);
     if (previous?.kind === 'consumer' && previous.targetArn !== targetArn) {
       await destinations.remove(previous.targetArn);
     }
     this.applied.set(objectKey, { kind: 'consumer', plan, targetArn });
-    await statuses.setSubscriptionStatus(plan.subscriptionId, DeploymentStatus.ACTIVE);
+    await record.active();
     this.log(
       `deployer: rule ${plan.ruleName} → ${plan.target.type} ${plan.target.endpoint ?? plan.target.arn} is live`,
     );
   }
 
-  private async destroy(objectKey: string): Promise<void> {
+  private async destroy(objectKey: string, signal: AbortSignal): Promise<void> {
+    this.forget(objectKey);
     const applied = this.applied.get(objectKey);
     if (applied === undefined) return;
     if (applied.kind === 'producer' && applied.plan.sqs !== undefined) {
@@ -367,22 +646,31 @@ export class LocalDeployer {
       this.options.producers.delete(applied.plan.eventType, applied.plan.version);
       this.log(`deployer: producer route POST /${applied.plan.eventType}/${applied.plan.version} removed`);
     } else {
-      await this.deleteRule(applied.plan.ruleName, applied.plan.busName, [applied.plan.target.id]);
+      await this.deleteRule(applied.plan.ruleName, applied.plan.busName, [applied.plan.target.id], signal);
+      signal.throwIfAborted();
       await this.options.destinations.remove(applied.targetArn);
       this.log(`deployer: rule ${applied.plan.ruleName} removed`);
     }
     this.applied.delete(objectKey);
   }
 
-  private async deleteRule(ruleName: string, busName: string, targetIds: readonly string[]): Promise<void> {
+  private async deleteRule(
+    ruleName: string,
+    busName: string,
+    targetIds: readonly string[],
+    signal: AbortSignal,
+  ): Promise<void> {
     const { eventBridge } = this.options;
     try {
       if (targetIds.length > 0) {
         await eventBridge.send(
           new RemoveTargetsCommand({ Rule: ruleName, EventBusName: busName, Ids: [...targetIds] }),
+          { abortSignal: signal },
         );
       }
-      await eventBridge.send(new DeleteRuleCommand({ Name: ruleName, EventBusName: busName }));
+      await eventBridge.send(new DeleteRuleCommand({ Name: ruleName, EventBusName: busName }), {
+        abortSignal: signal,
+      });
     } catch (error) {
       if ((error as Error).name !== 'ResourceNotFoundException') throw error;
     }
@@ -400,25 +688,134 @@ export class LocalDeployer {
     return `arn:${this.partition}:${service}:${plan.region}:${plan.account}:${resource}`;
   }
 
-  private async fail(
-    kind: string,
-    objectKey: string,
-    reason: string,
-    record: () => Promise<boolean>,
-  ): Promise<void> {
+  private async fail(kind: string, objectKey: string, reason: string, record: StatusRecorder): Promise<void> {
     this.log(`deployer: ${kind} ${objectKey} FAILED: ${reason}`);
-    await record();
+    await record.failed(reason);
   }
 
-  private async read(bucket: string, key: string): Promise<string | undefined> {
+  /** The manifest's text, or undefined when it is gone. Reading stops (the body is dropped) when `signal` aborts. */
+  private async read(bucket: string, key: string, signal: AbortSignal): Promise<string | undefined> {
+    let object: GetObjectCommandOutput;
     try {
-      const object = await this.options.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      return object.Body === undefined ? undefined : await object.Body.transformToString('utf8');
+      object = await this.options.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
+        abortSignal: signal,
+      });
     } catch (error) {
       if ((error as Error).name === 'NoSuchKey') return undefined;
       throw error;
     }
+    const body = object.Body;
+    if (body === undefined) return undefined;
+    const drop = (): void => {
+      if (body instanceof Readable) body.destroy();
+    };
+    if (signal.aborted) drop();
+    signal.addEventListener('abort', drop, { once: true });
+    try {
+      return await body.transformToString('utf8');
+    } finally {
+      signal.removeEventListener('abort', drop);
+    }
   }
+
+  // ---- what was applied from which content, across restarts -----------------------------------
+
+  private async loadState(): Promise<void> {
+    const { stateFile } = this.options;
+    if (stateFile === undefined) return;
+    let text: string;
+    try {
+      text = await readFile(stateFile, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    try {
+      const state = JSON.parse(text) as { format?: unknown; applied?: Record<string, unknown> };
+      if (state.format !== STATE_FORMAT) return;
+      for (const [objectKey, digest] of Object.entries(state.applied ?? {}))
+        if (typeof digest === 'string') this.digests.set(objectKey, digest);
+    } catch (error) {
+      this.log(`deployer: ignoring ${stateFile}, which cannot be read: ${describe(error)}`);
+    }
+  }
+
+  private remember(objectKey: string, digest: string): void {
+    if (this.digests.get(objectKey) === digest) return;
+    this.digests.set(objectKey, digest);
+    this.save();
+  }
+
+  private forget(objectKey: string): void {
+    if (this.digests.delete(objectKey)) this.save();
+  }
+
+  /** Writes the digests after every earlier write (one at a time, each the latest state). */
+  private save(): void {
+    const { stateFile } = this.options;
+    if (stateFile === undefined) return;
+    this.saving = this.saving.then(async () => {
+      const applied = Object.fromEntries([...this.digests].sort(([a], [b]) => a.localeCompare(b)));
+      try {
+        await writeFileAtomic(stateFile, `${JSON.stringify({ format: STATE_FORMAT, applied }, null, 2)}\n`);
+      } catch (error) {
+        this.log(`deployer: ${stateFile} could not be written: ${describe(error)}`);
+      }
+    });
+  }
+}
+
+interface StatusRecorder {
+  /** The last status set by this run. */
+  outcome: DeploymentStatus | undefined;
+  deploying(): Promise<void>;
+  active(): Promise<void>;
+  failed(reason: string): Promise<void>;
+}
+
+/** At most `limit` holders at a time; waiters are served in order. */
+class Semaphore {
+  private held = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  acquire(): Promise<void> {
+    if (this.held < this.limit) {
+      this.held += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next === undefined) this.held -= 1;
+    else next();
+  }
+}
+
+/** Whether `promise` settled within `ms` (false when it did not). */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      expired,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function digestOf(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 function summarize(problems: readonly ValidationProblem[]): string {

@@ -276,10 +276,11 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
       producers,
       destinations,
       sqsProducers,
+      stateFile: path.join(dataDir, 'deployer', 'applied.json'),
       log,
     });
-    await deployer.start();
     cleanups.push(() => deployer.close());
+    await deployer.start();
 
     // Producers are served only once every applied route is back: a 404 during a restart would tell a
     // producer its event type does not exist.

@@ -9,7 +9,15 @@ import {
   PutRuleCommand,
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
-import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  type GetObjectCommandInput,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import {
   buildConsumerManifest,
   buildProducerManifest,
@@ -23,9 +31,14 @@ import {
   serializeManifest,
   targetId,
 } from '@bridgeport/core';
+import { mockClient } from 'aws-sdk-client-mock';
 import { type AwsEndpoint, startAwsEndpoint } from '../../src/aws/endpoint';
 import { ApiDestinations } from '../../src/deployer/api-destinations';
-import { DEPLOYED_RULE_DESCRIPTION, LocalDeployer } from '../../src/deployer/deployer';
+import {
+  DEPLOYED_RULE_DESCRIPTION,
+  LocalDeployer,
+  type LocalDeployerOptions,
+} from '../../src/deployer/deployer';
 import { ProducerRoutes } from '../../src/deployer/producers';
 import { applyEnvironment, localEnvironment } from '../../src/runtime/environment';
 
@@ -35,16 +48,27 @@ const SUBSCRIBER = 'dep-subscriber';
 const SCOPE = { environment: ENV, account: LOCAL_ACCOUNT_ID, region: LOCAL_REGION };
 const DATA = { type: 'object', properties: { weight_kg: { type: 'number' } } };
 
-/** Statuses as the deployer records them, in order. */
+/** Statuses as the deployer records them, in order; `current` (the latest of each) may outlive a deployer. */
 class RecordedStatuses {
   readonly events: string[] = [];
+  constructor(readonly current = new Map<string, DeploymentStatus>()) {}
   async setProducerStatus(eventType: string, version: number, status: DeploymentStatus, reason?: string) {
     this.events.push(`${eventType}/${version} ${status}${reason ? `: ${reason}` : ''}`);
+    this.current.set(`${eventType}/${version}`, status);
     return true;
   }
   async setSubscriptionStatus(id: string, status: DeploymentStatus, reason?: string) {
     this.events.push(`${id} ${status}${reason ? `: ${reason}` : ''}`);
+    this.current.set(id, status);
     return true;
+  }
+  async getVersion(eventType: string, version: number) {
+    const status = this.current.get(`${eventType}/${version}`);
+    return status === undefined ? undefined : { status };
+  }
+  async getSubscription(id: string) {
+    const status = this.current.get(id);
+    return status === undefined ? undefined : { status };
   }
   /** The statuses of one producer (`type/version`) or subscription, in order. */
   of(subject: string): string[] {
@@ -62,7 +86,7 @@ describe('LocalDeployer', () => {
   let producers: ProducerRoutes;
   let deployer: LocalDeployer;
 
-  const newDeployer = async (): Promise<LocalDeployer> => {
+  const newDeployer = async (options: Partial<LocalDeployerOptions> = {}): Promise<LocalDeployer> => {
     const created = new LocalDeployer({
       s3,
       eventBridge,
@@ -73,6 +97,7 @@ describe('LocalDeployer', () => {
       statuses,
       producers,
       destinations: await ApiDestinations.open(path.join(dataDir, 'destinations.json')),
+      ...options,
     });
     await created.start();
     return created;
@@ -296,4 +321,186 @@ describe('LocalDeployer', () => {
     );
     expect(statuses.of('sub000000005')).toEqual(['sub000000005 DEPLOYING', 'sub000000005 ACTIVE']);
   });
+
+  describe('when a manifest cannot be read', () => {
+    const STUCK = consumerManifestKey('parcel_weighed', 1, 'stuck0000001');
+    let flaky: S3Client;
+    let reads: string[];
+    /** Reads of these keys never answer, like a GET whose response never arrives. */
+    let hanging: Set<string>;
+
+    beforeEach(() => {
+      reads = [];
+      hanging = new Set([STUCK]);
+      flaky = new S3Client({});
+      const mock = mockClient(flaky);
+      mock.on(GetObjectCommand).callsFake((input: GetObjectCommandInput) => {
+        reads.push(input.Key ?? '');
+        return hanging.has(input.Key ?? '')
+          ? new Promise(() => undefined)
+          : s3.send(new GetObjectCommand(input));
+      });
+      mock.on(ListObjectsV2Command).callsFake((input) => s3.send(new ListObjectsV2Command(input)));
+    });
+
+    afterEach(async () => {
+      await s3.send(new DeleteObjectCommand({ Bucket: SUBSCRIBER, Key: STUCK }));
+      await deployer.whenIdle();
+    });
+
+    it('records it FAILED after the task timeout, applies other manifests meanwhile, and applies it on its next change', async () => {
+      await deployer.close();
+      deployer = await newDeployer({ s3: flaky, taskTimeoutMs: 400 });
+      const other = consumerManifestKey('parcel_weighed', 1, 'sub000000010');
+
+      await put(SUBSCRIBER, STUCK, consumerManifest('stuck0000001'));
+      await put(SUBSCRIBER, other, consumerManifest('sub000000010'));
+      await waitUntil(() => statuses.of('sub000000010').includes('sub000000010 ACTIVE'));
+      const whileStuck = statuses.of('stuck0000001');
+      await deployer.whenIdle();
+      const afterTimeout = statuses.of('stuck0000001');
+      hanging.clear();
+      await put(SUBSCRIBER, STUCK, consumerManifest('stuck0000001'));
+      await deployer.whenIdle();
+
+      expect(whileStuck).toEqual([]);
+      expect(afterTimeout).toEqual([
+        'stuck0000001 FAILED: Applying the manifest did not finish within 0.4 s; it is applied again on its next change or at the next start.',
+      ]);
+      expect(statuses.of('stuck0000001').slice(1)).toEqual(['stuck0000001 DEPLOYING', 'stuck0000001 ACTIVE']);
+      expect(deployer.appliedKeys().consumers).toEqual(expect.arrayContaining([STUCK, other]));
+    });
+
+    it('closes within the close timeout while a manifest is stuck, recording nothing for it', async () => {
+      await deployer.close();
+      deployer = await newDeployer({ s3: flaky, taskTimeoutMs: 60_000, closeTimeoutMs: 200 });
+      await put(SUBSCRIBER, STUCK, consumerManifest('stuck0000001'));
+      await waitUntil(() => reads.includes(STUCK));
+
+      const started = Date.now();
+      await deployer.close();
+
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect(statuses.of('stuck0000001')).toEqual([]);
+      deployer = await newDeployer();
+    });
+  });
+
+  it('coalesces changes that arrive while a manifest is being applied into one more run, which applies the latest', async () => {
+    const key = consumerManifestKey('parcel_weighed', 1, 'sub000000011');
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let reads = 0;
+    const gated = new S3Client({});
+    mockClient(gated)
+      .on(GetObjectCommand)
+      .callsFake(async (input: GetObjectCommandInput) => {
+        if (input.Key === key) {
+          reads += 1;
+          await gate;
+        }
+        return s3.send(new GetObjectCommand(input));
+      })
+      .on(ListObjectsV2Command)
+      .callsFake((input) => s3.send(new ListObjectsV2Command(input)));
+    await deployer.close();
+    deployer = await newDeployer({ s3: gated });
+    let notified = 0;
+    const stop = edge.s3Notifications.onChange((change) => {
+      if (change.key === key) notified += 1;
+    }, SUBSCRIBER);
+
+    for (const threshold of [11, 12, 13, 14]) {
+      await put(
+        SUBSCRIBER,
+        key,
+        consumerManifest('sub000000011', { filter: { weight_kg: [{ numeric: ['>', threshold] }] } }),
+      );
+    }
+    await waitUntil(() => notified === 4);
+    release();
+    await deployer.whenIdle();
+    stop();
+
+    const rule = await eventBridge.send(
+      new DescribeRuleCommand({
+        Name: ruleName(ENV, 'parcel_weighed', 1, 'sub000000011'),
+        EventBusName: busName(ENV),
+      }),
+    );
+    expect(reads).toBe(2);
+    expect(statuses.of('sub000000011')).toEqual([
+      'sub000000011 DEPLOYING',
+      'sub000000011 ACTIVE',
+      'sub000000011 DEPLOYING',
+      'sub000000011 ACTIVE',
+    ]);
+    expect(JSON.parse(rule.EventPattern ?? '').detail).toEqual({
+      data: { weight_kg: [{ numeric: ['>', 14] }] },
+    });
+  });
+
+  it('at a restart, leaves the status of a manifest ACTIVE with the same content alone and applies changed ones', async () => {
+    const stateFile = path.join(dataDir, 'deployer-state.json');
+    const same = consumerManifestKey('parcel_weighed', 1, 'sub000000012');
+    const changed = consumerManifestKey('parcel_weighed', 1, 'sub000000013');
+    await deployer.close();
+    deployer = await newDeployer({ stateFile });
+    await put(SUBSCRIBER, same, consumerManifest('sub000000012'));
+    await put(SUBSCRIBER, changed, consumerManifest('sub000000013'));
+    await deployer.whenIdle();
+    await deployer.close();
+    await put(
+      SUBSCRIBER,
+      changed,
+      consumerManifest('sub000000013', { filter: { weight_kg: [{ numeric: ['>', 99] }] } }),
+    );
+    statuses = new RecordedStatuses(statuses.current);
+
+    deployer = await newDeployer({ stateFile });
+
+    expect(statuses.of('sub000000012')).toEqual([]);
+    expect(statuses.of('sub000000013')).toEqual(['sub000000013 DEPLOYING', 'sub000000013 ACTIVE']);
+    expect(deployer.appliedKeys().consumers).toEqual(expect.arrayContaining([same, changed]));
+    const rule = await eventBridge.send(
+      new DescribeRuleCommand({
+        Name: ruleName(ENV, 'parcel_weighed', 1, 'sub000000013'),
+        EventBusName: busName(ENV),
+      }),
+    );
+    expect(JSON.parse(rule.EventPattern ?? '').detail).toEqual({
+      data: { weight_kg: [{ numeric: ['>', 99] }] },
+    });
+  });
+
+  it('at a restart, records the statuses again when the recorded status is no longer ACTIVE', async () => {
+    const stateFile = path.join(dataDir, 'deployer-state-2.json');
+    const key = consumerManifestKey('parcel_weighed', 1, 'sub000000014');
+    await deployer.close();
+    deployer = await newDeployer({ stateFile });
+    await put(SUBSCRIBER, key, consumerManifest('sub000000014'));
+    await deployer.whenIdle();
+    await deployer.close();
+    statuses = new RecordedStatuses(statuses.current);
+    await statuses.setSubscriptionStatus('sub000000014', 'PENDING' as DeploymentStatus);
+
+    deployer = await newDeployer({ stateFile });
+
+    expect(statuses.of('sub000000014')).toEqual([
+      'sub000000014 PENDING',
+      'sub000000014 DEPLOYING',
+      'sub000000014 ACTIVE',
+    ]);
+  });
 });
+
+/** Polls `condition` every 10 ms for up to 5 s. */
+async function waitUntil(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('Timed out waiting for a condition');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
