@@ -27,7 +27,8 @@ export interface CustomResourceResponse {
   readonly Data?: Readonly<Record<string, string>>;
 }
 
-function stringProperty(event: CloudFormationCustomResourceEvent, name: string): string {
+/** A required, non-empty string property of a custom resource event. */
+export function stringProperty(event: CloudFormationCustomResourceEvent, name: string): string {
   const value: unknown = event.ResourceProperties[name];
   if (typeof value !== 'string' || value === '')
     throw new Error(`Property ${name} must be a non-empty string`);

@@ -102,3 +102,18 @@ export type {
   S3ManifestReaderOptions,
 } from './producers';
 export { ProducerCatalog, resolveProducer, s3ManifestReader } from './producers';
+export type { QueuePolicyChange, QueuePolicyDocument, QueuePolicyStatement } from './queue-policy';
+export {
+  addQueuePolicyStatement,
+  isMissingQueue,
+  parseQueuePolicy,
+  removeQueuePolicyStatement,
+  withoutStatement,
+  withStatement,
+} from './queue-policy';
+export type { QueuePolicyStatementOptions } from './queue-policy-resource';
+export {
+  handleQueuePolicyStatementEvent,
+  QUEUE_POLICY_STATEMENT_TYPE,
+  QueuePolicyStatementProperty,
+} from './queue-policy-resource';

@@ -27,6 +27,18 @@ function ruleOf(template: Template): Record<string, unknown> {
   return (rules[0] as { Properties: Record<string, unknown> }).Properties;
 }
 
+/** The text of an `Fn::Join` whose only token is the partition, rendered for the `aws` partition. */
+function withPartition(value: unknown): string {
+  const parts = (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+  return parts
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      if (JSON.stringify(part) === '{"Ref":"AWS::Partition"}') return 'aws';
+      throw new Error(`Unexpected token ${JSON.stringify(part)}`);
+    })
+    .join('');
+}
+
 function dlqLogicalId(template: Template, plan: ConsumerPlan): string {
   const [id] = Object.keys(
     template.findResources('AWS::SQS::Queue', { Properties: { QueueName: plan.deadLetterQueue.name } }),
@@ -146,43 +158,63 @@ describe('SQS consumer stack', () => {
     });
   });
 
-  it('targets the queue by ARN and lets the bus rules send to it', () => {
+  it('targets the queue by ARN and adds one statement for this rule to the queue policy', () => {
     const { plan, template } = synthesized;
     template.hasResourceProperties('AWS::Events::Rule', {
       Targets: [Match.objectLike({ Arn: plan.target.arn })],
     });
-    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      Queues: [
-        {
-          'Fn::Join': [
-            '',
-            ['https://sqs.eu-west-1.', { Ref: 'AWS::URLSuffix' }, '/123456789012/warehouse-north-parcels'],
-          ],
-        },
+    // Only the dead-letter queue gets a whole queue policy; the consumer's queue keeps its own.
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
+    expect(policies).toHaveLength(1);
+    expect(policies[0]?.Properties.Queues).toEqual([{ Ref: dlqLogicalId(template, plan) }]);
+
+    const statements = template.findResources('Custom::BridgeportQueuePolicyStatement');
+    expect(Object.keys(statements)).toHaveLength(1);
+    const [properties] = Object.values(statements).map((resource) => resource.Properties);
+    expect(properties.QueueUrl).toEqual({
+      'Fn::Join': [
+        '',
+        ['https://sqs.eu-west-1.', { Ref: 'AWS::URLSuffix' }, '/123456789012/warehouse-north-parcels'],
       ],
+    });
+    expect(properties.Sid).toBe('Bridgeportdevparcelregisteredv1p8r2t6w4y0cd');
+    expect(plan.ruleName).toBe('dev-parcel_registered-v1-p8r2t6w4y0cd');
+    expect(JSON.parse(withPartition(properties.Statement))).toEqual({
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'sqs:SendMessage',
+      Resource: plan.target.arn,
+      Condition: {
+        ArnEquals: {
+          'aws:SourceArn': `arn:aws:events:eu-west-1:123456789012:rule/dev.custom.events.bus/${plan.ruleName}`,
+        },
+      },
+    });
+  });
+
+  it('creates the rule after the statement and deletes it before', () => {
+    const { template } = synthesized;
+    const [statementId] = Object.keys(template.findResources('Custom::BridgeportQueuePolicyStatement'));
+    const [rule] = Object.values(template.findResources('AWS::Events::Rule'));
+    expect(rule?.DependsOn).toEqual(expect.arrayContaining([statementId]));
+  });
+
+  it('lets the statement function only read and write the attributes of that queue', () => {
+    const { plan, template } = synthesized;
+    template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [
-          Match.objectLike({
-            Action: 'sqs:SendMessage',
-            Principal: { Service: 'events.amazonaws.com' },
+          {
+            Effect: 'Allow',
+            Action: ['sqs:GetQueueAttributes', 'sqs:SetQueueAttributes'],
             Resource: plan.target.arn,
-            Condition: {
-              ArnLike: {
-                'aws:SourceArn': {
-                  'Fn::Join': [
-                    '',
-                    [
-                      'arn:',
-                      { Ref: 'AWS::Partition' },
-                      ':events:eu-west-1:123456789012:rule/dev.custom.events.bus/*',
-                    ],
-                  ],
-                },
-              },
-            },
-          }),
+          },
         ],
       },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
     });
   });
 });

@@ -7,13 +7,16 @@ import type { ConsumerStack } from '../src/consumer-stack';
 
 export const EXAMPLES = join(__dirname, '..', 'examples');
 
+/** Context that skips asset bundling (esbuild) for speed. */
+export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] as string[] };
+
 export function example(name: string): string {
   return join(EXAMPLES, `${name}.json`);
 }
 
 export async function consumerApp(
   manifest: string,
-  context: Record<string, unknown> = {},
+  context: Record<string, unknown> = NO_BUNDLING,
 ): Promise<{ app: App; stack: ConsumerStack }> {
   return buildConsumerApp({ context: { ...context, manifest } });
 }

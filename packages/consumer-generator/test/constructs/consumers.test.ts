@@ -7,7 +7,9 @@ import { LambdaConsumer } from '../../src/constructs/lambda-consumer';
 import { SqsConsumer } from '../../src/constructs/sqs-consumer';
 
 function scope() {
-  const stack = new Stack(new App(), 'Consumer', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Consumer', {
+    env: { account: '123456789012', region: 'eu-west-1' },
+  });
   const base = {
     eventBus: EventBus.fromEventBusName(stack, 'Bus', 'dev.custom.events.bus'),
     ruleName: 'dev-parcel_registered-v1-abcdefabcdef',
@@ -63,7 +65,9 @@ describe('consumer constructs', () => {
     const consumer = new SqsConsumer(stack, 'Sqs', { ...base, queueArn, retryAttempts: 3 });
 
     const template = Template.fromStack(stack);
-    expect(consumer.queuePolicy).toBeUndefined();
+    expect(consumer.queuePolicyStatement).toBeUndefined();
+    template.resourceCountIs('Custom::BridgeportQueuePolicyStatement', 0);
+    template.resourceCountIs('AWS::Lambda::Function', 0);
     const role = stack.getLogicalId(consumer.targetRole?.node.defaultChild as CfnElement);
     template.hasResourceProperties('AWS::Events::Rule', {
       Targets: [
@@ -87,6 +91,72 @@ describe('consumer constructs', () => {
       },
     });
     expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
+  });
+
+  it('add a statement naming the execution role to a queue in another account when told to', () => {
+    const { stack, base } = scope();
+    const queueArn = 'arn:aws:sqs:eu-west-1:210987654321:partner-queue';
+    const consumer = new SqsConsumer(stack, 'Sqs', { ...base, queueArn, manageQueuePolicy: true });
+
+    const template = Template.fromStack(stack);
+    const role = stack.getLogicalId(consumer.targetRole?.node.defaultChild as CfnElement);
+    const [properties] = Object.values(template.findResources('Custom::BridgeportQueuePolicyStatement')).map(
+      (resource) => resource.Properties,
+    );
+    expect(properties.Sid).toBe('Bridgeportdevparcelregisteredv1abcdefabcdef');
+    expect(JSON.stringify(properties.Statement)).toContain(
+      `{\\"AWS\\":\\"",{"Fn::GetAtt":["${role}","Arn"]}`,
+    );
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['sqs:GetQueueAttributes', 'sqs:SetQueueAttributes'],
+            Resource: queueArn,
+          },
+        ],
+      },
+    });
+    expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
+  });
+
+  it('keep one statement per subscription when several subscribe one queue, never a whole queue policy', () => {
+    const { stack, base } = scope();
+    const queueArn = 'arn:aws:sqs:eu-west-1:123456789012:shared-queue';
+    new SqsConsumer(stack, 'First', { ...base, queueArn });
+    new SqsConsumer(stack, 'Second', {
+      ...base,
+      ruleName: 'dev-parcel_registered-v1-bbbbbbbbbbbb',
+      queueArn,
+    });
+
+    const template = Template.fromStack(stack);
+    const sids = Object.values(template.findResources('Custom::BridgeportQueuePolicyStatement')).map(
+      (resource) => resource.Properties.Sid,
+    );
+    expect(sids).toEqual([
+      'Bridgeportdevparcelregisteredv1abcdefabcdef',
+      'Bridgeportdevparcelregisteredv1bbbbbbbbbbbb',
+    ]);
+    const queuePolicyTargets = Object.values(template.findResources('AWS::SQS::QueuePolicy')).flatMap(
+      (policy) => policy.Properties.Queues,
+    );
+    expect(JSON.stringify(queuePolicyTargets)).not.toContain('shared-queue');
+    expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
+  });
+
+  it('name the prop when the statement id is not letters and digits', () => {
+    const { stack, base } = scope();
+
+    expect(
+      () =>
+        new SqsConsumer(stack, 'Sqs', {
+          ...base,
+          queueArn: 'arn:aws:sqs:eu-west-1:123456789012:q',
+          statementId: 'bridge-port',
+        }),
+    ).toThrow('SqsConsumer: statementId must be 1 to 100 letters and digits, got "bridge-port"');
   });
 
   it('invoke a function in another account through an execution role, without a permission', () => {

@@ -15,6 +15,7 @@ export const BrokerHandler = {
   DEPLOYMENT_STATUS: 'deployment-status',
   SQS_FORWARDER: 'sqs-forwarder',
   SHARED_API_RESOURCE: 'shared-api-resource',
+  QUEUE_POLICY_STATEMENT: 'queue-policy-statement',
 } as const;
 export type BrokerHandler = (typeof BrokerHandler)[keyof typeof BrokerHandler];
 
