@@ -28,7 +28,7 @@ export type {
   UpdateResult,
   VersionSummaryView,
 } from './services/event-types';
-export { EventTypeService, entityTag } from './services/event-types';
+export { DEFAULT_LEASE_SECONDS, EventTypeService, entityTag } from './services/event-types';
 export { checkSubscriptionFilter } from './services/filter';
 export type { ListQuery } from './services/pagination';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './services/pagination';
@@ -47,6 +47,7 @@ export type {
   Page,
   PageKey,
   PageRequest,
+  SubscriptionClaim,
   SubscriptionRecord,
 } from './store/event-store';
 export { EventStore, RecordState } from './store/event-store';

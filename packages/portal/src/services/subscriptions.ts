@@ -20,6 +20,7 @@ import {
   type DeadLetterRecord,
   type EventStore,
   RecordState,
+  type SubscriptionClaim,
   type SubscriptionRecord,
 } from '../store/event-store';
 import { requestDigest } from './canonical';
@@ -82,8 +83,8 @@ export class SubscriptionService {
     }
 
     const digest = requestDigest(request);
-    const pending = await this.store.findPendingSubscription(eventType, version, digest);
-    const id = pending?.id ?? newSubscriptionId();
+    const claim = { eventType, version, digest };
+    const { id, pending } = await this.claim(claim);
     const manifest = this.manifest(request, id, type.application);
     const ruleProblem = check(consumerEventPattern(manifest));
     if (ruleProblem !== undefined) {
@@ -136,7 +137,27 @@ export class SubscriptionService {
       );
       throw deletedMeanwhile(record.id);
     }
+    await this.store.releaseSubscriptionClaim(claim, record.id);
     return view({ ...stored, state: RecordState.READY });
+  }
+
+  /**
+   * The id this request works on: a new one, or the one an identical request claimed while its subscription
+   * is still being created (so that a repeated or concurrent identical request completes the same
+   * subscription instead of making a second one). A claim whose subscription completed or is being deleted
+   * is replaced by a new id.
+   */
+  private async claim(
+    claim: SubscriptionClaim,
+  ): Promise<{ readonly id: string; readonly pending?: SubscriptionRecord }> {
+    const fresh = newSubscriptionId();
+    const claimed = await this.store.claimSubscription(claim, fresh);
+    if (claimed === fresh) return { id: fresh };
+    const existing = await this.store.getSubscription(claimed);
+    if (existing === undefined) return { id: claimed };
+    if (existing.state === RecordState.CREATING) return { id: claimed, pending: existing };
+    const replaced = await this.store.claimSubscription(claim, fresh, claimed);
+    return replaced === fresh ? { id: fresh } : this.claim(claim);
   }
 
   private manifest(request: SubscriptionRequest, id: string, application: string) {
@@ -201,6 +222,10 @@ export class SubscriptionService {
     );
     await this.store.detachSubscription(record.event_type, id);
     await this.store.deleteSubscriptionRecords(id);
+    await this.store.releaseSubscriptionClaim(
+      { eventType: record.event_type, version: record.version, digest: record.request_digest },
+      id,
+    );
   }
 
   /** `GET /subscriptions/{id}/dead-letters`. */

@@ -156,6 +156,13 @@ export interface EventStoreOptions {
   readonly now?: () => Date;
 }
 
+/** Identifies a `POST /subscriptions` request: its event type, version and digest. */
+export interface SubscriptionClaim {
+  readonly eventType: string;
+  readonly version: number;
+  readonly digest: string;
+}
+
 /** Outcome of a conditional write that may lose to the current state. */
 export type Conditional<T> = { readonly ok: true; readonly value: T } | { readonly ok: false };
 
@@ -174,6 +181,12 @@ const versionKey = (eventType: string, version: number) => ({
   [K.SORT]: versionSortKey(version),
 });
 const subscriptionKey = (id: string) => ({ [K.PARTITION]: `SUBSCRIPTION#${id}`, [K.SORT]: META });
+const subscriptionClaimKey = (claim: SubscriptionClaim) => ({
+  [K.PARTITION]: `SUBSCRIPTION_REQUEST#${claim.eventType}#${claim.version}#${claim.digest}`,
+  [K.SORT]: META,
+});
+/** A claim outlives any request that could still be working on it, then DynamoDB's TTL removes it. */
+const SUBSCRIPTION_CLAIM_SECONDS = 24 * 3600;
 const applicationPartition = (application: string) => `APPLICATION#${application}`;
 const subscriptionsOfTypePartition = (eventType: string) => `SUBSCRIBED_TO#${eventType}`;
 
@@ -804,12 +817,65 @@ export class EventStore {
       ),
     );
     if (!result.ok) {
+      const existing = await this.getSubscription(record.id);
+      if (existing?.request_digest === record.request_digest) return existing;
       throw new DependencyFailureError(
         'Saving the subscription record',
         new Error(`Id ${record.id} is taken`),
       );
     }
     return record;
+  }
+
+  /**
+   * Claims the subscription id for a request (identified by its digest) while the subscription is being
+   * created: answers `id` when the claim is new, or the id an identical earlier request claimed. `replacing`
+   * replaces a claim that still names that id (one whose subscription completed or went away).
+   */
+  async claimSubscription(claim: SubscriptionClaim, id: string, replacing?: string): Promise<string> {
+    const step = 'Saving the subscription record';
+    const expiresAt = Math.floor(this.now().getTime() / 1000) + SUBSCRIPTION_CLAIM_SECONDS;
+    const put = await this.conditional(step, () =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...subscriptionClaimKey(claim),
+            entity: 'SUBSCRIPTION_CLAIM',
+            subscription_id: id,
+            [K.TIME_TO_LIVE]: expiresAt,
+          },
+          ConditionExpression: replacing === undefined ? 'attribute_not_exists(#pk)' : '#id = :replacing',
+          ExpressionAttributeNames:
+            replacing === undefined ? { '#pk': K.PARTITION } : { '#id': 'subscription_id' },
+          ...(replacing === undefined ? {} : { ExpressionAttributeValues: { ':replacing': replacing } }),
+        }),
+      ),
+    );
+    if (put.ok) return id;
+    const current = await this.call(step, () =>
+      this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: subscriptionClaimKey(claim), ConsistentRead: true }),
+      ),
+    );
+    const claimed = current.Item?.subscription_id;
+    if (typeof claimed === 'string') return claimed;
+    return this.claimSubscription(claim, id);
+  }
+
+  /** Removes the claim of a request if it still names `id`. Idempotent. */
+  async releaseSubscriptionClaim(claim: SubscriptionClaim, id: string): Promise<void> {
+    await this.conditional('Activating the subscription record', () =>
+      this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: subscriptionClaimKey(claim),
+          ConditionExpression: '#id = :id',
+          ExpressionAttributeNames: { '#id': 'subscription_id' },
+          ExpressionAttributeValues: { ':id': id },
+        }),
+      ),
+    );
   }
 
   /**
@@ -911,37 +977,6 @@ export class EventStore {
           };
     const page = await this.queryPage(input, options, 'Listing subscriptions');
     return { ...page, items: page.items.map((item) => stripKeys(item) as unknown as SubscriptionRecord) };
-  }
-
-  /** A subscription of this event type version still being created by a request with this digest. */
-  async findPendingSubscription(
-    eventType: string,
-    version: number,
-    digest: string,
-  ): Promise<SubscriptionRecord | undefined> {
-    const items = await this.queryAll(
-      {
-        TableName: this.tableName,
-        IndexName: K.LOOKUP_INDEX,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        FilterExpression: '#state = :creating AND #digest = :digest',
-        ExpressionAttributeNames: {
-          '#pk': K.LOOKUP_PARTITION,
-          '#sk': K.LOOKUP_SORT,
-          '#state': 'state',
-          '#digest': 'request_digest',
-        },
-        ExpressionAttributeValues: {
-          ':pk': subscriptionsOfTypePartition(eventType),
-          ':prefix': `${versionSortKey(version)}#`,
-          ':creating': RecordState.CREATING,
-          ':digest': digest,
-        },
-      },
-      'Reading the subscriptions',
-    );
-    const [first] = items;
-    return first === undefined ? undefined : (stripKeys(first) as unknown as SubscriptionRecord);
   }
 
   /** Moves a subscription to `state`, optionally with a deployment status. */

@@ -386,3 +386,32 @@ describe('a subscription deleted while it is being created', () => {
     ).toEqual([]);
   });
 });
+
+describe('identical subscription requests at once', () => {
+  it('complete one subscription between them; the same request sent later makes a new one', async () => {
+    const body = shipOrders({ target_unit: 'sent-twice' });
+    const paused = faults.pauseNext('PutObjectCommand', harness.config.subscriberBucket);
+    const first = subscribe(body);
+    await paused.reached;
+
+    const second = await subscribe(body);
+    paused.release();
+    const firstAnswer = await first;
+    const later = await subscribe(body);
+
+    expect(second.statusCode).toBe(201);
+    expect(firstAnswer.statusCode).toBe(201);
+    expect(firstAnswer.body.id).toBe(second.body.id);
+    expect(later.statusCode).toBe(201);
+    expect(later.body.id).not.toBe(second.body.id);
+    const listed = (await list({ event_type: 'order_created' })).body.items ?? [];
+    expect(
+      listed
+        .filter((item) => item.target_unit === 'sent-twice')
+        .map((item) => item.id)
+        .sort(),
+    ).toEqual([String(second.body.id), String(later.body.id)].sort());
+    const keys = await harness.keys(harness.config.subscriberBucket);
+    expect(keys.filter((key) => key.includes(`/${String(second.body.id)}/`))).toHaveLength(1);
+  });
+});
