@@ -127,8 +127,10 @@ describe('template.yaml', () => {
       'schemas:CreateRegistry',
       'schemas:CreateSchema',
       'schemas:DeleteSchema',
+      'schemas:DeleteSchemaVersion',
       'schemas:DescribeRegistry',
       'schemas:DescribeSchema',
+      'schemas:ListSchemaVersions',
       'schemas:UpdateSchema',
     ]);
     expect(actions(subscriptions).filter((action) => !action.startsWith('dynamodb:'))).toEqual([
