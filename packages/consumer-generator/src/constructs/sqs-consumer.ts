@@ -34,6 +34,12 @@ export interface SqsConsumerProps extends ConsumerDeliveryProps {
 const QUEUE_ARN = /^arn:[a-z-]+:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
 const STATEMENT_ID = /^[A-Za-z0-9]{1,100}$/;
 
+/** `Bridgeport` and the letters and digits of the rule name (rule names are unique on a bus), at most 100. */
+function defaultStatementId(scope: Construct, ruleName: string): string {
+  const unique = Token.isUnresolved(ruleName) ? Names.uniqueId(scope) : ruleName;
+  return `Bridgeport${unique.replace(/[^A-Za-z0-9]/g, '')}`.slice(0, 100);
+}
+
 /**
  * Delivers a subscription to an SQS queue: the rule targets the queue by ARN with the retry policy and
  * dead-letter queue. A custom resource adds one statement to the queue's policy (its `Sid` unique to the
@@ -57,12 +63,7 @@ export class SqsConsumer extends ConsumerDelivery {
         `SqsConsumer: queueArn must be an SQS queue ARN, got ${JSON.stringify(props.queueArn)}`,
       );
     }
-    const statementId =
-      props.statementId ??
-      `Bridgeport${(Token.isUnresolved(props.ruleName) ? Names.uniqueId(this) : props.ruleName).replace(/[^A-Za-z0-9]/g, '')}`.slice(
-        0,
-        100,
-      );
+    const statementId = props.statementId ?? defaultStatementId(this, props.ruleName);
     if (!Token.isUnresolved(statementId) && !STATEMENT_ID.test(statementId)) {
       throw new Error(
         `SqsConsumer: statementId must be 1 to 100 letters and digits, got ${JSON.stringify(statementId)}`,

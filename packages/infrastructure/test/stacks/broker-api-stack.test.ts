@@ -1,9 +1,11 @@
 import { BucketKind, bucketName, ssmParameterNames } from '@bridgeport/core';
-import type { Template } from 'aws-cdk-lib/assertions';
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, Duration } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { BrokerApiStack } from '../../src/stacks/broker-api-stack';
 import {
   actionsOf,
   infrastructure,
+  NO_BUNDLING,
   onlyResource,
   roleIdOf,
   statementsOfRole,
@@ -92,6 +94,17 @@ describe('BrokerApiStack', () => {
           NODE_OPTIONS: '--enable-source-maps',
         },
       },
+    });
+  });
+
+  it('keeps producer manifests in a warm injector for the time it is given', () => {
+    const stack = new BrokerApiStack(new App({ context: NO_BUNDLING }), {
+      target: TARGET,
+      producerCacheTtl: Duration.minutes(5),
+    });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ PRODUCER_CACHE_TTL_SECONDS: '300' }) },
     });
   });
 
