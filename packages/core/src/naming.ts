@@ -227,11 +227,23 @@ export function consumerStackName(
   );
 }
 
-/** EventBridge rule of one subscription (≤64, `[.\-_A-Za-z0-9]`). */
-export function ruleName(env: string, eventType: string, version: number, subscriptionId: string): string {
+/** `{env}-{event_type}-v{version}-{subscription_id}{suffix}`, checked and shortened to `limit`. */
+function subscriptionResourceName(
+  env: string,
+  eventType: string,
+  version: number,
+  subscriptionId: string,
+  suffix: string,
+  limit: number,
+): string {
   checkVersioned(env, eventType, version);
   checkSubscriptionId(subscriptionId);
-  return shortenName(`${env}-${eventType}-v${version}-${subscriptionId}`, NameLimit.RULE);
+  return shortenName(`${env}-${eventType}-v${version}-${subscriptionId}${suffix}`, limit);
+}
+
+/** EventBridge rule of one subscription (≤64, `[.\-_A-Za-z0-9]`). */
+export function ruleName(env: string, eventType: string, version: number, subscriptionId: string): string {
+  return subscriptionResourceName(env, eventType, version, subscriptionId, '', NameLimit.RULE);
 }
 
 /** Id of the rule's single target (unique within the rule, ≤64). */
@@ -247,10 +259,12 @@ export function apiDestinationName(
   version: number,
   subscriptionId: string,
 ): string {
-  checkVersioned(env, eventType, version);
-  checkSubscriptionId(subscriptionId);
-  return shortenName(
-    `${env}-${eventType}-v${version}-${subscriptionId}-destination`,
+  return subscriptionResourceName(
+    env,
+    eventType,
+    version,
+    subscriptionId,
+    '-destination',
     NameLimit.API_DESTINATION,
   );
 }
@@ -262,9 +276,14 @@ export function connectionName(
   version: number,
   subscriptionId: string,
 ): string {
-  checkVersioned(env, eventType, version);
-  checkSubscriptionId(subscriptionId);
-  return shortenName(`${env}-${eventType}-v${version}-${subscriptionId}-connection`, NameLimit.CONNECTION);
+  return subscriptionResourceName(
+    env,
+    eventType,
+    version,
+    subscriptionId,
+    '-connection',
+    NameLimit.CONNECTION,
+  );
 }
 
 /** Dead-letter queue of one subscription's target (≤80, `[A-Za-z0-9_-]`). */
@@ -274,9 +293,7 @@ export function consumerDeadLetterQueueName(
   version: number,
   subscriptionId: string,
 ): string {
-  checkVersioned(env, eventType, version);
-  checkSubscriptionId(subscriptionId);
-  return shortenName(`${env}-${eventType}-v${version}-${subscriptionId}-dlq`, NameLimit.QUEUE);
+  return subscriptionResourceName(env, eventType, version, subscriptionId, '-dlq', NameLimit.QUEUE);
 }
 
 /** CloudWatch alarm on a subscription's dead-letter queue. */
@@ -286,9 +303,7 @@ export function consumerAlarmName(
   version: number,
   subscriptionId: string,
 ): string {
-  checkVersioned(env, eventType, version);
-  checkSubscriptionId(subscriptionId);
-  return shortenName(`${env}-${eventType}-v${version}-${subscriptionId}-dlq-not-empty`, NameLimit.ALARM);
+  return subscriptionResourceName(env, eventType, version, subscriptionId, '-dlq-not-empty', NameLimit.ALARM);
 }
 
 /** Ingress queue an SQS producer sends to (≤80, `[A-Za-z0-9_-]`). */
