@@ -1,4 +1,4 @@
-// Minimal declarations for the two embedded AWS emulators (neither ships its own types).
+// Minimal declarations for the two embedded AWS emulators (neither ships its own types), shared by every package.
 
 declare module 'dynalite' {
   import type { Server } from 'node:http';
