@@ -35,6 +35,53 @@ export function stringProperty(event: CloudFormationCustomResourceEvent, name: s
   return value;
 }
 
+/** A successful answer to `event`. */
+export function succeeded(
+  event: CloudFormationCustomResourceEvent,
+  physicalResourceId: string,
+  data?: Record<string, string>,
+): CustomResourceResponse {
+  return {
+    StackId: event.StackId,
+    RequestId: event.RequestId,
+    LogicalResourceId: event.LogicalResourceId,
+    Status: 'SUCCESS',
+    PhysicalResourceId: physicalResourceId,
+    ...(data === undefined ? {} : { Data: data }),
+  };
+}
+
+/**
+ * A failed answer to `event`, logged with its cause; the reason names the step. A failed Create gets a
+ * `failed-…` physical id (its later Delete has nothing to undo); Update and Delete keep theirs.
+ */
+export function failed(
+  event: CloudFormationCustomResourceEvent,
+  step: string,
+  error: unknown,
+  logger: Logger,
+): CustomResourceResponse {
+  logger.error(`${step} failed`, describeError(error));
+  const reason = error instanceof Error ? error.message : String(error);
+  return {
+    StackId: event.StackId,
+    RequestId: event.RequestId,
+    LogicalResourceId: event.LogicalResourceId,
+    Status: 'FAILED',
+    Reason: `${step} failed: ${reason}`,
+    PhysicalResourceId: event.RequestType === 'Create' ? failedPhysicalId(event) : event.PhysicalResourceId,
+  };
+}
+
+function failedPhysicalId(event: CloudFormationCustomResourceEvent): string {
+  return `failed-${event.RequestId}`;
+}
+
+/** True for the physical id of a resource whose Create failed. */
+export function isFailedCreate(physicalResourceId: string): boolean {
+  return physicalResourceId.startsWith('failed-');
+}
+
 export interface SharedApiResourceOptions {
   readonly apiGateway: APIGatewayClient;
   /** @default jsonLogger */
@@ -51,36 +98,16 @@ export async function handleSharedApiResourceEvent(
   options: SharedApiResourceOptions,
 ): Promise<CustomResourceResponse> {
   const logger = options.logger ?? jsonLogger;
-  const base = {
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-  };
-  if (event.RequestType === 'Delete') {
-    return { ...base, Status: 'SUCCESS', PhysicalResourceId: event.PhysicalResourceId };
-  }
+  if (event.RequestType === 'Delete') return succeeded(event, event.PhysicalResourceId);
   try {
     const id = await ensureResource(options.apiGateway, {
       restApiId: stringProperty(event, SharedApiResourceProperty.REST_API_ID),
       parentId: stringProperty(event, SharedApiResourceProperty.PARENT_ID),
       pathPart: stringProperty(event, SharedApiResourceProperty.PATH_PART),
     });
-    return {
-      ...base,
-      Status: 'SUCCESS',
-      PhysicalResourceId: id,
-      Data: { [SHARED_API_RESOURCE_ID_ATTRIBUTE]: id },
-    };
+    return succeeded(event, id, { [SHARED_API_RESOURCE_ID_ATTRIBUTE]: id });
   } catch (error) {
-    logger.error('Ensuring the shared API resource failed', describeError(error));
-    const reason = error instanceof Error ? error.message : String(error);
-    return {
-      ...base,
-      Status: 'FAILED',
-      Reason: `Ensuring the shared API resource failed: ${reason}`,
-      PhysicalResourceId:
-        event.RequestType === 'Update' ? event.PhysicalResourceId : `failed-${event.RequestId}`,
-    };
+    return failed(event, 'Ensuring the shared API resource', error, logger);
   }
 }
 
@@ -112,21 +139,13 @@ export async function handleStageRedeploymentEvent(
   options: StageRedeploymentOptions,
 ): Promise<CustomResourceResponse> {
   const logger = options.logger ?? jsonLogger;
-  const base = {
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-  };
-  const failedId = `failed-${event.RequestId}`;
   try {
     const restApiId = stringProperty(event, StageRedeploymentProperty.REST_API_ID);
     const stageName = stringProperty(event, StageRedeploymentProperty.STAGE_NAME);
     const route = stringProperty(event, StageRedeploymentProperty.ROUTE);
     const physicalId = `${restApiId}/${stageName}/${route}`;
-    if (event.RequestType !== 'Delete') return { ...base, Status: 'SUCCESS', PhysicalResourceId: physicalId };
-    if (event.PhysicalResourceId.startsWith('failed-')) {
-      return { ...base, Status: 'SUCCESS', PhysicalResourceId: event.PhysicalResourceId };
-    }
+    if (event.RequestType !== 'Delete') return succeeded(event, physicalId);
+    if (isFailedCreate(event.PhysicalResourceId)) return succeeded(event, event.PhysicalResourceId);
     const deploymentId = await redeployStage(
       options.apiGateway,
       { restApiId, stageName },
@@ -138,16 +157,9 @@ export async function handleStageRedeploymentEvent(
         : 'Redeployed the stage without the removed route',
       { restApiId, stageName, route, deploymentId },
     );
-    return { ...base, Status: 'SUCCESS', PhysicalResourceId: event.PhysicalResourceId };
+    return succeeded(event, event.PhysicalResourceId);
   } catch (error) {
-    logger.error('Redeploying the stage failed', describeError(error));
-    const reason = error instanceof Error ? error.message : String(error);
-    return {
-      ...base,
-      Status: 'FAILED',
-      Reason: `Redeploying the stage failed: ${reason}`,
-      PhysicalResourceId: event.RequestType === 'Create' ? failedId : event.PhysicalResourceId,
-    };
+    return failed(event, 'Redeploying the stage', error, logger);
   }
 }
 

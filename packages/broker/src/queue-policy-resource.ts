@@ -1,7 +1,13 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { type CustomResourceResponse, stringProperty } from './custom-resource';
-import { describeError, jsonLogger, type Logger } from './logger';
+import {
+  type CustomResourceResponse,
+  failed,
+  isFailedCreate,
+  stringProperty,
+  succeeded,
+} from './custom-resource';
+import { jsonLogger, type Logger } from './logger';
 import {
   addQueuePolicyStatement,
   type QueuePolicyStatement,
@@ -64,36 +70,21 @@ export async function handleQueuePolicyStatementEvent(
   options: QueuePolicyStatementOptions,
 ): Promise<CustomResourceResponse> {
   const logger = options.logger ?? jsonLogger;
-  const base = {
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-  };
   try {
     if (event.RequestType === 'Delete') {
-      if (event.PhysicalResourceId.startsWith('failed-')) {
-        return { ...base, Status: 'SUCCESS', PhysicalResourceId: event.PhysicalResourceId };
-      }
+      if (isFailedCreate(event.PhysicalResourceId)) return succeeded(event, event.PhysicalResourceId);
       const queueUrl = stringProperty(event, QueuePolicyStatementProperty.QUEUE_URL);
       const sid = sidOf(event);
       const change = await removeQueuePolicyStatement(options.sqs, queueUrl, sid);
       logger.info('Removed the statement from the queue policy', { queueUrl, sid, change });
-      return { ...base, Status: 'SUCCESS', PhysicalResourceId: event.PhysicalResourceId };
+      return succeeded(event, event.PhysicalResourceId);
     }
     const queueUrl = stringProperty(event, QueuePolicyStatementProperty.QUEUE_URL);
     const sid = sidOf(event);
     const change = await addQueuePolicyStatement(options.sqs, queueUrl, statementOf(event, sid));
     logger.info('Added the statement to the queue policy', { queueUrl, sid, change });
-    return { ...base, Status: 'SUCCESS', PhysicalResourceId: `${queueUrl}#${sid}` };
+    return succeeded(event, `${queueUrl}#${sid}`);
   } catch (error) {
-    logger.error('Changing the queue policy failed', describeError(error));
-    const reason = error instanceof Error ? error.message : String(error);
-    return {
-      ...base,
-      Status: 'FAILED',
-      Reason: `Changing the queue policy failed: ${reason}`,
-      PhysicalResourceId:
-        event.RequestType === 'Create' ? `failed-${event.RequestId}` : event.PhysicalResourceId,
-    };
+    return failed(event, 'Changing the queue policy', error, logger);
   }
 }
