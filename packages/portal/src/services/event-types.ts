@@ -6,6 +6,7 @@ import {
   ConflictError,
   compareSchemas,
   DependencyFailureError,
+  DeploymentStatus,
   detailType,
   type EventTypeRequest,
   type JsonObject,
@@ -67,6 +68,8 @@ export interface EventTypeView {
   readonly description: string;
   readonly connection_type: string;
   readonly latest_version: number;
+  /** Deployment status of the type: its latest version's, or `DELETING` while the type is being deleted. */
+  readonly status: string;
   readonly versions: VersionSummaryView[];
   readonly subscription_count: number;
   readonly created_at: string;
@@ -545,7 +548,10 @@ export class EventTypeService {
   }
 
   private async view(type: EventTypeRecord): Promise<Revisioned<EventTypeView>> {
-    const versions = await this.store.listVersions(type.event_type);
+    const versions = (await this.store.listVersions(type.event_type)).filter(
+      (version) => version.state !== RecordState.CREATING,
+    );
+    const latest = versions.find((version) => version.version === type.latest_version);
     return {
       revision: type.revision,
       value: {
@@ -554,7 +560,11 @@ export class EventTypeService {
         description: type.description,
         connection_type: type.connection_type,
         latest_version: type.latest_version,
-        versions: versions.filter((version) => version.state !== RecordState.CREATING).map(versionSummary),
+        status:
+          type.state === RecordState.DELETING
+            ? DeploymentStatus.DELETING
+            : (latest?.status ?? DeploymentStatus.PENDING),
+        versions: versions.map(versionSummary),
         subscription_count: type.subscription_ids.length,
         created_at: type.created_at,
         updated_at: type.updated_at,

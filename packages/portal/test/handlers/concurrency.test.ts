@@ -260,6 +260,7 @@ describe('DELETE /events/{event_type}', () => {
     faults.failNext('DeleteObjectCommand', publisherBucket);
 
     const failed = await remove('delete_retried');
+    const readWhileDeleting = await getType('delete_retried');
     const changeWhileDeleting = await put('delete_retried', { data: dataWith('gamma') });
     const subscribeWhileDeleting = await call(portal.subscriptions, {
       method: 'POST',
@@ -275,6 +276,7 @@ describe('DELETE /events/{event_type}', () => {
 
     expect(failed.statusCode).toBe(502);
     expect(failed.body).toEqual({ message: 'Removing the producer manifests failed' });
+    expect(readWhileDeleting.body.status).toBe('DELETING');
     expect(changeWhileDeleting.statusCode).toBe(409);
     expect(changeWhileDeleting.body).toMatchObject({ message: 'Event type delete_retried is being deleted' });
     expect(subscribeWhileDeleting.statusCode).toBe(409);

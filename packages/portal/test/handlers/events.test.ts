@@ -272,9 +272,25 @@ describe('GET /events/{event_type}', () => {
     expect(response.body).toMatchObject({
       event_type: 'cart_abandoned',
       latest_version: 1,
+      status: 'PENDING',
       subscription_count: 0,
       versions: [{ version: 1, status: 'PENDING', created_at: expect.any(String) }],
     });
+  });
+
+  it("carries its latest version's deployment status", async () => {
+    await create(orderCreated({ event_type: 'cart_recovered' }));
+    await portal.services.store.setProducerStatus('cart_recovered', 1, 'FAILED', 'CREATE_FAILED: route');
+
+    const failed = await get('cart_recovered');
+    await portal.services.store.setProducerStatus('cart_recovered', 1, 'ACTIVE');
+    const active = await get('cart_recovered');
+
+    expect(failed.body).toMatchObject({
+      status: 'FAILED',
+      versions: [{ version: 1, status: 'FAILED', status_reason: 'CREATE_FAILED: route' }],
+    });
+    expect(active.body.status).toBe('ACTIVE');
   });
 
   it('answers 404 for an unknown type', async () => {
