@@ -100,3 +100,62 @@ export class ConfigurationError extends BridgeportError {
     this.variable = variable;
   }
 }
+
+/** Error names (and codes) AWS services and the SDK use when a call throttled, timed out or failed on AWS's side. */
+const TRANSIENT_AWS_ERROR_NAMES: ReadonlySet<string> = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'TimeoutError',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'InternalError',
+  'InternalFailure',
+  'InternalServerError',
+  'InternalServerErrorException',
+]);
+
+/** Node.js error codes of a connection that broke or never completed. */
+const TRANSIENT_NETWORK_CODES: ReadonlySet<string> = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+]);
+
+/**
+ * Whether an error an AWS SDK call threw may pass when retried later: throttling, a timeout, a broken
+ * connection, or a fault on AWS's side (the SDK's `$fault: 'server'`, HTTP 429 or 5xx). A pure function of the
+ * error's shape (`name`, `code`, `$fault`, `$retryable`, `$metadata.httpStatusCode`); anything else — a refused,
+ * malformed or missing request — is not transient.
+ */
+export function isTransientAwsError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, code, $fault, $metadata, $retryable } = error as {
+    name?: unknown;
+    code?: unknown;
+    $fault?: unknown;
+    $metadata?: { httpStatusCode?: unknown };
+    $retryable?: { throttling?: unknown };
+  };
+  if ($fault === 'server' || $retryable?.throttling === true) return true;
+  if (typeof name === 'string' && TRANSIENT_AWS_ERROR_NAMES.has(name)) return true;
+  if (
+    typeof code === 'string' &&
+    (TRANSIENT_NETWORK_CODES.has(code) || TRANSIENT_AWS_ERROR_NAMES.has(code))
+  ) {
+    return true;
+  }
+  const status = $metadata?.httpStatusCode;
+  return typeof status === 'number' && (status === 429 || status >= 500);
+}

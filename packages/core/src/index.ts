@@ -25,12 +25,32 @@ export {
   ConflictError,
   DependencyFailureError,
   InvalidManifestError,
+  isTransientAwsError,
   NotFoundError,
   PayloadTooLargeError,
   PreconditionFailedError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from './errors';
+export type {
+  EventsTableItemKey,
+  EventsTableUpdate,
+  StatusUpdateInput,
+} from './events-table';
+export {
+  EVENTS_TABLE_META,
+  EventsTableKey,
+  eventTypeKey,
+  eventTypePartition,
+  StatusAttribute,
+  statusRecordKey,
+  statusUpdateOf,
+  subscriptionKey,
+  subscriptionPartition,
+  VERSION_SORT_PREFIX,
+  versionKey,
+  versionSortKey,
+} from './events-table';
 export type {
   ConsumerEndpoint,
   ConsumerManifest,

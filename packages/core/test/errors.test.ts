@@ -4,6 +4,7 @@ import {
   ConflictError,
   DependencyFailureError,
   InvalidManifestError,
+  isTransientAwsError,
   NotFoundError,
   PayloadTooLargeError,
   PreconditionFailedError,
@@ -75,5 +76,53 @@ describe('errors', () => {
 
     expect(error.variable).toBe('EVENTS_TABLE_NAME');
     expect(error.context).toEqual({ variable: 'EVENTS_TABLE_NAME' });
+  });
+});
+
+function awsError(name: string, extra: Record<string, unknown> = {}): Error {
+  return Object.assign(new Error(`${name} happened`), { name, ...extra });
+}
+
+describe('isTransientAwsError', () => {
+  it.each([
+    'ThrottlingException',
+    'Throttling',
+    'ThrottledException',
+    'TooManyRequestsException',
+    'ProvisionedThroughputExceededException',
+    'RequestLimitExceeded',
+    'SlowDown',
+    'RequestTimeout',
+    'TimeoutError',
+    'ServiceUnavailable',
+    'InternalError',
+    'InternalFailure',
+    'InternalServerError',
+  ])('treats %s as transient', (name) => {
+    expect(isTransientAwsError(awsError(name))).toBe(true);
+  });
+
+  it.each(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE'])(
+    'treats a %s network error as transient',
+    (code) => {
+      expect(isTransientAwsError(awsError('Error', { code }))).toBe(true);
+    },
+  );
+
+  it('treats an HTTP 429 or 5xx answer and a server fault as transient', () => {
+    expect(isTransientAwsError(awsError('Unknown', { $metadata: { httpStatusCode: 429 } }))).toBe(true);
+    expect(isTransientAwsError(awsError('Unknown', { $metadata: { httpStatusCode: 500 } }))).toBe(true);
+    expect(isTransientAwsError(awsError('Unknown', { $fault: 'server' }))).toBe(true);
+    expect(isTransientAwsError(awsError('Unknown', { $retryable: { throttling: true } }))).toBe(true);
+  });
+
+  it('treats refused, malformed and missing requests as permanent', () => {
+    expect(isTransientAwsError(awsError('AccessDeniedException', { $fault: 'client' }))).toBe(false);
+    expect(isTransientAwsError(awsError('ValidationException', { $metadata: { httpStatusCode: 400 } }))).toBe(
+      false,
+    );
+    expect(isTransientAwsError(awsError('NoSuchKey', { $metadata: { httpStatusCode: 404 } }))).toBe(false);
+    expect(isTransientAwsError('ThrottlingException')).toBe(false);
+    expect(isTransientAwsError(undefined)).toBe(false);
   });
 });
