@@ -27,11 +27,30 @@ export class GroupCommitFile {
     this.size = initialSize;
   }
 
-  static async open(filePath: string): Promise<GroupCommitFile> {
+  /**
+   * Opens `filePath` for appending. A file that ends part-way through a line (a write torn by a crash) is
+   * first cut back to just after its last newline, so that the next record starts on a line of its own;
+   * `onTruncate` hears how many bytes were dropped.
+   */
+  static async open(
+    filePath: string,
+    onTruncate: (droppedBytes: number, filePath: string) => void = warnTruncated,
+  ): Promise<GroupCommitFile> {
     await mkdir(path.dirname(filePath), { recursive: true });
-    const handle = await open(filePath, 'a');
-    const { size } = await handle.stat();
-    return new GroupCommitFile(handle, filePath, size);
+    const handle = await open(filePath, 'a+');
+    try {
+      const { size } = await handle.stat();
+      const complete = await endOfLastLine(handle, size);
+      if (complete < size) {
+        await handle.truncate(complete);
+        await handle.datasync();
+        onTruncate(size - complete, filePath);
+      }
+      return new GroupCommitFile(handle, filePath, complete);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
   }
 
   /** Bytes written so far (including buffered ones). */
@@ -103,10 +122,32 @@ export class GroupCommitFile {
         this.size += bytes;
         for (const waiter of waiters) waiter.resolve();
       } catch (error) {
+        // Part of the batch may have reached the file: cut it off, so that the next record does not
+        // continue a torn line (which would make both unreadable).
+        await this.handle.truncate(this.size).catch(() => undefined);
         for (const waiter of waiters) waiter.reject(error);
       }
     }
   }
+}
+
+/** The length of the file's complete lines: the offset just after its last newline (0 when there is none). */
+async function endOfLastLine(handle: FileHandle, size: number): Promise<number> {
+  const chunk = Buffer.alloc(Math.min(size, 64 * 1024));
+  let end = size;
+  while (end > 0) {
+    const length = Math.min(chunk.length, end);
+    const start = end - length;
+    const { bytesRead } = await handle.read(chunk, 0, length, start);
+    const newline = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
+    if (newline >= 0) return start + newline + 1;
+    end = start;
+  }
+  return 0;
+}
+
+function warnTruncated(droppedBytes: number, filePath: string): void {
+  console.warn(`${filePath}: dropped ${droppedBytes} byte(s) of a torn last line`);
 }
 
 /** Writes a whole file durably: temp file, fsync, rename over the target, fsync of the directory. */

@@ -104,9 +104,20 @@ interface Entry {
 
 interface QueueState {
   readonly name: string;
-  readonly file: GroupCommitFile;
+  readonly filePath: string;
+  /** Replaced by compaction. */
+  file: GroupCommitFile;
+  /** Records in the current log file. */
+  records: number;
   readonly messages: Map<string, Entry>;
   readonly waiters: Set<() => void>;
+  /** Operations between `enter` and `leave`: they append to `file` and change `messages`. */
+  busy: number;
+  /** Set while the log is rewritten; operations wait for it before they start. */
+  compacting: Promise<void> | undefined;
+  /** Called when `busy` drops to 0 while a compaction waits. */
+  idle: (() => void) | undefined;
+  closed: boolean;
 }
 
 type LogRecord =
@@ -199,6 +210,8 @@ export class LocalQueueStore implements LocalQueueSink {
     queues.delete(queueName);
     if (state) {
       const queue = await state;
+      queue.closed = true;
+      while (queue.compacting) await queue.compacting;
       await queue.file.close();
       wake(queue);
     }
@@ -258,9 +271,13 @@ export class LocalQueueStore implements LocalQueueSink {
   /** Removes every message of the queue. */
   async purge(queueName: string): Promise<void> {
     await this.stored(queueName);
-    const queue = await this.queue(queueName);
-    queue.messages.clear();
-    await queue.file.append(`${JSON.stringify({ t: 'p' })}\n`);
+    const queue = await this.enter(queueName);
+    try {
+      queue.messages.clear();
+      await log(queue, { t: 'p' });
+    } finally {
+      this.leave(queue);
+    }
   }
 
   // ---- messages ----------------------------------------------------------------------------------
@@ -287,7 +304,19 @@ export class LocalQueueStore implements LocalQueueSink {
     entries: readonly (SendOptions & { readonly body: string })[],
   ): Promise<(LocalQueueMessage | SqsError)[]> {
     const stored = await this.stored(queueName);
-    const queue = await this.queue(queueName);
+    const queue = await this.enter(queueName);
+    try {
+      return await this.sendPrepared(queue, stored, entries);
+    } finally {
+      this.leave(queue);
+    }
+  }
+
+  private async sendPrepared(
+    queue: QueueState,
+    stored: StoredQueue,
+    entries: readonly (SendOptions & { readonly body: string })[],
+  ): Promise<(LocalQueueMessage | SqsError)[]> {
     const results = entries.map((entry) => {
       try {
         return this.prepare(stored, entry.body, entry);
@@ -298,6 +327,7 @@ export class LocalQueueStore implements LocalQueueSink {
     });
     const messages = results.filter((result): result is LocalQueueMessage => !(result instanceof Error));
     if (messages.length === 0) return results;
+    queue.records += messages.length;
     await queue.file.append(
       messages.map((message) => `${JSON.stringify({ t: 's', m: message })}\n`).join(''),
     );
@@ -356,8 +386,14 @@ export class LocalQueueStore implements LocalQueueSink {
     const deadline = Date.now() + (options.waitMs ?? 0);
     for (;;) {
       const stored = await this.stored(queueName);
-      const queue = await this.queue(queueName);
-      const { received, nextVisibleAt } = await this.take(queue, stored, options);
+      const queue = await this.enter(queueName);
+      let taken: Awaited<ReturnType<LocalQueueStore['take']>>;
+      try {
+        taken = await this.take(queue, stored, options);
+      } finally {
+        this.leave(queue);
+      }
+      const { received, nextVisibleAt } = taken;
       const now = Date.now();
       if (received.length > 0 || now >= deadline || options.signal?.aborted || this.closed) return received;
       await new Promise<void>((resolve) => {
@@ -383,10 +419,14 @@ export class LocalQueueStore implements LocalQueueSink {
 
   /** Deletes a message by its id. */
   async delete(queueName: string, messageId: string): Promise<boolean> {
-    const queue = await this.queue(queueName);
-    if (!queue.messages.delete(messageId)) return false;
-    await queue.file.append(`${JSON.stringify({ t: 'd', id: messageId })}\n`);
-    return true;
+    const queue = await this.enter(queueName);
+    try {
+      if (!queue.messages.delete(messageId)) return false;
+      await log(queue, { t: 'd', id: messageId });
+      return true;
+    } finally {
+      this.leave(queue);
+    }
   }
 
   /** ChangeMessageVisibility: the message must be in flight. */
@@ -425,7 +465,9 @@ export class LocalQueueStore implements LocalQueueSink {
     this.open.clear();
     for (const state of states) {
       const queue = await state;
+      queue.closed = true;
       wake(queue);
+      while (queue.compacting) await queue.compacting;
       await queue.file.close();
     }
   }
@@ -455,7 +497,7 @@ export class LocalQueueStore implements LocalQueueSink {
       if (queue.messages.get(message.messageId) !== entry) continue; // deleted meanwhile
       if (message.sentAt + retentionMs <= now) {
         queue.messages.delete(message.messageId);
-        queue.file.appendLazy(`${JSON.stringify({ t: 'd', id: message.messageId })}\n`);
+        logLazy(queue, { t: 'd', id: message.messageId });
         continue;
       }
       const visibleAt = Math.max(entry.invisibleUntil, message.visibleAt);
@@ -477,9 +519,7 @@ export class LocalQueueStore implements LocalQueueSink {
       if (entry.firstReceivedAt === 0) entry.firstReceivedAt = now;
       entry.invisibleUntil = now + visibilityMs;
       if (visibilityMs > 0) nextVisibleAt = Math.min(nextVisibleAt, entry.invisibleUntil);
-      queue.file.appendLazy(
-        `${JSON.stringify({ t: 'r', id: message.messageId, n: entry.receiveCount, f: entry.firstReceivedAt })}\n`,
-      );
+      logLazy(queue, { t: 'r', id: message.messageId, n: entry.receiveCount, f: entry.firstReceivedAt });
       received.push({
         ...message,
         receiptHandle: receiptHandle(queue.name, message.messageId),
@@ -492,18 +532,22 @@ export class LocalQueueStore implements LocalQueueSink {
 
   /** Redrive: the message joins the dead-letter queue (same id, body and attributes), then leaves this one. */
   private async moveTo(deadLetterQueue: string, from: QueueState, entry: Entry): Promise<void> {
-    const target = await this.queue(deadLetterQueue);
+    const target = await this.enter(deadLetterQueue);
     const message = { ...entry.message, visibleAt: 0 };
-    await target.file.append(`${JSON.stringify({ t: 's', m: message })}\n`);
-    target.messages.set(message.messageId, {
-      message,
-      invisibleUntil: 0,
-      receiveCount: 0,
-      firstReceivedAt: 0,
-    });
+    try {
+      await log(target, { t: 's', m: message });
+      target.messages.set(message.messageId, {
+        message,
+        invisibleUntil: 0,
+        receiveCount: 0,
+        firstReceivedAt: 0,
+      });
+    } finally {
+      this.leave(target);
+    }
     wake(target);
     from.messages.delete(message.messageId);
-    await from.file.append(`${JSON.stringify({ t: 'd', id: message.messageId })}\n`);
+    await log(from, { t: 'd', id: message.messageId });
   }
 
   private async checkAttributes(
@@ -591,6 +635,33 @@ export class LocalQueueStore implements LocalQueueSink {
     return write;
   }
 
+  /**
+   * Starts an operation that appends to the queue's log: waits while the log is being compacted, and keeps
+   * a compaction from starting until `leave`.
+   */
+  private async enter(queueName: string): Promise<QueueState> {
+    for (;;) {
+      const queue = await this.queue(queueName);
+      if (queue.compacting) {
+        await queue.compacting;
+        continue;
+      }
+      queue.busy += 1;
+      return queue;
+    }
+  }
+
+  /** Ends an operation; compacts the log once it holds more than twice the live messages plus 100 records. */
+  private leave(queue: QueueState): void {
+    queue.busy -= 1;
+    if (queue.busy === 0) queue.idle?.();
+    if (!queue.compacting && !queue.closed && queue.records > compactionThreshold(queue.messages.size)) {
+      queue.compacting = compact(queue).finally(() => {
+        queue.compacting = undefined;
+      });
+    }
+  }
+
   private queue(queueName: string): Promise<QueueState> {
     if (this.closed) return Promise.reject(new Error('The local queue store is closed.'));
     let queue = this.open.get(queueName);
@@ -644,17 +715,75 @@ async function openQueue(name: string, filePath: string): Promise<QueueState> {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   // Compaction: a log mostly made of deleted messages is rewritten with the live ones.
-  if (records > 2 * messages.size + 100) {
-    const live = [...messages.values()].map(
-      (entry) =>
-        `${JSON.stringify({
-          t: 's',
-          m: { ...entry.message, receiveCount: entry.receiveCount, firstReceivedAt: entry.firstReceivedAt },
-        })}\n`,
-    );
-    await writeFileAtomic(filePath, live.join(''));
+  if (records > compactionThreshold(messages.size)) {
+    await writeFileAtomic(filePath, liveRecords(messages));
+    records = messages.size;
   }
-  return { name, file: await GroupCommitFile.open(filePath), messages, waiters: new Set() };
+  return {
+    name,
+    filePath,
+    file: await GroupCommitFile.open(filePath),
+    records,
+    messages,
+    waiters: new Set(),
+    busy: 0,
+    compacting: undefined,
+    idle: undefined,
+    closed: false,
+  };
+}
+
+/** A log with more records than this (for so many live messages) is rewritten. */
+function compactionThreshold(liveMessages: number): number {
+  return 2 * liveMessages + 100;
+}
+
+/** The log of a queue holding just `messages`: one send record each, receive counts included. */
+function liveRecords(messages: ReadonlyMap<string, Entry>): string {
+  let text = '';
+  for (const entry of messages.values()) {
+    text += `${JSON.stringify({
+      t: 's',
+      m: { ...entry.message, receiveCount: entry.receiveCount, firstReceivedAt: entry.firstReceivedAt },
+    })}\n`;
+  }
+  return text;
+}
+
+/**
+ * Rewrites a running queue's log with its live messages and continues in a new file. Runs with the queue
+ * locked: operations that started finish first (their records are in the old log and their changes in
+ * `messages`), later ones wait until the new log is open.
+ */
+async function compact(queue: QueueState): Promise<void> {
+  if (queue.busy > 0) {
+    await new Promise<void>((resolve) => {
+      queue.idle = resolve;
+    });
+    queue.idle = undefined;
+  }
+  if (queue.closed) return;
+  const previous = queue.file;
+  try {
+    await previous.sync();
+    await writeFileAtomic(queue.filePath, liveRecords(queue.messages));
+  } catch (error) {
+    console.warn(`${queue.filePath}: compaction failed, the log is kept as it is: ${String(error)}`);
+    return;
+  }
+  queue.file = await GroupCommitFile.open(queue.filePath);
+  queue.records = queue.messages.size;
+  await previous.close();
+}
+
+function log(queue: QueueState, record: LogRecord): Promise<void> {
+  queue.records += 1;
+  return queue.file.append(`${JSON.stringify(record)}\n`);
+}
+
+function logLazy(queue: QueueState, record: LogRecord): void {
+  queue.records += 1;
+  queue.file.appendLazy(`${JSON.stringify(record)}\n`);
 }
 
 function wake(queue: QueueState): void {

@@ -79,6 +79,26 @@ describe('EventStore', () => {
     expect(next.seq).toBe(2);
   });
 
+  it('keeps events acknowledged after a torn last record', async () => {
+    const { store } = await EventStore.open(dir);
+    await store.append([newEvent(1)]);
+    await store.close();
+    const [segment] = (await readdir(dir)).filter((name) => name.endsWith('.log'));
+    await appendFile(
+      path.join(dir, segment),
+      '{"t":"e","s":2,"b":"default","at":1,"d":[["rule","t0"]],"ev":{"vers',
+    );
+
+    const { store: reopened } = await EventStore.open(dir);
+    await reopened.append([newEvent(3)]);
+    await reopened.append([newEvent(4)]);
+    await reopened.close();
+    const { store: restarted, recovered } = await EventStore.open(dir);
+    await restarted.close();
+
+    expect(recovered.map((r) => r.stored.event.id)).toEqual(['id-1', 'id-3', 'id-4']);
+  });
+
   it('rolls segments and deletes those whose deliveries are all complete', async () => {
     const { store } = await EventStore.open(dir, { segmentBytes: 1000 });
     const stored = [];

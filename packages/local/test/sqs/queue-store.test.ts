@@ -1,0 +1,111 @@
+import { appendFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { GroupCommitFile, LocalQueueStore } from '../../src/index';
+
+describe('LocalQueueStore log', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'bridgeport-queues-'));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps a message acknowledged after a torn last line', async () => {
+    const first = new LocalQueueStore(dir);
+    await first.createQueue('q');
+    await first.sendMessage('q', 'one');
+    await first.close();
+    await appendFile(path.join(dir, 'q.jsonl'), '{"t":"s","m":{"messageId":"torn","bo');
+
+    const second = new LocalQueueStore(dir);
+    await second.sendMessage('q', 'two-acknowledged');
+    await second.close();
+
+    const third = new LocalQueueStore(dir);
+    const bodies = (await third.peek('q')).map((message) => message.body);
+    await third.close();
+    expect(bodies).toEqual(['one', 'two-acknowledged']);
+  });
+
+  it('compacts the log while running, keeping every live message', async () => {
+    const store = new LocalQueueStore(dir);
+    await store.createQueue('q');
+    await store.sendMessage('q', 'kept-1');
+    await store.sendMessage('q', 'kept-2', { delaySeconds: 900 });
+    for (let round = 0; round < 2000; round += 1) {
+      await store.sendMessage('q', `round-${round}`);
+      const received = await store.receive('q', { maxMessages: 10, visibilityTimeoutSeconds: 0 });
+      for (const message of received.filter((m) => m.body.startsWith('round-'))) {
+        await store.deleteMessage('q', message.receiptHandle);
+      }
+    }
+    await store.close();
+
+    const { size } = await stat(path.join(dir, 'q.jsonl'));
+    expect(size).toBeLessThan(100_000);
+    const reopened = new LocalQueueStore(dir);
+    const messages = await reopened.peek('q');
+    await reopened.close();
+    expect(messages.map((message) => message.body).sort()).toEqual(['kept-1', 'kept-2']);
+  });
+
+  it('keeps receive counts across a compaction', async () => {
+    const store = new LocalQueueStore(dir);
+    await store.createQueue('q');
+    await store.sendMessage('q', 'counted');
+    for (let round = 0; round < 150; round += 1) {
+      await store.receive('q', { visibilityTimeoutSeconds: 0 });
+    }
+    await store.close();
+
+    const log = await readFile(path.join(dir, 'q.jsonl'), 'utf8');
+    expect(log.trim().split('\n').length).toBeLessThan(103);
+    const reopened = new LocalQueueStore(dir);
+    const [message] = await reopened.receive('q', { visibilityTimeoutSeconds: 0 });
+    await reopened.close();
+    expect(message.body).toBe('counted');
+    expect(message.receiveCount).toBe(151);
+  });
+});
+
+describe('GroupCommitFile', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'bridgeport-file-'));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('cuts a torn last line off before appending, and tells how many bytes it dropped', async () => {
+    const filePath = path.join(dir, 'log.jsonl');
+    await appendFile(filePath, '{"a":1}\n{"a":');
+    const dropped: number[] = [];
+
+    const file = await GroupCommitFile.open(filePath, (bytes) => dropped.push(bytes));
+    await file.append('{"a":2}\n');
+    await file.close();
+
+    expect(await readFile(filePath, 'utf8')).toBe('{"a":1}\n{"a":2}\n');
+    expect(dropped).toEqual([5]);
+  });
+
+  it('leaves a file that ends with a newline as it is', async () => {
+    const filePath = path.join(dir, 'log.jsonl');
+    await appendFile(filePath, '{"a":1}\n');
+    const dropped: number[] = [];
+
+    const file = await GroupCommitFile.open(filePath, (bytes) => dropped.push(bytes));
+    await file.append('{"a":2}\n');
+    await file.close();
+
+    expect(await readFile(filePath, 'utf8')).toBe('{"a":1}\n{"a":2}\n');
+    expect(dropped).toEqual([]);
+  });
+});
