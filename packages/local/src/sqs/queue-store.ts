@@ -386,14 +386,17 @@ export class LocalQueueStore implements LocalQueueSink {
     const deadline = Date.now() + (options.waitMs ?? 0);
     for (;;) {
       const stored = await this.stored(queueName);
+      const redrive = await this.redriveOf(stored);
       const queue = await this.enter(queueName);
-      let taken: Awaited<ReturnType<LocalQueueStore['take']>>;
+      let taken: ReturnType<LocalQueueStore['take']>;
       try {
-        taken = await this.take(queue, stored, options);
+        taken = this.take(queue, stored, options, redrive);
       } finally {
         this.leave(queue);
       }
-      const { received, nextVisibleAt } = taken;
+      const { received, nextVisibleAt, redriven } = taken;
+      // Outside the queue's lock: a move enters the dead-letter queue, whose redrive may lead back here.
+      for (const { deadLetterQueue, entry } of redriven) await this.moveTo(deadLetterQueue, queue, entry);
       const now = Date.now();
       if (received.length > 0 || now >= deadline || options.signal?.aborted || this.closed) return received;
       await new Promise<void>((resolve) => {
@@ -474,23 +477,27 @@ export class LocalQueueStore implements LocalQueueSink {
 
   // ---- internals ---------------------------------------------------------------------------------
 
-  private async take(
+  /** Hands out visible messages; those past their redrive policy's receive count are returned to be moved. */
+  private take(
     queue: QueueState,
     stored: StoredQueue,
     options: ReceiveOptions,
-  ): Promise<{ received: ReceivedQueueMessage[]; nextVisibleAt: number }> {
+    redrive: { readonly deadLetterQueue: string; readonly maxReceiveCount: number } | undefined,
+  ): {
+    received: ReceivedQueueMessage[];
+    nextVisibleAt: number;
+    redriven: { deadLetterQueue: string; entry: Entry }[];
+  } {
     const max = options.maxMessages ?? 10;
     const visibilityMs =
       (options.visibilityTimeoutSeconds ??
         Number(stored.attributes.VisibilityTimeout ?? SETTABLE.VisibilityTimeout.default)) * 1000;
     const retentionMs =
       Number(stored.attributes.MessageRetentionPeriod ?? SETTABLE.MessageRetentionPeriod.default) * 1000;
-    const redrive = parseRedrivePolicy(stored.attributes.RedrivePolicy);
-    const deadLetterQueue = redrive ? queueNameOfArn(redrive.deadLetterTargetArn) : undefined;
-    const canRedrive = deadLetterQueue !== undefined && (await this.queueExists(deadLetterQueue));
     const now = Date.now();
     let nextVisibleAt = Number.POSITIVE_INFINITY;
     const received: ReceivedQueueMessage[] = [];
+    const redriven: { deadLetterQueue: string; entry: Entry }[] = [];
     for (const entry of [...queue.messages.values()]) {
       if (received.length >= max) break;
       const { message } = entry;
@@ -505,14 +512,9 @@ export class LocalQueueStore implements LocalQueueSink {
         nextVisibleAt = Math.min(nextVisibleAt, visibleAt);
         continue;
       }
-      if (
-        redrive &&
-        canRedrive &&
-        deadLetterQueue !== undefined &&
-        entry.receiveCount >= redrive.maxReceiveCount
-      ) {
+      if (redrive && entry.receiveCount >= redrive.maxReceiveCount) {
         entry.invisibleUntil = Number.POSITIVE_INFINITY;
-        await this.moveTo(deadLetterQueue, queue, entry);
+        redriven.push({ deadLetterQueue: redrive.deadLetterQueue, entry });
         continue;
       }
       entry.receiveCount += 1;
@@ -527,7 +529,7 @@ export class LocalQueueStore implements LocalQueueSink {
         firstReceivedAt: entry.firstReceivedAt,
       });
     }
-    return { received, nextVisibleAt };
+    return { received, nextVisibleAt, redriven };
   }
 
   /** Redrive: the message joins the dead-letter queue (same id, body and attributes), then leaves this one. */
@@ -546,8 +548,26 @@ export class LocalQueueStore implements LocalQueueSink {
       this.leave(target);
     }
     wake(target);
-    from.messages.delete(message.messageId);
-    await log(from, { t: 'd', id: message.messageId });
+    if (from.closed) return; // the queue was deleted meanwhile
+    const source = await this.enter(from.name);
+    try {
+      if (source.messages.get(message.messageId) !== entry) return;
+      source.messages.delete(message.messageId);
+      await log(source, { t: 'd', id: message.messageId });
+    } finally {
+      this.leave(source);
+    }
+  }
+
+  /** The queue's redrive policy when its dead-letter queue exists. */
+  private async redriveOf(
+    stored: StoredQueue,
+  ): Promise<{ deadLetterQueue: string; maxReceiveCount: number } | undefined> {
+    const policy = parseRedrivePolicy(stored.attributes.RedrivePolicy);
+    const deadLetterQueue = policy ? queueNameOfArn(policy.deadLetterTargetArn) : undefined;
+    if (policy === undefined || deadLetterQueue === undefined) return undefined;
+    if (!(await this.queueExists(deadLetterQueue))) return undefined;
+    return { deadLetterQueue, maxReceiveCount: policy.maxReceiveCount };
   }
 
   private async checkAttributes(
