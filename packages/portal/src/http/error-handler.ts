@@ -2,6 +2,7 @@ import {
   BridgeportError,
   ConflictError,
   DependencyFailureError,
+  isTransientAwsError,
   NotFoundError,
   PayloadTooLargeError,
   PreconditionFailedError,
@@ -12,27 +13,6 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { consoleLogger, type Logger } from './logger';
 import { json } from './response';
-
-/** Error names (and codes) of AWS failures worth retrying later: answered with 503 instead of 502. */
-const UNAVAILABLE = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'TooManyRequestsException',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-  'SlowDown',
-  'InternalServerError',
-  'InternalServerErrorException',
-  'TimeoutError',
-]);
-
-function isUnavailable(cause: unknown): boolean {
-  if (!(cause instanceof Error)) return false;
-  const metadata = (cause as { $metadata?: { httpStatusCode?: number } }).$metadata;
-  return UNAVAILABLE.has(cause.name) || metadata?.httpStatusCode === 503;
-}
 
 /** The public part of a conflict's context (e.g. the subscriptions that block a deletion). */
 function conflictDetails(error: ConflictError): Record<string, unknown> {
@@ -56,7 +36,7 @@ export function errorResponse(error: unknown, logger: Logger = consoleLogger): A
   if (error instanceof PayloadTooLargeError) return json(413, { message: error.message });
   if (error instanceof UnsupportedMediaTypeError) return json(415, { message: error.message });
   if (error instanceof DependencyFailureError) {
-    const unavailable = isUnavailable(error.cause);
+    const unavailable = isTransientAwsError(error.cause);
     logger.error(error.message, { step: error.step, error });
     return json(
       unavailable ? 503 : 502,

@@ -14,13 +14,23 @@ import {
   type ConsumerType,
   DependencyFailureError,
   type DeploymentStatus,
+  EVENTS_TABLE_META,
+  type EventsTableItemKey,
+  EventsTableKey,
+  eventTypeKey,
+  eventTypePartition,
   type JsonObject,
   type JsonSchema,
   type JsonValue,
   type ProducerType,
   type RetryPolicy,
+  statusUpdateOf,
+  subscriptionKey,
+  subscriptionPartition,
+  VERSION_SORT_PREFIX,
+  versionKey,
+  versionSortKey,
 } from '@bridgeport/core';
-import { EventsTableKey } from './table';
 
 /**
  * Progress of a record through the portal's own side effects (not the deployment): `CREATING` until every
@@ -169,18 +179,10 @@ export type Conditional<T> = { readonly ok: true; readonly value: T } | { readon
 const K = EventsTableKey;
 const LIST_EVENT_TYPES = 'EVENT_TYPES';
 const LIST_SUBSCRIPTIONS = 'SUBSCRIPTIONS';
-const META = '#META';
-const VERSION_PREFIX = 'VERSION#';
+const META = EVENTS_TABLE_META;
 const DEAD_LETTER_PREFIX = 'DEAD_LETTER#';
 const DEFAULT_DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600;
 
-const eventTypeKey = (eventType: string) => ({ [K.PARTITION]: `EVENT_TYPE#${eventType}`, [K.SORT]: META });
-const versionSortKey = (version: number) => `${VERSION_PREFIX}${String(version).padStart(10, '0')}`;
-const versionKey = (eventType: string, version: number) => ({
-  [K.PARTITION]: `EVENT_TYPE#${eventType}`,
-  [K.SORT]: versionSortKey(version),
-});
-const subscriptionKey = (id: string) => ({ [K.PARTITION]: `SUBSCRIPTION#${id}`, [K.SORT]: META });
 const subscriptionClaimKey = (claim: SubscriptionClaim) => ({
   [K.PARTITION]: `SUBSCRIPTION_REQUEST#${claim.eventType}#${claim.version}#${claim.digest}`,
   [K.SORT]: META,
@@ -221,6 +223,12 @@ function isConditionFailure(error: unknown): boolean {
 
 type Item = Record<string, unknown>;
 
+/** An item whose `expires_at` has passed: DynamoDB's TTL may not have removed it yet, but it is gone. */
+function isExpired(item: Item | undefined, nowSeconds: number): boolean {
+  const expiresAt = item?.[K.TIME_TO_LIVE];
+  return typeof expiresAt === 'number' && expiresAt < nowSeconds;
+}
+
 function stripKeys(item: Item): Item {
   const copy: Item = {};
   for (const [name, value] of Object.entries(item)) {
@@ -251,6 +259,11 @@ export class EventStore {
     this.client = options.client;
     this.retentionSeconds = options.deadLetterRetentionSeconds ?? DEFAULT_DEAD_LETTER_RETENTION_SECONDS;
     this.now = options.now ?? (() => new Date());
+  }
+
+  /** The clock in epoch seconds, the unit of `expires_at`. */
+  private epochSeconds(): number {
+    return Math.floor(this.now().getTime() / 1000);
   }
 
   private timestamp(): string {
@@ -668,7 +681,7 @@ export class EventStore {
           '#reason': 'status_reason',
           '#created': 'created_at',
         },
-        ExpressionAttributeValues: { ':pk': `EVENT_TYPE#${eventType}`, ':prefix': VERSION_PREFIX },
+        ExpressionAttributeValues: { ':pk': eventTypePartition(eventType), ':prefix': VERSION_SORT_PREFIX },
         ConsistentRead: true,
       },
       'Reading the event versions',
@@ -705,42 +718,35 @@ export class EventStore {
   }
 
   /**
-   * Records the deployment status of a version's producer (used by the deployment side). Returns false when
-   * the version does not exist (for example, already deleted): nothing is written then.
+   * Records the deployment status of a version's producer (used by the deployment side). With `eventAt` (the
+   * time of the deployment event the status comes from, ISO-8601), the status is written only if no status of a
+   * later event was recorded. Returns false when nothing is written: the version does not exist (for example,
+   * already deleted) or its status is newer.
    */
   async setProducerStatus(
     eventType: string,
     version: number,
     status: DeploymentStatus,
     reason?: string,
+    eventAt?: string,
   ): Promise<boolean> {
     const result = await this.conditional('Recording the producer status', () =>
-      this.client.send(new UpdateCommand(this.statusUpdate(versionKey(eventType, version), status, reason))),
+      this.client.send(
+        new UpdateCommand(this.statusUpdate(versionKey(eventType, version), status, reason, eventAt)),
+      ),
     );
     return result.ok;
   }
 
-  private statusUpdate(key: Record<string, string>, status: DeploymentStatus, reason: string | undefined) {
-    const now = this.timestamp();
+  private statusUpdate(
+    key: EventsTableItemKey,
+    status: DeploymentStatus,
+    reason: string | undefined,
+    eventAt: string | undefined,
+  ) {
     return {
       TableName: this.tableName,
-      Key: key,
-      UpdateExpression:
-        reason === undefined
-          ? 'SET #status = :status, #at = :at REMOVE #reason'
-          : 'SET #status = :status, #at = :at, #reason = :reason',
-      ConditionExpression: 'attribute_exists(#pk)',
-      ExpressionAttributeNames: {
-        '#pk': K.PARTITION,
-        '#status': 'status',
-        '#reason': 'status_reason',
-        '#at': key[K.SORT] === META ? 'updated_at' : 'status_updated_at',
-      },
-      ExpressionAttributeValues: {
-        ':status': status,
-        ':at': now,
-        ...(reason === undefined ? {} : { ':reason': reason }),
-      },
+      ...statusUpdateOf({ key, status, at: this.timestamp(), reason, eventAt }),
     };
   }
 
@@ -753,7 +759,7 @@ export class EventStore {
         KeyConditionExpression: '#pk = :pk',
         ProjectionExpression: '#pk, #sk',
         ExpressionAttributeNames: { '#pk': K.PARTITION, '#sk': K.SORT },
-        ExpressionAttributeValues: { ':pk': `EVENT_TYPE#${eventType}` },
+        ExpressionAttributeValues: { ':pk': eventTypePartition(eventType) },
         ConsistentRead: true,
       },
       step,
@@ -834,7 +840,8 @@ export class EventStore {
    */
   async claimSubscription(claim: SubscriptionClaim, id: string, replacing?: string): Promise<string> {
     const step = 'Saving the subscription record';
-    const expiresAt = Math.floor(this.now().getTime() / 1000) + SUBSCRIPTION_CLAIM_SECONDS;
+    const nowSeconds = this.epochSeconds();
+    const expiresAt = nowSeconds + SUBSCRIPTION_CLAIM_SECONDS;
     const put = await this.conditional(step, () =>
       this.client.send(
         new PutCommand({
@@ -845,10 +852,19 @@ export class EventStore {
             subscription_id: id,
             [K.TIME_TO_LIVE]: expiresAt,
           },
-          ConditionExpression: replacing === undefined ? 'attribute_not_exists(#pk)' : '#id = :replacing',
+          // A claim past its expiry counts as absent: DynamoDB's TTL removes it only some time later.
+          ConditionExpression:
+            replacing === undefined
+              ? 'attribute_not_exists(#pk) OR #exp < :now'
+              : '#id = :replacing OR #exp < :now',
           ExpressionAttributeNames:
-            replacing === undefined ? { '#pk': K.PARTITION } : { '#id': 'subscription_id' },
-          ...(replacing === undefined ? {} : { ExpressionAttributeValues: { ':replacing': replacing } }),
+            replacing === undefined
+              ? { '#pk': K.PARTITION, '#exp': K.TIME_TO_LIVE }
+              : { '#id': 'subscription_id', '#exp': K.TIME_TO_LIVE },
+          ExpressionAttributeValues:
+            replacing === undefined
+              ? { ':now': nowSeconds }
+              : { ':now': nowSeconds, ':replacing': replacing },
         }),
       ),
     );
@@ -859,7 +875,7 @@ export class EventStore {
       ),
     );
     const claimed = current.Item?.subscription_id;
-    if (typeof claimed === 'string') return claimed;
+    if (typeof claimed === 'string' && !isExpired(current.Item, this.epochSeconds())) return claimed;
     return this.claimSubscription(claim, id);
   }
 
@@ -1036,16 +1052,20 @@ export class EventStore {
   }
 
   /**
-   * Records the deployment status of a subscription's consumer (used by the deployment side). Returns false
-   * when the subscription does not exist: nothing is written then.
+   * Records the deployment status of a subscription's consumer (used by the deployment side). With `eventAt`,
+   * only if no status of a later deployment event was recorded. Returns false when nothing is written: the
+   * subscription does not exist or its status is newer.
    */
   async setSubscriptionStatus(
     subscriptionId: string,
     status: DeploymentStatus,
     reason?: string,
+    eventAt?: string,
   ): Promise<boolean> {
     const result = await this.conditional('Recording the consumer status', () =>
-      this.client.send(new UpdateCommand(this.statusUpdate(subscriptionKey(subscriptionId), status, reason))),
+      this.client.send(
+        new UpdateCommand(this.statusUpdate(subscriptionKey(subscriptionId), status, reason, eventAt)),
+      ),
     );
     return result.ok;
   }
@@ -1059,7 +1079,7 @@ export class EventStore {
         KeyConditionExpression: '#pk = :pk',
         ProjectionExpression: '#pk, #sk',
         ExpressionAttributeNames: { '#pk': K.PARTITION, '#sk': K.SORT },
-        ExpressionAttributeValues: { ':pk': subscriptionKey(subscriptionId)[K.PARTITION] },
+        ExpressionAttributeValues: { ':pk': subscriptionPartition(subscriptionId) },
         ConsistentRead: true,
       },
       step,
@@ -1089,13 +1109,13 @@ export class EventStore {
       attempts: deadLetter.attempts,
       failed_at: deadLetter.failed_at,
     };
-    const expiresAt = Math.floor(this.now().getTime() / 1000) + this.retentionSeconds;
+    const expiresAt = this.epochSeconds() + this.retentionSeconds;
     await this.call('Recording the dead letter', () =>
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            [K.PARTITION]: subscriptionKey(subscriptionId)[K.PARTITION],
+            [K.PARTITION]: subscriptionPartition(subscriptionId),
             [K.SORT]: `${DEAD_LETTER_PREFIX}${deadLetter.failed_at}#${id}`,
             entity: 'DEAD_LETTER',
             [K.TIME_TO_LIVE]: expiresAt,
@@ -1107,16 +1127,21 @@ export class EventStore {
     return record;
   }
 
-  /** A subscription's dead letters, oldest first. */
+  /**
+   * A subscription's dead letters, oldest first. Those past their retention are left out: DynamoDB's TTL
+   * removes them only some time later (and never locally).
+   */
   async listDeadLetters(subscriptionId: string, page: PageRequest): Promise<Page<DeadLetterRecord>> {
     const result = await this.queryPage(
       {
         TableName: this.tableName,
         KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: { '#pk': K.PARTITION, '#sk': K.SORT },
+        FilterExpression: '#exp > :now',
+        ExpressionAttributeNames: { '#pk': K.PARTITION, '#sk': K.SORT, '#exp': K.TIME_TO_LIVE },
         ExpressionAttributeValues: {
-          ':pk': subscriptionKey(subscriptionId)[K.PARTITION],
+          ':pk': subscriptionPartition(subscriptionId),
           ':prefix': DEAD_LETTER_PREFIX,
+          ':now': this.epochSeconds(),
         },
         ConsistentRead: true,
       },

@@ -1,20 +1,7 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { EventsTableKey } from '@bridgeport/core';
 
-/** Names of the table's key attributes and global secondary indexes (single-table design). */
-export const EventsTableKey = {
-  PARTITION: 'PK',
-  SORT: 'SK',
-  /** GSI1: every event type (`EVENT_TYPES`) or every subscription (`SUBSCRIPTIONS`), one partition each. */
-  LIST_INDEX: 'GSI1',
-  LIST_PARTITION: 'GSI1PK',
-  LIST_SORT: 'GSI1SK',
-  /** GSI2: event types of one application, subscriptions of one event type (sorted by version). */
-  LOOKUP_INDEX: 'GSI2',
-  LOOKUP_PARTITION: 'GSI2PK',
-  LOOKUP_SORT: 'GSI2SK',
-  /** Epoch seconds after which DynamoDB may remove an item (dead letters). */
-  TIME_TO_LIVE: 'expires_at',
-} as const;
+export { EventsTableKey };
 
 /**
  * The events table as `CreateTable` input: the local runtime and tests create it from this, and a test

@@ -154,7 +154,7 @@ describe('two requests creating the same event type at once', () => {
 
     const repeated = await create(typeWith('race_repeated', 'alpha'));
 
-    expect(failed.statusCode).toBe(502);
+    expect(failed.statusCode).toBe(503);
     expect(failed.body).toEqual({ message: 'Writing the producer manifest failed' });
     expect(repeated.statusCode).toBe(201);
     expect(await contentOf('race_repeated', 1)).toEqual({
@@ -204,7 +204,7 @@ describe('registry versions, one per event version', () => {
     const failed = await put('mapped_put', { data: dataWith('beta') });
     const corrected = await put('mapped_put', { data: dataWith('gamma') });
 
-    expect(failed.statusCode).toBe(502);
+    expect(failed.statusCode).toBe(503);
     expect(failed.body).toEqual({ message: 'Writing the producer manifest failed' });
     expect(corrected.statusCode).toBe(200);
     expect(corrected.body).toMatchObject({ latest_version: 2 });
@@ -226,7 +226,7 @@ describe('registry versions, one per event version', () => {
     const failed = await create(typeWith('mapped_create', 'alpha'));
     const corrected = await create(typeWith('mapped_create', 'beta'));
 
-    expect(failed.statusCode).toBe(502);
+    expect(failed.statusCode).toBe(503);
     expect(failed.body).toEqual({ message: 'Writing the schema backup failed' });
     expect(corrected.statusCode).toBe(201);
     expect(await contentOf('mapped_create', 1)).toEqual({
@@ -274,7 +274,7 @@ describe('DELETE /events/{event_type}', () => {
     });
     const repeated = await remove('delete_retried');
 
-    expect(failed.statusCode).toBe(502);
+    expect(failed.statusCode).toBe(503);
     expect(failed.body).toEqual({ message: 'Removing the producer manifests failed' });
     expect(readWhileDeleting.body.status).toBe('DELETING');
     expect(changeWhileDeleting.statusCode).toBe(409);

@@ -32,6 +32,36 @@ describe('errorResponse', () => {
     expect(response.headers).toMatchObject({ 'Retry-After': '1' });
   });
 
+  it.each([
+    ['InternalError', {}],
+    ['InternalFailure', {}],
+    ['ThrottledException', {}],
+    ['TimeoutError', {}],
+    ['UnknownError', { $metadata: { httpStatusCode: 429 } }],
+    ['UnknownError', { $fault: 'server' }],
+    ['Error', { code: 'ECONNRESET' }],
+  ])(
+    'answers 503 with Retry-After, naming the step, when the dependency failed with %s %j',
+    (name, extra) => {
+      const cause = Object.assign(new Error('failed'), { name, ...extra });
+
+      const response = errorResponse(new DependencyFailureError('Reading the subscription', cause), silent());
+
+      expect(response.statusCode).toBe(503);
+      expect(response.headers).toMatchObject({ 'Retry-After': '1' });
+      expect(JSON.parse(response.body)).toEqual({ message: 'Reading the subscription failed' });
+    },
+  );
+
+  it('answers 502 when the dependency refused the request', () => {
+    const cause = Object.assign(new Error('denied'), { name: 'AccessDeniedException', $fault: 'client' });
+
+    const response = errorResponse(new DependencyFailureError('Reading the subscription', cause), silent());
+
+    expect(response.statusCode).toBe(502);
+    expect(response.headers).not.toHaveProperty('Retry-After');
+  });
+
   it('shows only the public part of a conflict context', () => {
     const error = new ConflictError('Event type a has 1 subscription(s); delete them first', {
       context: { event_type: 'a', subscriptions: [{ id: 'abc' }], internal: 'hidden' },

@@ -182,4 +182,104 @@ describe('EventStore', () => {
     expect(second.items.map((item) => item.event)).toEqual([{ n: '03' }]);
     expect(second.nextKey).toBeUndefined();
   });
+
+  it('keeps the status of a later deployment event when an older one arrives late', async () => {
+    await readyType('order_ordered');
+
+    const active = await store.setProducerStatus(
+      'order_ordered',
+      1,
+      'ACTIVE',
+      undefined,
+      '2026-11-26T07:59:30Z',
+    );
+    const lateStart = await store.setProducerStatus(
+      'order_ordered',
+      1,
+      'DEPLOYING',
+      undefined,
+      '2026-11-26T07:58:00Z',
+    );
+    const afterLateStart = await store.getVersion('order_ordered', 1);
+    const later = await store.setProducerStatus(
+      'order_ordered',
+      1,
+      'FAILED',
+      'rollback',
+      '2026-11-26T07:59:45Z',
+    );
+    const afterLater = await store.getVersion('order_ordered', 1);
+
+    expect(active).toBe(true);
+    expect(lateStart).toBe(false);
+    expect(afterLateStart).toMatchObject({ status: 'ACTIVE' });
+    expect(later).toBe(true);
+    expect(afterLater).toMatchObject({ status: 'FAILED', status_reason: 'rollback' });
+  });
+
+  it('writes a status given without an event time whatever was recorded before', async () => {
+    await readyType('order_untimed');
+    await store.setProducerStatus('order_untimed', 1, 'ACTIVE', undefined, '2026-11-26T07:59:30Z');
+
+    const written = await store.setProducerStatus('order_untimed', 1, 'DELETING');
+
+    expect(written).toBe(true);
+    expect(await store.getVersion('order_untimed', 1)).toMatchObject({ status: 'DELETING' });
+  });
+
+  it('orders subscription statuses by their event time and refuses unknown subscriptions', async () => {
+    const missing = await store.setSubscriptionStatus(
+      'nnnnnnnnnnnn',
+      'ACTIVE',
+      undefined,
+      '2026-11-26T07:59:30Z',
+    );
+
+    expect(missing).toBe(false);
+  });
+
+  it('leaves out dead letters past their retention, keeping pages full', async () => {
+    const expiring = new EventStore({
+      tableName: harness.config.tableName,
+      client: harness.clients.dynamo,
+      now: () => new Date('2026-11-26T06:00:00.000Z'),
+      deadLetterRetentionSeconds: 60,
+    });
+    const letter = (n: string) => ({
+      event: { n },
+      error_code: 'HTTP 500',
+      error_message: 'Internal Server Error',
+      attempts: 3,
+      failed_at: `2026-11-26T07:00:${n}.000Z`,
+    });
+    await store.recordDeadLetter('eeeeeeeeeeee', letter('01'));
+    for (const n of ['02', '03', '04']) await expiring.recordDeadLetter('eeeeeeeeeeee', letter(n));
+    await store.recordDeadLetter('eeeeeeeeeeee', letter('05'));
+    await store.recordDeadLetter('eeeeeeeeeeee', letter('06'));
+
+    const first = await store.listDeadLetters('eeeeeeeeeeee', { limit: 2 });
+    const second = await store.listDeadLetters('eeeeeeeeeeee', { limit: 2, startKey: first.nextKey });
+
+    expect(first.items.map((item) => item.event)).toEqual([{ n: '01' }, { n: '05' }]);
+    expect(second.items.map((item) => item.event)).toEqual([{ n: '06' }]);
+    expect(second.nextKey).toBeUndefined();
+  });
+
+  it('treats an expired subscription claim as absent and a live one as taken', async () => {
+    const dayBefore = new EventStore({
+      tableName: harness.config.tableName,
+      client: harness.clients.dynamo,
+      now: () => new Date('2026-11-25T07:00:00.000Z'),
+    });
+    const expired = { eventType: 'order_claimed', version: 1, digest: 'expired' };
+    const live = { eventType: 'order_claimed', version: 1, digest: 'live' };
+    await dayBefore.claimSubscription(expired, 'aaaaaaaaaaaa');
+    await store.claimSubscription(live, 'bbbbbbbbbbbb');
+
+    const afterExpiry = await store.claimSubscription(expired, 'cccccccccccc');
+    const whileLive = await store.claimSubscription(live, 'dddddddddddd');
+
+    expect(afterExpiry).toBe('cccccccccccc');
+    expect(whileLive).toBe('bbbbbbbbbbbb');
+  });
 });
