@@ -91,6 +91,8 @@ export type { Bridgeport, BridgeportOptions } from './runtime/bridgeport';
 export { readyBanner, startBridgeport } from './runtime/bridgeport';
 export { DataDirectoryLockedError, PortInUseError, RuntimeError } from './runtime/errors';
 export { inProcessEventBridgeClient } from './runtime/in-process-eventbridge';
+export type { TtlSweeper, TtlSweeperOptions } from './runtime/ttl-sweeper';
+export { startTtlSweeper } from './runtime/ttl-sweeper';
 // Local SQS: durable standard queues, served on the AWS endpoint and filled by SQS targets.
 export { QueueDoesNotExistError, SqsError, SqsErrorCode } from './sqs/errors';
 export type {

@@ -38,6 +38,7 @@ import { applyEnvironment, clientUrl, localEnvironment } from './environment';
 import { DataDirectoryLockedError, errorCode, PortInUseError } from './errors';
 import { inProcessEventBridgeClient } from './in-process-eventbridge';
 import { ensureDemoEventType, provisionSharedResources } from './provision';
+import { startTtlSweeper } from './ttl-sweeper';
 
 /** What `startBridgeport` needs: the CLI's options, plus hooks for embedding and tests. */
 export interface BridgeportOptions extends RuntimeOptions {
@@ -51,6 +52,8 @@ export interface BridgeportOptions extends RuntimeOptions {
   readonly onDelivery?: (report: DeliveryReport) => void;
   /** Logger of the broker's injector. @default silent (rejections are answered to the producer) */
   readonly brokerLogger?: Logger;
+  /** Time between sweeps of expired events-table items (DynamoDB's TTL, locally). @default 600 000 ms */
+  readonly ttlSweepIntervalMs?: number;
 }
 
 /** A running local Bridgeport. */
@@ -210,6 +213,13 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
       tableName: config.tableName,
       buckets: [config.schemasBackupBucket, config.publisherBucket, config.subscriberBucket],
     });
+    const ttlSweeper = startTtlSweeper({
+      dynamodb: runtimeClients.dynamodb,
+      tableName: config.tableName,
+      intervalMs: options.ttlSweepIntervalMs,
+      onError: (error) => log(`Expiring items of the events table failed: ${String(error)}`),
+    });
+    cleanups.push(() => ttlSweeper.close());
 
     const services: PortalServices = createPortalServices({ config, clients: portalClients });
     deadLetters.attach(services.store);
