@@ -1,4 +1,4 @@
-import { DependencyFailureError } from '@bridgeport/core';
+import { DependencyFailureError, isTransientAwsError } from '@bridgeport/core';
 
 /** PutEvents error codes worth retrying: the entry was not accepted, but a later attempt may be. */
 export const RETRYABLE_PUT_EVENTS_ERROR_CODES: readonly string[] = ['ThrottlingException', 'InternalFailure'];
@@ -6,39 +6,6 @@ export const RETRYABLE_PUT_EVENTS_ERROR_CODES: readonly string[] = ['ThrottlingE
 /** Whether a failed PutEvents entry (or the error a PutEvents call threw) may succeed when retried. */
 export function isRetryablePutEventsError(errorCode: string | undefined): boolean {
   return errorCode === undefined || RETRYABLE_PUT_EVENTS_ERROR_CODES.includes(errorCode);
-}
-
-/** Error names AWS services use when they throttle or are briefly unavailable. */
-const TRANSIENT_ERROR_NAMES: ReadonlySet<string> = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'SlowDown',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'ServiceUnavailable',
-  'InternalError',
-  'InternalFailure',
-]);
-
-/**
- * Whether an error an AWS SDK call threw may pass when retried: throttling, or a server-side fault
- * (the SDK's `$fault: 'server'` or an HTTP 5xx status).
- */
-export function isTransientAwsError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { name, $fault, $metadata, $retryable } = error as {
-    name?: unknown;
-    $fault?: unknown;
-    $metadata?: { httpStatusCode?: unknown };
-    $retryable?: { throttling?: unknown };
-  };
-  if ($fault === 'server' || $retryable?.throttling === true) return true;
-  if (typeof name === 'string' && TRANSIENT_ERROR_NAMES.has(name)) return true;
-  const status = $metadata?.httpStatusCode;
-  return typeof status === 'number' && (status === 429 || status >= 500);
 }
 
 /**

@@ -1,6 +1,7 @@
 import {
   BridgeportError,
   DependencyFailureError,
+  isTransientAwsError,
   NotFoundError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
@@ -61,7 +62,9 @@ export function errorResponse(error: unknown, logger: Logger): HttpResponse {
   }
   if (error instanceof DependencyFailureError) {
     logger.error(error.message, describeError(error.cause));
-    return jsonResponse(502, { message: error.message } satisfies ErrorBody);
+    return isTransientAwsError(error.cause)
+      ? jsonResponse(503, { message: error.message } satisfies ErrorBody, { 'retry-after': '1' })
+      : jsonResponse(502, { message: error.message } satisfies ErrorBody);
   }
   logger.error('Unexpected error', {
     ...describeError(error),

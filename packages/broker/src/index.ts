@@ -50,6 +50,7 @@ export {
   createDeploymentTrigger,
   decideDeployment,
   deploymentStatusOf,
+  eventTimeOf,
   failureReason,
   PIPELINE_EXECUTION_STATE_CHANGE,
   PipelineExecutionState,
@@ -57,12 +58,9 @@ export {
   readDeploymentStatusConfig,
   readDeploymentTriggerConfig,
   S3EventDetailType,
-  statusRecordKey,
-  statusUpdate,
 } from './deployment';
 export {
   isRetryablePutEventsError,
-  isTransientAwsError,
   ManifestReadFailedError,
   PublishFailedError,
   RETRYABLE_PUT_EVENTS_ERROR_CODES,

@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import {
   EVENT_TYPE_PATTERN,
+  isTransientAwsError,
   NotFoundError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
@@ -105,10 +106,6 @@ function errorName(error: unknown): string {
   return error instanceof Error ? error.name : 'UnknownError';
 }
 
-function isServerFault(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { $fault?: unknown }).$fault === 'server';
-}
-
 /** The HTTP injector behind every HTTP producer route. */
 export function createInjector(options: InjectorOptions): Injector {
   const maxEventSizeBytes = options.maxEventSizeBytes ?? DEFAULT_MAX_EVENT_SIZE_BYTES;
@@ -138,7 +135,7 @@ export function createInjector(options: InjectorOptions): Injector {
       output = await options.eventBridge.send(new PutEventsCommand({ Entries: [entry] }));
     } catch (error) {
       const code = errorName(error);
-      throw new PublishFailedError(code, isServerFault(error) || isRetryablePutEventsError(code), error);
+      throw new PublishFailedError(code, isTransientAwsError(error), error);
     }
     const [result] = output.Entries ?? [];
     if ((output.FailedEntryCount ?? 0) > 0 || result?.EventId === undefined) {

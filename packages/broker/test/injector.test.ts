@@ -123,6 +123,33 @@ describe('createInjector', () => {
     expect(response.body).not.toContain('Internal error');
   });
 
+  it.each([
+    ['TimeoutError', {}],
+    ['Error', { code: 'ECONNRESET' }],
+    ['ThrottledException', {}],
+    ['InternalFailure', {}],
+    ['UnknownError', { $metadata: { httpStatusCode: 429 } }],
+  ])('answers 503 with Retry-After when the PutEvents call fails with %s %j', async (name, extra) => {
+    eventBridgeMock.on(PutEventsCommand).rejects(Object.assign(new Error('failed'), { name, ...extra }));
+
+    const response = await injector.handle(post(parcelEvent()));
+
+    expect(response.statusCode).toBe(503);
+    expect(response.headers).toMatchObject({ 'retry-after': '1' });
+    expect(JSON.parse(response.body)).toEqual({ message: 'Putting the event on the bus failed' });
+  });
+
+  it('answers 502 when the PutEvents call is refused', async () => {
+    eventBridgeMock
+      .on(PutEventsCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException', $fault: 'client' }));
+
+    const response = await injector.handle(post(parcelEvent()));
+
+    expect(response.statusCode).toBe(502);
+    expect(response.headers).not.toHaveProperty('retry-after');
+  });
+
   it('answers 404 for an event type version without a producer', async () => {
     const response = await injector.handle(post(parcelEvent(), '/parcel_registered/2'));
 

@@ -11,11 +11,10 @@ export type {
 export {
   createDeploymentStatusRecorder,
   deploymentStatusOf,
+  eventTimeOf,
   failureReason,
   PIPELINE_EXECUTION_STATE_CHANGE,
   PipelineExecutionState,
-  statusRecordKey,
-  statusUpdate,
 } from './status';
 export type {
   DeploymentDecision,

@@ -1,12 +1,16 @@
 import { type CodePipelineClient, GetPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
-import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   DependencyFailureError,
   DeploymentAction,
   DeploymentStatus,
+  type EventsTableItemKey,
+  EventsTableKey,
   type ManifestKey,
   PipelineVariable,
   parseManifestKey,
+  statusRecordKey,
+  statusUpdateOf,
 } from '@bridgeport/core';
 import { describeError, jsonLogger, type Logger } from '../logger';
 
@@ -29,6 +33,8 @@ export type PipelineExecutionState = (typeof PipelineExecutionState)[keyof typeo
 /** The parts of a pipeline execution state change event the recorder reads. */
 export interface PipelineExecutionEvent {
   readonly 'detail-type': string;
+  /** When the state changed (EventBridge's `time`); statuses are ordered by it. */
+  readonly time?: string;
   readonly detail: {
     readonly pipeline?: string;
     readonly 'execution-id'?: string;
@@ -89,56 +95,14 @@ export function failureReason(
   return `${what} ${state.toLowerCase()} (pipeline execution ${executionId})`;
 }
 
-const PARTITION = 'PK';
-const SORT = 'SK';
-const META = '#META';
-
 /**
- * The key of the record whose status a manifest's deployment sets, in the portal's single-table layout
- * (`EventStore`): an event type version (`EVENT_TYPE#{t}` / `VERSION#{v, 10 digits}`) or a subscription
- * (`SUBSCRIPTION#{id}` / `#META`).
+ * The time of a state change event (its top-level `time`) as an ISO-8601 instant with milliseconds, the one
+ * format every ordered status write uses; `undefined` when the event has none that parses.
  */
-export function statusRecordKey(manifest: ManifestKey): Record<string, string> {
-  return manifest.kind === 'producer'
-    ? {
-        [PARTITION]: `EVENT_TYPE#${manifest.eventType}`,
-        [SORT]: `VERSION#${String(manifest.version).padStart(10, '0')}`,
-      }
-    : { [PARTITION]: `SUBSCRIPTION#${manifest.subscriptionId}`, [SORT]: META };
-}
-
-/**
- * The conditional update the portal's `EventStore.setProducerStatus` / `setSubscriptionStatus` make: the
- * status, the time (`status_updated_at` on a version, `updated_at` on a subscription) and the reason (removed
- * when there is none), only on a record that exists.
- */
-export function statusUpdate(
-  tableName: string,
-  manifest: ManifestKey,
-  status: DeploymentStatus,
-  at: string,
-  reason?: string,
-): UpdateCommandInput {
-  return {
-    TableName: tableName,
-    Key: statusRecordKey(manifest),
-    UpdateExpression:
-      reason === undefined
-        ? 'SET #status = :status, #at = :at REMOVE #reason'
-        : 'SET #status = :status, #at = :at, #reason = :reason',
-    ConditionExpression: 'attribute_exists(#pk)',
-    ExpressionAttributeNames: {
-      '#pk': PARTITION,
-      '#status': 'status',
-      '#reason': 'status_reason',
-      '#at': manifest.kind === 'producer' ? 'status_updated_at' : 'updated_at',
-    },
-    ExpressionAttributeValues: {
-      ':status': status,
-      ':at': at,
-      ...(reason === undefined ? {} : { ':reason': reason }),
-    },
-  };
+export function eventTimeOf(event: PipelineExecutionEvent): string | undefined {
+  if (typeof event.time !== 'string') return undefined;
+  const at = new Date(event.time);
+  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
 }
 
 export interface DeploymentStatusRecorderOptions {
@@ -161,7 +125,12 @@ export type DeploymentStatusResult =
     }
   | {
       readonly recorded: false;
-      readonly reason: 'not-this-pipeline' | 'no-status-for-state' | 'not-a-deployment' | 'record-not-found';
+      readonly reason:
+        | 'not-this-pipeline'
+        | 'no-status-for-state'
+        | 'not-a-deployment'
+        | 'record-not-found'
+        | 'stale-event';
     };
 
 export interface DeploymentStatusRecorder {
@@ -176,14 +145,36 @@ function isConditionFailure(error: unknown): boolean {
  * The deployment status recorder: on every state change of a deployment pipeline execution, reads the
  * execution's variables (which manifest, which action) and writes the status of the event type version or
  * subscription into the portal's table: `DEPLOYING` → `ACTIVE` | `FAILED` (and `DELETING` for a teardown).
- * Records that no longer exist are left alone; AWS failures are raised as `DependencyFailureError` so the
- * event is retried.
+ * EventBridge does not keep events in order and retries a failed delivery later, so each status carries the
+ * event's `time`: a status from an older event than the one recorded is ignored (`stale-event`), never
+ * written over a newer one. Records that no longer exist are left alone; AWS failures are raised as
+ * `DependencyFailureError` so the event is retried.
  */
 export function createDeploymentStatusRecorder(
   options: DeploymentStatusRecorderOptions,
 ): DeploymentStatusRecorder {
   const logger = options.logger ?? jsonLogger;
   const now = options.now ?? (() => new Date());
+
+  /** Whether the record a failed conditional update aimed at exists (then the update was stale). */
+  async function recordExists(key: EventsTableItemKey): Promise<boolean> {
+    try {
+      const result = await options.dynamo.send(
+        new GetCommand({
+          TableName: options.tableName,
+          Key: key,
+          ConsistentRead: true,
+          ProjectionExpression: '#pk',
+          ExpressionAttributeNames: { '#pk': EventsTableKey.PARTITION },
+        }),
+      );
+      return result.Item !== undefined;
+    } catch (error) {
+      logger.error('Cannot read the deployment status record', { ...describeError(error) });
+      throw new DependencyFailureError('Reading the deployment status record', error);
+    }
+  }
+
   return {
     async handle(event) {
       const { pipeline, state } = event.detail ?? {};
@@ -216,20 +207,33 @@ export function createDeploymentStatusRecorder(
       const reason =
         status === DeploymentStatus.FAILED ? failureReason(action, state, executionId) : undefined;
 
+      const eventAt = eventTimeOf(event);
+      if (eventAt === undefined) {
+        logger.warn('State change without a time: its status is recorded unordered', { executionId, state });
+      }
+      const key = statusRecordKey(manifest);
+      const context = { executionId, action, state, status, manifest, eventAt };
       try {
         await options.dynamo.send(
-          new UpdateCommand(statusUpdate(options.tableName, manifest, status, now().toISOString(), reason)),
+          new UpdateCommand({
+            TableName: options.tableName,
+            ...statusUpdateOf({ key, status, at: now().toISOString(), reason, eventAt, executionId }),
+          }),
         );
       } catch (error) {
-        if (isConditionFailure(error)) {
-          const log = status === DeploymentStatus.FAILED ? logger.error : logger.info;
-          log('No record for the deployment status', { executionId, action, state, status, manifest });
-          return { recorded: false, reason: 'record-not-found' };
+        if (!isConditionFailure(error)) {
+          logger.error('Cannot record the deployment status', { executionId, ...describeError(error) });
+          throw new DependencyFailureError('Recording the deployment status', error);
         }
-        logger.error('Cannot record the deployment status', { executionId, ...describeError(error) });
-        throw new DependencyFailureError('Recording the deployment status', error);
+        if (await recordExists(key)) {
+          logger.info('Stale deployment status ignored: a later event was recorded', context);
+          return { recorded: false, reason: 'stale-event' };
+        }
+        const log = status === DeploymentStatus.FAILED ? logger.error : logger.info;
+        log('No record for the deployment status', context);
+        return { recorded: false, reason: 'record-not-found' };
       }
-      logger.info('Recorded deployment status', { executionId, action, state, status, manifest });
+      logger.info('Recorded deployment status', context);
       return { recorded: true, status, manifest, action };
     },
   };

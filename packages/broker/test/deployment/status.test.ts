@@ -1,6 +1,6 @@
 import { CodePipelineClient, GetPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DependencyFailureError } from '@bridgeport/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readDeploymentStatusConfig } from '../../src/deployment/config';
@@ -17,9 +17,12 @@ const NOW = new Date('2026-11-26T07:00:00.000Z');
 const codePipelineMock = mockClient(CodePipelineClient);
 const dynamoMock = mockClient(DynamoDBDocumentClient);
 
-function stateChange(state: string, pipeline = PIPELINE) {
+const EVENT_TIME = '2026-11-26T06:59:58Z';
+
+function stateChange(state: string, pipeline = PIPELINE, time: string | null = EVENT_TIME) {
   return {
     'detail-type': 'CodePipeline Pipeline Execution State Change',
+    ...(time === null ? {} : { time }),
     detail: { pipeline, 'execution-id': 'exec-7', state },
   };
 }
@@ -91,15 +94,24 @@ describe('createDeploymentStatusRecorder', () => {
     expect(dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: TABLE,
       Key: { PK: 'EVENT_TYPE#parcel_registered', SK: 'VERSION#0000000012' },
-      UpdateExpression: 'SET #status = :status, #at = :at REMOVE #reason',
-      ConditionExpression: 'attribute_exists(#pk)',
+      UpdateExpression:
+        'SET #status = :status, #at = :at, #eventAt = :eventAt, #execution = :execution REMOVE #reason',
+      ConditionExpression:
+        'attribute_exists(#pk) AND (attribute_not_exists(#eventAt) OR #eventAt < :eventAt)',
       ExpressionAttributeNames: {
         '#pk': 'PK',
         '#status': 'status',
         '#reason': 'status_reason',
         '#at': 'status_updated_at',
+        '#eventAt': 'status_event_at',
+        '#execution': 'status_execution_id',
       },
-      ExpressionAttributeValues: { ':status': 'ACTIVE', ':at': '2026-11-26T07:00:00.000Z' },
+      ExpressionAttributeValues: {
+        ':status': 'ACTIVE',
+        ':at': '2026-11-26T07:00:00.000Z',
+        ':eventAt': '2026-11-26T06:59:58.000Z',
+        ':execution': 'exec-7',
+      },
     });
   });
 
@@ -115,6 +127,8 @@ describe('createDeploymentStatusRecorder', () => {
     expect(input?.ExpressionAttributeValues).toEqual({
       ':status': 'DEPLOYING',
       ':at': '2026-11-26T07:00:00.000Z',
+      ':eventAt': '2026-11-26T06:59:58.000Z',
+      ':execution': 'exec-7',
     });
   });
 
@@ -125,11 +139,15 @@ describe('createDeploymentStatusRecorder', () => {
     await recorder.handle(stateChange('FAILED'));
 
     const input = dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input;
-    expect(input?.UpdateExpression).toBe('SET #status = :status, #at = :at, #reason = :reason');
+    expect(input?.UpdateExpression).toBe(
+      'SET #status = :status, #at = :at, #reason = :reason, #eventAt = :eventAt, #execution = :execution',
+    );
     expect(input?.ExpressionAttributeValues).toEqual({
       ':status': 'FAILED',
       ':at': '2026-11-26T07:00:00.000Z',
       ':reason': 'Deployment failed (pipeline execution exec-7)',
+      ':eventAt': '2026-11-26T06:59:58.000Z',
+      ':execution': 'exec-7',
     });
   });
 
@@ -145,10 +163,38 @@ describe('createDeploymentStatusRecorder', () => {
   it('leaves records alone that the portal already removed', async () => {
     execution('parcel_registered/1/deploy.json', 'destroy');
     dynamoMock.on(UpdateCommand).rejects(conditionFailure());
+    dynamoMock.on(GetCommand).resolves({});
 
     const result = await recorder.handle(stateChange('FAILED'));
 
     expect(result).toEqual({ recorded: false, reason: 'record-not-found' });
+  });
+
+  it('ignores a state change older than the status already recorded', async () => {
+    execution('parcel_registered/1/deploy.json', 'deploy');
+    dynamoMock.on(UpdateCommand).rejects(conditionFailure());
+    dynamoMock.on(GetCommand).resolves({ Item: { PK: 'EVENT_TYPE#parcel_registered' } });
+
+    const result = await recorder.handle(stateChange('STARTED'));
+
+    expect(result).toEqual({ recorded: false, reason: 'stale-event' });
+    expect(dynamoMock.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
+      TableName: TABLE,
+      Key: { PK: 'EVENT_TYPE#parcel_registered', SK: 'VERSION#0000000001' },
+      ConsistentRead: true,
+    });
+  });
+
+  it('records a state change without a time unordered', async () => {
+    execution('parcel_registered/1/deploy.json', 'deploy');
+    dynamoMock.on(UpdateCommand).resolves({});
+
+    const result = await recorder.handle(stateChange('SUCCEEDED', PIPELINE, null));
+
+    const input = dynamoMock.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(result).toMatchObject({ recorded: true, status: 'ACTIVE' });
+    expect(input?.ConditionExpression).toBe('attribute_exists(#pk)');
+    expect(input?.ExpressionAttributeValues).not.toHaveProperty(':eventAt');
   });
 
   it('ignores executions of another pipeline without reading them', async () => {

@@ -320,7 +320,7 @@ export class DeploymentPipeline extends Construct {
     this.statusRecorder.addToRolePolicy(
       new PolicyStatement({
         sid: 'RecordDeploymentStatus',
-        actions: ['dynamodb:UpdateItem'],
+        actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
         resources: [
           stack.formatArn({
             service: 'dynamodb',

@@ -249,7 +249,7 @@ describe('ComponentsStorageStack', () => {
       expect(statements.map((s) => [s.Sid, actionsOf(s)])).toEqual([
         [undefined, ['sqs:SendMessage']],
         ['ReadExecutionVariables', ['codepipeline:GetPipelineExecution']],
-        ['RecordDeploymentStatus', ['dynamodb:UpdateItem']],
+        ['RecordDeploymentStatus', ['dynamodb:UpdateItem', 'dynamodb:GetItem']],
       ]);
       expect(statements[2]?.Resource).toEqual({
         'Fn::Join': [
