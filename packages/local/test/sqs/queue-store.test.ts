@@ -1,7 +1,7 @@
 import { appendFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GroupCommitFile, LocalQueueStore } from '../../src/index';
+import { LocalQueueStore } from '../../src/index';
 
 describe('LocalQueueStore log', () => {
   let dir: string;
@@ -21,14 +21,18 @@ describe('LocalQueueStore log', () => {
     await first.close();
     await appendFile(path.join(dir, 'q.jsonl'), '{"t":"s","m":{"messageId":"torn","bo');
 
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     const second = new LocalQueueStore(dir);
     await second.sendMessage('q', 'two-acknowledged');
     await second.close();
+    const warnings = warn.mock.calls.map(([line]) => line);
+    warn.mockRestore();
 
     const third = new LocalQueueStore(dir);
     const bodies = (await third.peek('q')).map((message) => message.body);
     await third.close();
     expect(bodies).toEqual(['one', 'two-acknowledged']);
+    expect(warnings).toEqual([`${path.join(dir, 'q.jsonl')}: dropped 36 byte(s) of a torn last line`]);
   });
 
   it('compacts the log while running, keeping every live message', async () => {
@@ -69,43 +73,5 @@ describe('LocalQueueStore log', () => {
     await reopened.close();
     expect(message.body).toBe('counted');
     expect(message.receiveCount).toBe(151);
-  });
-});
-
-describe('GroupCommitFile', () => {
-  let dir: string;
-
-  beforeEach(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'bridgeport-file-'));
-  });
-
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it('cuts a torn last line off before appending, and tells how many bytes it dropped', async () => {
-    const filePath = path.join(dir, 'log.jsonl');
-    await appendFile(filePath, '{"a":1}\n{"a":');
-    const dropped: number[] = [];
-
-    const file = await GroupCommitFile.open(filePath, (bytes) => dropped.push(bytes));
-    await file.append('{"a":2}\n');
-    await file.close();
-
-    expect(await readFile(filePath, 'utf8')).toBe('{"a":1}\n{"a":2}\n');
-    expect(dropped).toEqual([5]);
-  });
-
-  it('leaves a file that ends with a newline as it is', async () => {
-    const filePath = path.join(dir, 'log.jsonl');
-    await appendFile(filePath, '{"a":1}\n');
-    const dropped: number[] = [];
-
-    const file = await GroupCommitFile.open(filePath, (bytes) => dropped.push(bytes));
-    await file.append('{"a":2}\n');
-    await file.close();
-
-    expect(await readFile(filePath, 'utf8')).toBe('{"a":1}\n{"a":2}\n');
-    expect(dropped).toEqual([]);
   });
 });
