@@ -150,11 +150,14 @@ function warnTruncated(droppedBytes: number, filePath: string): void {
   console.warn(`${filePath}: dropped ${droppedBytes} byte(s) of a torn last line`);
 }
 
+let tempFiles = 0;
+
 /** Writes a whole file durably: temp file, fsync, rename over the target, fsync of the directory. */
 export async function writeFileAtomic(filePath: string, data: string): Promise<void> {
   const dir = path.dirname(filePath);
   await mkdir(dir, { recursive: true });
-  const temp = `${filePath}.${process.pid}.tmp`;
+  // Unique per call: two writes of the same file at once must not share (and rename away) one temp file.
+  const temp = `${filePath}.${process.pid}.${++tempFiles}.tmp`;
   const handle = await open(temp, 'w');
   try {
     await handle.writeFile(data);

@@ -24,6 +24,7 @@ export interface ApiDestinationsOptions {
 export class ApiDestinations {
   /** `resolve` runs twice per delivery: the rewritten endpoint is computed once per destination. */
   private readonly resolved = new Map<string, string>();
+  private writes: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly filePath: string,
@@ -73,9 +74,14 @@ export class ApiDestinations {
     await this.persist();
   }
 
-  private async persist(): Promise<void> {
-    const file: DestinationsFile = { format: 1, destinations: Object.fromEntries(this.destinations) };
-    await writeFileAtomic(this.filePath, `${JSON.stringify(file, null, 2)}\n`);
+  /** Writes the file; writes are serialized, each one with the destinations at its turn. */
+  private persist(): Promise<void> {
+    const write = this.writes.then(() => {
+      const file: DestinationsFile = { format: 1, destinations: Object.fromEntries(this.destinations) };
+      return writeFileAtomic(this.filePath, `${JSON.stringify(file, null, 2)}\n`);
+    });
+    this.writes = write.catch(() => undefined);
+    return write;
   }
 }
 

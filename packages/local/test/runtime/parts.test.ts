@@ -36,6 +36,20 @@ describe('ApiDestinations', () => {
     expect(reopened.resolve('arn:unknown')).toBeUndefined();
   });
 
+  it('keeps every endpoint put at the same time', async () => {
+    const file = path.join(dir, 'concurrent.json');
+    const destinations = await ApiDestinations.open(file);
+
+    await Promise.all(
+      Array.from({ length: 20 }, (_, n) => destinations.put(`arn:${n}`, `https://consumer.example.com/${n}`)),
+    );
+    const reopened = await ApiDestinations.open(file);
+
+    expect(Array.from({ length: 20 }, (_, n) => reopened.resolve(`arn:${n}`))).toEqual(
+      Array.from({ length: 20 }, (_, n) => `https://consumer.example.com/${n}`),
+    );
+  });
+
   it('keeps TLS to loopback hosts when asked to', async () => {
     const destinations = await ApiDestinations.open(path.join(dir, 'tls.json'), { loopbackTls: true });
     await destinations.put('arn:local', 'https://127.0.0.1:4000/hook');
