@@ -1,5 +1,5 @@
 import type { ManifestKey } from './naming';
-import type { DeploymentStatus } from './vocabulary';
+import { DeploymentStatus } from './vocabulary';
 
 /** Names of the events table's key attributes and global secondary indexes (single-table design). */
 export const EventsTableKey = {
@@ -96,7 +96,8 @@ export interface StatusUpdateInput {
   readonly reason?: string;
   /**
    * Time of the deployment event the status comes from (ISO-8601, one format for all writes). When given, the
-   * update only applies if no status from a later or equal event was recorded; when absent, it always applies.
+   * update only applies if no status from a later event was recorded (nor from the same second, unless this
+   * status is an outcome, `ACTIVE` or `FAILED`); when absent, it always applies.
    */
   readonly eventAt?: string;
   /** Pipeline execution the status comes from, kept with it. */
@@ -110,6 +111,11 @@ export interface EventsTableUpdate {
   readonly ConditionExpression: string;
   readonly ExpressionAttributeNames: Readonly<Record<string, string>>;
   readonly ExpressionAttributeValues: Readonly<Record<string, string>>;
+}
+
+/** Whether a status ends a deployment (rather than starting one). */
+function isOutcome(status: DeploymentStatus): boolean {
+  return status === DeploymentStatus.ACTIVE || status === DeploymentStatus.FAILED;
 }
 
 /**
@@ -137,7 +143,10 @@ export function statusUpdateOf(input: StatusUpdateInput): EventsTableUpdate {
     sets.push('#eventAt = :eventAt');
     names['#eventAt'] = StatusAttribute.EVENT_AT;
     values[':eventAt'] = input.eventAt;
-    condition = 'attribute_exists(#pk) AND (attribute_not_exists(#eventAt) OR #eventAt < :eventAt)';
+    // Event times have one-second precision: at the same second, an outcome (ACTIVE, FAILED) wins over a start.
+    condition = isOutcome(input.status)
+      ? 'attribute_exists(#pk) AND (attribute_not_exists(#eventAt) OR #eventAt <= :eventAt)'
+      : 'attribute_exists(#pk) AND (attribute_not_exists(#eventAt) OR #eventAt < :eventAt)';
   }
   if (input.executionId !== undefined) {
     sets.push('#execution = :execution');

@@ -63,7 +63,7 @@ describe('statusUpdateOf', () => {
       'SET #status = :status, #at = :at, #reason = :reason, #eventAt = :eventAt, #execution = :execution',
     );
     expect(update.ConditionExpression).toBe(
-      'attribute_exists(#pk) AND (attribute_not_exists(#eventAt) OR #eventAt < :eventAt)',
+      'attribute_exists(#pk) AND (attribute_not_exists(#eventAt) OR #eventAt <= :eventAt)',
     );
     expect(update.ExpressionAttributeNames).toMatchObject({
       '#at': 'updated_at',
@@ -77,5 +77,18 @@ describe('statusUpdateOf', () => {
       ':eventAt': '2026-11-26T06:59:58.000Z',
       ':execution': 'exec-7',
     });
+  });
+
+  it('lets a start replace only a status of an earlier second', () => {
+    const update = statusUpdateOf({
+      key: subscriptionKey('sub1'),
+      status: 'DEPLOYING',
+      at: '2026-11-26T07:00:00.000Z',
+      eventAt: '2026-11-26T06:59:58.000Z',
+    });
+
+    expect(update.ConditionExpression).toBe(
+      'attribute_exists(#pk) AND (attribute_not_exists(#eventAt) OR #eventAt < :eventAt)',
+    );
   });
 });

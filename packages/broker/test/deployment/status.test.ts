@@ -97,7 +97,7 @@ describe('createDeploymentStatusRecorder', () => {
       UpdateExpression:
         'SET #status = :status, #at = :at, #eventAt = :eventAt, #execution = :execution REMOVE #reason',
       ConditionExpression:
-        'attribute_exists(#pk) AND (attribute_not_exists(#eventAt) OR #eventAt < :eventAt)',
+        'attribute_exists(#pk) AND (attribute_not_exists(#eventAt) OR #eventAt <= :eventAt)',
       ExpressionAttributeNames: {
         '#pk': 'PK',
         '#status': 'status',

@@ -217,6 +217,19 @@ describe('EventStore', () => {
     expect(afterLater).toMatchObject({ status: 'FAILED', status_reason: 'rollback' });
   });
 
+  it('lets an outcome, never a start, replace a status of the same second', async () => {
+    await readyType('order_same_second');
+    const at = '2026-11-26T07:59:30.000Z';
+
+    await store.setProducerStatus('order_same_second', 1, 'DEPLOYING', undefined, at);
+    const outcome = await store.setProducerStatus('order_same_second', 1, 'ACTIVE', undefined, at);
+    const start = await store.setProducerStatus('order_same_second', 1, 'DEPLOYING', undefined, at);
+
+    expect(outcome).toBe(true);
+    expect(start).toBe(false);
+    expect(await store.getVersion('order_same_second', 1)).toMatchObject({ status: 'ACTIVE' });
+  });
+
   it('writes a status given without an event time whatever was recorded before', async () => {
     await readyType('order_untimed');
     await store.setProducerStatus('order_untimed', 1, 'ACTIVE', undefined, '2026-11-26T07:59:30Z');
