@@ -24,14 +24,23 @@ export function buildEventEntry(route: EventRoute, envelope: unknown): PutEvents
   };
 }
 
+/** The fields of a PutEvents entry that count towards its size (as the SDK types them, or as raw JSON). */
+export interface SizedEventEntry {
+  readonly Time?: unknown;
+  readonly Source?: unknown;
+  readonly DetailType?: unknown;
+  readonly Detail?: unknown;
+  readonly Resources?: readonly unknown[];
+}
+
 /**
  * Size of an entry as EventBridge counts it: 14 bytes when `Time` is set, plus the UTF-8 bytes of Source,
- * DetailType, Detail and each Resources element.
+ * DetailType, Detail and each Resources element. Used by the injector, the forwarder and the local bus alike.
  */
-export function eventEntrySize(entry: PutEventsRequestEntry): number {
+export function eventEntrySize(entry: SizedEventEntry): number {
   let size = entry.Time === undefined ? 0 : 14;
   for (const part of [entry.Source, entry.DetailType, entry.Detail, ...(entry.Resources ?? [])]) {
-    if (part !== undefined) size += Buffer.byteLength(part, 'utf8');
+    if (typeof part === 'string') size += Buffer.byteLength(part, 'utf8');
   }
   return size;
 }

@@ -66,7 +66,7 @@ export {
   RETRYABLE_PUT_EVENTS_ERROR_CODES,
   StepFailedError,
 } from './errors';
-export type { BatchLimits, EventRoute } from './events';
+export type { BatchLimits, EventRoute, SizedEventEntry } from './events';
 export {
   buildEventEntry,
   DEFAULT_MAX_EVENT_SIZE_BYTES,

@@ -36,7 +36,6 @@ export {
   DEFAULT_MAX_EVENT_SIZE_BYTES,
   DEFAULT_MAXIMUM_EVENT_AGE_SECONDS,
   DEFAULT_RETRY_ATTEMPTS,
-  entrySize,
   LocalBus,
 } from './bus/local-bus';
 export type { StandardDispatcherOptions } from './bus/targets/defaults';

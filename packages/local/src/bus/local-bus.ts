@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { DEFAULT_MAX_EVENT_SIZE_BYTES, eventEntrySize } from '@bridgeport/broker';
 import { FileDeadLetterStore } from './dead-letters';
 import { BusValidationError, TargetDeliveryError } from './errors';
 import { type DeliveryAddress, EventStore, type StoredEvent } from './event-store';
@@ -20,7 +21,8 @@ import {
 } from './types';
 
 /** EventBridge's limit on one PutEvents request. */
-export const DEFAULT_MAX_EVENT_SIZE_BYTES = 256 * 1024;
+/** The broker's limit, so the injector, the forwarder and the local bus refuse the same events. */
+export { DEFAULT_MAX_EVENT_SIZE_BYTES };
 export const DEFAULT_RETRY_ATTEMPTS = 185;
 export const DEFAULT_MAXIMUM_EVENT_AGE_SECONDS = 86_400;
 
@@ -150,7 +152,7 @@ export class LocalBus {
   async putEvents(entries: readonly PutEventsEntry[]): Promise<PutEventsResult> {
     if (this.closed) throw new Error('The bus is closed.');
     validateEntryCount(entries);
-    const size = entries.reduce((total, entry) => total + entrySize(entry), 0);
+    const size = entries.reduce((total, entry) => total + eventEntrySize(entry), 0);
     if (size > this.maxEventSizeBytes) {
       throw new BusValidationError('Total size of the entries in the request is over the limit.');
     }
@@ -491,18 +493,6 @@ function validateEntryCount(entries: readonly PutEventsEntry[]): void {
       "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10",
     );
   }
-}
-
-/** EventBridge's entry size: 14 for a Time, plus the UTF-8 bytes of Source, DetailType, Detail and each resource. */
-export function entrySize(entry: PutEventsEntry): number {
-  let size = entry.Time !== undefined ? 14 : 0;
-  for (const field of [entry.Source, entry.DetailType, entry.Detail]) {
-    if (typeof field === 'string') size += Buffer.byteLength(field);
-  }
-  for (const resource of entry.Resources ?? []) {
-    if (typeof resource === 'string') size += Buffer.byteLength(resource);
-  }
-  return size;
 }
 
 function invalidArgument(field: string): PutEventsResultEntry {
