@@ -1,95 +1,44 @@
-/* The `bridgeport` command: `bridgeport start [options]`. */
-import path from 'node:path';
-import { OptionError, optionsHelp, parseRuntimeOptions, type RuntimeOptions } from './options';
-import { type Bridgeport, readyBanner, startBridgeport } from './runtime/bridgeport';
-import { RuntimeError } from './runtime/errors';
+/* The `bridgeport` command: one verb per module under ./cli, dispatched from one table. */
+import { startCommand } from './cli/start';
+import type { CliCommand } from './cli/types';
 
-const USAGE = `Usage: bridgeport start [options]
+/** Every verb of `bridgeport`; a new verb is one module and one line here. */
+const COMMANDS: readonly CliCommand[] = [startCommand];
 
-Runs the whole of Bridgeport on this machine: the portal API, the producer endpoint, the local
-EventBridge bus and deployer, and an AWS-compatible endpoint (DynamoDB, S3, EventBridge, Schemas).
-Every option can also be set with its environment variable.
-
-Options:
-${optionsHelp()}
-  --help                    show this help`;
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  return [
+    'Usage: bridgeport <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Run "bridgeport <command> --help" for the options of a command.',
+  ].join('\n');
+}
 
 export async function main(argv: readonly string[]): Promise<number> {
   // The SDK's notice about its future Node.js requirement says nothing about the local runtime.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const [command, ...given] = argv;
+  const [name, ...given] = argv;
   // `pnpm start -- --demo` hands the separator through.
   const rest = given[0] === '--' ? given.slice(1) : given;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    console.log(USAGE);
-    return command === undefined ? 1 : 0;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name === undefined ? 1 : 0;
   }
-  if (command !== 'start') {
-    console.error(`Unknown command "${command}".\n\n${USAGE}`);
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (command === undefined) {
+    console.error(`Unknown command "${name}".\n\n${usage()}`);
     return 1;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(USAGE);
-    return 0;
-  }
-  let bridgeport: Bridgeport;
-  try {
-    bridgeport = await startBridgeport(relativeToInvocation(parseRuntimeOptions(rest)));
-  } catch (error) {
-    if (error instanceof OptionError) {
-      console.error(`bridgeport: ${error.message}\nRun "bridgeport start --help" for the options.`);
-      return 2;
-    }
-    if (error instanceof RuntimeError) {
-      console.error(`bridgeport: ${error.message}`);
-      return 1;
-    }
-    throw error;
-  }
-  for (const line of readyBanner(bridgeport)) console.log(line);
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals): void => {
-      if (stopping) {
-        console.log(`Received ${signal} again; exiting without waiting.`);
-        resolve(1);
-        return;
-      }
-      stopping = true;
-      console.log(`Received ${signal}; shutting down (state is kept in ${bridgeport.dataDir}).`);
-      bridgeport.close().then(
-        () => {
-          console.log('Bridgeport stopped.');
-          resolve(0);
-        },
-        (error: unknown) => {
-          console.error(`bridgeport: shutdown failed: ${String(error)}`);
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
-
-/**
- * Relative paths are taken from where the command was typed: `pnpm start` at the repository root runs this
- * file in packages/local, and tells where it was invoked in INIT_CWD.
- */
-function relativeToInvocation(options: RuntimeOptions): RuntimeOptions {
-  const base = process.env.INIT_CWD ?? process.cwd();
-  return {
-    ...options,
-    dataDir: path.resolve(base, options.dataDir),
-    functionsDir: options.functionsDir === undefined ? undefined : path.resolve(base, options.functionsDir),
-  };
+  return command.run(rest);
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error('bridgeport: failed to start:', error);
+    console.error('bridgeport: failed:', error);
     process.exit(1);
   },
 );
