@@ -3,10 +3,13 @@
 
 PORTAL_BUILD = node_modules/.bin/tsx packages/portal/bin/build.ts
 
-.PHONY: build-EventsFunction build-SubscriptionsFunction
+.PHONY: build-EventsFunction build-SubscriptionsFunction build-CatalogFunction
 
 build-EventsFunction:
 	$(PORTAL_BUILD) --function EventsFunction --outdir "$(ARTIFACTS_DIR)"
 
 build-SubscriptionsFunction:
 	$(PORTAL_BUILD) --function SubscriptionsFunction --outdir "$(ARTIFACTS_DIR)"
+
+build-CatalogFunction:
+	$(PORTAL_BUILD) --function CatalogFunction --outdir "$(ARTIFACTS_DIR)"

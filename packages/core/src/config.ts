@@ -19,6 +19,8 @@ export const EnvVar = {
   DEPLOYMENT_PIPELINE_NAME: 'DEPLOYMENT_PIPELINE_NAME',
   /** `true` only in the embedded local runtime: HTTPS consumers may be http:// URLs on a loopback host. */
   ALLOW_LOOPBACK_HTTP_CONSUMERS: 'BRIDGEPORT_ALLOW_LOOPBACK_HTTP_CONSUMERS',
+  /** The producer endpoint's base URL, named in the catalog's AsyncAPI documents (optional). */
+  PRODUCER_ENDPOINT_URL: 'BRIDGEPORT_PRODUCER_ENDPOINT_URL',
 } as const;
 export type EnvVar = (typeof EnvVar)[keyof typeof EnvVar];
 

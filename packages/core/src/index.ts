@@ -125,8 +125,15 @@ export type {
   ProducerHttpRoute,
   ProducerPlan,
   ProducerSqsIngress,
+  SubscriptionPatternInput,
 } from './plan';
-export { consumerEventPattern, consumerPlan, INGRESS_MAX_RECEIVE_COUNT, producerPlan } from './plan';
+export {
+  consumerEventPattern,
+  consumerPlan,
+  INGRESS_MAX_RECEIVE_COUNT,
+  producerPlan,
+  subscriptionEventPattern,
+} from './plan';
 export { SchemaDialect } from './schema-tools';
 export type {
   EventTypeRequest,

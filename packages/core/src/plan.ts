@@ -150,6 +150,20 @@ export interface ConsumerPlan {
  * one is given (both under one `detail`).
  */
 export function consumerEventPattern(m: ConsumerManifest): JsonObject {
+  return subscriptionEventPattern(m);
+}
+
+/** What a subscription's rule pattern is computed from: the fields a consumer manifest and a subscription share. */
+export interface SubscriptionPatternInput {
+  readonly application: string;
+  readonly event_type: string;
+  readonly version: number;
+  readonly target_unit?: string;
+  readonly filter?: JsonObject;
+}
+
+/** The rule pattern of a subscription (see `consumerEventPattern`), from a stored subscription or a draft of one. */
+export function subscriptionEventPattern(m: SubscriptionPatternInput): JsonObject {
   const pattern: JsonObject = {
     source: [m.application],
     'detail-type': [detailType(m.event_type, m.version)],

@@ -26,6 +26,11 @@ export interface PortalConfig {
    * this (`BRIDGEPORT_ALLOW_LOOPBACK_HTTP_CONSUMERS=true`); a deployed portal accepts https:// endpoints only.
    */
   readonly allowLoopbackHttpConsumers: boolean;
+  /**
+   * Base URL of the producer endpoint (`https://{api}.execute-api.{region}.amazonaws.com/{env}`, or the local
+   * runtime's), shown in the catalog's AsyncAPI documents. @default none: the documents name a server variable
+   */
+  readonly producerEndpointUrl?: string;
 }
 
 /**
@@ -38,6 +43,10 @@ export function readPortalConfig(env: EnvSource): PortalConfig {
   const account = readString(env, EnvVar.ACCOUNT_ID, { pattern: ACCOUNT_ID_PATTERN });
   const region = readString(env, EnvVar.REGION, { pattern: REGION_PATTERN });
   const scope = { environment, account, region };
+  const producerEndpointUrl = readString(env, EnvVar.PRODUCER_ENDPOINT_URL, {
+    default: '',
+    pattern: /^(https?:\/\/[^\s]+)?$/,
+  });
   return {
     environment,
     account,
@@ -58,5 +67,6 @@ export function readPortalConfig(env: EnvSource): PortalConfig {
         default: 'false',
         pattern: /^(true|false)$/,
       }) === 'true',
+    ...(producerEndpointUrl === '' ? {} : { producerEndpointUrl: producerEndpointUrl.replace(/\/+$/, '') }),
   };
 }

@@ -6,6 +6,7 @@ export type { PortalClients } from './clients';
 export { createPortalClients } from './clients';
 export type { PortalConfig } from './config';
 export { readPortalConfig } from './config';
+export { type CatalogHandlerServices, catalogHandler, createCatalogHandler } from './handlers/catalog';
 export type { EventsHandlerServices } from './handlers/events';
 export { createEventsHandler, eventsHandler } from './handlers/events';
 export type { PortalHandler, ServicesSource } from './handlers/runtime';
@@ -19,6 +20,10 @@ export { isJsonMediaType, MAX_BODY_BYTES, readJsonBody } from './http/request';
 export { location } from './http/response';
 export type { PortalFunctionBuild, PortalRoute } from './routes';
 export { PortalFunction, portalFunctions, portalRoutes } from './routes';
+export type { AsyncApiContext, CatalogEntry } from './services/asyncapi';
+export { ASYNCAPI_VERSION, buildAsyncApiDocument } from './services/asyncapi';
+export type { CatalogServiceOptions, MatchReport, SubscriptionMatch } from './services/catalog';
+export { CatalogService } from './services/catalog';
 export type {
   EventTypeListItem,
   EventTypeServiceOptions,

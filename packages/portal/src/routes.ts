@@ -1,9 +1,14 @@
+import { catalogActions, catalogHandler } from './handlers/catalog';
 import { eventsActions, eventsHandler } from './handlers/events';
 import type { PortalHandler } from './handlers/runtime';
 import { subscriptionsActions, subscriptionsHandler } from './handlers/subscriptions';
 
 /** The portal's Lambda functions: one per route group, by their logical id in template.yaml. */
-export const PortalFunction = { EVENTS: 'EventsFunction', SUBSCRIPTIONS: 'SubscriptionsFunction' } as const;
+export const PortalFunction = {
+  EVENTS: 'EventsFunction',
+  SUBSCRIPTIONS: 'SubscriptionsFunction',
+  CATALOG: 'CatalogFunction',
+} as const;
 export type PortalFunction = (typeof PortalFunction)[keyof typeof PortalFunction];
 
 export interface PortalFunctionBuild {
@@ -22,6 +27,11 @@ export const portalFunctions: Readonly<Record<PortalFunction, PortalFunctionBuil
     entry: 'src/lambda/subscriptions.ts',
     outfile: 'subscriptions.js',
     handler: 'subscriptions.handler',
+  },
+  [PortalFunction.CATALOG]: {
+    entry: 'src/lambda/catalog.ts',
+    outfile: 'catalog.js',
+    handler: 'catalog.handler',
   },
 };
 
@@ -50,4 +60,5 @@ function routesOf(
 export const portalRoutes: readonly PortalRoute[] = [
   ...routesOf(eventsActions, PortalFunction.EVENTS, eventsHandler),
   ...routesOf(subscriptionsActions, PortalFunction.SUBSCRIPTIONS, subscriptionsHandler),
+  ...routesOf(catalogActions, PortalFunction.CATALOG, catalogHandler),
 ];

@@ -8,6 +8,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { createInjector, type Logger, silentLogger } from '@bridgeport/broker';
 import { busName, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '@bridgeport/core';
 import {
+  CatalogService,
+  createCatalogHandler,
   createEventsHandler,
   createPortalClients,
   createPortalServices,
@@ -234,9 +236,19 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
       return true;
     };
 
+    // The catalog names the producer endpoint, whose address is known once it listens (after the portal).
+    let producerEndpointUrl: string | undefined;
     const handlers: Record<PortalFunction, PortalHandler> = {
       [PortalFunction.EVENTS]: createEventsHandler(services),
       [PortalFunction.SUBSCRIPTIONS]: createSubscriptionsHandler(services),
+      [PortalFunction.CATALOG]: createCatalogHandler({
+        get catalog() {
+          return new CatalogService({
+            ...services,
+            config: producerEndpointUrl === undefined ? config : { ...config, producerEndpointUrl },
+          });
+        },
+      }),
     };
     const portal = createProxyServer({
       name: 'portal-api',
@@ -316,6 +328,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
 
     const portalUrl = clientUrl(options.host, portalPort);
     const brokerUrl = clientUrl(options.host, brokerPort);
+    producerEndpointUrl = brokerUrl;
     ready = true;
     cleanups.push(() => {
       ready = false;

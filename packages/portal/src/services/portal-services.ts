@@ -3,6 +3,7 @@ import { SchemaRegistry } from '../adapters/schema-registry';
 import type { PortalClients } from '../clients';
 import type { PortalConfig } from '../config';
 import { EventStore } from '../store/event-store';
+import { CatalogService } from './catalog';
 import { EventTypeService } from './event-types';
 import { SubscriptionService } from './subscriptions';
 
@@ -12,6 +13,7 @@ export interface PortalServices {
   readonly store: EventStore;
   readonly eventTypes: EventTypeService;
   readonly subscriptions: SubscriptionService;
+  readonly catalog: CatalogService;
 }
 
 /** Wires the services to the given clients (tests and the local runtime pass their own). */
@@ -23,10 +25,13 @@ export function createPortalServices(options: {
   const store = new EventStore({ tableName: config.tableName, client: clients.dynamo });
   const storage = new ObjectStorage({ client: clients.s3 });
   const registry = new SchemaRegistry({ client: clients.schemas, registryName: config.schemaRegistryName });
+  const eventTypes = new EventTypeService({ store, registry, storage, config });
+  const subscriptions = new SubscriptionService({ store, storage, config });
   return {
     config,
     store,
-    eventTypes: new EventTypeService({ store, registry, storage, config }),
-    subscriptions: new SubscriptionService({ store, storage, config }),
+    eventTypes,
+    subscriptions,
+    catalog: new CatalogService({ eventTypes, subscriptions, config }),
   };
 }

@@ -1,3 +1,4 @@
+import { createCatalogHandler } from '../../src/handlers/catalog';
 import { createEventsHandler } from '../../src/handlers/events';
 import type { PortalHandler } from '../../src/handlers/runtime';
 import { createSubscriptionsHandler } from '../../src/handlers/subscriptions';
@@ -41,11 +42,12 @@ export interface Portal {
   readonly services: PortalServices;
   readonly events: PortalHandler;
   readonly subscriptions: PortalHandler;
+  readonly catalog: PortalHandler;
   /** What the handlers logged as errors: message and fields. */
   readonly errors: { message: string; fields: Record<string, unknown> }[];
 }
 
-/** The two route group handlers wired to the harness's clients. */
+/** The route group handlers wired to the harness's clients. */
 export function portalOn(harness: Harness): Portal {
   const services = createPortalServices({ config: harness.config, clients: harness.clients });
   const errors: Portal['errors'] = [];
@@ -57,6 +59,7 @@ export function portalOn(harness: Harness): Portal {
     services,
     events: createEventsHandler(services, { logger }),
     subscriptions: createSubscriptionsHandler(services, { logger }),
+    catalog: createCatalogHandler(services, { logger }),
     errors,
   };
 }
