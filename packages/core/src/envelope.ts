@@ -71,6 +71,8 @@ export function buildEnvelopeSchema(dataSchema: JsonSchema): JsonSchema {
   const envelope: JsonObject = {
     type: 'object',
     required: ['metadata', 'data'],
+    // Unknown top-level fields (`source`, `detail-type`, `id`…) are refused: the broker sets those itself.
+    additionalProperties: false,
     properties: {
       metadata: {
         type: 'object',

@@ -51,6 +51,10 @@ export {
   versionKey,
   versionSortKey,
 } from './events-table';
+export type { LimitBreach } from './input-limits';
+export { InputLimit, jsonTextTooDeep, schemaLimitBreach, valueTooDeep } from './input-limits';
+export type { LinearRegExp } from './linear-regexp';
+export { compileLinearRegExp, linearRegExpProblem, linearTest } from './linear-regexp';
 export type {
   ConsumerEndpoint,
   ConsumerManifest,
@@ -119,6 +123,8 @@ export {
   tableName,
   targetId,
 } from './naming';
+export type { OutboundPolicy } from './outbound';
+export { AddressClass, classifyAddress, classifyHost, ipVersion, outboundProblem, urlPort } from './outbound';
 export type {
   ConsumerPlan,
   ConsumerTarget,

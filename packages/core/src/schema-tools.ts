@@ -8,6 +8,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import draft06MetaSchema from 'ajv/dist/refs/json-schema-draft-06.json';
 import AjvDraft04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
+import { linearRegExpEngine } from './linear-regexp';
 import type { JsonObject, JsonValue, ValidationProblem } from './types';
 
 export type Segment = string | number;
@@ -165,6 +166,8 @@ const AJV_OPTIONS: Options = {
   allowUnionTypes: true,
   addUsedSchema: false,
   logger: false,
+  // `pattern` and `patternProperties` run in linear time (no catastrophic backtracking).
+  code: { regExp: linearRegExpEngine },
 };
 
 type AjvInstance = Ajv | Ajv2019 | Ajv2020 | AjvDraft04;

@@ -3,7 +3,10 @@
  * a value is returned typed only when there is none.
  */
 import { buildEnvelopeSchema, MAX_SCHEMA_LENGTH } from './envelope';
+import { InputLimit, schemaLimitBreach, valueTooDeep } from './input-limits';
+import { linearRegExpProblem } from './linear-regexp';
 import { APPLICATION_PATTERN, EVENT_TYPE_PATTERN } from './naming';
+import { AddressClass, classifyHost, outboundProblem, urlPort } from './outbound';
 import {
   ajvFor,
   compileSchema,
@@ -14,6 +17,7 @@ import {
   isPlainObject,
   joinPath,
   metaSchemaProblems,
+  walkSchema,
 } from './schema-tools';
 import type {
   EventTypeRequest,
@@ -188,18 +192,12 @@ function placeCompileError(message: string, data: JsonObject, base: string): Val
  */
 export function validateDataSchema(data: unknown, base = '$.data'): ValidationProblem[] {
   if (!isPlainObject(data)) return [{ path: base, message: 'must be a JSON Schema object' }];
+  // Limits first, cheapest first: nothing below may recurse into, validate or compile an oversized schema.
+  if (valueTooDeep(data, InputLimit.MAX_JSON_DEPTH)) {
+    return [{ path: base, message: `nests deeper than ${InputLimit.MAX_JSON_DEPTH} levels` }];
+  }
   const dialect = dialectOf(data);
   if (!dialect.ok) return [{ path: joinPath(base, ['$schema']), message: dialect.message }];
-  const ajv = ajvFor(dialect.dialect, data);
-  const meta = metaSchemaProblems(ajv, data, base);
-  if (meta.length > 0) {
-    // The meta-schema often reports one mistake several ways (enum, type, anyOf): keep the first per path.
-    const firstPerPath = new Map<string, ValidationProblem>();
-    for (const problem of meta) if (!firstPerPath.has(problem.path)) firstPerPath.set(problem.path, problem);
-    return [...firstPerPath.values()];
-  }
-  const compiled = compileSchema(ajv, data);
-  if (!compiled.ok) return [placeCompileError(compiled.message, data, base)];
   const envelope = buildEnvelopeSchema(data);
   const length = JSON.stringify(envelope).length;
   if (length > MAX_SCHEMA_LENGTH) {
@@ -210,9 +208,45 @@ export function validateDataSchema(data: unknown, base = '$.data'): ValidationPr
       },
     ];
   }
+  const breach = schemaLimitBreach(data);
+  if (breach !== undefined) return [{ path: joinPath(base, breach.segments), message: breach.message }];
+  const patterns = patternProblems(data, base);
+  if (patterns.length > 0) return patterns;
+  const ajv = ajvFor(dialect.dialect, data);
+  const meta = metaSchemaProblems(ajv, data, base);
+  if (meta.length > 0) {
+    // The meta-schema often reports one mistake several ways (enum, type, anyOf): keep the first per path.
+    const firstPerPath = new Map<string, ValidationProblem>();
+    for (const problem of meta) if (!firstPerPath.has(problem.path)) firstPerPath.set(problem.path, problem);
+    return [...firstPerPath.values()];
+  }
+  const compiled = compileSchema(ajv, data);
+  if (!compiled.ok) return [placeCompileError(compiled.message, data, base)];
   const envelopeCompiled = compileSchema(ajvFor(dialect.dialect, envelope), envelope);
   if (!envelopeCompiled.ok) return [placeCompileError(envelopeCompiled.message, data, base)];
   return [];
+}
+
+/** Every `pattern` and `patternProperties` name the linear-time engine cannot run. */
+function patternProblems(data: JsonObject, base: string): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  walkSchema(data, (node, path) => {
+    if (!isPlainObject(node)) return;
+    if (typeof node.pattern === 'string') {
+      const problem = linearRegExpProblem(node.pattern);
+      if (problem !== undefined)
+        problems.push({ path: joinPath(base, [...path, 'pattern']), message: problem });
+    }
+    if (isPlainObject(node.patternProperties)) {
+      for (const name of Object.keys(node.patternProperties)) {
+        const problem = linearRegExpProblem(name);
+        if (problem !== undefined) {
+          problems.push({ path: joinPath(base, [...path, 'patternProperties', name]), message: problem });
+        }
+      }
+    }
+  });
+  return problems;
 }
 
 const EVENT_TYPE_FIELDS = ['application', 'event_type', 'description', 'connection_type', 'data'] as const;
@@ -271,16 +305,19 @@ export function validateEventTypeUpdate(input: unknown): Validated<EventTypeUpda
 /** How strict a connection string check is. */
 export interface ConnectionStringOptions {
   /**
-   * Accept `http://` URLs on a loopback host (localhost, 127.0.0.0/8, ::1) for HTTPS consumers. Only the embedded
-   * local runtime turns this on; a deployed broker delivers to https:// endpoints only.
+   * Accept loopback hosts (localhost, 127.0.0.0/8, ::1) for HTTPS consumers, over `https://` or plain `http://`.
+   * Only the embedded local runtime turns this on (`--allow-loopback-targets`); a deployed broker delivers to
+   * public https:// endpoints only.
    * @default false
    */
-  readonly allowLoopbackHttp?: boolean;
+  readonly allowLoopbackTargets?: boolean;
+  /** Ports of a loopback host that are never a target (the local runtime's own servers). @default none */
+  readonly reservedLoopbackPorts?: readonly number[];
 }
 
 /** True for the host names of this machine's loopback interface. */
 export function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+  return classifyHost(hostname) === AddressClass.LOOPBACK;
 }
 
 /** Checks a consumer's connection string for its connection type; returns the problem message or undefined. */
@@ -307,20 +344,23 @@ export function connectionStringProblem(
       } catch {
         return 'must be an absolute https:// URL';
       }
-      const loopbackHttp =
-        options.allowLoopbackHttp === true && url.protocol === 'http:' && isLoopbackHost(url.hostname);
+      const allowLoopback = options.allowLoopbackTargets === true;
+      const loopbackHttp = allowLoopback && url.protocol === 'http:' && isLoopbackHost(url.hostname);
       if (
         !loopbackHttp &&
         (url.protocol !== 'https:' || url.hostname === '' || !/^https:\/\//i.test(value))
       ) {
-        return options.allowLoopbackHttp === true
+        return allowLoopback
           ? 'must be an absolute https:// URL (or http:// on a loopback host)'
           : 'must be an absolute https:// URL';
       }
       if (url.username !== '' || url.password !== '') {
         return 'must not contain credentials (they are kept in Secrets Manager)';
       }
-      return undefined;
+      return outboundProblem(url.hostname, urlPort(url), {
+        allowLoopback,
+        reservedLoopbackPorts: options.reservedLoopbackPorts ?? [],
+      });
     }
   }
 }
@@ -418,6 +458,14 @@ export function validateSubscriptionRequest(
   }
   if (filter !== undefined && (!isPlainObject(filter) || Object.keys(filter).length === 0)) {
     problems.add('$.filter', 'must be a non-empty JSON object');
+  } else if (filter !== undefined) {
+    const length = valueTooDeep(filter) ? Number.POSITIVE_INFINITY : JSON.stringify(filter).length;
+    if (length > InputLimit.MAX_FILTER_LENGTH) {
+      problems.add(
+        '$.filter',
+        `must be at most ${InputLimit.MAX_FILTER_LENGTH} characters long as JSON${Number.isFinite(length) ? `, not ${length}` : ''}`,
+      );
+    }
   }
   const retryPolicy = retry_policy === undefined ? undefined : validateRetryPolicy(retry_policy, problems);
   const https = connection_type === ConsumerType.HTTPS;

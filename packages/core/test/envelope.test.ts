@@ -25,6 +25,7 @@ describe('buildEnvelopeSchema', () => {
     expect(buildEnvelopeSchema(dataSchema)).toEqual({
       type: 'object',
       required: ['metadata', 'data'],
+      additionalProperties: false,
       properties: {
         metadata: {
           type: 'object',
@@ -134,6 +135,15 @@ describe('createPayloadValidator', () => {
 
   it('reports a payload that is not an object', () => {
     expect(validate([])).toEqual([{ path: '$', message: 'must be object' }]);
+  });
+
+  it('refuses unknown top-level fields, naming each one', () => {
+    const data = { parcel_id: 'P-123', weight: 1 };
+    expect(validate({ metadata, data, source: 'forged', 'detail-type': 'x.1', id: 'e-1' })).toEqual([
+      { path: '$.source', message: 'is not allowed' },
+      { path: '$.detail-type', message: 'is not allowed' },
+      { path: '$.id', message: 'is not allowed' },
+    ]);
   });
 
   it('reports a missing envelope part', () => {

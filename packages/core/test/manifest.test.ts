@@ -281,10 +281,10 @@ describe('consumer manifests', () => {
     expect(() => buildConsumerManifest(request, context)).toThrow(
       '$.consumer.connection_string must be an absolute https:// URL',
     );
-    const manifest = buildConsumerManifest(request, context, { allowLoopbackHttp: true });
+    const manifest = buildConsumerManifest(request, context, { allowLoopbackTargets: true });
     expect(manifest.consumer.connection_string).toBe('http://127.0.0.1:9000/sink');
     expect(parseConsumerManifest(manifest).ok).toBe(false);
-    expect(parseConsumerManifest(manifest, 'local', { allowLoopbackHttp: true }).ok).toBe(true);
+    expect(parseConsumerManifest(manifest, 'local', { allowLoopbackTargets: true }).ok).toBe(true);
   });
 
   it('builds a Lambda consumer manifest with the request retry policy, target unit and filter', () => {

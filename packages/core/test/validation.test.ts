@@ -453,14 +453,15 @@ describe('validateSubscriptionRequest', () => {
     ]);
   });
 
-  it.each(['https://hooks.example.com/parcels', 'https://127.0.0.1:8443/p?x=1', 'HTTPS://hooks.example.com'])(
-    'accepts the HTTPS endpoint %s',
-    (connection_string) => {
-      expect(
-        validateSubscriptionRequest({ ...subscription, connection_type: 'HTTPS', connection_string }).ok,
-      ).toBe(true);
-    },
-  );
+  it.each([
+    'https://hooks.example.com/parcels',
+    'https://203.0.114.7:8443/p?x=1',
+    'HTTPS://hooks.example.com',
+  ])('accepts the HTTPS endpoint %s', (connection_string) => {
+    expect(
+      validateSubscriptionRequest({ ...subscription, connection_type: 'HTTPS', connection_string }).ok,
+    ).toBe(true);
+  });
 
   it.each([
     ['http://hooks.example.com/parcels', 'must be an absolute https:// URL'],
@@ -484,13 +485,13 @@ describe('validateSubscriptionRequest', () => {
       expect(errorsOf(validateSubscriptionRequest(request))).toEqual([
         { path: '$.connection_string', message: 'must be an absolute https:// URL' },
       ]);
-      expect(validateSubscriptionRequest(request, { allowLoopbackHttp: true }).ok).toBe(true);
+      expect(validateSubscriptionRequest(request, { allowLoopbackTargets: true }).ok).toBe(true);
     },
   );
 
   it('keeps rejecting http:// to other hosts when loopback http is allowed', () => {
     const request = { ...subscription, connection_type: 'HTTPS', connection_string: 'http://10.0.0.8/sink' };
-    expect(errorsOf(validateSubscriptionRequest(request, { allowLoopbackHttp: true }))).toEqual([
+    expect(errorsOf(validateSubscriptionRequest(request, { allowLoopbackTargets: true }))).toEqual([
       {
         path: '$.connection_string',
         message: 'must be an absolute https:// URL (or http:// on a loopback host)',
@@ -527,5 +528,145 @@ describe('validateSubscriptionRequest', () => {
     expect(errorsOf(validateSubscriptionRequest({ ...subscription, retry_policy: 5 }))).toEqual([
       { path: '$.retry_policy', message: 'must be an object' },
     ]);
+  });
+});
+
+describe('outbound safety of HTTPS consumers', () => {
+  const https = (connection_string: string) => ({
+    event_type: 'parcel_delivered',
+    version: 1,
+    connection_type: 'HTTPS',
+    connection_string,
+  });
+
+  it.each([
+    ['https://169.254.169.254/latest', 'the host 169.254.169.254 is a cloud metadata service'],
+    ['https://metadata.google.internal/', 'the host metadata.google.internal is a cloud metadata service'],
+    ['https://[fd00:ec2::254]/', 'the host [fd00:ec2::254] is a cloud metadata service'],
+    ['https://10.0.0.1/', 'the host 10.0.0.1 is a private address'],
+    ['https://[fd00::1]/', 'the host [fd00::1] is a unique-local address'],
+    ['https://100.64.1.1/', 'the host 100.64.1.1 is a carrier-grade NAT address'],
+    ['https://169.254.10.10/', 'the host 169.254.10.10 is a link-local address'],
+    ['https://127.1/', 'the host 127.0.0.1 is a loopback address (this machine)'],
+    ['https://2130706433/', 'the host 127.0.0.1 is a loopback address (this machine)'],
+    ['https://0177.0.0.1/', 'the host 127.0.0.1 is a loopback address (this machine)'],
+    ['https://0x7f.0.0.1/', 'the host 127.0.0.1 is a loopback address (this machine)'],
+    ['https://[::1]/', 'the host [::1] is a loopback address (this machine)'],
+    ['https://[::ffff:127.0.0.1]/', 'the host [::ffff:7f00:1] is a loopback address (this machine)'],
+    ['https://localhost./', 'the host localhost. is a loopback address (this machine)'],
+  ])('refuses %s at subscribe time, saying why', (url, reason) => {
+    expect(errorsOf(validateSubscriptionRequest(https(url)))).toEqual([
+      {
+        path: '$.connection_string',
+        message: `${reason}; consumers must be reachable on the public internet`,
+      },
+    ]);
+  });
+
+  it('keeps refusing private hosts when loopback targets are allowed', () => {
+    expect(
+      errorsOf(validateSubscriptionRequest(https('https://192.168.0.10/'), { allowLoopbackTargets: true })),
+    ).toEqual([
+      {
+        path: '$.connection_string',
+        message:
+          'the host 192.168.0.10 is a private address; consumers must be reachable on the public internet',
+      },
+    ]);
+  });
+
+  it("refuses the local runtime's own ports on loopback", () => {
+    const options = { allowLoopbackTargets: true, reservedLoopbackPorts: [4566, 3000] };
+    expect(errorsOf(validateSubscriptionRequest(https('http://127.0.0.1:4566/'), options))).toEqual([
+      {
+        path: '$.connection_string',
+        message: "the host 127.0.0.1 is this runtime's own port 4566; the broker never calls itself",
+      },
+    ]);
+    expect(validateSubscriptionRequest(https('http://127.0.0.1:4567/'), options).ok).toBe(true);
+  });
+});
+
+describe('limits on hostile input', () => {
+  const deep = (depth: number): Record<string, unknown> => {
+    let schema: Record<string, unknown> = { type: 'string' };
+    for (let i = 0; i < depth; i++) schema = { type: 'object', properties: { x: schema } };
+    return schema;
+  };
+
+  it('refuses a schema nested 10,000 deep before looking into it', () => {
+    let schema: unknown = {};
+    for (let i = 0; i < 10_000; i++) schema = { not: schema };
+    expect(validateDataSchema(schema)).toEqual([{ path: '$.data', message: 'nests deeper than 64 levels' }]);
+    expect(validateDataSchema(deep(3000))).toEqual([
+      { path: '$.data', message: 'nests deeper than 64 levels' },
+    ]);
+    expect(validateDataSchema(deep(30))).toEqual([]);
+  });
+
+  it('refuses a 50,000-item enum by its size, before compiling', () => {
+    const schema = { type: 'string', enum: Array.from({ length: 50_000 }, (_, i) => `v${i}`) };
+    expect(validateDataSchema(schema)).toEqual([
+      {
+        path: '$.data',
+        message: expect.stringMatching(/^makes an event schema of \d+ characters; the limit is 100000$/),
+      },
+    ]);
+  });
+
+  it('refuses an enum over 1,000 items that fits the size limit', () => {
+    const schema = { type: 'integer', enum: Array.from({ length: 5000 }, (_, i) => i) };
+    expect(validateDataSchema(schema)).toEqual([
+      { path: '$.data.enum', message: 'has 5000 items; the limit is 1000' },
+    ]);
+  });
+
+  it('refuses patterns that need backtracking, at their path', () => {
+    const schema = {
+      type: 'object',
+      properties: { code: { type: 'string', pattern: '^(a)\\1$' } },
+      patternProperties: { '^(?=x)': { type: 'string' } },
+    };
+    expect(validateDataSchema(schema)).toEqual([
+      {
+        path: '$.data.patternProperties["^(?=x)"]',
+        message: expect.stringMatching(/^is not a regular expression the linear-time engine runs/),
+      },
+      {
+        path: '$.data.properties.code.pattern',
+        message: expect.stringMatching(/^is not a regular expression the linear-time engine runs/),
+      },
+    ]);
+  });
+
+  it('accepts a catastrophic-backtracking pattern and validates against it in linear time', () => {
+    const schema = { type: 'object', properties: { s: { type: 'string', pattern: '^(a+)+$' } } };
+    expect(validateDataSchema(schema)).toEqual([]);
+    const validate = createPayloadValidator(buildEnvelopeSchema(schema));
+    const metadata = { event_attributes: { source: 's', target: 't' } };
+    expect(validate({ metadata, data: { s: `${'a'.repeat(5000)}!` } })).toEqual([
+      { path: '$.data.s', message: 'must match pattern "^(a+)+$"' },
+    ]);
+    expect(validate({ metadata, data: { s: 'aaaa' } })).toEqual([]);
+  });
+
+  it('refuses a filter over 2,048 characters', () => {
+    const filter = { note: ['x'.repeat(2100)] };
+    expect(
+      errorsOf(
+        validateSubscriptionRequest({
+          event_type: 'a_b',
+          version: 1,
+          connection_type: 'SQS',
+          connection_string: 'arn:aws:sqs:eu-west-1:123456789012:q',
+          filter,
+        }),
+      ),
+    ).toEqual([{ path: '$.filter', message: 'must be at most 2048 characters long as JSON, not 2113' }]);
+  });
+
+  it.each(['constructor', '__proto__', 'toString'])('accepts a property named %s', (name) => {
+    const schema = JSON.parse(`{"type":"object","properties":{"${name}":{"type":"string"}}}`) as unknown;
+    expect(validateDataSchema(schema)).toEqual([]);
   });
 });

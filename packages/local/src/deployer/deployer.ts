@@ -564,7 +564,7 @@ export class LocalDeployer {
     const { eventBridge, destinations } = this.options;
     await record.deploying();
     // Local consumers may be plain http on this machine; the deployed pipeline accepts https:// only.
-    const parsed = parseConsumerManifest(text, objectKey, { allowLoopbackHttp: true });
+    const parsed = parseConsumerManifest(text, objectKey, { allowLoopbackTargets: true });
     if (!parsed.ok) {
       await this.fail(
         'consumer',

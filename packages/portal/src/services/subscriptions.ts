@@ -59,7 +59,7 @@ export class SubscriptionService {
 
   /** `POST /subscriptions`. */
   async create(input: unknown): Promise<SubscriptionView> {
-    const connectionOptions = { allowLoopbackHttp: this.config.allowLoopbackHttpConsumers };
+    const connectionOptions = { allowLoopbackTargets: this.config.allowLoopbackHttpConsumers };
     const validated = validateSubscriptionRequest(input, connectionOptions);
     if (!validated.ok) throw new ValidationError('The subscription is not valid', validated.errors);
     const request = validated.value;
@@ -174,7 +174,7 @@ export class SubscriptionService {
           ? {}
           : { rate_limit_per_second: request.rate_limit_per_second }),
       },
-      { allowLoopbackHttp: this.config.allowLoopbackHttpConsumers },
+      { allowLoopbackTargets: this.config.allowLoopbackHttpConsumers },
     );
   }
 
