@@ -35,6 +35,8 @@ declare module 's3rver' {
     constructor(options?: S3rverOptions);
     /** The file store every request goes through (also the Koa context's `store`). */
     readonly store: import('s3rver/lib/stores/filesystem').FilesystemStore;
+    /** Koa's middleware stack (s3rver's router is the last entry). */
+    readonly middleware: ((context: never, next: () => Promise<void>) => Promise<void> | void)[];
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
   }
@@ -63,6 +65,15 @@ declare module 's3rver/lib/models/object' {
   export = S3Object;
 }
 
+declare module 's3rver/lib/models/error' {
+  class S3Error extends Error {
+    constructor(code: string, message?: string, detail?: Record<string, unknown>);
+    readonly code: string;
+    readonly status: number;
+  }
+  export = S3Error;
+}
+
 declare module 's3rver/lib/stores/filesystem' {
   import type { Readable } from 'node:stream';
   import type S3Object from 's3rver/lib/models/object';
@@ -86,5 +97,11 @@ declare module 's3rver/lib/stores/filesystem' {
     ): Promise<S3Object | null>;
     putObject(object: StoredObject): Promise<{ size: number; md5: string }>;
     deleteObject(bucket: string, key: string): Promise<void>;
+    existsObject(bucket: string, key: string): Promise<boolean>;
+    getBucket(bucket: string): Promise<object | null>;
+    listObjects(
+      bucket: string,
+      options: { prefix?: string; maxKeys?: number },
+    ): Promise<{ objects: S3Object[]; isTruncated: boolean }>;
   }
 }

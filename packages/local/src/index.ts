@@ -6,8 +6,16 @@ export type { AwsEndpoint, AwsEndpointOptions } from './aws/endpoint';
 export { startAwsEndpoint } from './aws/endpoint';
 export { eventBridgeOperations, handleEventBridgeRequest } from './aws/eventbridge/handler';
 export { AwsService, AwsServiceError, serviceOf } from './aws/protocol';
-export type { LocalS3, S3ObjectNotification } from './aws/s3';
-export { S3Notifications, startLocalS3 } from './aws/s3';
+export type { LocalS3, S3EventBridgeEvent, S3Lifecycle, S3ObjectNotification } from './aws/s3';
+export {
+  BucketVersioningStatus,
+  NotANoncurrentVersionError,
+  S3ChangeReason,
+  S3DeletionType,
+  S3Notifications,
+  s3EventBridgeEvent,
+  startLocalS3,
+} from './aws/s3';
 export { handleSchemasRequest } from './aws/schemas/handler';
 export type { RegistryDescription, SchemaVersionDescription } from './aws/schemas/registry';
 export { SchemaRegistryStore, SchemaType } from './aws/schemas/registry';

@@ -8,7 +8,7 @@ import { AwsChunkedDecoder, decodedHeaders, isAwsChunked } from './aws-chunked';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
 import { handleEventBridgeRequest } from './eventbridge/handler';
 import { AwsService, accessKeyOf, readBody, sendJson, serviceOf } from './protocol';
-import { type LocalS3, type S3Notifications, startLocalS3 } from './s3';
+import { type LocalS3, type S3Lifecycle, type S3Notifications, startLocalS3 } from './s3';
 import { handleSchemasRequest } from './schemas/handler';
 import { SchemaRegistryStore } from './schemas/registry';
 import { handleSqsRequest } from './sqs/handler';
@@ -56,6 +56,8 @@ export interface AwsEndpoint {
   readonly queues: LocalQueueStore;
   /** Object created/removed notifications of the local S3. */
   readonly s3Notifications: S3Notifications;
+  /** What lifecycle rules do in AWS, done on request (expiring a noncurrent version). */
+  readonly s3Lifecycle: S3Lifecycle;
   /** Stops the edge, then the services; state stays on disk. */
   close(): Promise<void>;
 }
@@ -137,19 +139,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
         case AwsService.S3: {
           const accessKey = accessKeyOf(request);
           if (accessKey) s3.allowAccessKey(accessKey);
-          const multiDelete = multiObjectDeleteBucket(request);
-          proxy(
-            request,
-            response,
-            s3.port,
-            agent,
-            multiDelete === undefined
-              ? undefined
-              : (status, body) => {
-                  if (status === 200)
-                    setImmediate(() => s3.notifications.publishRemoved(multiDelete, deletedKeys(body)));
-                },
-          );
+          proxy(request, response, s3.port, agent);
           return;
         }
         default:
@@ -187,6 +177,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       schemas,
       queues: queueStore,
       s3Notifications: s3.notifications,
+      s3Lifecycle: { expireNoncurrentVersion: (...args) => s3.expireNoncurrentVersion(...args) },
       close() {
         closing ??= (async () => {
           endpointClosing.abort();
@@ -290,46 +281,8 @@ async function createTableWhenActive(
   }
 }
 
-/** The bucket of a path-style multi-object delete (`POST /bucket?delete`), else undefined. */
-function multiObjectDeleteBucket(request: IncomingMessage): string | undefined {
-  if (request.method !== 'POST') return undefined;
-  const url = new URL(request.url ?? '/', 'http://localhost');
-  const bucket = url.pathname.split('/')[1];
-  return url.searchParams.has('delete') && bucket ? decodeURIComponent(bucket) : undefined;
-}
-
-const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-/** The keys listed under `<Deleted>` in a DeleteObjects result. */
-function deletedKeys(body: Buffer): string[] {
-  const keys: string[] = [];
-  for (const [, deleted] of body.toString('utf8').matchAll(/<Deleted>([\s\S]*?)<\/Deleted>/g)) {
-    const key = /<Key>([\s\S]*?)<\/Key>/.exec(deleted)?.[1];
-    if (key === undefined) continue;
-    keys.push(
-      key.replace(/&(#x[0-9a-fA-F]+|#\d+|\w+);/g, (entity, name: string) =>
-        name.startsWith('#x')
-          ? String.fromCodePoint(Number.parseInt(name.slice(2), 16))
-          : name.startsWith('#')
-            ? String.fromCodePoint(Number.parseInt(name.slice(1), 10))
-            : (XML_ENTITIES[name] ?? entity),
-      ),
-    );
-  }
-  return keys;
-}
-
-/**
- * Forwards a request to a loopback backend; bodies stream through (aws-chunked uploads are decoded).
- * `observe`, when given, also receives the status and the whole response body once it has been sent.
- */
-function proxy(
-  request: IncomingMessage,
-  response: ServerResponse,
-  port: number,
-  agent: http.Agent,
-  observe?: (status: number, body: Buffer) => void,
-): void {
+/** Forwards a request to a loopback backend; bodies stream through (aws-chunked uploads are decoded). */
+function proxy(request: IncomingMessage, response: ServerResponse, port: number, agent: http.Agent): void {
   let headers = { ...request.headers };
   for (const name of HOP_BY_HOP) delete headers[name];
   let body: Readable = request;
@@ -348,11 +301,6 @@ function proxy(
         }
       }
       response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.statusMessage, raw);
-      if (observe) {
-        const chunks: Buffer[] = [];
-        upstreamResponse.on('data', (chunk: Buffer) => chunks.push(chunk));
-        upstreamResponse.on('end', () => observe(upstreamResponse.statusCode ?? 502, Buffer.concat(chunks)));
-      }
       upstreamResponse.pipe(response);
     },
   );

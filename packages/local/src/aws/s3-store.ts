@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -8,6 +8,53 @@ import S3Object from 's3rver/lib/models/object';
 import type { FilesystemStore } from 's3rver/lib/stores/filesystem';
 
 let temporaryFiles = 0;
+
+/** Runs `work` after every earlier write or delete of the same object (`bucket`, `key`). */
+export type ObjectLock = <T>(bucket: string, key: string, work: () => Promise<T>) => Promise<T>;
+
+/** A whole new object, written to `temporary`, about to become the object's current content. */
+export interface CommittingObject {
+  readonly bucket: string;
+  readonly key: string;
+  /** The complete new content; renamed over the object right after the hook. */
+  readonly temporary: string;
+  readonly md5: string;
+  readonly size: number;
+  /** The metadata s3rver was given for the object (content type, `x-amz-meta-*`…). */
+  readonly metadata: Record<string, unknown>;
+}
+
+/** The header (and stored metadata field) carrying an object's version id. */
+export const VERSION_ID_HEADER = 'x-amz-version-id';
+
+/** What the versioning layer builds on: the per-object lock and the metadata writer of the atomic store. */
+export interface AtomicObjectStore {
+  readonly lock: ObjectLock;
+  /** s3rver's own delete of the current object, for a caller holding the key's lock. */
+  deleteUnlocked(bucket: string, key: string): Promise<void>;
+  /** Writes an object's metadata file (with `extra` fields s3rver itself would drop). */
+  writeMetadata(
+    bucket: string,
+    key: string,
+    metadata: Record<string, unknown>,
+    md5: string,
+    extra: Record<string, string> | undefined,
+  ): Promise<void>;
+}
+
+export interface ObjectStoreHooks {
+  /**
+   * Called with the key's lock held once a write is complete and before it becomes visible; returns extra
+   * metadata stored with the object (e.g. its version id).
+   */
+  beforeCommit?(object: CommittingObject): Promise<Record<string, string> | undefined>;
+}
+
+/** A unique temporary file beside `objectPath` (not ending in the object suffix, so listings never show it). */
+export function temporaryPathFor(objectPath: string): string {
+  temporaryFiles += 1;
+  return `${objectPath}.${process.pid}-${temporaryFiles}.partial`;
+}
 
 /**
  * Makes s3rver's file store safe for a key read and written at the same time, as S3 is: a reader sees one
@@ -21,7 +68,10 @@ let temporaryFiles = 0;
  * and a read takes the object's size from the file it opened, so the length it announces is the length it
  * streams.
  */
-export function makeObjectAccessAtomic(store: FilesystemStore): void {
+export function makeObjectAccessAtomic(
+  store: FilesystemStore,
+  hooks: ObjectStoreHooks = {},
+): AtomicObjectStore {
   const writes = new Map<string, Promise<unknown>>();
   /** Runs `work` after every earlier write or delete of the same object. */
   const serialized = <T>(objectPath: string, work: () => Promise<T>): Promise<T> => {
@@ -38,17 +88,30 @@ export function makeObjectAccessAtomic(store: FilesystemStore): void {
     return result;
   };
 
-  const deleteObject = store.deleteObject.bind(store);
-  store.deleteObject = (bucket, key) =>
-    serialized(store.getResourcePath(bucket, key, 'object'), () => deleteObject(bucket, key));
+  /** s3rver keeps only standard headers and `x-amz-meta-*`; `extra` (a version id) is stored beside them. */
+  const writeMetadata = async (
+    bucket: string,
+    key: string,
+    metadata: Record<string, unknown>,
+    md5: string,
+    extra: Record<string, string> | undefined,
+  ): Promise<void> => {
+    await store.putMetadata(bucket, key, metadata, md5);
+    if (extra === undefined || Object.keys(extra).length === 0) return;
+    const file = store.getResourcePath(bucket, key, 'metadata.json');
+    const stored = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    await writeFile(file, JSON.stringify({ ...stored, ...extra }, null, 2));
+  };
+  const lock: ObjectLock = (bucket, key, work) =>
+    serialized(store.getResourcePath(bucket, key, 'object'), work);
+  const deleteUnlocked = store.deleteObject.bind(store);
+  store.deleteObject = (bucket, key) => lock(bucket, key, () => deleteUnlocked(bucket, key));
 
   store.putObject = (object) => {
     const objectPath = store.getResourcePath(object.bucket, object.key, 'object');
     return serialized(objectPath, async () => {
       await mkdir(path.dirname(objectPath), { recursive: true });
-      temporaryFiles += 1;
-      // Not ending in the object suffix, so listings never show it.
-      const temporary = `${objectPath}.${process.pid}-${temporaryFiles}.partial`;
+      const temporary = temporaryPathFor(objectPath);
       const md5 = createHash('md5');
       let size = 0;
       const content = Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content;
@@ -65,7 +128,15 @@ export function makeObjectAccessAtomic(store: FilesystemStore): void {
           createWriteStream(temporary),
         );
         const digest = md5.digest('hex');
-        await store.putMetadata(object.bucket, object.key, object.metadata, digest);
+        const extra = await hooks.beforeCommit?.({
+          bucket: object.bucket,
+          key: object.key,
+          temporary,
+          md5: digest,
+          size,
+          metadata: object.metadata,
+        });
+        await writeMetadata(object.bucket, object.key, object.metadata, digest, extra);
         await rename(temporary, objectPath);
         return { size, md5: digest };
       } catch (error) {
@@ -74,7 +145,6 @@ export function makeObjectAccessAtomic(store: FilesystemStore): void {
       }
     });
   };
-
   store.getObject = async (bucket, key, options) => {
     let handle: FileHandle;
     try {
@@ -109,10 +179,14 @@ export function makeObjectAccessAtomic(store: FilesystemStore): void {
       }
       const object = new S3Object(bucket, key, handle.createReadStream(range), metadata);
       if (ranged) object.range = range;
+      // S3Object keeps standard headers only; the version id is answered as a header too.
+      const versionId = (stored as Record<string, unknown>)[VERSION_ID_HEADER];
+      if (typeof versionId === 'string') object.metadata[VERSION_ID_HEADER] = versionId;
       return object;
     } catch (error) {
       await handle.close();
       throw error;
     }
   };
+  return { lock, writeMetadata, deleteUnlocked };
 }

@@ -1,21 +1,31 @@
-import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import S3rver from 's3rver';
 import AWSAccount from 's3rver/lib/models/account';
-import { makeObjectAccessAtomic } from './s3-store';
+import { S3ChangeReason, S3DeletionType, S3Notifications } from './s3-notifications';
+import { versioningRoutes } from './s3-versioning-routes';
+import { S3VersionStore, versionContext } from './s3-versions';
 
-/** A change to an object, from s3rver's S3 event notification. */
-export interface S3ObjectNotification {
-  readonly type: 'created' | 'removed';
-  /** S3's event name, e.g. `ObjectCreated:Put`, `ObjectRemoved:Delete`. */
-  readonly eventName: string;
-  readonly bucket: string;
-  /** The object key, decoded. */
-  readonly key: string;
-  readonly size?: number;
-  readonly eTag?: string;
-  /** ISO-8601. */
-  readonly eventTime: string;
+export type { S3EventBridgeEvent, S3ObjectNotification } from './s3-notifications';
+export { S3ChangeReason, S3DeletionType, S3Notifications, s3EventBridgeEvent } from './s3-notifications';
+export { BucketVersioningStatus, NotANoncurrentVersionError } from './s3-versions';
+
+/** What the local S3 does that only S3's own machinery (lifecycle rules) would do in AWS. */
+export interface S3Lifecycle {
+  /**
+   * Expires a noncurrent version as a lifecycle `NoncurrentVersionExpiration` rule would: the version is
+   * removed for good and an `Object Deleted` event with reason `Lifecycle Expiration` and deletion type
+   * `Permanently Deleted` is notified. The key's current version is left alone.
+   * Rejects with `NotANoncurrentVersionError` for the current version or a version the key does not have.
+   */
+  expireNoncurrentVersion(bucket: string, key: string, versionId: string): Promise<void>;
+}
+
+export interface LocalS3 extends S3Lifecycle {
+  readonly port: number;
+  readonly notifications: S3Notifications;
+  /** Lets any access key sign requests (s3rver only knows its own by default). */
+  allowAccessKey(accessKeyId: string): void;
+  close(): Promise<void>;
 }
 
 interface S3EventRecord {
@@ -24,69 +34,10 @@ interface S3EventRecord {
   s3: { bucket: { name: string }; object: { key: string; size?: number; eTag?: string } };
 }
 
-type NotificationEvents = {
-  objectCreated: [S3ObjectNotification];
-  objectRemoved: [S3ObjectNotification];
-  change: [S3ObjectNotification];
-};
-
 /**
- * Object notifications of the local S3: `objectCreated`, `objectRemoved`, and `change` for both.
- * Listeners run after the request that caused the change has been answered.
+ * Starts s3rver on a loopback port with its files under `directory` (path-style buckets only), with S3's
+ * bucket versioning added in front of it.
  */
-export class S3Notifications extends EventEmitter<NotificationEvents> {
-  /** Calls `listener` for every change (optionally of one bucket); returns the unsubscribe function. */
-  onChange(listener: (notification: S3ObjectNotification) => void, bucket?: string): () => void {
-    const filtered = (notification: S3ObjectNotification): void => {
-      if (bucket === undefined || notification.bucket === bucket) listener(notification);
-    };
-    this.on('change', filtered);
-    return () => this.off('change', filtered);
-  }
-
-  /**
-   * @internal Publishes `ObjectRemoved:Delete` for keys removed by a multi-object delete (s3rver
-   * emits no event for those; S3 does, one per key).
-   */
-  publishRemoved(bucket: string, keys: readonly string[]): void {
-    const eventTime = new Date().toISOString();
-    this.publish({
-      Records: keys.map((key) => ({
-        eventName: 'ObjectRemoved:Delete',
-        eventTime,
-        s3: { bucket: { name: bucket }, object: { key } },
-      })),
-    });
-  }
-
-  /** @internal Called with each s3rver event. */
-  publish(event: { Records?: S3EventRecord[] }): void {
-    for (const record of event.Records ?? []) {
-      const created = record.eventName.startsWith('ObjectCreated');
-      const notification: S3ObjectNotification = {
-        type: created ? 'created' : 'removed',
-        eventName: record.eventName,
-        bucket: record.s3.bucket.name,
-        key: record.s3.object.key,
-        ...(record.s3.object.size !== undefined ? { size: record.s3.object.size } : {}),
-        ...(record.s3.object.eTag !== undefined ? { eTag: record.s3.object.eTag } : {}),
-        eventTime: record.eventTime,
-      };
-      this.emit(created ? 'objectCreated' : 'objectRemoved', notification);
-      this.emit('change', notification);
-    }
-  }
-}
-
-export interface LocalS3 {
-  readonly port: number;
-  readonly notifications: S3Notifications;
-  /** Lets any access key sign requests (s3rver only knows its own by default). */
-  allowAccessKey(accessKeyId: string): void;
-  close(): Promise<void>;
-}
-
-/** Starts s3rver on a loopback port with its files under `directory` (path-style buckets only). */
 export async function startLocalS3(directory: string, options: { silent?: boolean } = {}): Promise<LocalS3> {
   await mkdir(directory, { recursive: true });
   const server = new S3rver({
@@ -97,11 +48,17 @@ export async function startLocalS3(directory: string, options: { silent?: boolea
     vhostBuckets: false,
     allowMismatchedSignatures: true,
   });
-  makeObjectAccessAtomic(server.store);
+  const versions = new S3VersionStore(server.store);
   const notifications = new S3Notifications();
+  // Versioning is answered before s3rver's router (the last middleware), which knows nothing of it.
+  server.middleware.splice(
+    server.middleware.length - 1,
+    0,
+    versioningRoutes(versions, server.store, notifications) as (typeof server.middleware)[number],
+  );
   server.on('event', (event: { Records?: S3EventRecord[] }) => {
-    // Deliver after the response, so a listener reading the object sees it complete.
-    setImmediate(() => notifications.publish(event));
+    // Emitted inside the request that made the change: its version id (if any) is known here.
+    notifications.publish(event, versionContext.getStore()?.versionId);
   });
   const address = await server.run();
   return {
@@ -110,6 +67,20 @@ export async function startLocalS3(directory: string, options: { silent?: boolea
     allowAccessKey(accessKeyId) {
       if (!AWSAccount.registry.has(accessKeyId))
         AWSAccount.DUMMY_ACCOUNT.createKeyPair(accessKeyId, accessKeyId);
+    },
+    async expireNoncurrentVersion(bucket, key, versionId) {
+      const expired = await versions.expireNoncurrent(bucket, key, versionId);
+      notifications.notify({
+        type: 'removed',
+        eventName: 'LifecycleExpiration:Delete',
+        reason: S3ChangeReason.LIFECYCLE_EXPIRATION,
+        deletionType: S3DeletionType.PERMANENTLY_DELETED,
+        bucket,
+        key,
+        versionId: expired.versionId,
+        ...(expired.etag !== undefined ? { eTag: expired.etag } : {}),
+        eventTime: new Date().toISOString(),
+      });
     },
     close: () => server.close(),
   };

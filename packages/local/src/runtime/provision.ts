@@ -1,9 +1,12 @@
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutBucketVersioningCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { EventTypeService, EventStore as PortalEventStore } from '@bridgeport/portal';
 import { eventsTableDefinition } from '@bridgeport/portal';
 
-/** Creates the portal's table and the three buckets unless they exist (what the shared stacks create in AWS). */
+/**
+ * Creates the portal's table and the three buckets unless they exist (what the shared stacks create in AWS), the
+ * buckets versioned as they are there.
+ */
 export async function provisionSharedResources(input: {
   readonly dynamodb: DynamoDBClient;
   readonly s3: S3Client;
@@ -25,6 +28,9 @@ export async function provisionSharedResources(input: {
       const name = (error as Error).name;
       if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw error;
     }
+    await input.s3.send(
+      new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+    );
   }
   return { created };
 }

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { GetBucketVersioningCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { type Bridgeport, readyBanner, startBridgeport } from '../../src/runtime/bridgeport';
 import { DataDirectoryLockedError } from '../../src/runtime/errors';
 import { call, envelope, testOptions, waitFor } from '../e2e/support';
@@ -90,6 +91,29 @@ describe('startBridgeport', () => {
 
     expect([created.status, deleted.status]).toEqual([201, 204]);
     expect(runtime.producers.list()).toEqual(['scanned_parcel/1']);
+  });
+
+  it('versions the schema backup and both component buckets, as the shared stacks do in AWS', async () => {
+    const s3 = new S3Client({
+      endpoint: runtime.awsUrl,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    const buckets = (await s3.send(new ListBucketsCommand({}))).Buckets ?? [];
+    const statuses = await Promise.all(
+      buckets.map(async (bucket) => [
+        bucket.Name?.replace(/-000000000000-us-east-1$/, ''),
+        (await s3.send(new GetBucketVersioningCommand({ Bucket: bucket.Name }))).Status,
+      ]),
+    );
+    s3.destroy();
+
+    expect(statuses.sort()).toEqual([
+      [expect.stringMatching(/-event-schemas-backup-bucket$/), 'Enabled'],
+      [expect.stringMatching(/-publisher-components-bucket$/), 'Enabled'],
+      [expect.stringMatching(/-subscriber-components-bucket$/), 'Enabled'],
+    ]);
   });
 
   it('refuses a second runtime on the same data directory, naming the option to change', async () => {
