@@ -48,7 +48,7 @@ describe('template.yaml', () => {
     expect(declared).toEqual(
       portalRoutes.map((route) => `${route.method} ${route.resource} ${route.function}`).sort(),
     );
-    expect(portalRoutes).toHaveLength(14);
+    expect(portalRoutes).toHaveLength(15);
   });
 
   it('puts every route on the API {env}-self-service-portal-api with the environment as stage', () => {

@@ -41,6 +41,7 @@ import { DataDirectoryLockedError, errorCode, PortInUseError } from './errors';
 import { inProcessEventBridgeClient } from './in-process-eventbridge';
 import { ensureDemoEventType, provisionSharedResources } from './provision';
 import { startTtlSweeper } from './ttl-sweeper';
+import { webPortalRoute } from './web-portal';
 
 /** What `startBridgeport` needs: the CLI's options, plus hooks for embedding and tests. */
 export interface BridgeportOptions extends RuntimeOptions {
@@ -258,7 +259,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
         handler: handlers[route.function],
       })),
       stage: options.environment,
-      localRoutes: [health],
+      localRoutes: [health, await webPortalRoute({ producerUrl: () => producerEndpointUrl })],
       log,
     });
     const portalPort = await listenOrExplain(
@@ -363,6 +364,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
 export function readyBanner(bridgeport: Bridgeport): string[] {
   return [
     `Bridgeport (environment ${bridgeport.environment}, state in ${bridgeport.dataDir})`,
+    `  Web portal         ${bridgeport.portalUrl}/`,
     `  Portal API         ${bridgeport.portalUrl}   (GET /health, /events, /subscriptions)`,
     `  Producer endpoint  ${bridgeport.brokerUrl}   (POST /{event_type}/{version})`,
     `  AWS endpoint       ${bridgeport.awsUrl}   (DynamoDB, S3, EventBridge, SQS, Schemas)`,

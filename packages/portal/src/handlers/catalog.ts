@@ -1,6 +1,6 @@
 import { ValidationError } from '@bridgeport/core';
 import type { Logger } from '../http/logger';
-import { pathParameter, readJsonBody } from '../http/request';
+import { pathParameter, queryParameter, readJsonBody } from '../http/request';
 import { json } from '../http/response';
 import type { CatalogService } from '../services/catalog';
 import {
@@ -15,14 +15,19 @@ export interface CatalogHandlerServices {
   readonly catalog: CatalogService;
 }
 
-function versionParameter(event: Parameters<RouteAction<unknown>>[1]): number {
-  const text = pathParameter(event, 'version');
-  if (!/^[1-9]\d{0,9}$/.test(text)) {
+type ApiEvent = Parameters<RouteAction<unknown>>[1];
+
+function versionNumber(text: string | undefined, path: string): number {
+  if (text === undefined || !/^[1-9]\d{0,9}$/.test(text)) {
     throw new ValidationError('The version is not valid', [
-      { path: 'path.version', message: 'must be an integer of at least 1' },
+      { path, message: 'must be an integer of at least 1' },
     ]);
   }
   return Number(text);
+}
+
+function versionParameter(event: ApiEvent): number {
+  return versionNumber(pathParameter(event, 'version'), 'path.version');
 }
 
 /** Actions of the catalog route group (read-only), keyed by `METHOD resource`. */
@@ -30,6 +35,15 @@ export const catalogActions: Readonly<Record<string, RouteAction<CatalogHandlerS
   'GET /asyncapi': async ({ catalog }) => json(200, await catalog.asyncApi()),
   'GET /events/{event_type}/asyncapi': async ({ catalog }, event) =>
     json(200, await catalog.asyncApi(pathParameter(event, 'event_type'))),
+  'GET /events/{event_type}/compatibility': async ({ catalog }, event) =>
+    json(
+      200,
+      await catalog.compatibility(
+        pathParameter(event, 'event_type'),
+        versionNumber(queryParameter(event, 'from'), 'query.from'),
+        versionNumber(queryParameter(event, 'to'), 'query.to'),
+      ),
+    ),
   'POST /events/{event_type}/versions/{version}/match': async ({ catalog }, event) =>
     json(
       200,
@@ -45,5 +59,5 @@ export function createCatalogHandler(
   return routeGroupHandler(catalogActions, services, options);
 }
 
-/** `GET /asyncapi`, `GET /events/{event_type}/asyncapi`, `POST /events/{event_type}/versions/{version}/match`. */
+/** `GET /asyncapi`, `GET /events/{event_type}/asyncapi`, `GET /events/{event_type}/compatibility`, `POST /events/{event_type}/versions/{version}/match`. */
 export const catalogHandler: PortalHandler = createCatalogHandler(defaultPortalServices);

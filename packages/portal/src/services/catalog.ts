@@ -4,10 +4,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  compareSchemas,
   createPayloadValidator,
   detailType,
   type JsonObject,
   NotFoundError,
+  type SchemaComparison,
   subscriptionEventPattern,
   TARGET_UNIT_MAX_LENGTH,
   ValidationError,
@@ -149,6 +151,22 @@ export class CatalogService {
       subscriptions,
       receivers: subscriptions.filter((subscription) => subscription.matches).length,
     };
+  }
+
+  /**
+   * `GET /events/{event_type}/compatibility?from=&to=`: the compatibility report between any two versions, as
+   * `PUT /events/{event_type}` reports it between consecutive ones (`from` older or newer than `to`).
+   */
+  async compatibility(
+    eventType: string,
+    from: number,
+    to: number,
+  ): Promise<SchemaComparison & { readonly from: number; readonly to: number }> {
+    const [older, newer] = await Promise.all([
+      this.eventTypes.getVersion(eventType, from),
+      this.eventTypes.getVersion(eventType, to),
+    ]);
+    return { from, to, ...compareSchemas(older.data, newer.data, { root: '$.data' }) };
   }
 
   /** `GET /asyncapi` (every event type) or `GET /events/{event_type}/asyncapi` (one). */

@@ -221,3 +221,37 @@ describe('AsyncAPI documents', () => {
     expect(response.statusCode).toBe(404);
   });
 });
+
+describe('GET /events/{event_type}/compatibility', () => {
+  const compare = (query: Record<string, string>) =>
+    call(portal.catalog, {
+      method: 'GET',
+      resource: '/events/{event_type}/compatibility',
+      pathParameters: { event_type: 'order_shipped' },
+      query,
+    });
+
+  it('reports the changes between any two versions, in either direction', async () => {
+    const forward = await compare({ from: '1', to: '2' });
+    const backward = await compare({ from: '2', to: '1' });
+
+    expect(forward.statusCode).toBe(200);
+    expect(forward.body).toMatchObject({ from: 1, to: 2, backward_compatible: false });
+    expect(forward.body.changes).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: '$.data.amount' })]),
+    );
+    expect(backward.statusCode).toBe(200);
+    expect(backward.body).toMatchObject({ from: 2, to: 1, backward_compatible: true });
+  });
+
+  it('answers 400 naming a missing or malformed version, and 404 for an unknown one', async () => {
+    const missing = await compare({ from: '1' });
+    const malformed = await compare({ from: 'x', to: '1' });
+    const unknown = await compare({ from: '1', to: '7' });
+
+    expect(missing.statusCode).toBe(400);
+    expect(missing.body.errors).toEqual([expect.objectContaining({ path: 'query.to' })]);
+    expect(malformed.body.errors).toEqual([expect.objectContaining({ path: 'query.from' })]);
+    expect(unknown.statusCode).toBe(404);
+  });
+});

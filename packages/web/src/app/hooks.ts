@@ -1,0 +1,54 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+
+export interface Loaded<T> {
+  readonly data?: T;
+  readonly error?: Error;
+  readonly loading: boolean;
+  reload(): void;
+}
+
+/**
+ * Loads `load()` when `key` changes; while `poll(data)` says so (a deployment in progress), loads again every
+ * `intervalMs`, so statuses change on the page without a reload.
+ */
+export function useLoad<T>(
+  load: () => Promise<T>,
+  key: string,
+  poll: (data: T) => boolean = () => false,
+  intervalMs = 1500,
+): Loaded<T> {
+  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
+  const [tick, setTick] = useState(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  const pollRef = useRef(poll);
+  pollRef.current = poll;
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` and `tick` are the reasons to load again.
+  useEffect(() => {
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    setState((previous) => ({ ...previous, loading: true }));
+    loadRef.current().then(
+      (data) => {
+        if (cancelled) return;
+        setState({ data, loading: false });
+        if (pollRef.current(data)) timer = setTimeout(() => setTick((n) => n + 1), intervalMs);
+      },
+      (error: unknown) => {
+        if (!cancelled)
+          setState({ error: error instanceof Error ? error : new Error(String(error)), loading: false });
+      },
+    );
+    return () => {
+      cancelled = true;
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [key, tick, intervalMs]);
+
+  return { ...state, reload };
+}
+
+/** Statuses of work still under way: a page holding one polls. */
+export const IN_PROGRESS = new Set(['PENDING', 'DEPLOYING', 'DELETING']);
