@@ -14,6 +14,7 @@
  * combines fields from two different elements of the same array (event-ruler's array consistency).
  */
 import type { SubRule } from './compiler';
+import { type EventSink, EventTextScanner, type Membership, PathNode } from './event-text';
 import {
   type IpRange,
   ipToHex,
@@ -544,25 +545,6 @@ class FieldMatcher {
   }
 }
 
-/** A node of the tree of field paths the loaded rules refer to (event keys are split on dots). */
-class PathNode {
-  children: Map<string, PathNode> | null = null;
-  keyId = -1;
-
-  child(segment: string): PathNode {
-    this.children ??= new Map();
-    let c = this.children.get(segment);
-    if (c === undefined) {
-      c = new PathNode();
-      this.children.set(segment, c);
-    }
-    return c;
-  }
-}
-
-/** Array memberships: flat [arrayId, index, arrayId, index, …]. */
-type Membership = readonly number[];
-
 function compatible(a: Membership, b: Membership): boolean {
   for (let i = 0; i < b.length; i += 2) {
     for (let j = 0; j < a.length; j += 2) {
@@ -629,13 +611,14 @@ function selectivity(specs: readonly ValueSpec[]): number {
 /** Most states one field of a rule may fan out to before its values share a single next state. */
 const CROSS_PRODUCT_BUDGET = 256;
 
-export class Machine {
+export class Machine implements EventSink {
   private start = new NameState();
   private readonly root = new PathNode();
   private readonly keyIds = new Map<string, number>();
   private readonly refs = new Map<string, { ref: RuleRef; terminals: NameState[] }>();
   private seq = 0;
   private stamp = 0;
+  private readonly scanner = new EventTextScanner(this);
 
   // Per-event scratch, indexed by key id.
   private gen = 0;
@@ -657,7 +640,12 @@ export class Machine {
       id = this.keyIds.size;
       this.keyIds.set(path, id);
       let node = this.root;
-      for (const segment of path.split('.')) node = node.child(segment);
+      let parent: PathNode | null = null;
+      for (const segment of path.split('.')) {
+        if (parent !== null) parent.deep = true;
+        parent = node;
+        node = node.child(segment);
+      }
       node.keyId = id;
       this.keyGen.push(0);
       this.values.push([]);
@@ -732,7 +720,11 @@ export class Machine {
     this.refs.clear();
   }
 
-  private emit(keyId: number, v: unknown, membership: Membership | null): void {
+  newArray(): number {
+    return ++this.arrays;
+  }
+
+  emit(keyId: number, v: unknown, membership: Membership | null): void {
     if (this.keyGen[keyId] !== this.gen) {
       this.keyGen[keyId] = this.gen;
       this.counts[keyId] = 0;
@@ -751,13 +743,8 @@ export class Machine {
       let child = children.get(k);
       if (child === undefined) {
         if (k.indexOf('.') < 0) continue;
-        let n: PathNode | undefined = node;
-        for (const segment of k.split('.')) {
-          n = n.children?.get(segment);
-          if (n === undefined) break;
-        }
-        if (n === undefined) continue;
-        child = n;
+        child = node.descend(k);
+        if (child === undefined) continue;
       }
       this.visit(record[k], child, membership);
     }
@@ -783,14 +770,32 @@ export class Machine {
     }
   }
 
-  /** Names of the rules the event matches, each once, in the order the rules were added. */
-  match(event: unknown): string[] {
+  private begin(): void {
     this.gen++;
     this.nPresent = 0;
     this.arrays = 0;
+  }
+
+  /** Names of the rules the event matches, each once, in the order the rules were added. */
+  match(event: unknown): string[] {
+    this.begin();
     if (event !== null && typeof event === 'object' && !Array.isArray(event)) {
       this.walk(event, this.root, null);
     }
+    return this.run();
+  }
+
+  /**
+   * Like `match(JSON.parse(text))`, reading only the parts of the text that rules name. Throws `JSON.parse`'s
+   * `SyntaxError` for text that is not JSON.
+   */
+  matchText(text: string): string[] {
+    this.begin();
+    if (!this.scanner.scan(text, this.root)) return this.match(JSON.parse(text));
+    return this.run();
+  }
+
+  private run(): string[] {
     const stamp = ++this.stamp;
     const foundNames = this.foundNames;
     const foundSeqs = this.foundSeqs;

@@ -14,6 +14,8 @@ export interface CompiledPattern {
   readonly source: object;
   /** Whether the event (a parsed JSON object) matches the pattern. */
   matches(event: unknown): boolean;
+  /** Whether the event given as JSON text matches; throws `SyntaxError` for text that is not JSON. */
+  matchesJson(text: string): boolean;
 }
 
 function compileOrThrow(pattern: string | object, options?: PatternOptions): CompiledRule {
@@ -47,6 +49,7 @@ export function compile(pattern: string | object, options?: PatternOptions): Com
   return {
     source: rule.source,
     matches: (event: unknown): boolean => machine.match(event).length > 0,
+    matchesJson: (text: string): boolean => machine.matchText(text).length > 0,
   };
 }
 
@@ -94,6 +97,14 @@ export class RuleSet {
   /** Names of the rules the event matches, each once, in the order they were added. */
   matches(event: unknown): string[] {
     return this.machine.match(event);
+  }
+
+  /**
+   * The same as `matches(JSON.parse(text))`, without building the event: only the parts of the text that some rule
+   * names are decoded, the rest is checked and skipped. Throws `JSON.parse`'s `SyntaxError` for text that is not JSON.
+   */
+  matchesJson(text: string): string[] {
+    return this.machine.matchText(text);
   }
 
   private rebuild(): void {

@@ -67,4 +67,19 @@ describe('EventBridge conformance (localstack_cases.jsonl, validated against AWS
       });
     });
   });
+
+  it('gives the same verdicts from the event as JSON text (RuleSet.matchesJson)', () => {
+    const matching = cases.filter((c) => typeof c.expected === 'boolean');
+    const rules = new RuleSet();
+    matching.forEach((c, i) => {
+      rules.add(`rule-${i}`, input(c.pattern));
+    });
+    matching.forEach((c, i) => {
+      const text = typeof c.event === 'string' ? c.event : JSON.stringify(c.event);
+      expect({ name: c.name, matched: rules.matchesJson(text).includes(`rule-${i}`) }).toEqual({
+        name: c.name,
+        matched: c.expected,
+      });
+    });
+  });
 });
