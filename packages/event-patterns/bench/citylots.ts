@@ -5,18 +5,16 @@
  *    MAPBLKLOT / BLKLOT / STREET / ST_TYPE / FROM_ST …, `geometry` with `type`, `coordinates` as arrays of {x,y,z}
  *    points and `firstCoordinates`) from a fixed seed.
  * 2. For each of event-ruler's 14 CityLots rule sets (5 rules each, read from
- *    shared/conformance/eventruler_citylots_benchmark.json) loads the rules into one RuleSet and reports the median
+ *    test/corpus/eventruler_citylots_benchmark.json) loads the rules into one RuleSet and reports the median
  *    events/s of `matches()` over several passes, plus how many events each rule matched.
  * 3. Loads 10, 100, 1,000 and 10,000 exact/prefix rules and reports events/s for each, and the ratio 10,000 vs 10.
  *
  * Environment: BENCH_EVENTS (default 100000), BENCH_RUNS (timed passes per measurement, default 5),
  * BENCH_SEED (default 20260101).
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { RuleSet } from '@bridgeport/event-patterns';
+import { loadCityLotsBenchmark } from '@bridgeport/event-patterns/corpus';
 import { generateEvents, median, prng } from '../test/support/citylots-events';
-import { conformanceDir } from '../test/support/conformance';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -71,9 +69,7 @@ function interleaved(
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 function main(): void {
-  const benchmark = JSON.parse(
-    readFileSync(path.join(conformanceDir(), 'eventruler_citylots_benchmark.json'), 'utf8'),
-  ) as { rule_sets: Record<string, { rules: object[]; expected_match_counts: number[] }> };
+  const benchmark = loadCityLotsBenchmark();
 
   const started = Date.now();
   console.log(

@@ -20,8 +20,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { RuleSet } from '@bridgeport/event-patterns';
+import { loadCityLotsBenchmark } from '@bridgeport/event-patterns/corpus';
 import { generateEvents, median, prng } from '../test/support/citylots-events';
-import { conformanceDir } from '../test/support/conformance';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 50_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -206,9 +206,7 @@ async function main(): Promise<void> {
     ['-q', '-B', 'package', 'dependency:build-classpath', '-Dmdep.outputFile=target/classpath.txt'],
     { cwd: HARNESS, stdio: 'inherit' },
   );
-  const benchmark = JSON.parse(
-    readFileSync(path.join(conformanceDir(), 'eventruler_citylots_benchmark.json'), 'utf8'),
-  ) as { rule_sets: Record<string, { rules: object[]; expected_match_counts: number[] }> };
+  const benchmark = loadCityLotsBenchmark();
   const exact = benchmark.rule_sets.EXACT;
   const pinned = new Map(
     exact.rules.map((rule, i) => {

@@ -1,12 +1,8 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { RuleSet } from '@bridgeport/event-patterns';
+import { loadCityLotsBenchmark } from '@bridgeport/event-patterns/corpus';
 import { generateEvents } from './support/citylots-events';
-import { conformanceDir } from './support/conformance';
 
-const benchmark = JSON.parse(
-  readFileSync(path.join(conformanceDir(), 'eventruler_citylots_benchmark.json'), 'utf8'),
-) as { rule_sets: Record<string, { rules: object[] }> };
+const benchmark = loadCityLotsBenchmark();
 
 const texts = generateEvents(3000, 20260101, new Map([['1430022', 0.01]])).map((event) =>
   JSON.stringify(event),

@@ -6,9 +6,9 @@ import {
   RuleSet,
   testEventPattern,
 } from '@bridgeport/event-patterns';
-import { type ConformanceCase, loadCases } from './support/conformance';
+import { loadPatternCases, type PatternCase } from '@bridgeport/event-patterns/corpus';
 
-const cases = loadCases();
+const cases = loadPatternCases();
 
 function input(value: unknown): string | object {
   return typeof value === 'string' ? value : (value as object);
@@ -28,7 +28,7 @@ describe('EventBridge conformance (localstack_cases.jsonl, validated against AWS
     expect(cases).toHaveLength(181);
   });
 
-  describe.each(cases.map((c): [string, ConformanceCase] => [c.name, c]))('%s', (_name, c) => {
+  describe.each(cases.map((c): [string, PatternCase] => [c.name, c]))('%s', (_name, c) => {
     if (typeof c.expected === 'boolean') {
       it(`TestEventPattern returns ${c.expected}`, () => {
         expect(testEventPattern(input(c.event), input(c.pattern))).toBe(c.expected);

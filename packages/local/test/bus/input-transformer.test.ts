@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { loadInputTransformerCases } from '@bridgeport/event-patterns/corpus';
 import {
   type DeadLetter,
   type EventBridgeEvent,
@@ -10,7 +11,6 @@ import {
   renderInputTransformer,
   Topology,
 } from '../../src/index';
-import { loadConformanceCases } from './fixtures/conformance';
 import { startSink } from './fixtures/sink';
 
 interface TransformerCase {
@@ -23,7 +23,7 @@ interface TransformerCase {
   };
 }
 
-const cases = loadConformanceCases<TransformerCase>('localstack_input_transformer_cases.jsonl');
+const cases = loadInputTransformerCases<TransformerCase>();
 const rendered = cases.filter((c) => c.name.startsWith('transformer') && c.expected.delivered_bodies);
 const rejected = cases.filter((c) => c.expected.PutTargets_error);
 
