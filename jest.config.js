@@ -4,8 +4,8 @@ const path = require('node:path');
 
 const packagesDir = path.join(__dirname, 'packages');
 
-/** Middy ships ESM only; it is transpiled to CommonJS for jest like our own sources. */
-const esmPackages = ['@middy'];
+/** Middy and jose ship ESM only; they are transpiled to CommonJS for jest like our own sources. */
+const esmPackages = ['@middy\\+', 'jose@'];
 
 const projects = readdirSync(packagesDir)
   .filter((name) => existsSync(path.join(packagesDir, name, 'test')))
@@ -23,7 +23,7 @@ const projects = readdirSync(packagesDir)
         },
       ],
     },
-    transformIgnorePatterns: [`/node_modules/\\.pnpm/(?!(${esmPackages.join('|')})\\+)`],
+    transformIgnorePatterns: [`/node_modules/\\.pnpm/(?!(${esmPackages.join('|')}))`],
     moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   }));
 

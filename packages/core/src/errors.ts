@@ -45,6 +45,19 @@ export class ConflictError extends BridgeportError {
   override readonly name: string = 'ConflictError';
 }
 
+/** The caller did not prove who it is (no credentials, or credentials that do not verify). */
+export class UnauthorizedError extends BridgeportError {
+  override readonly name: string = 'UnauthorizedError';
+}
+
+/**
+ * The caller is known but may not do this. `context.owner` names the team that may (safe to show: teams are
+ * not secrets).
+ */
+export class ForbiddenError extends BridgeportError {
+  override readonly name: string = 'ForbiddenError';
+}
+
 /** A conditional request's precondition (e.g. an expected version) no longer holds. */
 export class PreconditionFailedError extends BridgeportError {
   override readonly name: string = 'PreconditionFailedError';

@@ -24,11 +24,13 @@ export {
   ConfigurationError,
   ConflictError,
   DependencyFailureError,
+  ForbiddenError,
   InvalidManifestError,
   isTransientAwsError,
   NotFoundError,
   PayloadTooLargeError,
   PreconditionFailedError,
+  UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from './errors';

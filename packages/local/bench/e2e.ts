@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { issueToken, loadSigningKey } from '../src/identity/tokens';
 
 const EVENT_TYPES = 10;
 const UNITS = 10;
@@ -34,6 +35,9 @@ let latencies: number[] | undefined;
 let acknowledgements: number[] | undefined;
 let received = 0;
 
+/** Headers of every request: the portal's bearer token once the runtime is up. */
+const headers: Record<string, string> = {};
+
 function request(url: string, method: string, body?: unknown): Promise<{ status: number; text: string }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
@@ -44,8 +48,12 @@ function request(url: string, method: string, body?: unknown): Promise<{ status:
         agent,
         headers:
           payload === undefined
-            ? {}
-            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+            ? headers
+            : {
+                ...headers,
+                'content-type': 'application/json',
+                'content-length': Buffer.byteLength(payload),
+              },
       },
       (response) => {
         let text = '';
@@ -288,6 +296,8 @@ async function main(): Promise<void> {
   const sink = await startSink();
   const runtime = await startRuntime(dataDir);
   runtimePid = runtime.child.pid;
+  const token = await issueToken(await loadSigningKey(dataDir), { user: 'bench', teams: [], admin: true });
+  headers.authorization = `Bearer ${token}`;
   try {
     console.log(
       `Setting up ${EVENT_TYPES} event types × ${UNITS} HTTPS subscriptions (loopback sink on port ${sink.port})…`,

@@ -1,9 +1,10 @@
 /* The `bridgeport` command: one verb per module under ./cli, dispatched from one table. */
 import { startCommand } from './cli/start';
+import { tokenCommand } from './cli/token';
 import type { CliCommand } from './cli/types';
 
 /** Every verb of `bridgeport`; a new verb is one module and one line here. */
-const COMMANDS: readonly CliCommand[] = [startCommand];
+const COMMANDS: readonly CliCommand[] = [startCommand, tokenCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

@@ -14,6 +14,8 @@ export { defaultPortalServices } from './handlers/runtime';
 export type { SubscriptionsHandlerServices } from './handlers/subscriptions';
 export { createSubscriptionsHandler, subscriptionsHandler } from './handlers/subscriptions';
 export { errorResponse, httpErrorHandler } from './http/error-handler';
+export type { IdentifiedContext } from './http/identity';
+export { callerFromEvent, identityMiddleware, parseGroups } from './http/identity';
 export type { Logger } from './http/logger';
 export { consoleLogger } from './http/logger';
 export { isJsonMediaType, MAX_BODY_BYTES, readJsonBody } from './http/request';
@@ -24,6 +26,8 @@ export type { AsyncApiContext, CatalogEntry } from './services/asyncapi';
 export { ASYNCAPI_VERSION, buildAsyncApiDocument } from './services/asyncapi';
 export type { CatalogServiceOptions, MatchReport, SubscriptionMatch } from './services/catalog';
 export { CatalogService } from './services/catalog';
+export type { Caller } from './services/caller';
+export { ADMIN_GROUP, actsFor, requireTeam } from './services/caller';
 export type {
   EventTypeListItem,
   EventTypeServiceOptions,

@@ -178,8 +178,11 @@ describe('the build', () => {
       const route = portalRoutes.find((candidate) => candidate.function === fn && candidate.method === 'GET');
       const probe = `
       const fn = require(${JSON.stringify(bundle)})[${JSON.stringify(exported)}];
-      const request = (resource) => fn({ resource, path: resource, httpMethod: 'GET', headers: {} }, {});
-      Promise.all([request(${JSON.stringify(route?.resource)}), request('/nowhere')])
+      const claims = { 'cognito:username': 'admin', 'cognito:groups': 'platform-admins' };
+      const request = (resource, authorizer = { claims }) =>
+        fn({ resource, path: resource, httpMethod: 'GET', headers: {}, requestContext: { authorizer } }, {});
+      const listed = ${JSON.stringify(route?.resource)};
+      Promise.all([request(listed), request('/nowhere'), request(listed, null)])
         .then((results) => { process.stdout.write(JSON.stringify(results)); process.exit(0); });
     `;
       // Asynchronously: the child talks to dynalite, which runs in this process.
@@ -187,7 +190,7 @@ describe('the build', () => {
         encoding: 'utf8',
         env: process.env,
       });
-      const [listed, unknown] = JSON.parse(output) as { statusCode: number; body: string }[];
+      const [listed, unknown, anonymous] = JSON.parse(output) as { statusCode: number; body: string }[];
 
       expect(existsSync(bundle)).toBe(true);
       expect(listed?.statusCode).toBe(200);
@@ -197,6 +200,7 @@ describe('the build', () => {
       else expect(body).toEqual({ items: [] });
       expect(unknown?.statusCode).toBe(404);
       expect(JSON.parse(String(unknown?.body))).toEqual({ message: 'No route for GET /nowhere' });
+      expect(anonymous?.statusCode).toBe(401);
     },
   );
 });

@@ -75,6 +75,8 @@ export interface ProxyEventInput {
   readonly match: RouteMatch;
   readonly stage: string;
   readonly sourceIp?: string;
+  /** What an authorizer found: a user pool's claims go in `requestContext.authorizer.claims`. */
+  readonly authorizer?: { readonly claims: Record<string, string> };
 }
 
 const textContentType = /^(application\/([\w.+-]*\+)?json|text\/|application\/(x-www-form-urlencoded|xml))/i;
@@ -115,7 +117,7 @@ export function toProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
-      authorizer: undefined,
+      authorizer: input.authorizer,
       protocol: 'HTTP/1.1',
       httpMethod: input.method,
       identity: {

@@ -48,6 +48,11 @@ export interface ProxyServerOptions {
   readonly localRoutes?: readonly LocalRoute[];
   readonly maxBodyBytes?: number;
   readonly log?: (message: string) => void;
+  /**
+   * The authorizer of every proxy route, as a Cognito user-pool authorizer on API Gateway: the claims of a valid
+   * `Authorization` header, or undefined to refuse the request with 401 before the handler runs.
+   */
+  readonly authorize?: (authorization: string | undefined) => Promise<Record<string, string> | undefined>;
 }
 
 /** An HTTP server that hands each request to its Lambda handler the way an API Gateway REST proxy integration does. */
@@ -90,6 +95,17 @@ export function createProxyServer(options: ProxyServerOptions): Server {
       sendJson(response, 405, { message: `${method} is not allowed on ${url.pathname}` });
       return;
     }
+    let claims: Record<string, string> | undefined;
+    if (options.authorize !== undefined) {
+      const header = request.headers.authorization;
+      claims = await options.authorize(typeof header === 'string' ? header : undefined);
+      if (claims === undefined) {
+        request.resume();
+        response.setHeader('www-authenticate', 'Bearer');
+        sendJson(response, 401, { message: 'Unauthorized' });
+        return;
+      }
+    }
     let body: Buffer;
     try {
       body = await readBody(request, maxBodyBytes);
@@ -108,6 +124,7 @@ export function createProxyServer(options: ProxyServerOptions): Server {
       body,
       match,
       stage: options.stage,
+      ...(claims === undefined ? {} : { authorizer: { claims } }),
       ...(request.socket.remoteAddress ? { sourceIp: request.socket.remoteAddress } : {}),
     });
     const result = await match.route.handler(event, lambdaContext(options.name));

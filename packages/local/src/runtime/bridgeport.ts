@@ -32,6 +32,7 @@ import { LocalDeployer } from '../deployer/deployer';
 import { ProducerRoutes } from '../deployer/producers';
 import { SqsProducerPollers } from '../deployer/sqs-producers';
 import { close, createProxyServer, type LocalRoute, listen, sendJson } from '../http/server';
+import { issueToken, loadSigningKey, type TokenSubject, verifyBearer } from '../identity/tokens';
 import { OPTION_SPECS, type RuntimeOptions } from '../options';
 import { createProducerEndpoint } from '../producer-endpoint/server';
 import { LocalQueueStore } from '../sqs/queue-store';
@@ -77,6 +78,10 @@ export interface Bridgeport {
   readonly queues: LocalQueueStore;
   /** Dead letters that belong to no subscription (targets made through the AWS API, deleted subscriptions). */
   readonly unroutedDeadLetters: FileDeadLetterStore;
+  /** A bearer token for the portal API, signed with this data directory's key (as `bridgeport token` prints). */
+  issueToken(subject: TokenSubject, ttlSeconds?: number): Promise<string>;
+  /** With `--demo`: a platform admin's token for the README walk-through. */
+  readonly demoToken: string | undefined;
   /** Resolves once the deployer has applied every manifest change received so far. */
   whenDeployed(): Promise<void>;
   /** Stops accepting requests, lets in-flight work finish, flushes state and closes every server. */
@@ -117,6 +122,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
         `Warning: the functions directory ${path.resolve(options.functionsDir)} does not exist (--functions).`,
       );
     }
+    const signingKey = await loadSigningKey(dataDir);
     const destinations = await ApiDestinations.open(path.join(dataDir, 'deployer', 'api-destinations.json'), {
       loopbackTls: options.loopbackTls,
     });
@@ -260,6 +266,10 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
       })),
       stage: options.environment,
       localRoutes: [health, await webPortalRoute({ producerUrl: () => producerEndpointUrl })],
+      authorize: async (authorization) => {
+        const verified = await verifyBearer(signingKey, authorization);
+        return verified.ok ? verified.claims : undefined;
+      },
       log,
     });
     const portalPort = await listenOrExplain(
@@ -327,6 +337,9 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
       log('Demo: created the scanned_parcel event type (application parcel-tracking).');
     }
 
+    const demoToken = options.demo
+      ? await issueToken(signingKey, { user: 'demo-admin', teams: [], admin: true })
+      : undefined;
     const portalUrl = clientUrl(options.host, portalPort);
     const brokerUrl = clientUrl(options.host, brokerPort);
     producerEndpointUrl = brokerUrl;
@@ -348,6 +361,8 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
       sqsProducers,
       queues,
       unroutedDeadLetters,
+      issueToken: (subject, ttlSeconds) => issueToken(signingKey, subject, ttlSeconds),
+      demoToken,
       whenDeployed: () => deployer.whenIdle(),
       close() {
         closing ??= cleanup();
@@ -362,13 +377,21 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
 
 /** The lines `bridgeport start` prints once the runtime is ready. */
 export function readyBanner(bridgeport: Bridgeport): string[] {
+  const demo =
+    bridgeport.demoToken === undefined
+      ? []
+      : [
+          'Demo: a platform admin token for the walk-through (valid 12 h; more with "pnpm exec bridgeport token"):',
+          `  export TOKEN=${bridgeport.demoToken}`,
+        ];
   return [
     `Bridgeport (environment ${bridgeport.environment}, state in ${bridgeport.dataDir})`,
     `  Web portal         ${bridgeport.portalUrl}/`,
     `  Portal API         ${bridgeport.portalUrl}   (GET /health, /events, /subscriptions)`,
     `  Producer endpoint  ${bridgeport.brokerUrl}   (POST /{event_type}/{version})`,
     `  AWS endpoint       ${bridgeport.awsUrl}   (DynamoDB, S3, EventBridge, SQS, Schemas)`,
-    `Bridgeport is ready. Next: create an event type with curl -X POST ${bridgeport.portalUrl}/events (walk-through in README.md, "Run it locally"); for the aws CLI or SDKs: export AWS_ENDPOINT_URL=${bridgeport.awsUrl}`,
+    ...demo,
+    `Bridgeport is ready. Next: create an event type with curl -X POST ${bridgeport.portalUrl}/events -H "authorization: Bearer $TOKEN" (walk-through in README.md, "Run it locally"); for the aws CLI or SDKs: export AWS_ENDPOINT_URL=${bridgeport.awsUrl}`,
   ];
 }
 

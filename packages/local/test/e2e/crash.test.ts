@@ -2,7 +2,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { call, envelope, PARCEL_DATA_SCHEMA, type Sink, startSink, waitFor } from './support';
+import {
+  call,
+  envelope,
+  PARCEL_DATA_SCHEMA,
+  type Sink,
+  startSink,
+  useTestSigningKey,
+  waitFor,
+} from './support';
 
 const PACKAGE_DIR = path.resolve(__dirname, '../..');
 const FUNCTIONS_DIR = path.join(PACKAGE_DIR, 'test', 'fixtures', 'functions');
@@ -81,6 +89,7 @@ describe('bridgeport start as a process', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-crash-'));
+    useTestSigningKey(dataDir);
     lambdaOutput = path.join(dataDir, 'lambda-events.jsonl');
     lambdaFailureSwitch = `${lambdaOutput}.failing`;
     sink = await startSink();

@@ -1,6 +1,51 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { issueToken, SIGNING_KEY_FILE, type TokenSubject } from '../../src/identity/tokens';
 import type { RuntimeOptions } from '../../src/options';
+
+/**
+ * The signing key every test runtime uses (`testOptions` and `useTestSigningKey` put it in the data directory
+ * before the runtime starts), so that `call` can sign its tokens without asking the runtime.
+ */
+const TEST_SIGNING_KEY = new Uint8Array(Buffer.from('bridgeport-test-signing-key-32-bytes-long!', 'utf8'));
+
+/** Writes the tests' signing key into a data directory (the runtime keeps a key that is already there). */
+export function useTestSigningKey(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(
+    path.join(dataDir, SIGNING_KEY_FILE),
+    `${Buffer.from(TEST_SIGNING_KEY).toString('base64url')}\n`,
+    {
+      mode: 0o600,
+    },
+  );
+}
+
+/** A platform admin: who `call` is unless told otherwise. */
+export const TEST_ADMIN: TokenSubject = { user: 'test-admin', teams: [], admin: true };
+
+/** A bearer token for a runtime started with `testOptions`/`useTestSigningKey`. */
+export function tokenFor(subject: TokenSubject): Promise<string> {
+  return issueToken(TEST_SIGNING_KEY, subject);
+}
+
+/** `{ authorization: 'Bearer …' }` for a member of `team` (or several), or an admin. */
+export async function authHeaders(
+  who: {
+    readonly team?: string;
+    readonly teams?: readonly string[];
+    readonly admin?: boolean;
+    readonly user?: string;
+  } = {},
+): Promise<Record<string, string>> {
+  const teams = who.teams ?? (who.team === undefined ? [] : [who.team]);
+  const token = await tokenFor({ user: who.user ?? `${teams[0] ?? 'admin'}-user`, teams, admin: who.admin });
+  return { authorization: `Bearer ${token}` };
+}
+
+let adminToken: Promise<string> | undefined;
 
 /** One request a test consumer received. */
 export interface Received {
@@ -88,19 +133,40 @@ export interface JsonResponse {
   readonly body: unknown;
 }
 
-/** A JSON request with fetch; the body is parsed when there is one. */
-export async function call(method: string, url: string, body?: unknown): Promise<JsonResponse> {
+export interface CallOptions {
+  /** Extra headers; an `authorization` here replaces the default admin token. */
+  readonly headers?: Record<string, string>;
+  /** Send no `authorization` header at all. */
+  readonly anonymous?: boolean;
+}
+
+/**
+ * A JSON request with fetch, as a platform admin (`TEST_ADMIN`) unless `options` say otherwise; the body is
+ * parsed when there is one.
+ */
+export async function call(
+  method: string,
+  url: string,
+  body?: unknown,
+  options: CallOptions = {},
+): Promise<JsonResponse> {
+  adminToken ??= tokenFor(TEST_ADMIN);
   const response = await fetch(url, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...(options.anonymous ? {} : { authorization: `Bearer ${await adminToken}` }),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
+    },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await response.text();
   return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
 }
 
-/** Runtime options for tests: free ports, fast retries. */
+/** Runtime options for tests: free ports, fast retries, the tests' signing key in the data directory. */
 export function testOptions(dataDir: string, overrides: Partial<RuntimeOptions> = {}): RuntimeOptions {
+  useTestSigningKey(dataDir);
   return {
     dataDir,
     host: '127.0.0.1',

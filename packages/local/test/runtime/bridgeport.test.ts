@@ -44,8 +44,22 @@ describe('startBridgeport', () => {
     expect(banner).toContain(`Producer endpoint  ${runtime.brokerUrl}`);
     expect(banner).toContain(`AWS endpoint       ${runtime.awsUrl}`);
     expect(banner).toMatch(
-      /Bridgeport is ready\. Next: create an event type with curl -X POST http:\/\/127\.0\.0\.1:\d+\/events/,
+      /Bridgeport is ready\. Next: create an event type with curl -X POST http:\/\/127\.0\.0\.1:\d+\/events -H "authorization: Bearer \$TOKEN"/,
     );
+  });
+
+  it('prints a platform admin token with --demo that the portal accepts', async () => {
+    const banner = readyBanner(runtime).join('\n');
+    const token = /export TOKEN=(\S+)/.exec(banner)?.[1];
+    expect(token).toBe(runtime.demoToken);
+
+    const listed = await call('GET', `${runtime.portalUrl}/events`, undefined, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const anonymous = await call('GET', `${runtime.portalUrl}/events`, undefined, { anonymous: true });
+
+    expect(listed.status).toBe(200);
+    expect(anonymous.status).toBe(401);
   });
 
   it('delivers to an SQS consumer through the local queue', async () => {

@@ -3,14 +3,22 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { createPortalClients } from '../clients';
 import { readPortalConfig } from '../config';
 import { httpErrorHandler } from '../http/error-handler';
+import { type IdentifiedContext, identityMiddleware } from '../http/identity';
 import type { Logger } from '../http/logger';
+import type { Caller } from '../services/caller';
 import { createPortalServices, type PortalServices } from '../services/portal-services';
 
 /** An API Gateway REST (proxy integration) Lambda handler. */
 export type PortalHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-/** Handles one resource + method; throws typed errors for the error handler to map. */
-export type RouteAction<S> = (services: S, event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+/**
+ * Handles one resource + method for an authenticated caller; throws typed errors for the error handler to map.
+ */
+export type RouteAction<S> = (
+  services: S,
+  event: APIGatewayProxyEvent,
+  caller: Caller,
+) => Promise<APIGatewayProxyResult>;
 
 /** Services given directly, or a function returning them (called on the first request). */
 export type ServicesSource<S> = S | (() => S);
@@ -27,8 +35,9 @@ export function defaultPortalServices(): PortalServices {
 }
 
 /**
- * A Middy handler for one route group: dispatches on API Gateway's `resource` and `httpMethod`, with the
- * portal's one error handler. Unknown resources answer 404.
+ * A Middy handler for one route group: reads the caller from the authorizer's claims (401 without them), then
+ * dispatches on API Gateway's `resource` and `httpMethod`, with the portal's one error handler. Unknown resources
+ * answer 404.
  */
 export function routeGroupHandler<S>(
   actions: Readonly<Record<string, RouteAction<S>>>,
@@ -40,7 +49,10 @@ export function routeGroupHandler<S>(
     services ??= typeof source === 'function' ? (source as () => S)() : source;
     return services;
   };
-  const dispatch = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+  const dispatch = async (
+    event: APIGatewayProxyEvent,
+    context: IdentifiedContext,
+  ): Promise<APIGatewayProxyResult> => {
     const action = actions[`${event.httpMethod} ${event.resource}`];
     if (action === undefined) {
       return {
@@ -49,9 +61,10 @@ export function routeGroupHandler<S>(
         body: JSON.stringify({ message: `No route for ${event.httpMethod} ${event.path}` }),
       };
     }
-    return action(resolve(), event);
+    return action(resolve(), event, context.caller);
   };
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, IdentifiedContext>()
     .use(httpErrorHandler(options))
-    .handler(dispatch) as PortalHandler;
+    .use(identityMiddleware())
+    .handler(dispatch) as unknown as PortalHandler;
 }

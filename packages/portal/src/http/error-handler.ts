@@ -2,10 +2,12 @@ import {
   BridgeportError,
   ConflictError,
   DependencyFailureError,
+  ForbiddenError,
   isTransientAwsError,
   NotFoundError,
   PayloadTooLargeError,
   PreconditionFailedError,
+  UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from '@bridgeport/core';
@@ -23,12 +25,19 @@ function conflictDetails(error: ConflictError): Record<string, unknown> {
 }
 
 /**
- * Maps an error to the HTTP response: core's typed errors to their status (400 with every problem, 404, 409,
+ * Maps an error to the HTTP response: core's typed errors to their status (400 with every problem, 401, 403 naming the owner, 404, 409,
  * 412, 413, 415, 502/503 naming the failed step); anything else to a generic 500 whose cause is only logged.
  */
 export function errorResponse(error: unknown, logger: Logger = consoleLogger): APIGatewayProxyResult {
   if (error instanceof ValidationError) {
     return json(400, { message: error.message, errors: error.problems });
+  }
+  if (error instanceof UnauthorizedError) {
+    return json(401, { message: error.message }, { 'WWW-Authenticate': 'Bearer' });
+  }
+  if (error instanceof ForbiddenError) {
+    const { owner } = error.context;
+    return json(403, { message: error.message, ...(owner === undefined ? {} : { owner }) });
   }
   if (error instanceof NotFoundError) return json(404, { message: error.message });
   if (error instanceof ConflictError) return json(409, { message: error.message, ...conflictDetails(error) });

@@ -1,5 +1,36 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { PortalHandler } from '../../src/handlers/runtime';
+import { ADMIN_GROUP } from '../../src/services/caller';
+
+/** Who a test request is from: a user, its teams, and whether it is a platform admin. */
+export interface TestCaller {
+  readonly user?: string;
+  readonly teams?: readonly string[];
+  readonly admin?: boolean;
+}
+
+/** Requests are made by a platform admin unless they say otherwise. */
+export const TEST_ADMIN: TestCaller = { user: 'test-admin', teams: [], admin: true };
+
+/** A member of `team` (not an admin). */
+export function member(team: string, user = `${team}-member`): TestCaller {
+  return { user, teams: [team], admin: false };
+}
+
+/**
+ * The claims API Gateway's Cognito authorizer puts in `requestContext.authorizer.claims` for this caller:
+ * every value a string, `cognito:groups` comma-separated.
+ */
+export function claimsOf(caller: TestCaller): Record<string, string> {
+  const user = caller.user ?? 'test-user';
+  const groups = [...(caller.teams ?? []), ...(caller.admin ? [ADMIN_GROUP] : [])];
+  return {
+    sub: `sub-${user}`,
+    'cognito:username': user,
+    ...(groups.length > 0 ? { 'cognito:groups': groups.join(',') } : {}),
+    token_use: 'id',
+  };
+}
 
 export interface ApiRequest {
   readonly method: string;
@@ -10,6 +41,8 @@ export interface ApiRequest {
   readonly headers?: Record<string, string>;
   /** Serialized as JSON unless a string. */
   readonly body?: unknown;
+  /** Who calls. @default TEST_ADMIN; `null` for an anonymous request (no authorizer claims). */
+  readonly as?: TestCaller | null;
 }
 
 export interface ApiResponse {
@@ -30,6 +63,7 @@ export function apiEvent(request: ApiRequest): APIGatewayProxyEvent {
     ...request.headers,
   };
   const query = request.query ?? null;
+  const caller = request.as === undefined ? TEST_ADMIN : request.as;
   return {
     resource: request.resource,
     path,
@@ -50,7 +84,12 @@ export function apiEvent(request: ApiRequest): APIGatewayProxyEvent {
           ? request.body
           : JSON.stringify(request.body),
     isBase64Encoded: false,
-    requestContext: { stage: 'test', resourcePath: request.resource, httpMethod: request.method },
+    requestContext: {
+      stage: 'test',
+      resourcePath: request.resource,
+      httpMethod: request.method,
+      ...(caller === null ? {} : { authorizer: { claims: claimsOf(caller) } }),
+    },
   } as unknown as APIGatewayProxyEvent;
 }
 
