@@ -24,10 +24,10 @@ export type { PortalFunctionBuild, PortalRoute } from './routes';
 export { PortalFunction, portalFunctions, portalRoutes } from './routes';
 export type { AsyncApiContext, CatalogEntry } from './services/asyncapi';
 export { ASYNCAPI_VERSION, buildAsyncApiDocument } from './services/asyncapi';
-export type { CatalogServiceOptions, MatchReport, SubscriptionMatch } from './services/catalog';
-export { CatalogService } from './services/catalog';
 export type { Caller } from './services/caller';
 export { ADMIN_GROUP, actsFor, requireTeam } from './services/caller';
+export type { CatalogServiceOptions, MatchReport, SubscriptionMatch } from './services/catalog';
+export { CatalogService } from './services/catalog';
 export type {
   EventTypeListItem,
   EventTypeServiceOptions,

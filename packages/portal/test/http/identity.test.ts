@@ -1,5 +1,4 @@
 import { createEventsHandler, type EventsHandlerServices } from '../../src/handlers/events';
-import { createSubscriptionsHandler } from '../../src/handlers/subscriptions';
 import { parseGroups } from '../../src/http/identity';
 import { portalRoutes } from '../../src/routes';
 import type { EventTypeService } from '../../src/services/event-types';
@@ -21,18 +20,12 @@ const silent = { logger: { error: () => undefined, info: () => undefined } };
 
 describe('identity at the portal edge', () => {
   it('answers 401 with WWW-Authenticate on every route when the authorizer supplied no claims', async () => {
-    const events = createEventsHandler(() => {
-      throw new Error('services must not be reached without a caller');
-    }, silent);
-    const subscriptions = createSubscriptionsHandler(() => {
-      throw new Error('services must not be reached without a caller');
-    }, silent);
     for (const route of portalRoutes) {
-      const handler = route.function === 'EventsFunction' ? events : subscriptions;
       const pathParameters = Object.fromEntries(
         [...route.resource.matchAll(/\{([^}]+)\}/g)].map(([, name]) => [name as string, '1']),
       );
-      const response = await call(handler, {
+      // The deployed handlers: their services would need AWS configuration, so reaching them would fail.
+      const response = await call(route.handler, {
         method: route.method,
         resource: route.resource,
         pathParameters,
