@@ -107,6 +107,8 @@ export interface StackNames {
   readonly brokerApi: string;
   readonly bus: string;
   readonly portal: string;
+  /** The web portal's static site (S3 + CloudFront), deployed after the portal. */
+  readonly webPortal: string;
 }
 
 export function stackNames(env: string): StackNames {
@@ -117,6 +119,7 @@ export function stackNames(env: string): StackNames {
     brokerApi: `${env}-event-broker-api-service`,
     bus: `${env}-event-broker-bus`,
     portal: `${env}-self-service-portal`,
+    webPortal: `${env}-self-service-web-portal`,
   };
 }
 

@@ -85,6 +85,7 @@ describe('shared resource names', () => {
       brokerApi: 'dev-event-broker-api-service',
       bus: 'dev-event-broker-bus',
       portal: 'dev-self-service-portal',
+      webPortal: 'dev-self-service-web-portal',
     });
   });
 

@@ -23,4 +23,7 @@ export { EventBusStack, eventArchiveName } from './stacks/event-bus-stack';
 export { SchemasBackupStack } from './stacks/schemas-backup-stack';
 export type { SharedStackProps } from './stacks/shared-stack';
 export { SharedStack } from './stacks/shared-stack';
+export type { WebPortalStackProps } from './stacks/web-portal-stack';
+export { PORTAL_API_PATHS, WebPortalStack } from './stacks/web-portal-stack';
 export { CdkEnvVar, InfrastructureContext, resolveDeploymentTarget } from './target';
+export { buildWebPortalApp, WebPortalContext } from './web-portal-app';

@@ -1,0 +1,157 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { type Bridgeport, startBridgeport } from '../src/runtime/bridgeport';
+import { type Sink, startSink, testOptions, waitFor } from '../test/e2e/support';
+import { launchBrowser, screenshot } from './support';
+
+const SCHEMA = {
+  type: 'object',
+  required: ['parcel_id', 'weight_kg'],
+  properties: {
+    parcel_id: { type: 'string', description: 'Carrier id of the parcel' },
+    weight_kg: { type: 'number', minimum: 0, description: 'Weight in kilograms' },
+    depot: { type: 'string' },
+  },
+};
+
+describe('the web portal in a browser', () => {
+  let dataDir: string;
+  let runtime: Bridgeport;
+  let browser: Browser;
+  let page: Page;
+  let sink: Sink;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-browser-'));
+    runtime = await startBridgeport({
+      ...testOptions(dataDir, { environment: 'web' }),
+      log: () => undefined,
+    });
+    sink = await startSink();
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // Every request the page makes goes to the runtime on loopback.
+    page.on('request', (request) => {
+      const { hostname } = new URL(request.url());
+      if (hostname !== '127.0.0.1') throw new Error(`The page requested ${request.url()}`);
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await sink?.close();
+    await runtime?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('creates an event type, and shows a bad schema error at the schema field', async () => {
+    await page.goto(`${runtime.portalUrl}/#/new`);
+    await page.getByLabel('Name').fill('scanned_parcel');
+    await page.getByLabel('Owning application (your team)').fill('parcel-tracking');
+    await page.getByLabel('Description').fill('A parcel was scanned at a depot');
+    const schemaField = page.getByLabel('Data schema of version 1 (JSON Schema)');
+
+    await schemaField.fill(JSON.stringify({ type: 'object', properties: { weight_kg: { type: 'numbr' } } }));
+    await page.getByRole('button', { name: 'Create event type' }).click();
+    const problem = page.locator('.field', { has: schemaField }).locator('.field-problems');
+    await problem.first().waitFor();
+    expect(await problem.first().innerText()).toMatch(/numbr|type/);
+    expect(await schemaField.getAttribute('aria-invalid')).toBe('true');
+    await screenshot(page, 'new-event-type-bad-schema');
+
+    await schemaField.fill(JSON.stringify(SCHEMA, null, 2));
+    await page.getByRole('button', { name: 'Create event type' }).click();
+    await page.getByRole('heading', { name: 'scanned_parcel', level: 1 }).waitFor();
+  });
+
+  it('lists it in the catalog, with its application, latest version and status', async () => {
+    await page.goto(`${runtime.portalUrl}/#/`);
+    const row = page.locator('tr[data-event-type="scanned_parcel"]');
+    await row.waitFor();
+    expect(await row.innerText()).toContain('parcel-tracking');
+    await row.locator('[data-status="ACTIVE"]').waitFor({ timeout: 20_000 });
+    await screenshot(page, 'catalog');
+    await page.getByPlaceholder('name, description, application').fill('no such thing');
+    await expect(row.count()).resolves.toBe(0);
+    await page.getByPlaceholder('name, description, application').fill('');
+  });
+
+  it('opens it: the field table and an example event ready to publish', async () => {
+    await page.getByRole('link', { name: 'scanned_parcel' }).click();
+    const field = page.locator('tr[data-field="weight_kg"]');
+    await field.waitFor();
+    expect(await field.innerText()).toMatch(/number\s+yes\s+Weight in kilograms\s+minimum 0/);
+    const example = JSON.parse(await page.getByTestId('example-event').innerText()) as {
+      data: Record<string, unknown>;
+    };
+    expect(example.data).toEqual({ parcel_id: 'parcel_id-1', weight_kg: 1.5 });
+    expect(await page.getByTestId('example-curl').innerText()).toContain(
+      `${runtime.brokerUrl}/scanned_parcel/1`,
+    );
+    await screenshot(page, 'event-type');
+  });
+
+  it('checks a filter live, shows who receives a matching and a non-matching event, then subscribes', async () => {
+    await page.getByRole('link', { name: 'Subscribe to version 1' }).click();
+    const filterField = page.getByLabel('Filter on data (optional, an EventBridge pattern)');
+    const eventField = page.getByLabel('Event (as a producer sends it)');
+    await eventField.waitFor();
+
+    // A bad filter: the same error the API gives, next to the filter.
+    await filterField.fill(JSON.stringify({ colour: ['red'] }));
+    const filterProblem = page.locator('.field', { has: filterField }).locator('.field-problems');
+    await filterProblem.first().waitFor();
+    expect(await filterProblem.first().innerText()).toContain('does not declare');
+    await screenshot(page, 'subscribe-bad-filter');
+
+    await filterField.fill(JSON.stringify({ weight_kg: [{ numeric: ['>', 10] }] }));
+    const heavy = {
+      metadata: { event_attributes: { source: 'scanner-1', target: 'depot-7' } },
+      data: { parcel_id: 'PX-1', weight_kg: 12.5 },
+    };
+    await eventField.fill(JSON.stringify(heavy));
+    await page.getByText('Your subscription would receive this event.').waitFor();
+    await eventField.fill(JSON.stringify({ ...heavy, data: { parcel_id: 'PX-2', weight_kg: 2 } }));
+    await page.getByText('Your subscription would not receive this event.').waitFor();
+    await screenshot(page, 'subscribe-who-receives');
+
+    await page.getByLabel('Target type').selectOption('HTTPS');
+    await page.getByLabel('HTTPS endpoint').fill(`http://127.0.0.1:${sink.port}/parcels`);
+    await page.getByRole('button', { name: 'Subscribe' }).click();
+    await page.getByRole('heading', { name: 'My subscriptions' }).waitFor();
+  });
+
+  it('shows the status turn ACTIVE without a reload, then the published example arrives', async () => {
+    const card = page.locator('section', { hasText: 'scanned_parcel v1 → HTTPS' });
+    await card.locator('[data-status="ACTIVE"]').waitFor({ timeout: 30_000 });
+    await screenshot(page, 'my-subscriptions');
+
+    await page.goto(`${runtime.portalUrl}/#/events/scanned_parcel`);
+    const example = JSON.parse(await page.getByTestId('example-event').innerText()) as Record<
+      string,
+      unknown
+    >;
+    const published = await fetch(`${runtime.brokerUrl}/scanned_parcel/1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...example, data: { ...(example.data as object), weight_kg: 25 } }),
+    });
+    expect(published.status).toBe(200);
+    const delivered = await waitFor('the delivery', () => sink.on('/parcels')[0], 20_000);
+    expect(JSON.parse(delivered.body)).toMatchObject({
+      'detail-type': 'scanned_parcel.1',
+      detail: { data: { weight_kg: 25 } },
+    });
+  });
+
+  it('works on a narrow screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${runtime.portalUrl}/#/`);
+    await page.locator('tr[data-event-type="scanned_parcel"]').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, 'catalog-narrow');
+  });
+});
