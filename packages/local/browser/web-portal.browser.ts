@@ -150,7 +150,14 @@ describe('the web portal in a browser', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${runtime.portalUrl}/#/`);
     await page.locator('tr[data-event-type="scanned_parcel"]').waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    // Evaluated in the page: the document is no wider than the window.
+    const overflow = await page.evaluate(() => {
+      const view = globalThis as unknown as {
+        document: { documentElement: { scrollWidth: number } };
+        innerWidth: number;
+      };
+      return view.document.documentElement.scrollWidth - view.innerWidth;
+    });
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, 'catalog-narrow');
   });
