@@ -22,6 +22,7 @@ describe('the web portal in a browser', () => {
   let browser: Browser;
   let page: Page;
   let sink: Sink;
+  let token: string;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-browser-'));
@@ -32,6 +33,7 @@ describe('the web portal in a browser', () => {
     sink = await startSink();
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    token = await runtime.issueToken({ user: 'alice', teams: ['parcel-tracking'] });
     // Every request the page makes goes to the runtime on loopback.
     page.on('request', (request) => {
       const { hostname } = new URL(request.url());
@@ -44,6 +46,24 @@ describe('the web portal in a browser', () => {
     await sink?.close();
     await runtime?.close();
     await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('signs in with a token from the sign-in form, and with one in the address', async () => {
+    await page.goto(`${runtime.portalUrl}/`);
+    await page.getByLabel('Bearer token').fill('not a token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('This is not a token').waitFor();
+    await screenshot(page, 'sign-in');
+    await page.getByLabel('Bearer token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('alice (parcel-tracking)').waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Bearer token').waitFor();
+
+    await page.goto(`${runtime.portalUrl}/#token=${token}`);
+    await page.getByText('alice (parcel-tracking)').waitFor();
+    // The token leaves the address once taken.
+    expect(new URL(page.url()).hash).toBe('#/');
   });
 
   it('creates an event type, and shows a bad schema error at the schema field', async () => {
@@ -133,9 +153,18 @@ describe('the web portal in a browser', () => {
       string,
       unknown
     >;
+    const key = await fetch(`${runtime.portalUrl}/events/scanned_parcel/producer-key`, {
+      headers: { authorization: `Bearer ${token}` },
+    }).then(async (answer) =>
+      answer.ok ? ((await answer.json()) as { key?: string; api_key?: string }) : {},
+    );
+    const producerKey = key.key ?? key.api_key;
     const published = await fetch(`${runtime.brokerUrl}/scanned_parcel/1`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        ...(producerKey === undefined ? {} : { 'x-api-key': producerKey }),
+      },
       body: JSON.stringify({ ...example, data: { ...(example.data as object), weight_kg: 25 } }),
     });
     expect(published.status).toBe(200);

@@ -386,7 +386,9 @@ export function readyBanner(bridgeport: Bridgeport): string[] {
         ];
   return [
     `Bridgeport (environment ${bridgeport.environment}, state in ${bridgeport.dataDir})`,
-    `  Web portal         ${bridgeport.portalUrl}/`,
+    bridgeport.demoToken === undefined
+      ? `  Web portal         ${bridgeport.portalUrl}/   (sign in with a token from "pnpm exec bridgeport token")`
+      : `  Web portal         ${bridgeport.portalUrl}/#token=${bridgeport.demoToken}`,
     `  Portal API         ${bridgeport.portalUrl}   (GET /health, /events, /subscriptions)`,
     `  Producer endpoint  ${bridgeport.brokerUrl}   (POST /{event_type}/{version})`,
     `  AWS endpoint       ${bridgeport.awsUrl}   (DynamoDB, S3, EventBridge, SQS, Schemas)`,

@@ -48,6 +48,9 @@ describe('the web portal on the portal port', () => {
   it('prints the web portal address before the other endpoints', () => {
     const lines = readyBanner(runtime);
 
-    expect(lines[1]).toBe(`  Web portal         ${runtime.portalUrl}/`);
+    expect(lines[1]).toMatch(new RegExp(`^  Web portal         ${runtime.portalUrl}/ `));
+    expect(readyBanner({ ...runtime, demoToken: 'a.b.c' })[1]).toBe(
+      `  Web portal         ${runtime.portalUrl}/#token=a.b.c`,
+    );
   });
 });

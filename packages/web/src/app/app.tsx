@@ -29,6 +29,13 @@ export function App() {
   const route = useRoute();
   useEffect(() => {
     loadSettings().then(setSettings, () => setSettings({ apiUrl: '', producerUrl: '' }));
+    // A sign-in link opened in a tab that already shows the portal.
+    const signInLink = () => {
+      adoptTokenFromLocation();
+      setToken(tokenStore.get());
+    };
+    window.addEventListener('hashchange', signInLink);
+    return () => window.removeEventListener('hashchange', signInLink);
   }, []);
   const api = useMemo(() => (settings === undefined ? undefined : new PortalApi(settings)), [settings]);
   const claims = tokenClaims(token);

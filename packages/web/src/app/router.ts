@@ -17,7 +17,8 @@ export function parseRoute(hash: string): Route {
     .filter((part) => part !== '')
     .map(decodeURIComponent);
   const params = new URLSearchParams(query);
-  if (parts.length === 0) return { page: 'catalog' };
+  // `#token=…` is a sign-in link: the token is taken, and the page is the catalog.
+  if (parts.length === 0 || path.startsWith('token=')) return { page: 'catalog' };
   if (parts[0] === 'new' && parts.length === 1) return { page: 'new-event-type' };
   if (parts[0] === 'subscriptions' && parts.length === 1) return { page: 'my-subscriptions' };
   if (parts[0] === 'sign-in' && parts.length === 1) return { page: 'sign-in' };
