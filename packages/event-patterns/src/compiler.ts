@@ -416,9 +416,38 @@ class Compiler {
   }
 }
 
+/**
+ * A number operand of `numeric` or `anything-but`, as event-ruler's `ComparableNumber` takes it: the decimal text must
+ * be exactly the value of a finite double (`0.1`, `1e2`, `-122.42916360922355`), else `Cannot compare number : …`
+ * (`1e400`, `0.30000000000000001`, `123456789012345678`).
+ */
 function comparable(value: number, text: string): number {
-  if (!Number.isFinite(value)) barf(`Cannot compare number : ${text}`);
+  if (!Number.isFinite(value) || decimalKey(text) !== decimalKey(String(value))) {
+    barf(`Cannot compare number : ${text}`);
+  }
   return value;
+}
+
+/** A canonical form of a decimal number's exact value: `[-]digits e exponent` for 0.digits × 10^exponent. */
+function decimalKey(text: string): string {
+  let rest = text;
+  const negative = rest.startsWith('-');
+  if (negative || rest.startsWith('+')) rest = rest.slice(1);
+  let exponent = 0;
+  const e = rest.search(/[eE]/);
+  if (e >= 0) {
+    exponent = Number(rest.slice(e + 1));
+    rest = rest.slice(0, e);
+  }
+  const dot = rest.indexOf('.');
+  const digits = dot >= 0 ? rest.slice(0, dot) + rest.slice(dot + 1) : rest;
+  exponent += dot >= 0 ? dot : rest.length;
+  let start = 0;
+  while (start < digits.length && digits[start] === '0') start++;
+  let end = digits.length;
+  while (end > start && digits[end - 1] === '0') end--;
+  if (start === end) return '0';
+  return `${negative ? '-' : ''}${digits.slice(start, end)}e${exponent - start}`;
 }
 
 function cidr(text: string): IpRange {

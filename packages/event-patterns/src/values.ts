@@ -162,15 +162,18 @@ export function parseCidr(text: string): IpRange {
   if (hex === undefined) throw `Invalid IP address: ${parts[0]}`;
   if (hex.length === 8 && bits > 31) throw 'IPv4 mask bits must be < 32';
   if (hex.length === 32 && bits > 127) throw 'IPv6 mask bits must be < 128';
-  // EventBridge keeps the address as written for the bottom of the range and sets the host bits for the top.
+  // As event-ruler does (since its 2023 fix), the host bits are masked: `10.0.0.1/24` is 10.0.0.0 to 10.0.0.255.
+  let low = '';
   let high = '';
   for (let i = 0; i < hex.length; i++) {
     const nibbleStart = i * 4;
     const hostBits = Math.min(4, Math.max(0, nibbleStart + 4 - Math.max(bits, nibbleStart)));
-    const nibble = Number.parseInt(hex[i], 16) | ((1 << hostBits) - 1);
-    high += nibble.toString(16).toUpperCase();
+    const hostMask = (1 << hostBits) - 1;
+    const nibble = Number.parseInt(hex[i], 16);
+    low += (nibble & ~hostMask & 0xf).toString(16).toUpperCase();
+    high += (nibble | hostMask).toString(16).toUpperCase();
   }
-  return { low: hex, high, bits };
+  return { low, high, bits };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { compile } from '@bridgeport/event-patterns';
+import { check, compile, RuleSet } from '@bridgeport/event-patterns';
 
 function matches(pattern: object, event: object): boolean {
   return compile(pattern).matches(event);
@@ -187,6 +187,38 @@ describe('numeric', () => {
     expect(matches({ n: [{ numeric: ['>', 5] }] }, { n: null })).toBe(false);
   });
 
+  it('accepts every operand that is exactly a double, across the whole float64 range', () => {
+    for (const operand of [
+      '0.1',
+      '1e2',
+      '-122.42916360922355',
+      '1.7976931348623157e308',
+      '5e-324',
+      '-0',
+      '9007199254740992',
+    ]) {
+      expect({ operand, reason: check(`{"n": [{"numeric": [">", ${operand}]}]}`) }).toEqual({
+        operand,
+        reason: undefined,
+      });
+    }
+    expect(matches({ n: [{ numeric: ['>', 1e300] }] }, { n: 1.5e300 })).toBe(true);
+  });
+
+  it('rejects an operand that no double holds exactly, as event-ruler does', () => {
+    for (const operand of ['1e400', '-1e400', '0.30000000000000001', '123456789012345678', '1e-400']) {
+      expect(check(`{"n": [{"numeric": [">", ${operand}]}]}`)).toBe(`Cannot compare number : ${operand}`);
+      expect(check(`{"n": [{"anything-but": [${operand}]}]}`)).toBe(`Cannot compare number : ${operand}`);
+    }
+  });
+
+  it('compares an event number by its double value, in both input forms', () => {
+    const rules = new RuleSet();
+    rules.add('r', { n: [{ numeric: ['=', 0.3] }] });
+    expect(rules.matches(JSON.parse('{"n": 0.30000000000000001}'))).toEqual(['r']);
+    expect(rules.matchesJson('{"n": 0.30000000000000001}')).toEqual(['r']);
+  });
+
   it('ANDs the two sides of a range, open or closed', () => {
     const closed = { n: [{ numeric: ['>=', 0, '<=', 5] }] };
     const open = { n: [{ numeric: ['>', 0, '<', 5] }] };
@@ -238,6 +270,16 @@ describe('cidr', () => {
     expect(matches(pattern, { ip: '2001:0DB8:1234:1A00:FFFF:0:0:1' })).toBe(true);
     expect(matches(pattern, { ip: '2001:db8:1234:1a01::' })).toBe(false);
     expect(matches(pattern, { ip: '10.0.0.1' })).toBe(false);
+  });
+
+  it('masks host bits set in the block, as event-ruler does (10.0.0.1/24 is 10.0.0.0 to 10.0.0.255)', () => {
+    const pattern = { ip: [{ cidr: '10.0.0.1/24' }] };
+    expect(matches(pattern, { ip: '10.0.0.0' })).toBe(true);
+    expect(matches(pattern, { ip: '10.0.0.255' })).toBe(true);
+    expect(matches(pattern, { ip: '10.0.1.0' })).toBe(false);
+    const v6 = { ip: [{ cidr: '2001:db8::ffff/120' }] };
+    expect(matches(v6, { ip: '2001:db8::ff00' })).toBe(true);
+    expect(matches(v6, { ip: '2001:db8::feff' })).toBe(false);
   });
 });
 

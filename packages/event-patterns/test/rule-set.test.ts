@@ -160,12 +160,14 @@ describe('RuleSet cidr and wildcard indexes', () => {
     const rules = new RuleSet();
     for (let i = 0; i < 100; i++) rules.add(`b16-${i}`, { ip: [{ cidr: `10.${i}.0.0/16` }] });
     for (let j = 0; j < 100; j++) rules.add(`b24-${j}`, { ip: [{ cidr: `10.0.${j}.0/24` }] });
-    rules.add('b30-unmasked', { ip: [{ cidr: '10.0.0.5/30' }] });
+    rules.add('b30-host-bits', { ip: [{ cidr: '10.0.0.5/30' }] });
     rules.add('b13', { ip: [{ cidr: '10.8.0.0/13' }] });
     rules.add('v6', { ip: [{ cidr: '2001:db8::/33' }] });
     expect(rules.matches({ ip: '10.0.7.9' })).toEqual(['b16-0', 'b24-7']);
-    expect(rules.matches({ ip: '10.0.0.4' })).toEqual(['b16-0', 'b24-0']);
-    expect(rules.matches({ ip: '10.0.0.6' })).toEqual(['b16-0', 'b24-0', 'b30-unmasked']);
+    expect(rules.matches({ ip: '10.0.0.3' })).toEqual(['b16-0', 'b24-0']);
+    expect(rules.matches({ ip: '10.0.0.4' })).toEqual(['b16-0', 'b24-0', 'b30-host-bits']);
+    expect(rules.matches({ ip: '10.0.0.7' })).toEqual(['b16-0', 'b24-0', 'b30-host-bits']);
+    expect(rules.matches({ ip: '10.0.0.8' })).toEqual(['b16-0', 'b24-0']);
     expect(rules.matches({ ip: '10.15.1.1' })).toEqual(['b16-15', 'b13']);
     expect(rules.matches({ ip: '10.16.1.1' })).toEqual(['b16-16']);
     expect(rules.matches({ ip: '2001:db8:7fff::1' })).toEqual(['v6']);

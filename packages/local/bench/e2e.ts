@@ -2,11 +2,18 @@
  * End-to-end benchmark of the local runtime (`pnpm bench:e2e`): `bridgeport start` runs as its own process;
  * this process creates 10 event types with 10 HTTPS subscriptions each (one per target unit, so every event
  * matches exactly one subscription), serves the consumers from one loopback HTTP sink, and drives concurrent
- * producers against the producer endpoint. It prints accepted events/s and end-to-end latency (producer send →
- * sink receipt), first at a sustained target rate, then at saturation. Loopback only; stops by itself.
+ * producers against the producer endpoint. Loopback only; stops by itself.
  *
- * Settings (environment): BENCH_RATE (events/s of the sustained phase, default 3000), BENCH_SECONDS (per
- * phase, default 10), BENCH_CONCURRENCY (saturation producers, default 64).
+ * Beside it runs the floor (`bench/relay.ts`): a bare durable relay (POST in → JSON.parse → append with group
+ * fdatasync → 200 → POST to the consumer) fed by the same load generator and delivering to the same sink.
+ * 1. Saturation: closed-loop producers against the relay and Bridgeport in turn, for several alternating rounds;
+ *    median accepted events/s and CPU per event (user + system of the server process ÷ events), and Bridgeport's
+ *    ratios to the relay (targets: ≥ 0.8× the throughput, ≤ 1.3× the CPU per event).
+ * 2. Sustained load at half of Bridgeport's measured saturation rate (open loop): end-to-end latency (producer send →
+ *    sink receipt) and acknowledgement latency (target: p99 ≤ 20 ms), with every accepted event delivered.
+ *
+ * Settings (environment): BENCH_SECONDS (per phase, default 8), BENCH_ROUNDS (saturation rounds, default 3),
+ * BENCH_CONCURRENCY (saturation producers, default 64), BENCH_RATE (sustained rate instead of half the saturation).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -20,8 +27,9 @@ import { issueToken, loadSigningKey } from '../src/identity/tokens';
 
 const EVENT_TYPES = 10;
 const UNITS = 10;
-const RATE = Number(process.env.BENCH_RATE ?? 3000);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const RATE = process.env.BENCH_RATE === undefined ? undefined : Number(process.env.BENCH_RATE);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const WARMUP_SECONDS = 2;
 const PACKAGE_DIR = path.resolve(__dirname, '..');
@@ -136,6 +144,24 @@ async function startRuntime(
   });
 }
 
+async function startRelay(dataDir: string, consumer: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/relay.ts', dataDir, consumer], {
+    cwd: PACKAGE_DIR,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (text: string) => {
+      out += text;
+      const ready = /Relay ready (http:\/\/\S+)/.exec(out);
+      if (ready) resolve({ child, url: ready[1] });
+    });
+    child.once('exit', (code) => reject(new Error(`the relay exited with ${code}:\n${out}`)));
+  });
+}
+
 async function setUp(portal: string, sinkPort: number): Promise<void> {
   const data = {
     type: 'object',
@@ -242,11 +268,19 @@ function cpuSeconds(pid: number | undefined): number | undefined {
   }
 }
 
-let runtimePid: number | undefined;
+interface PhaseResult {
+  readonly text: string;
+  readonly perSecond: number;
+  /** Server CPU (user + system) per accepted event, in microseconds. */
+  readonly cpuPerEventUs: number;
+  readonly p99: number;
+  readonly ackP99: number;
+  readonly undelivered: number;
+}
 
-async function phase(name: string, run: () => Promise<void>, seconds: number): Promise<string> {
+async function phase(name: string, pid: number | undefined, run: () => Promise<void>): Promise<PhaseResult> {
   const load = loadavg()[0] ?? Number.NaN;
-  const runtimeCpuBefore = cpuSeconds(runtimePid);
+  const serverCpuBefore = cpuSeconds(pid);
   const benchCpuBefore = process.cpuUsage();
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
@@ -259,7 +293,7 @@ async function phase(name: string, run: () => Promise<void>, seconds: number): P
   const started = performance.now();
   await run();
   const elapsed = (performance.now() - started) / 1000;
-  const runtimeCpuAfter = cpuSeconds(runtimePid);
+  const serverCpuAfter = cpuSeconds(pid);
   const benchCpu = process.cpuUsage(benchCpuBefore);
   loopDelay.disable();
   latencies = undefined;
@@ -269,14 +303,33 @@ async function phase(name: string, run: () => Promise<void>, seconds: number): P
     await new Promise((resolve) => setTimeout(resolve, 20));
   const pick = quantiles(measured);
   const ack = quantiles(acks);
-  return [
-    `${name} (${seconds} s):`,
+  const serverCpu =
+    serverCpuBefore === undefined || serverCpuAfter === undefined
+      ? Number.NaN
+      : serverCpuAfter - serverCpuBefore;
+  const cpuPerEventUs = (serverCpu / Math.max(1, accepted)) * 1e6;
+  const text = [
+    `${name} (${elapsed.toFixed(1)} s):`,
     `  accepted ${(accepted / elapsed).toFixed(0)} events/s (${accepted} events, ${rejected} rejected), delivered ${measured.length}, undelivered after 10 s ${sent.size}`,
     `  end-to-end latency p50 ${pick(0.5).toFixed(2)} ms, p99 ${pick(0.99).toFixed(2)} ms, max ${pick(1).toFixed(2)} ms`,
     `  acknowledgement (send → 200) p50 ${ack(0.5).toFixed(2)} ms, p99 ${ack(0.99).toFixed(2)} ms`,
-    `  CPU: runtime ${percent(runtimeCpuBefore, runtimeCpuAfter, elapsed)}, producers + sink ${(((benchCpu.user + benchCpu.system) / 1e6 / elapsed) * 100).toFixed(0)}% of a core; machine load average ${load.toFixed(2)} at the start`,
+    `  CPU: server ${((serverCpu / elapsed) * 100).toFixed(0)}% of a core = ${cpuPerEventUs.toFixed(0)} µs per event; producers + sink ${(((benchCpu.user + benchCpu.system) / 1e6 / elapsed) * 100).toFixed(0)}%; load average ${load.toFixed(2)} at the start`,
     `  event-loop delay of this process (producers + sink) p99 ${(loopDelay.percentile(99) / 1e6).toFixed(2)} ms`,
   ].join('\n');
+  return {
+    text,
+    perSecond: accepted / elapsed,
+    cpuPerEventUs,
+    p99: pick(0.99),
+    ackP99: ack(0.99),
+    undelivered: sent.size,
+  };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** `q` → the q-quantile of `values` (1 = the largest). */
@@ -285,38 +338,70 @@ function quantiles(values: number[]): (q: number) => number {
   return (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
-function percent(before: number | undefined, after: number | undefined, elapsed: number): string {
-  return before === undefined || after === undefined
-    ? 'n/a'
-    : `${(((after - before) / elapsed) * 100).toFixed(0)}%`;
-}
-
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-bench-'));
   const sink = await startSink();
-  const runtime = await startRuntime(dataDir);
-  runtimePid = runtime.child.pid;
-  const token = await issueToken(await loadSigningKey(dataDir), { user: 'bench', teams: [], admin: true });
+  const runtimeDir = path.join(dataDir, 'bridgeport');
+  const runtime = await startRuntime(runtimeDir);
+  const token = await issueToken(await loadSigningKey(runtimeDir), { user: 'bench', teams: [], admin: true });
   headers.authorization = `Bearer ${token}`;
+  const relay = await startRelay(path.join(dataDir, 'relay'), `http://127.0.0.1:${sink.port}/relay`);
+  const servers = [
+    { name: 'relay', url: relay.url, pid: relay.child.pid },
+    { name: 'Bridgeport', url: runtime.broker, pid: runtime.child.pid },
+  ] as const;
   try {
     console.log(
       `Setting up ${EVENT_TYPES} event types × ${UNITS} HTTPS subscriptions (loopback sink on port ${sink.port})…`,
     );
     await setUp(runtime.portal, sink.port);
-    await sustained(runtime.broker, Math.min(RATE, 1000), WARMUP_SECONDS);
-    const results = [
-      await phase(`Sustained at ${RATE} events/s`, () => sustained(runtime.broker, RATE, SECONDS), SECONDS),
-      await phase(
-        `Saturation with ${CONCURRENCY} producers`,
-        () => saturate(runtime.broker, CONCURRENCY, SECONDS),
-        SECONDS,
-      ),
-    ];
-    console.log(results.join('\n'));
-    console.log(`(${received} deliveries in total; data in ${dataDir}, removed)`);
+    for (const server of servers) await sustained(server.url, 1000, WARMUP_SECONDS);
+    const saturation = new Map<string, PhaseResult[]>(servers.map((s) => [s.name, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? servers : [...servers].reverse();
+      for (const server of order) {
+        const result = await phase(
+          `Saturation, ${server.name}, ${CONCURRENCY} producers, round ${round + 1}/${ROUNDS}`,
+          server.pid,
+          () => saturate(server.url, CONCURRENCY, SECONDS),
+        );
+        console.log(result.text);
+        saturation.get(server.name)?.push(result);
+      }
+    }
+    const summary = (name: string): { perSecond: number; cpu: number; undelivered: number } => {
+      const results = saturation.get(name) ?? [];
+      return {
+        perSecond: median(results.map((r) => r.perSecond)),
+        cpu: median(results.map((r) => r.cpuPerEventUs)),
+        undelivered: results.reduce((n, r) => n + r.undelivered, 0),
+      };
+    };
+    const floor = summary('relay');
+    const ours = summary('Bridgeport');
+    const rate = RATE ?? Math.round(ours.perSecond / 2);
+    const steady = await phase(`Sustained, Bridgeport, ${rate} events/s`, runtime.child.pid, () =>
+      sustained(runtime.broker, rate, SECONDS),
+    );
+    console.log(steady.text);
+    const throughputRatio = ours.perSecond / floor.perSecond;
+    const cpuRatio = ours.cpu / floor.cpu;
+    console.log(
+      [
+        '',
+        `Saturation, median of ${ROUNDS} rounds:`,
+        `  relay (floor)  ${floor.perSecond.toFixed(0)} events/s, ${floor.cpu.toFixed(0)} µs CPU per event`,
+        `  Bridgeport     ${ours.perSecond.toFixed(0)} events/s, ${ours.cpu.toFixed(0)} µs CPU per event`,
+        `  ratio to the relay: throughput ${throughputRatio.toFixed(2)}× (target ≥ 0.80×), CPU per event ${cpuRatio.toFixed(2)}× (target ≤ 1.30×)`,
+        `Sustained at ${rate} events/s (${RATE === undefined ? 'half the measured saturation' : 'BENCH_RATE'}): p99 end-to-end ${steady.p99.toFixed(2)} ms, p99 acknowledgement ${steady.ackP99.toFixed(2)} ms (target p99 ≤ 20 ms); undelivered ${steady.undelivered + ours.undelivered + floor.undelivered}`,
+        `(${received} deliveries in total; data in ${dataDir}, removed)`,
+      ].join('\n'),
+    );
   } finally {
-    runtime.child.kill('SIGTERM');
-    await new Promise((resolve) => runtime.child.once('exit', resolve));
+    for (const child of [runtime.child, relay.child]) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
     sink.server.close();
     sink.server.closeAllConnections();
     agent.destroy();
