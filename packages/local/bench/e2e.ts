@@ -145,12 +145,18 @@ async function startRuntime(
 }
 
 async function startRelay(dataDir: string, consumer: string): Promise<{ child: ChildProcess; url: string }> {
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/relay.ts', dataDir, consumer], {
-    cwd: PACKAGE_DIR,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, NODE_NO_WARNINGS: '1' },
-  });
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE]
+    : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', 'bench/relay.ts', dataDir, consumer],
+    {
+      cwd: PACKAGE_DIR,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.setEncoding('utf8');
