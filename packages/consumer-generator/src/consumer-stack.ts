@@ -50,6 +50,7 @@ export class ConsumerStack extends Stack {
       maxEventAge: Duration.seconds(plan.retryPolicy.maximumEventAgeInSeconds),
       deadLetterQueueName: plan.deadLetterQueue.name,
       alarmName: plan.alarmName,
+      redrive: plan.redrive,
       description: `Subscription ${manifest.subscription_id} to ${manifest.event_type} version ${manifest.version}`,
     };
     const render: Record<ConsumerType, () => LambdaConsumer | SqsConsumer | HttpConsumer> = {

@@ -17,7 +17,7 @@ export {
   parseConsumerManifestOrThrow,
   runConsumerApp,
 } from './app';
-export type { ConsumerDeliveryProps } from './constructs/consumer-delivery';
+export type { ConsumerDeliveryProps, ConsumerRedriveProps } from './constructs/consumer-delivery';
 export { ConsumerDelivery } from './constructs/consumer-delivery';
 export type { HttpConsumerProps } from './constructs/http-consumer';
 export { HttpConsumer, HttpCredentialsField, SUBSCRIPTION_HEADER } from './constructs/http-consumer';

@@ -21,8 +21,8 @@ async function synthesize(name: string): Promise<Synthesized> {
   return { plan: planOf(name), stack, template: Template.fromStack(stack) };
 }
 
-function ruleOf(template: Template): Record<string, unknown> {
-  const rules = Object.values(template.findResources('AWS::Events::Rule'));
+function ruleOf(template: Template, name: string): Record<string, unknown> {
+  const rules = Object.values(template.findResources('AWS::Events::Rule', { Properties: { Name: name } }));
   expect(rules).toHaveLength(1);
   return (rules[0] as { Properties: Record<string, unknown> }).Properties;
 }
@@ -58,10 +58,26 @@ function describeSharedBehaviour(name: string, load: () => Synthesized): void {
 
   it('puts one rule on the broker bus whose pattern deep-equals the plan pattern', () => {
     const { plan, template } = load();
-    const rule = ruleOf(template);
-    expect(rule.Name).toBe(plan.ruleName);
+    const rule = ruleOf(template, plan.ruleName);
     expect(rule.EventBusName).toBe(plan.busName);
     expect(rule.EventPattern).toEqual(plan.eventPattern);
+    expect(Object.keys(template.findResources('AWS::Events::Rule'))).toHaveLength(2);
+  });
+
+  it('adds a redrive rule: redrive requests for this subscription only, to the same target with the original event', () => {
+    const { plan, template } = load();
+    const rule = ruleOf(template, plan.redrive.ruleName);
+    const [main] = ruleOf(template, plan.ruleName).Targets as Record<string, unknown>[];
+    const [redrive] = rule.Targets as Record<string, unknown>[];
+
+    expect(rule.EventBusName).toBe(plan.busName);
+    expect(rule.EventPattern).toEqual({
+      source: ['bridgeport.redrive'],
+      'detail-type': ['Bridgeport Redrive'],
+      detail: { subscription_id: [plan.subscriptionId] },
+    });
+    expect(rule.Targets).toHaveLength(1);
+    expect(redrive).toEqual({ ...main, InputPath: '$.detail.event' });
   });
 
   it("gives the target the plan's retry policy and a dedicated dead-letter queue", () => {

@@ -101,6 +101,7 @@ export {
   detailType,
   ENVIRONMENT_PATTERN,
   EVENT_TYPE_PATTERN,
+  eventArchiveName,
   LOCAL_ACCOUNT_ID,
   LOCAL_REGION,
   NAME_HASH_LENGTH,
@@ -114,6 +115,7 @@ export {
   producerManifestKey,
   producerStackName,
   REGION_PATTERN,
+  redriveRuleName,
   ruleName,
   SUBSCRIPTION_ID_PATTERN,
   schemaBackupKey,
@@ -142,6 +144,15 @@ export {
   producerPlan,
   subscriptionEventPattern,
 } from './plan';
+export type { RedriveDetail } from './redrive';
+export {
+  DeadLetterAttribute,
+  deadLetteredEvent,
+  REDRIVE_DETAIL_TYPE,
+  REDRIVE_INPUT_PATH,
+  REDRIVE_SOURCE,
+  redriveEventPattern,
+} from './redrive';
 export { SchemaDialect } from './schema-tools';
 export type {
   EventTypeRequest,

@@ -33,6 +33,7 @@ export const NameLimit = {
   API_DESTINATION: 64,
   CONNECTION: 64,
   ALARM: 255,
+  ARCHIVE: 48,
 } as const;
 
 /** Number of hex characters of sha256 appended by `shortenName`. */
@@ -247,6 +248,24 @@ function subscriptionResourceName(
 /** EventBridge rule of one subscription (≤64, `[.\-_A-Za-z0-9]`). */
 export function ruleName(env: string, eventType: string, version: number, subscriptionId: string): string {
   return subscriptionResourceName(env, eventType, version, subscriptionId, '', NameLimit.RULE);
+}
+
+/**
+ * The redrive rule of one subscription (≤64): it matches only redrive requests for this subscription and hands
+ * the dead-lettered event to the same target, retry policy and dead-letter queue as the subscription's rule.
+ */
+export function redriveRuleName(
+  env: string,
+  eventType: string,
+  version: number,
+  subscriptionId: string,
+): string {
+  return subscriptionResourceName(env, eventType, version, subscriptionId, '-redrive', NameLimit.RULE);
+}
+
+/** The bus's archive (≤48): every event of the bus, kept for replay. */
+export function eventArchiveName(env: string): string {
+  return shortenName(`${busName(env)}-archive`, NameLimit.ARCHIVE);
 }
 
 /** Id of the rule's single target (unique within the rule, ≤64). */

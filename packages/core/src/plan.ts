@@ -16,11 +16,13 @@ import {
   producerDeadLetterQueueName,
   producerIngressQueueName,
   producerStackName,
+  redriveRuleName,
   ruleName,
   type SsmParameterNames,
   ssmParameterNames,
   targetId,
 } from './naming';
+import { REDRIVE_INPUT_PATH, redriveEventPattern } from './redrive';
 import type { JsonObject, JsonSchema } from './types';
 import { ConsumerType, ProducerType } from './vocabulary';
 
@@ -139,6 +141,16 @@ export interface ConsumerPlan {
   readonly target: ConsumerTarget;
   readonly retryPolicy: { readonly maximumEventAgeInSeconds: number; readonly maximumRetryAttempts: number };
   readonly deadLetterQueue: { readonly name: string };
+  /**
+   * The second rule that redrives dead letters: it matches redrive requests for this subscription only and
+   * targets the same consumer (same target id, retry policy and dead-letter queue) with `inputPath`, so the
+   * consumer receives the original event.
+   */
+  readonly redrive: {
+    readonly ruleName: string;
+    readonly eventPattern: JsonObject;
+    readonly inputPath: string;
+  };
   /** Alarm raised when the dead-letter queue is not empty. */
   readonly alarmName: string;
   readonly ssm: SsmParameterNames;
@@ -218,6 +230,11 @@ export function consumerPlan(m: ConsumerManifest): ConsumerPlan {
       maximumRetryAttempts: m.retry_policy.maximum_retry_attempts,
     },
     deadLetterQueue: { name: consumerDeadLetterQueueName(env, eventType, version, subscriptionId) },
+    redrive: {
+      ruleName: redriveRuleName(env, eventType, version, subscriptionId),
+      eventPattern: redriveEventPattern(subscriptionId),
+      inputPath: REDRIVE_INPUT_PATH,
+    },
     alarmName: consumerAlarmName(env, eventType, version, subscriptionId),
     ssm: ssmParameterNames(env),
   };

@@ -1,6 +1,7 @@
 import { buildEnvelopeSchema } from '../src/envelope';
 import type { ConsumerManifest, ProducerManifest } from '../src/manifest';
 import { consumerEventPattern, consumerPlan, producerPlan } from '../src/plan';
+import { REDRIVE_DETAIL_TYPE } from '../src/redrive';
 
 const where = { environment: 'dev', account: '123456789012', region: 'eu-west-1' };
 const data = { type: 'object', properties: { parcel_id: { type: 'string' }, weight: { type: 'number' } } };
@@ -117,9 +118,26 @@ describe('consumerPlan', () => {
       },
       retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 5 },
       deadLetterQueue: { name: 'dev-parcel_delivered-v2-abc123def456-dlq' },
+      redrive: {
+        ruleName: 'dev-parcel_delivered-v2-abc123def456-redrive',
+        eventPattern: {
+          source: ['bridgeport.redrive'],
+          'detail-type': ['Bridgeport Redrive'],
+          detail: { subscription_id: ['abc123def456'] },
+        },
+        inputPath: '$.detail.event',
+      },
       alarmName: 'dev-parcel_delivered-v2-abc123def456-dlq-not-empty',
       ssm,
     });
+  });
+
+  it('gives the redrive rule a pattern no producer event can match', () => {
+    const { redrive } = consumerPlan(consumer);
+
+    // DetailType of producers' events is `{event_type}.{version}`: never with a space.
+    expect(redrive.eventPattern['detail-type']).toEqual([REDRIVE_DETAIL_TYPE]);
+    expect(REDRIVE_DETAIL_TYPE).toContain(' ');
   });
 
   it('plans an SQS consumer with the queue ARN as target', () => {

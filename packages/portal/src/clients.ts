@@ -1,17 +1,23 @@
 /**
  * The one place the portal creates AWS SDK clients. Defaults only: region, credentials and endpoints come
  * from the SDK's standard configuration (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_S3`,
- * `AWS_ENDPOINT_URL_SCHEMAS`…), so the same code runs in Lambda, on a laptop and in tests.
+ * `AWS_ENDPOINT_URL_SCHEMAS`, `AWS_ENDPOINT_URL_SQS`…), so the same code runs in Lambda, on a laptop and in tests.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchemasClient } from '@aws-sdk/client-schemas';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface PortalClients {
   readonly dynamo: DynamoDBDocumentClient;
   readonly s3: S3Client;
   readonly schemas: SchemasClient;
+  /** Redrives (PutEvents on the bus). */
+  readonly eventBridge: EventBridgeClient;
+  /** Subscriptions' dead-letter queues. */
+  readonly sqs: SQSClient;
 }
 
 /** Creates the portal's SDK clients with default configuration. */
@@ -22,5 +28,7 @@ export function createPortalClients(): PortalClients {
     }),
     s3: new S3Client({}),
     schemas: new SchemasClient({}),
+    eventBridge: new EventBridgeClient({}),
+    sqs: new SQSClient({}),
   };
 }

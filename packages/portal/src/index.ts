@@ -28,6 +28,8 @@ export type { Caller } from './services/caller';
 export { ADMIN_GROUP, actsFor, requireTeam } from './services/caller';
 export type { CatalogServiceOptions, MatchReport, SubscriptionMatch } from './services/catalog';
 export { CatalogService } from './services/catalog';
+export type { DeadLetterList, DeadLetterView, RedriveResult } from './services/dead-letters';
+export { DeadLetterService, MAX_DEAD_LETTERS_PER_CALL, REDRIVE_RATE } from './services/dead-letters';
 export type {
   EventTypeListItem,
   EventTypeServiceOptions,
@@ -47,8 +49,6 @@ export type { ListPage, SubscriptionServiceOptions, SubscriptionView } from './s
 export { SubscriptionService } from './services/subscriptions';
 export type {
   Conditional,
-  DeadLetter,
-  DeadLetterRecord,
   EventStoreOptions,
   EventTypeRecord,
   EventVersionRecord,

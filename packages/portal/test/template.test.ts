@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { EnvVar, stackNames } from '@bridgeport/core';
+import { EnvVar, REDRIVE_SOURCE, stackNames } from '@bridgeport/core';
 import { yamlParse } from 'yaml-cfn';
 import { PortalFunction, portalFunctions, portalRoutes } from '../src/routes';
 import { EventsTableKey, eventsTableDefinition } from '../src/store/table';
@@ -14,6 +14,8 @@ const root = path.resolve(__dirname, '../../..');
 const run = promisify(execFile);
 /** CloudFormation `Fn::Sub` text, e.g. sub('Environment', '-self-service-events-table'). */
 const sub = (parameter: string, rest: string) => `\${${parameter}}${rest}`;
+/** A CloudFormation `Fn::Sub` reference, e.g. ref('AWS::Region') is `${AWS::Region}`. */
+const ref = (name: string) => sub(name, '');
 type Node = Record<string, unknown>;
 const template = yamlParse(readFileSync(path.join(root, 'template.yaml'), 'utf8')) as {
   Globals: { Function: Node & { Environment: { Variables: Record<string, unknown> } } };
@@ -48,7 +50,7 @@ describe('template.yaml', () => {
     expect(declared).toEqual(
       portalRoutes.map((route) => `${route.method} ${route.resource} ${route.function}`).sort(),
     );
-    expect(portalRoutes).toHaveLength(15);
+    expect(portalRoutes).toHaveLength(17);
   });
 
   it('puts every route on the API {env}-self-service-portal-api with the environment as stage', () => {
@@ -134,12 +136,42 @@ describe('template.yaml', () => {
       'schemas:UpdateSchema',
     ]);
     expect(actions(subscriptions).filter((action) => !action.startsWith('dynamodb:'))).toEqual([
+      'events:PutEvents',
       's3:DeleteObject',
       's3:PutObject',
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ReceiveMessage',
     ]);
     expect(JSON.stringify(subscriptions)).toContain('-subscriber-components-bucket-');
     expect(JSON.stringify(events)).toContain('-publisher-components-bucket-');
     expect(JSON.stringify(events)).toContain(`registry/${sub('Environment', '-bridgeport-events')}`);
+  });
+
+  it("lets the subscriptions function read only subscriptions' dead-letter queues and put only redrive requests on the bus", () => {
+    const byId = Object.fromEntries(
+      statements(PortalFunction.SUBSCRIPTIONS).map((statement) => [statement.Sid, statement]),
+    ) as Record<string, Statement & { Condition?: unknown }>;
+
+    expect(byId.ReadDeadLetterQueues?.Resource).toEqual([
+      {
+        'Fn::Sub': `arn:${ref('AWS::Partition')}:sqs:${ref('AWS::Region')}:${ref('AWS::AccountId')}:${ref('Environment')}-*`,
+      },
+    ]);
+    // Consumer stacks tag their resources with the subscription; producers' ingress queues carry no such tag.
+    expect(byId.ReadDeadLetterQueues?.Condition).toEqual({
+      StringLike: { 'aws:ResourceTag/bridgeport:subscription': '?*' },
+    });
+    expect(byId.RedriveDeadLetters?.Resource).toEqual([
+      {
+        'Fn::Sub': `arn:${ref('AWS::Partition')}:events:${ref('AWS::Region')}:${ref('AWS::AccountId')}:event-bus/${ref('Environment')}.custom.events.bus`,
+      },
+    ]);
+    expect(byId.RedriveDeadLetters?.Condition).toEqual({
+      StringEquals: { 'events:source': REDRIVE_SOURCE },
+    });
   });
 
   it('is deployed as {env}-self-service-portal for dev and prod', () => {

@@ -55,6 +55,23 @@ export interface ConsumerDeliveryProps {
    * @default - none
    */
   readonly description?: string;
+  /**
+   * A second rule that redrives dead letters: it matches `eventPattern` (redrive requests for this subscription
+   * only) and gives the same target, retry policy and dead-letter queue the part of the event at `inputPath`
+   * (the original event).
+   * @default - no redrive rule
+   */
+  readonly redrive?: ConsumerRedriveProps;
+}
+
+/** The redrive rule of a consumer. */
+export interface ConsumerRedriveProps {
+  /** Name of the redrive rule. */
+  readonly ruleName: string;
+  /** Its event pattern, used exactly as given. */
+  readonly eventPattern: { readonly [key: string]: unknown };
+  /** JSONPath of what the target receives, e.g. `$.detail.event`. */
+  readonly inputPath: string;
 }
 
 /** Throws naming the construct and prop when `value` (if given and resolved) is not an integer in range. */
@@ -84,11 +101,14 @@ export function isOtherAccount(scope: Construct, arn: string): boolean {
  */
 export abstract class ConsumerDelivery extends Construct {
   public readonly rule: Rule;
+  /** The redrive rule, when `redrive` is given. */
+  public readonly redriveRule?: Rule;
   public readonly deadLetterQueue: Queue;
   public readonly alarm: Alarm;
   protected readonly retryAttempts: number;
   protected readonly maxEventAge: Duration;
   private readonly targetId?: string;
+  private readonly redriveInputPath?: string;
 
   protected constructor(scope: Construct, id: string, props: ConsumerDeliveryProps, kind: string) {
     super(scope, id);
@@ -132,6 +152,18 @@ export abstract class ConsumerDelivery extends Construct {
       // The plan's pattern is already in EventBridge's JSON form ("detail-type"); CDK passes it through.
       eventPattern: props.eventPattern as EventPattern,
     });
+    if (props.redrive !== undefined) {
+      if (Object.keys(props.redrive.eventPattern).length === 0) {
+        throw new Error(`${kind}: redrive.eventPattern must not be empty`);
+      }
+      this.redriveInputPath = props.redrive.inputPath;
+      this.redriveRule = new Rule(this, 'RedriveRule', {
+        ruleName: props.redrive.ruleName,
+        eventBus: props.eventBus,
+        description: `Redrives dead letters of rule ${props.ruleName}`,
+        eventPattern: props.redrive.eventPattern as EventPattern,
+      });
+    }
   }
 
   /** The retry policy and dead-letter queue every target gets. */
@@ -158,7 +190,11 @@ export abstract class ConsumerDelivery extends Construct {
         principals: [new ServicePrincipal('events.amazonaws.com')],
         actions: ['sqs:SendMessage'],
         resources: [this.deadLetterQueue.queueArn],
-        conditions: { ArnEquals: { 'aws:SourceArn': this.rule.ruleArn } },
+        conditions: {
+          ArnEquals: {
+            'aws:SourceArn': [this.rule, this.redriveRule].flatMap((rule) => (rule ? [rule.ruleArn] : [])),
+          },
+        },
       }),
     );
     this.addTarget({
@@ -175,11 +211,17 @@ export abstract class ConsumerDelivery extends Construct {
     return role;
   }
 
-  /** Adds the single target, under `targetId` when given. */
+  /** Adds the single target, under `targetId` when given, to the rule and to the redrive rule. */
   protected addTarget(target: IRuleTarget): void {
     this.rule.addTarget(target);
     if (this.targetId !== undefined) {
       (this.rule.node.defaultChild as CfnRule).addPropertyOverride('Targets.0.Id', this.targetId);
+    }
+    if (this.redriveRule !== undefined) {
+      this.redriveRule.addTarget(target);
+      const redrive = this.redriveRule.node.defaultChild as CfnRule;
+      redrive.addPropertyOverride('Targets.0.InputPath', this.redriveInputPath);
+      if (this.targetId !== undefined) redrive.addPropertyOverride('Targets.0.Id', this.targetId);
     }
   }
 }

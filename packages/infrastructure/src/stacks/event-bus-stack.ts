@@ -1,12 +1,9 @@
-import { busName, shortenName, ssmParameterNames, stackNames } from '@bridgeport/core';
+import { busName, eventArchiveName, ssmParameterNames, stackNames } from '@bridgeport/core';
 import { Duration } from 'aws-cdk-lib';
 import { type Archive, EventBus } from 'aws-cdk-lib/aws-events';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { SharedStack, type SharedStackProps } from './shared-stack';
-
-/** EventBridge's limit on archive names. */
-const ARCHIVE_NAME_LIMIT = 48;
 
 export interface EventBusStackProps extends SharedStackProps {
   /**
@@ -16,10 +13,8 @@ export interface EventBusStackProps extends SharedStackProps {
   readonly archiveRetention?: Duration;
 }
 
-/** Name of the bus's archive: the bus name with `-archive`, within EventBridge's 48 characters. */
-export function eventArchiveName(environment: string): string {
-  return shortenName(`${busName(environment)}-archive`, ARCHIVE_NAME_LIMIT);
-}
+/** Name of the bus's archive (core's naming): the bus name with `-archive`, within EventBridge's 48 characters. */
+export { eventArchiveName };
 
 /**
  * `{env}-event-broker-bus`: the custom bus `{env}.custom.events.bus` every event goes through, an archive of

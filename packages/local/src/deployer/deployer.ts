@@ -16,6 +16,12 @@ import {
   ListObjectsV2Command,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import {
+  CreateQueueCommand,
+  DeleteQueueCommand,
+  GetQueueUrlCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { resolveProducer } from '@bridgeport/broker';
 import {
   type ConsumerPlan,
@@ -69,6 +75,11 @@ export interface LocalDeployerOptions {
    * @default none: SQS producers are recorded FAILED
    */
   readonly sqsProducers?: SqsProducerRunner;
+  /**
+   * Creates each consumer's dead-letter queue (and deletes it with the consumer), as the consumer stack does.
+   * @default none: dead letters of consumers go to the runtime's file of unrouted dead letters
+   */
+  readonly sqs?: SQSClient;
   /** ARN partition of the local account. @default 'aws' */
   readonly partition?: string;
   readonly log?: (message: string) => void;
@@ -586,36 +597,46 @@ export class LocalDeployer {
       if (plan.target.type === ConsumerType.HTTPS)
         await destinations.put(targetArn, plan.target.endpoint ?? '');
       signal.throwIfAborted();
-      await eventBridge.send(
-        new PutRuleCommand({
-          Name: plan.ruleName,
-          EventBusName: plan.busName,
-          EventPattern: JSON.stringify(plan.eventPattern),
-          State: 'ENABLED',
-          Description: `${DEPLOYED_RULE_DESCRIPTION} ${plan.subscriptionId}`,
-        }),
-        { abortSignal: signal },
-      );
-      const result = await eventBridge.send(
-        new PutTargetsCommand({
-          Rule: plan.ruleName,
-          EventBusName: plan.busName,
-          Targets: [
-            {
-              Id: plan.target.id,
-              Arn: targetArn,
-              RetryPolicy: {
-                MaximumRetryAttempts: plan.retryPolicy.maximumRetryAttempts,
-                MaximumEventAgeInSeconds: plan.retryPolicy.maximumEventAgeInSeconds,
-              },
-              DeadLetterConfig: { Arn: this.arn('sqs', plan, plan.deadLetterQueue.name) },
-            },
-          ],
-        }),
-        { abortSignal: signal },
-      );
-      const [failed] = result.FailedEntries ?? [];
-      if (failed) throw new Error(`${failed.ErrorCode ?? 'PutTargets failed'}: ${failed.ErrorMessage ?? ''}`);
+      await this.options.sqs?.send(new CreateQueueCommand({ QueueName: plan.deadLetterQueue.name }), {
+        abortSignal: signal,
+      });
+      const target = {
+        Id: plan.target.id,
+        Arn: targetArn,
+        RetryPolicy: {
+          MaximumRetryAttempts: plan.retryPolicy.maximumRetryAttempts,
+          MaximumEventAgeInSeconds: plan.retryPolicy.maximumEventAgeInSeconds,
+        },
+        DeadLetterConfig: { Arn: this.arn('sqs', plan, plan.deadLetterQueue.name) },
+      };
+      // The subscription's rule, then its redrive rule: the same target, given the original event.
+      const rules = [
+        { name: plan.ruleName, pattern: plan.eventPattern, target },
+        {
+          name: plan.redrive.ruleName,
+          pattern: plan.redrive.eventPattern,
+          target: { ...target, InputPath: plan.redrive.inputPath },
+        },
+      ];
+      for (const rule of rules) {
+        await eventBridge.send(
+          new PutRuleCommand({
+            Name: rule.name,
+            EventBusName: plan.busName,
+            EventPattern: JSON.stringify(rule.pattern),
+            State: 'ENABLED',
+            Description: `${DEPLOYED_RULE_DESCRIPTION} ${plan.subscriptionId}`,
+          }),
+          { abortSignal: signal },
+        );
+        const result = await eventBridge.send(
+          new PutTargetsCommand({ Rule: rule.name, EventBusName: plan.busName, Targets: [rule.target] }),
+          { abortSignal: signal },
+        );
+        const [failed] = result.FailedEntries ?? [];
+        if (failed)
+          throw new Error(`${failed.ErrorCode ?? 'PutTargets failed'}: ${failed.ErrorMessage ?? ''}`);
+      }
     } catch (error) {
       if (signal.aborted) throw error;
       await this.fail('consumer', objectKey, `The rule could not be deployed: ${describe(error)}`, record);
@@ -646,8 +667,11 @@ export class LocalDeployer {
       this.options.producers.delete(applied.plan.eventType, applied.plan.version);
       this.log(`deployer: producer route POST /${applied.plan.eventType}/${applied.plan.version} removed`);
     } else {
-      await this.deleteRule(applied.plan.ruleName, applied.plan.busName, [applied.plan.target.id], signal);
+      const { plan } = applied;
+      await this.deleteRule(plan.redrive.ruleName, plan.busName, [plan.target.id], signal);
+      await this.deleteRule(plan.ruleName, plan.busName, [plan.target.id], signal);
       signal.throwIfAborted();
+      await this.deleteQueue(plan.deadLetterQueue.name, signal);
       await this.options.destinations.remove(applied.targetArn);
       this.log(`deployer: rule ${applied.plan.ruleName} removed`);
     }
@@ -673,6 +697,20 @@ export class LocalDeployer {
       });
     } catch (error) {
       if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+    }
+  }
+
+  /** Deletes a consumer's dead-letter queue with the consumer (gone already is fine). */
+  private async deleteQueue(queueName: string, signal: AbortSignal): Promise<void> {
+    const { sqs } = this.options;
+    if (sqs === undefined) return;
+    try {
+      const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }), {
+        abortSignal: signal,
+      });
+      await sqs.send(new DeleteQueueCommand({ QueueUrl }), { abortSignal: signal });
+    } catch (error) {
+      if ((error as Error).name !== 'QueueDoesNotExist') throw error;
     }
   }
 

@@ -36,7 +36,7 @@ import { issueToken, loadSigningKey, type TokenSubject, verifyBearer } from '../
 import { OPTION_SPECS, type RuntimeOptions } from '../options';
 import { createProducerEndpoint } from '../producer-endpoint/server';
 import { LocalQueueStore } from '../sqs/queue-store';
-import { DeadLetterRouter } from './dead-letters';
+import { deadLetterQueueSink } from './dead-letters';
 import { applyEnvironment, clientUrl, localEnvironment } from './environment';
 import { DataDirectoryLockedError, errorCode, PortInUseError } from './errors';
 import { inProcessEventBridgeClient } from './in-process-eventbridge';
@@ -76,7 +76,7 @@ export interface Bridgeport {
   readonly sqsProducers: SqsProducerPollers;
   /** The local SQS queues (also served on the AWS endpoint). */
   readonly queues: LocalQueueStore;
-  /** Dead letters that belong to no subscription (targets made through the AWS API, deleted subscriptions). */
+  /** Dead letters of targets without a dead-letter queue (or whose queue is gone). */
   readonly unroutedDeadLetters: FileDeadLetterStore;
   /** A bearer token for the portal API, signed with this data directory's key (as `bridgeport token` prints). */
   issueToken(subject: TokenSubject, ttlSeconds?: number): Promise<string>;
@@ -135,7 +135,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
       path.join(dataDir, 'unrouted-dead-letters.jsonl'),
     );
     cleanups.push(() => unroutedDeadLetters.close());
-    const deadLetters = new DeadLetterRouter(unroutedDeadLetters.sink);
+    const deadLetterSink = deadLetterQueueSink({ queues, fallback: unroutedDeadLetters.sink });
 
     let aws: AwsEndpoint;
     try {
@@ -159,7 +159,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
             }),
             new SqsTargetDispatcher(queues),
           ],
-          deadLetterSink: deadLetters.sink,
+          deadLetterSink,
           backoff: { baseMs: options.retryBaseMs, capMs: options.retryCapMs ?? 60_000 },
           onDelivery: (report) => {
             if (report.outcome === 'dead-lettered') {
@@ -205,12 +205,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
     };
     const portalClients = createPortalClients();
     cleanups.push(() => {
-      for (const client of [
-        ...Object.values(runtimeClients),
-        portalClients.dynamo,
-        portalClients.s3,
-        portalClients.schemas,
-      ]) {
+      for (const client of [...Object.values(runtimeClients), ...Object.values(portalClients)]) {
         client.destroy();
       }
     });
@@ -231,9 +226,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
     cleanups.push(() => ttlSweeper.close());
 
     const services: PortalServices = createPortalServices({ config, clients: portalClients });
-    deadLetters.attach(services.store);
-    cleanups.push(() => deadLetters.detach());
-    // Closed before the portal store goes away, so that in-flight deliveries can still dead-letter.
+    // Closed before the queues, so that in-flight deliveries can still dead-letter.
     cleanups.push(() => aws.bus.close());
 
     let ready = false;
@@ -309,6 +302,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
       producers,
       destinations,
       sqsProducers,
+      sqs: runtimeClients.sqs,
       stateFile: path.join(dataDir, 'deployer', 'applied.json'),
       log,
     });

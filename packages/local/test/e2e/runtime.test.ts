@@ -233,7 +233,7 @@ describe('bridgeport start, end to end', () => {
         subscription_id: id,
         error_code: 'HTTP_400',
         error_message: `http://127.0.0.1:${sink.port}/refuses answered HTTP 400: refused with 400`,
-        attempts: 1,
+        retry_attempts: 0,
         event: expect.objectContaining({ id: (published.body as { event_id: string }).event_id }),
       }),
     ]);
@@ -260,8 +260,9 @@ describe('bridgeport start, end to end', () => {
     expect(deadLetters).toEqual([
       expect.objectContaining({
         error_code: 'HTTP_502',
-        error_message: `http://127.0.0.1:${sink.port}/down answered HTTP 502: refused with 502 (MaximumRetryAttempts exhausted)`,
-        attempts: 3,
+        error_message: `http://127.0.0.1:${sink.port}/down answered HTTP 502: refused with 502`,
+        exhausted_retry_condition: 'MaximumRetryAttempts',
+        retry_attempts: 2,
       }),
     ]);
   });

@@ -18,11 +18,13 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import {
   buildConsumerManifest,
   buildProducerManifest,
   busName,
   consumerManifestKey,
+  consumerPlan,
   type DeploymentStatus,
   LOCAL_ACCOUNT_ID,
   LOCAL_REGION,
@@ -184,6 +186,40 @@ describe('LocalDeployer', () => {
       },
     ]);
     expect(statuses.of('sub000000001')).toEqual(['sub000000001 DEPLOYING', 'sub000000001 ACTIVE']);
+  });
+
+  it("creates the consumer's dead-letter queue and redrive rule, and removes both with the consumer", async () => {
+    const sqs = new SQSClient({});
+    await deployer.close();
+    deployer = await newDeployer({ sqs });
+    const key = consumerManifestKey('parcel_weighed', 1, 'sub000000009');
+    const plan = consumerPlan(JSON.parse(consumerManifest('sub000000009')));
+    await put(SUBSCRIBER, key, consumerManifest('sub000000009'));
+    await deployer.whenIdle();
+
+    const redrive = await eventBridge.send(
+      new DescribeRuleCommand({ Name: plan.redrive.ruleName, EventBusName: busName(ENV) }),
+    );
+    const [main] =
+      (
+        await eventBridge.send(
+          new ListTargetsByRuleCommand({ Rule: plan.ruleName, EventBusName: busName(ENV) }),
+        )
+      ).Targets ?? [];
+    const redriveTargets = await eventBridge.send(
+      new ListTargetsByRuleCommand({ Rule: plan.redrive.ruleName, EventBusName: busName(ENV) }),
+    );
+    expect(JSON.parse(redrive.EventPattern ?? '')).toEqual(plan.redrive.eventPattern);
+    expect(redriveTargets.Targets).toEqual([{ ...main, InputPath: '$.detail.event' }]);
+    expect(await edge.queues.queueExists(plan.deadLetterQueue.name)).toBe(true);
+
+    await s3.send(new DeleteObjectCommand({ Bucket: SUBSCRIBER, Key: key }));
+    await deployer.whenIdle();
+
+    const rules = await eventBridge.send(new ListRulesCommand({ EventBusName: busName(ENV) }));
+    expect(rules.Rules?.map((rule) => rule.Name)).not.toContain(plan.redrive.ruleName);
+    expect(await edge.queues.queueExists(plan.deadLetterQueue.name)).toBe(false);
+    sqs.destroy();
   });
 
   it('tears the rule down when the manifest is removed', async () => {

@@ -2,13 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { DeadLetter as PortalDeadLetter, SubscriptionRecord } from '@bridgeport/portal';
 import { LocalBus } from '../../src/bus/local-bus';
 import type { DeadLetter } from '../../src/bus/types';
 import { ApiDestinations } from '../../src/deployer/api-destinations';
-import { DeadLetterRouter, subscriptionOfTarget } from '../../src/runtime/dead-letters';
+import { deadLetterQueueSink } from '../../src/runtime/dead-letters';
 import { applyEnvironment, clientUrl, localEnvironment } from '../../src/runtime/environment';
 import { inProcessEventBridgeClient } from '../../src/runtime/in-process-eventbridge';
+import { LocalQueueStore } from '../../src/sqs/queue-store';
 
 describe('ApiDestinations', () => {
   let dir: string;
@@ -58,12 +58,28 @@ describe('ApiDestinations', () => {
   });
 });
 
-describe('DeadLetterRouter', () => {
-  const deadLetter = (targetId: string): DeadLetter => ({
+describe('deadLetterQueueSink', () => {
+  let dir: string;
+  let queues: LocalQueueStore;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'bridgeport-dead-letters-'));
+    queues = new LocalQueueStore(path.join(dir, 'queues'));
+    await queues.createQueue('orders-dlq');
+  });
+
+  afterAll(async () => {
+    await queues.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const deadLetter = (deadLetterArn?: string): DeadLetter => ({
     eventBusName: 'local.custom.events.bus',
     ruleName: 'rule',
     ruleArn: 'arn:aws:events:us-east-1:000000000000:rule/local.custom.events.bus/rule',
-    targetId,
+    targetId: 'abcdefghijkl-target',
+    targetArn: 'arn:aws:events:us-east-1:000000000000:api-destination/orders',
+    ...(deadLetterArn === undefined ? {} : { deadLetterArn }),
     event: {
       version: '0',
       id: 'e1',
@@ -82,71 +98,37 @@ describe('DeadLetterRouter', () => {
     failedAt: '2026-11-26T08:00:01.000Z',
   });
 
-  class Store {
-    readonly recorded: [string, PortalDeadLetter][] = [];
-    constructor(private readonly subscriptions: Record<string, string>) {}
-    async getSubscription(id: string) {
-      const state = this.subscriptions[id];
-      return state === undefined ? undefined : ({ id, state } as unknown as SubscriptionRecord);
-    }
-    async recordDeadLetter(id: string, letter: PortalDeadLetter) {
-      this.recorded.push([id, letter]);
-    }
-  }
-
-  it("records a subscription target's dead letter for its subscription, with code, reason and attempts", async () => {
+  it("sends a dead letter to the target's dead-letter queue as EventBridge does: the event, the failure as attributes", async () => {
     const fallback: DeadLetter[] = [];
-    const store = new Store({ abcdefghijkl: 'READY' });
-    const router = new DeadLetterRouter((letter) => {
-      fallback.push(letter);
-    });
-    router.attach(store);
+    const sink = deadLetterQueueSink({ queues, fallback: (letter) => void fallback.push(letter) });
 
-    await router.sink(deadLetter('abcdefghijkl-target'));
+    await sink(deadLetter('arn:aws:sqs:us-east-1:000000000000:orders-dlq'));
 
+    const [message] = await queues.receive('orders-dlq');
     expect(fallback).toEqual([]);
-    expect(store.recorded).toEqual([
-      [
-        'abcdefghijkl',
-        {
-          event: deadLetter('abcdefghijkl-target').event,
-          error_code: 'HTTP_500',
-          error_message: 'http://127.0.0.1:1/x answered HTTP 500 (MaximumRetryAttempts exhausted)',
-          attempts: 4,
-          failed_at: '2026-11-26T08:00:01.000Z',
-        },
-      ],
-    ]);
-  });
-
-  it('keeps dead letters of other targets and of subscriptions being deleted in the fallback store', async () => {
-    const fallback: string[] = [];
-    const store = new Store({ abcdefghijkl: 'DELETING' });
-    const router = new DeadLetterRouter((letter) => {
-      fallback.push(letter.targetId);
+    expect(JSON.parse(message?.body ?? '')).toEqual(deadLetter().event);
+    const text = (value: string) => ({ DataType: 'String', StringValue: value });
+    expect(message?.messageAttributes).toEqual({
+      ERROR_CODE: text('HTTP_500'),
+      ERROR_MESSAGE: text('http://127.0.0.1:1/x answered HTTP 500'),
+      EXHAUSTED_RETRY_CONDITION: text('MaximumRetryAttempts'),
+      RETRY_ATTEMPTS: text('3'),
+      RULE_ARN: text('arn:aws:events:us-east-1:000000000000:rule/local.custom.events.bus/rule'),
+      TARGET_ARN: text('arn:aws:events:us-east-1:000000000000:api-destination/orders'),
     });
-    router.attach(store);
-
-    await router.sink(deadLetter('abcdefghijkl-target'));
-    await router.sink(deadLetter('hand-made-target'));
-    await router.sink(deadLetter('zzzzzzzzzzzz-target'));
-
-    expect(fallback).toEqual(['abcdefghijkl-target', 'hand-made-target', 'zzzzzzzzzzzz-target']);
-    expect(store.recorded).toEqual([]);
   });
 
-  it('refuses dead letters until the portal store is attached, so the bus hands them over again', async () => {
-    const router = new DeadLetterRouter(() => undefined);
+  it('keeps dead letters of targets without a dead-letter queue, or whose queue is gone, in the fallback', async () => {
+    const fallback: (string | undefined)[] = [];
+    const sink = deadLetterQueueSink({
+      queues,
+      fallback: (letter) => void fallback.push(letter.deadLetterArn),
+    });
 
-    await expect(router.sink(deadLetter('abcdefghijkl-target'))).rejects.toThrow(
-      'The portal store is not available yet.',
-    );
-  });
+    await sink(deadLetter());
+    await sink(deadLetter('arn:aws:sqs:us-east-1:000000000000:missing-dlq'));
 
-  it('reads the subscription id back from core target ids only', () => {
-    expect(subscriptionOfTarget('abcdefghijkl-target')).toBe('abcdefghijkl');
-    expect(subscriptionOfTarget('ABCDEFGHIJKL-target')).toBeUndefined();
-    expect(subscriptionOfTarget('abcdefghijkl')).toBeUndefined();
+    expect(fallback).toEqual([undefined, 'arn:aws:sqs:us-east-1:000000000000:missing-dlq']);
   });
 });
 

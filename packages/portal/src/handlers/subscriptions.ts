@@ -1,7 +1,7 @@
 import type { Logger } from '../http/logger';
-import { pathParameter, queryParameter, readJsonBody } from '../http/request';
+import { pathParameter, queryParameter, readJsonBody, readOptionalJsonBody } from '../http/request';
 import { json, location, noContent } from '../http/response';
-import { readListQuery } from '../services/pagination';
+import { readLimit, readListQuery } from '../services/pagination';
 import type { SubscriptionService } from '../services/subscriptions';
 import {
   defaultPortalServices,
@@ -44,7 +44,16 @@ export const subscriptionsActions: Readonly<Record<string, RouteAction<Subscript
     return noContent();
   },
   'GET /subscriptions/{id}/dead-letters': async ({ subscriptions }, event) =>
-    json(200, await subscriptions.deadLetters(pathParameter(event, 'id'), listQuery(event))),
+    json(
+      200,
+      await subscriptions.deadLetters(pathParameter(event, 'id'), readLimit(queryParameter(event, 'limit'))),
+    ),
+  'POST /subscriptions/{id}/dead-letters/redrive': async ({ subscriptions }, event) =>
+    json(200, await subscriptions.redrive(pathParameter(event, 'id'), readOptionalJsonBody(event))),
+  'DELETE /subscriptions/{id}/dead-letters/{dl_id}': async ({ subscriptions }, event) => {
+    await subscriptions.discardDeadLetter(pathParameter(event, 'id'), pathParameter(event, 'dl_id'));
+    return noContent();
+  },
 };
 
 /** The subscriptions route group's handler with the given services. */
@@ -55,5 +64,5 @@ export function createSubscriptionsHandler(
   return routeGroupHandler(subscriptionsActions, services, options);
 }
 
-/** `POST/GET /subscriptions`, `GET/DELETE /subscriptions/{id}`, `GET /subscriptions/{id}/dead-letters`. */
+/** `POST/GET /subscriptions`, `GET/DELETE /subscriptions/{id}`, the dead-letter routes. */
 export const subscriptionsHandler: PortalHandler = createSubscriptionsHandler(defaultPortalServices);

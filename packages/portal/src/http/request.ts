@@ -64,6 +64,13 @@ export function readJsonBody(event: APIGatewayProxyEvent): unknown {
   }
 }
 
+/** Like `readJsonBody`, but an empty body reads as `undefined` (for requests whose body is optional). */
+export function readOptionalJsonBody(event: APIGatewayProxyEvent): unknown {
+  const raw = event.body ?? '';
+  if (raw.trim() === '') return undefined;
+  return readJsonBody(event);
+}
+
 /** A required path parameter (API Gateway always supplies the ones in the resource path). */
 export function pathParameter(event: APIGatewayProxyEvent, name: string): string {
   const value = event.pathParameters?.[name];

@@ -27,6 +27,11 @@ export function readListQuery(query: { readonly limit?: string; readonly next_to
   return query.next_token === undefined ? { limit } : { limit, next_token: query.next_token };
 }
 
+/** Reads `limit` alone (1–100, default 25), for listings that cannot be paged. */
+export function readLimit(limit: string | undefined): { readonly limit: number } {
+  return { limit: readListQuery({ ...(limit === undefined ? {} : { limit }) }).limit };
+}
+
 /** The opaque `next_token` for a listing position. */
 export function encodePageToken(key: PageKey): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');

@@ -1,9 +1,11 @@
+import { DeadLetterQueues } from '../adapters/dead-letter-queue';
 import { ObjectStorage } from '../adapters/object-storage';
 import { SchemaRegistry } from '../adapters/schema-registry';
 import type { PortalClients } from '../clients';
 import type { PortalConfig } from '../config';
 import { EventStore } from '../store/event-store';
 import { CatalogService } from './catalog';
+import { DeadLetterService } from './dead-letters';
 import { EventTypeService } from './event-types';
 import { SubscriptionService } from './subscriptions';
 
@@ -26,7 +28,16 @@ export function createPortalServices(options: {
   const storage = new ObjectStorage({ client: clients.s3 });
   const registry = new SchemaRegistry({ client: clients.schemas, registryName: config.schemaRegistryName });
   const eventTypes = new EventTypeService({ store, registry, storage, config });
-  const subscriptions = new SubscriptionService({ store, storage, config });
+  const subscriptions = new SubscriptionService({
+    store,
+    storage,
+    config,
+    deadLetters: new DeadLetterService({
+      queues: new DeadLetterQueues({ client: clients.sqs }),
+      eventBridge: clients.eventBridge,
+      config,
+    }),
+  });
   return {
     config,
     store,

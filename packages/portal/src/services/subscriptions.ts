@@ -17,13 +17,13 @@ import { check } from '@bridgeport/event-patterns';
 import type { ObjectStorage } from '../adapters/object-storage';
 import type { PortalConfig } from '../config';
 import {
-  type DeadLetterRecord,
   type EventStore,
   RecordState,
   type SubscriptionClaim,
   type SubscriptionRecord,
 } from '../store/event-store';
 import { requestDigest } from './canonical';
+import type { DeadLetterList, DeadLetterService, RedriveResult } from './dead-letters';
 import { checkSubscriptionFilter } from './filter';
 import { decodePageToken, encodePageToken, type ListQuery } from './pagination';
 import { step } from './step';
@@ -32,6 +32,7 @@ export interface SubscriptionServiceOptions {
   readonly store: EventStore;
   readonly storage: ObjectStorage;
   readonly config: PortalConfig;
+  readonly deadLetters: DeadLetterService;
 }
 
 export type SubscriptionView = Omit<SubscriptionRecord, 'state' | 'request_digest'>;
@@ -50,11 +51,13 @@ export class SubscriptionService {
   private readonly store: EventStore;
   private readonly storage: ObjectStorage;
   private readonly config: PortalConfig;
+  private readonly deadLetterService: DeadLetterService;
 
   constructor(options: SubscriptionServiceOptions) {
     this.store = options.store;
     this.storage = options.storage;
     this.config = options.config;
+    this.deadLetterService = options.deadLetters;
   }
 
   /** `POST /subscriptions`. */
@@ -228,16 +231,19 @@ export class SubscriptionService {
     );
   }
 
-  /** `GET /subscriptions/{id}/dead-letters`. */
-  async deadLetters(id: string, query: ListQuery): Promise<ListPage<DeadLetterRecord>> {
-    await this.require(id);
-    const page = await this.store.listDeadLetters(id, {
-      limit: query.limit,
-      startKey: decodePageToken(query.next_token),
-    });
-    return page.nextKey === undefined
-      ? { items: page.items }
-      : { items: page.items, next_token: encodePageToken(page.nextKey) };
+  /** `GET /subscriptions/{id}/dead-letters`: read from the subscription's dead-letter queue. */
+  async deadLetters(id: string, query: { readonly limit: number }): Promise<DeadLetterList> {
+    return this.deadLetterService.list(await this.require(id), query.limit);
+  }
+
+  /** `DELETE /subscriptions/{id}/dead-letters/{dl_id}`. */
+  async discardDeadLetter(id: string, deadLetterId: string): Promise<void> {
+    await this.deadLetterService.discard(await this.require(id), deadLetterId);
+  }
+
+  /** `POST /subscriptions/{id}/dead-letters/redrive`. */
+  async redrive(id: string, input: unknown): Promise<RedriveResult> {
+    return this.deadLetterService.redrive(await this.require(id), input);
   }
 
   private async require(id: string): Promise<SubscriptionRecord> {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -21,7 +20,6 @@ import {
   eventTypePartition,
   type JsonObject,
   type JsonSchema,
-  type JsonValue,
   type ProducerType,
   type RetryPolicy,
   statusUpdateOf,
@@ -128,21 +126,6 @@ export interface SubscriptionRecord {
   readonly request_digest: string;
 }
 
-/** An event that could not be delivered to a subscription after every retry. */
-export interface DeadLetter {
-  readonly event: JsonValue;
-  readonly error_code: string;
-  readonly error_message: string;
-  readonly attempts: number;
-  /** ISO-8601 time of the last failed attempt. */
-  readonly failed_at: string;
-}
-
-export interface DeadLetterRecord extends DeadLetter {
-  readonly id: string;
-  readonly subscription_id: string;
-}
-
 /** An opaque position in a listing (a DynamoDB key). */
 export type PageKey = Readonly<Record<string, string | number>>;
 
@@ -160,8 +143,6 @@ export interface PageRequest {
 export interface EventStoreOptions {
   readonly tableName: string;
   readonly client: DynamoDBDocumentClient;
-  /** Dead letters are kept this long before DynamoDB's TTL removes them. @default 14 days */
-  readonly deadLetterRetentionSeconds?: number;
   /** Clock. @default () => new Date() */
   readonly now?: () => Date;
 }
@@ -180,8 +161,6 @@ const K = EventsTableKey;
 const LIST_EVENT_TYPES = 'EVENT_TYPES';
 const LIST_SUBSCRIPTIONS = 'SUBSCRIPTIONS';
 const META = EVENTS_TABLE_META;
-const DEAD_LETTER_PREFIX = 'DEAD_LETTER#';
-const DEFAULT_DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600;
 
 const subscriptionClaimKey = (claim: SubscriptionClaim) => ({
   [K.PARTITION]: `SUBSCRIPTION_REQUEST#${claim.eventType}#${claim.version}#${claim.digest}`,
@@ -251,13 +230,11 @@ function toEventType(item: Item): EventTypeRecord {
 export class EventStore {
   readonly tableName: string;
   private readonly client: DynamoDBDocumentClient;
-  private readonly retentionSeconds: number;
   private readonly now: () => Date;
 
   constructor(options: EventStoreOptions) {
     this.tableName = options.tableName;
     this.client = options.client;
-    this.retentionSeconds = options.deadLetterRetentionSeconds ?? DEFAULT_DEAD_LETTER_RETENTION_SECONDS;
     this.now = options.now ?? (() => new Date());
   }
 
@@ -1070,7 +1047,7 @@ export class EventStore {
     return result.ok;
   }
 
-  /** Removes a subscription record and its dead letters. Idempotent. */
+  /** Removes a subscription record and the items under it. Idempotent. */
   async deleteSubscriptionRecords(subscriptionId: string): Promise<void> {
     const step = 'Removing the subscription record';
     const items = await this.queryAll(
@@ -1093,61 +1070,5 @@ export class EventStore {
         new DeleteCommand({ TableName: this.tableName, Key: subscriptionKey(subscriptionId) }),
       ),
     );
-  }
-
-  // ---- dead letters ---------------------------------------------------------------------------------------
-
-  /** Stores an undeliverable event of a subscription; kept for the retention period. */
-  async recordDeadLetter(subscriptionId: string, deadLetter: DeadLetter): Promise<DeadLetterRecord> {
-    const id = randomUUID();
-    const record: DeadLetterRecord = {
-      id,
-      subscription_id: subscriptionId,
-      event: deadLetter.event,
-      error_code: deadLetter.error_code,
-      error_message: deadLetter.error_message,
-      attempts: deadLetter.attempts,
-      failed_at: deadLetter.failed_at,
-    };
-    const expiresAt = this.epochSeconds() + this.retentionSeconds;
-    await this.call('Recording the dead letter', () =>
-      this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            [K.PARTITION]: subscriptionPartition(subscriptionId),
-            [K.SORT]: `${DEAD_LETTER_PREFIX}${deadLetter.failed_at}#${id}`,
-            entity: 'DEAD_LETTER',
-            [K.TIME_TO_LIVE]: expiresAt,
-            ...record,
-          },
-        }),
-      ),
-    );
-    return record;
-  }
-
-  /**
-   * A subscription's dead letters, oldest first. Those past their retention are left out: DynamoDB's TTL
-   * removes them only some time later (and never locally).
-   */
-  async listDeadLetters(subscriptionId: string, page: PageRequest): Promise<Page<DeadLetterRecord>> {
-    const result = await this.queryPage(
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        FilterExpression: '#exp > :now',
-        ExpressionAttributeNames: { '#pk': K.PARTITION, '#sk': K.SORT, '#exp': K.TIME_TO_LIVE },
-        ExpressionAttributeValues: {
-          ':pk': subscriptionPartition(subscriptionId),
-          ':prefix': DEAD_LETTER_PREFIX,
-          ':now': this.epochSeconds(),
-        },
-        ConsistentRead: true,
-      },
-      page,
-      'Reading the dead letters',
-    );
-    return { ...result, items: result.items.map((item) => stripKeys(item) as unknown as DeadLetterRecord) };
   }
 }

@@ -1,4 +1,12 @@
-import { consumerManifestKey } from '@bridgeport/core';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { consumerDeadLetterQueueName, consumerManifestKey } from '@bridgeport/core';
+import { mockClient } from 'aws-sdk-client-mock';
 import { call } from '../support/api';
 import { orderCreated, type Portal, portalOn, shipOrders } from '../support/fixtures';
 import { type Harness, startHarness } from '../support/harness';
@@ -204,30 +212,64 @@ describe('GET /subscriptions/{id}', () => {
 });
 
 describe('GET /subscriptions/{id}/dead-letters', () => {
-  it('lists what could not be delivered, oldest first', async () => {
+  it("reads the subscription's dead-letter queue, oldest first, with EventBridge's failure attributes", async () => {
     const created = await subscribe(shipOrders());
     const id = String(created.body.id);
-    const deadLetter = (failedAt: string) => ({
-      event: { 'detail-type': 'order_created.1', detail: { data: { order_id: failedAt } } },
-      error_code: 'Lambda.TooManyRequestsException',
-      error_message: 'Rate exceeded',
-      attempts: 185,
-      failed_at: failedAt,
+    const sqs = mockClient(SQSClient);
+    const queueName = consumerDeadLetterQueueName('test', 'order_created', 1, id);
+    const event = (n: number) => ({ id: `event-${n}`, 'detail-type': 'order_created.1', detail: { n } });
+    const message = (n: number, sentAt: number) => ({
+      MessageId: `message-${n}`,
+      ReceiptHandle: `receipt-${n}`,
+      Body: JSON.stringify(event(n)),
+      Attributes: { SentTimestamp: String(sentAt) },
+      MessageAttributes: {
+        ERROR_CODE: { DataType: 'String', StringValue: 'Lambda.TooManyRequestsException' },
+        ERROR_MESSAGE: { DataType: 'String', StringValue: 'Rate exceeded' },
+        EXHAUSTED_RETRY_CONDITION: { DataType: 'String', StringValue: 'MaximumRetryAttempts' },
+        RETRY_ATTEMPTS: { DataType: 'String', StringValue: '185' },
+      },
     });
-    await portal.services.store.recordDeadLetter(id, deadLetter('2026-11-26T10:00:02.000Z'));
-    await portal.services.store.recordDeadLetter(id, deadLetter('2026-11-26T10:00:01.000Z'));
+    sqs.on(GetQueueUrlCommand, { QueueName: queueName }).resolves({ QueueUrl: 'https://queue/dlq' });
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({
+        Messages: [
+          message(2, Date.parse('2026-11-26T10:00:02Z')),
+          message(1, Date.parse('2026-11-26T10:00:01Z')),
+        ],
+      })
+      .resolves({ Messages: [] });
+    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
+    sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '2' } });
 
-    const response = await call(portal.subscriptions, {
-      method: 'GET',
-      resource: '/subscriptions/{id}/dead-letters',
-      pathParameters: { id },
-    });
+    try {
+      const response = await call(portal.subscriptions, {
+        method: 'GET',
+        resource: '/subscriptions/{id}/dead-letters',
+        pathParameters: { id },
+      });
 
-    expect(response.statusCode).toBe(200);
-    expect(response.body.items).toEqual([
-      { id: expect.any(String), subscription_id: id, ...deadLetter('2026-11-26T10:00:01.000Z') },
-      { id: expect.any(String), subscription_id: id, ...deadLetter('2026-11-26T10:00:02.000Z') },
-    ]);
+      expect(response.statusCode).toBe(200);
+      const letter = (n: number) => ({
+        id: `message-${n}`,
+        subscription_id: id,
+        event: event(n),
+        error_code: 'Lambda.TooManyRequestsException',
+        error_message: 'Rate exceeded',
+        exhausted_retry_condition: 'MaximumRetryAttempts',
+        retry_attempts: 185,
+        failed_at: `2026-11-26T10:00:0${n}.000Z`,
+      });
+      expect(response.body).toEqual({ items: [letter(1), letter(2)], approximate_count: 2 });
+      // Read messages are handed back at once: the listing consumes nothing.
+      expect(sqs.commandCalls(ChangeMessageVisibilityBatchCommand)[0]?.args[0].input.Entries).toEqual([
+        { Id: '0', ReceiptHandle: 'receipt-2', VisibilityTimeout: 0 },
+        { Id: '1', ReceiptHandle: 'receipt-1', VisibilityTimeout: 0 },
+      ]);
+    } finally {
+      sqs.restore();
+    }
   });
 
   it('answers 404 for an unknown subscription', async () => {

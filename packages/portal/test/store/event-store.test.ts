@@ -164,25 +164,6 @@ describe('EventStore', () => {
     expect(attached.ok).toBe(false);
   });
 
-  it('pages dead letters with a key', async () => {
-    for (const second of ['01', '02', '03']) {
-      await store.recordDeadLetter('qqqqqqqqqqqq', {
-        event: { n: second },
-        error_code: 'HTTP 500',
-        error_message: 'Internal Server Error',
-        attempts: 3,
-        failed_at: `2026-11-26T07:00:${second}.000Z`,
-      });
-    }
-
-    const first = await store.listDeadLetters('qqqqqqqqqqqq', { limit: 2 });
-    const second = await store.listDeadLetters('qqqqqqqqqqqq', { limit: 2, startKey: first.nextKey });
-
-    expect(first.items.map((item) => item.event)).toEqual([{ n: '01' }, { n: '02' }]);
-    expect(second.items.map((item) => item.event)).toEqual([{ n: '03' }]);
-    expect(second.nextKey).toBeUndefined();
-  });
-
   it('keeps the status of a later deployment event when an older one arrives late', async () => {
     await readyType('order_ordered');
 
@@ -249,33 +230,6 @@ describe('EventStore', () => {
     );
 
     expect(missing).toBe(false);
-  });
-
-  it('leaves out dead letters past their retention, keeping pages full', async () => {
-    const expiring = new EventStore({
-      tableName: harness.config.tableName,
-      client: harness.clients.dynamo,
-      now: () => new Date('2026-11-26T06:00:00.000Z'),
-      deadLetterRetentionSeconds: 60,
-    });
-    const letter = (n: string) => ({
-      event: { n },
-      error_code: 'HTTP 500',
-      error_message: 'Internal Server Error',
-      attempts: 3,
-      failed_at: `2026-11-26T07:00:${n}.000Z`,
-    });
-    await store.recordDeadLetter('eeeeeeeeeeee', letter('01'));
-    for (const n of ['02', '03', '04']) await expiring.recordDeadLetter('eeeeeeeeeeee', letter(n));
-    await store.recordDeadLetter('eeeeeeeeeeee', letter('05'));
-    await store.recordDeadLetter('eeeeeeeeeeee', letter('06'));
-
-    const first = await store.listDeadLetters('eeeeeeeeeeee', { limit: 2 });
-    const second = await store.listDeadLetters('eeeeeeeeeeee', { limit: 2, startKey: first.nextKey });
-
-    expect(first.items.map((item) => item.event)).toEqual([{ n: '01' }, { n: '05' }]);
-    expect(second.items.map((item) => item.event)).toEqual([{ n: '06' }]);
-    expect(second.nextKey).toBeUndefined();
   });
 
   it('treats an expired subscription claim as absent and a live one as taken', async () => {
