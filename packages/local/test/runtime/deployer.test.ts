@@ -386,7 +386,7 @@ describe('LocalDeployer', () => {
 
     it('records it FAILED after the task timeout, applies other manifests meanwhile, and applies it on its next change', async () => {
       await deployer.close();
-      deployer = await newDeployer({ s3: flaky, taskTimeoutMs: 400 });
+      deployer = await newDeployer({ s3: flaky, taskTimeoutMs: 1500 });
       const other = consumerManifestKey('parcel_weighed', 1, 'sub000000010');
 
       await put(SUBSCRIBER, STUCK, consumerManifest('stuck0000001'));
@@ -401,7 +401,7 @@ describe('LocalDeployer', () => {
 
       expect(whileStuck).toEqual([]);
       expect(afterTimeout).toEqual([
-        'stuck0000001 FAILED: Applying the manifest did not finish within 0.4 s; it is applied again on its next change or at the next start.',
+        'stuck0000001 FAILED: Applying the manifest did not finish within 1.5 s; it is applied again on its next change or at the next start.',
       ]);
       expect(statuses.of('stuck0000001').slice(1)).toEqual(['stuck0000001 DEPLOYING', 'stuck0000001 ACTIVE']);
       expect(deployer.appliedKeys().consumers).toEqual(expect.arrayContaining([STUCK, other]));
