@@ -203,7 +203,14 @@ async function main(): Promise<void> {
   );
   execFileSync(
     'mvn',
-    ['-q', '-B', 'package', 'dependency:build-classpath', '-Dmdep.outputFile=target/classpath.txt'],
+    [
+      '-q',
+      '-B',
+      '-Dstyle.color=never',
+      'package',
+      'dependency:build-classpath',
+      '-Dmdep.outputFile=target/classpath.txt',
+    ],
     { cwd: HARNESS, stdio: 'inherit' },
   );
   const benchmark = loadCityLotsBenchmark();

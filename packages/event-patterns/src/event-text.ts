@@ -175,6 +175,15 @@ export class EventTextScanner {
     }
   }
 
+  /** The index just past the string whose opening quote is at `open`; plain strings are scanned inline. */
+  private skipString(open: number): number {
+    const s = this.s;
+    let j = open + 1;
+    let c = s.charCodeAt(j);
+    while (c !== QUOTE && c !== BACKSLASH && c >= 0x20) c = s.charCodeAt(++j);
+    return c === QUOTE ? j + 1 : this.stringEnd(open + 1) + 1;
+  }
+
   /** The string whose opening quote is at `open` and closing quote at `close`, decoded. */
   private stringValue(open: number, close: number): string {
     return this.escaped
@@ -399,7 +408,7 @@ export class EventTextScanner {
       } else {
         if (isObject) {
           if (c !== QUOTE) throw DECLINE;
-          i = this.stringEnd(i + 1) + 1;
+          i = this.skipString(i);
           c = s.charCodeAt(i);
           while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = s.charCodeAt(++i);
           if (c !== COLON) throw DECLINE;
@@ -407,7 +416,7 @@ export class EventTextScanner {
           while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = s.charCodeAt(++i);
         }
         if (c === QUOTE) {
-          i = this.stringEnd(i + 1) + 1;
+          i = this.skipString(i);
         } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
           isObject = c === OPEN_OBJECT;
           kinds[++depth] = isObject;
