@@ -78,7 +78,7 @@ export interface DeadLetterView {
   readonly event?: Json;
   readonly error_code?: string;
   readonly error_message?: string;
-  readonly attempts?: number;
+  readonly retry_attempts?: number;
   readonly failed_at?: string;
 }
 

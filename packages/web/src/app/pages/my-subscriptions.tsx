@@ -189,7 +189,7 @@ function DeadLetters({ api, id }: { readonly api: PortalApi; readonly id: string
                     <td>
                       {letter.error_code ?? ''} {letter.error_message ?? ''}
                     </td>
-                    <td>{letter.attempts ?? ''}</td>
+                    <td>{letter.retry_attempts ?? ''}</td>
                     <td>
                       {key === undefined ? null : (
                         <>
