@@ -116,6 +116,7 @@ export {
   producerStackName,
   REGION_PATTERN,
   redriveRuleName,
+  replayName,
   ruleName,
   SUBSCRIPTION_ID_PATTERN,
   schemaBackupKey,

@@ -268,6 +268,19 @@ export function eventArchiveName(env: string): string {
   return shortenName(`${busName(env)}-archive`, NameLimit.ARCHIVE);
 }
 
+/**
+ * A replay for one subscription (≤64, `[.\-_A-Za-z0-9]`): `{subscription_id}-{yyyymmddThhmmssZ}` of its start,
+ * so a subscription's replays are found by their prefix.
+ */
+export function replayName(subscriptionId: string, startedAt: Date): string {
+  checkSubscriptionId(subscriptionId);
+  const stamp = startedAt
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  return `${subscriptionId}-${stamp}`;
+}
+
 /** Id of the rule's single target (unique within the rule, ≤64). */
 export function targetId(subscriptionId: string): string {
   checkSubscriptionId(subscriptionId);

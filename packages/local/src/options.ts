@@ -15,6 +15,8 @@ export interface RuntimeOptions {
   readonly retryBaseMs: number;
   /** Call HTTPS consumers on loopback hosts over TLS instead of plain http. */
   readonly loopbackTls: boolean;
+  /** How long the bus archive keeps events for replay, in days (0: forever). */
+  readonly archiveRetentionDays: number;
 }
 
 /** One option: its flag, the environment variable that sets it too, and its default. */
@@ -22,7 +24,7 @@ interface OptionSpec {
   readonly flag: string;
   readonly env: string;
   readonly description: string;
-  readonly kind: 'string' | 'port' | 'size' | 'milliseconds' | 'boolean';
+  readonly kind: 'string' | 'port' | 'size' | 'milliseconds' | 'days' | 'boolean';
   readonly default?: string;
 }
 
@@ -101,6 +103,13 @@ export const OPTION_SPECS = {
     kind: 'boolean',
     description: 'call HTTPS consumers on localhost over TLS too (default plain http)',
   },
+  archiveRetentionDays: {
+    flag: 'archive-retention-days',
+    env: 'BRIDGEPORT_ARCHIVE_RETENTION_DAYS',
+    kind: 'days',
+    default: '30',
+    description: 'how long the bus archive keeps events for replay, days (0 keeps them forever)',
+  },
 } as const satisfies Record<keyof RuntimeOptions, OptionSpec>;
 
 export class OptionError extends Error {
@@ -157,6 +166,11 @@ export function parseRuntimeOptions(
       if (size > MAX_EVENT_SIZE_LIMIT_BYTES)
         throw new OptionError(`${source} must be at most ${MAX_EVENT_SIZE_LIMIT_BYTES} bytes, got "${raw}"`);
       values[key] = size;
+    } else if (spec.kind === 'days') {
+      const days = Number(raw);
+      if (!Number.isInteger(days) || days < 0 || days > 3650)
+        throw new OptionError(`${source} must be a number of days from 0 to 3650, got "${raw}"`);
+      values[key] = days;
     } else if (spec.kind === 'milliseconds') {
       const milliseconds = Number(raw);
       if (!Number.isInteger(milliseconds) || milliseconds < 1 || milliseconds > 3_600_000)

@@ -13,6 +13,7 @@ describe('parseRuntimeOptions', () => {
       demo: false,
       maxEventSizeBytes: 262144,
       retryBaseMs: 1000,
+      archiveRetentionDays: 30,
       loopbackTls: false,
     });
   });

@@ -45,6 +45,8 @@ export type { ListQuery } from './services/pagination';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './services/pagination';
 export type { PortalServices } from './services/portal-services';
 export { createPortalServices } from './services/portal-services';
+export type { ReplayView } from './services/replays';
+export { ReplayService } from './services/replays';
 export type { ListPage, SubscriptionServiceOptions, SubscriptionView } from './services/subscriptions';
 export { SubscriptionService } from './services/subscriptions';
 export type {

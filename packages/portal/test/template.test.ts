@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { EnvVar, REDRIVE_SOURCE, stackNames } from '@bridgeport/core';
+import { EnvVar, eventArchiveName, REDRIVE_SOURCE, stackNames } from '@bridgeport/core';
 import { yamlParse } from 'yaml-cfn';
 import { PortalFunction, portalFunctions, portalRoutes } from '../src/routes';
 import { EventsTableKey, eventsTableDefinition } from '../src/store/table';
@@ -50,7 +50,7 @@ describe('template.yaml', () => {
     expect(declared).toEqual(
       portalRoutes.map((route) => `${route.method} ${route.resource} ${route.function}`).sort(),
     );
-    expect(portalRoutes).toHaveLength(17);
+    expect(portalRoutes).toHaveLength(19);
   });
 
   it('puts every route on the API {env}-self-service-portal-api with the environment as stage', () => {
@@ -136,7 +136,12 @@ describe('template.yaml', () => {
       'schemas:UpdateSchema',
     ]);
     expect(actions(subscriptions).filter((action) => !action.startsWith('dynamodb:'))).toEqual([
+      'events:DescribeArchive',
+      'events:DescribeReplay',
+      'events:DescribeRule',
       'events:PutEvents',
+      'events:StartReplay',
+      'events:StartReplay',
       's3:DeleteObject',
       's3:PutObject',
       'sqs:ChangeMessageVisibility',
@@ -172,6 +177,30 @@ describe('template.yaml', () => {
     expect(byId.RedriveDeadLetters?.Condition).toEqual({
       StringEquals: { 'events:source': REDRIVE_SOURCE },
     });
+  });
+
+  it("lets the subscriptions function replay only from the environment's archive and read only its bus's rules", () => {
+    const byId = Object.fromEntries(
+      statements(PortalFunction.SUBSCRIPTIONS).map((statement) => [statement.Sid, statement]),
+    );
+    const arn = (resource: string) => ({
+      'Fn::Sub': `arn:${ref('AWS::Partition')}:events:${ref('AWS::Region')}:${ref('AWS::AccountId')}:${resource}`,
+    });
+
+    expect(byId.ReplayFromArchive).toMatchObject({
+      Action: ['events:DescribeArchive', 'events:StartReplay'],
+      Resource: [arn(`archive/${ref('Environment')}.custom.events.bus-archive`)],
+    });
+    expect(byId.Replays).toMatchObject({
+      Action: ['events:StartReplay', 'events:DescribeReplay'],
+      Resource: [arn('replay/*')],
+    });
+    expect(byId.SubscriptionRules).toMatchObject({
+      Action: ['events:DescribeRule'],
+      Resource: [arn(`rule/${ref('Environment')}.custom.events.bus/*`)],
+    });
+    // The archive the AWS bus stack names (core's naming) is the one granted.
+    expect(eventArchiveName('dev')).toBe('dev.custom.events.bus-archive');
   });
 
   it('is deployed as {env}-self-service-portal for dev and prod', () => {

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { DEFAULT_MAX_EVENT_SIZE_BYTES, eventEntrySize } from '@bridgeport/broker';
+import { EventArchives } from './archive';
 import { FileDeadLetterStore } from './dead-letters';
 import { BusValidationError, TargetDeliveryError } from './errors';
 import { type DeliveryAddress, EventStore, type StoredEvent } from './event-store';
 import { type InputTransformer, renderInputTransformer, selectJsonPath } from './input-transformer';
+import { Replays } from './replays';
 import { type TargetDispatcher, TargetDispatchers } from './targets/dispatcher';
 import { DEFAULT_EVENT_BUS, Topology } from './topology';
 import {
@@ -57,6 +59,8 @@ export interface LocalBusOptions {
   readonly segmentBytes?: number;
   /** Rules per bus. Default 300. */
   readonly maxRulesPerBus?: number;
+  /** Events a replay puts back per second at most. Default 500. */
+  readonly replayRatePerSecond?: number;
 }
 
 interface Job {
@@ -85,6 +89,9 @@ export class LocalBus {
   readonly maxEventSizeBytes: number;
   /** The default dead-letter store, when no sink was given. */
   readonly deadLetters: FileDeadLetterStore | undefined;
+  /** The buses' archives (`ListArchives`, `DescribeArchive`); every accepted event is archived by its bus. */
+  readonly archives: EventArchives;
+  private replayRunner: Replays | undefined;
   private readonly store: EventStore;
   private readonly sink: DeadLetterSink;
   private readonly lanes = new Map<string, Lane>();
@@ -101,9 +108,15 @@ export class LocalBus {
 
   private constructor(
     options: LocalBusOptions,
-    parts: { topology: Topology; store: EventStore; deadLetters?: FileDeadLetterStore },
+    parts: {
+      topology: Topology;
+      store: EventStore;
+      archives: EventArchives;
+      deadLetters?: FileDeadLetterStore;
+    },
   ) {
     this.topology = parts.topology;
+    this.archives = parts.archives;
     this.store = parts.store;
     this.deadLetters = parts.deadLetters;
     this.account = options.account ?? '000000000000';
@@ -134,9 +147,60 @@ export class LocalBus {
     const deadLetters = options.deadLetterSink
       ? undefined
       : await FileDeadLetterStore.open(path.join(options.dataDir, 'dead-letters.jsonl'));
-    const bus = new LocalBus(options, { topology, store, deadLetters });
+    const archives = await EventArchives.open(path.join(options.dataDir, 'archives'));
+    const bus = new LocalBus(options, { topology, store, archives, deadLetters });
+    const partition = options.partition ?? 'aws';
+    bus.replayRunner = await Replays.open({
+      archives,
+      file: path.join(options.dataDir, 'replays.json'),
+      target: (busArn, event, ruleArns) => bus.putReplayedEvent(busArn, event, ruleArns),
+      replayArn: (name) => `arn:${partition}:events:${region}:${account}:replay/${name}`,
+      ruleExists: (busArn, ruleArn) => {
+        const busName = topology.resolveBusName(busArn);
+        const ruleName = ruleArn.slice(ruleArn.lastIndexOf('/') + 1);
+        return (
+          topology.findRule(busName, ruleName) !== undefined &&
+          topology.ruleArn(busName, ruleName) === ruleArn
+        );
+      },
+      ratePerSecond: options.replayRatePerSecond,
+    });
     for (const { stored, index, attempts } of recovered) bus.enqueue({ stored, index, attempts });
     return bus;
+  }
+
+  /** Replays from the archives (`StartReplay`, `DescribeReplay`, `ListReplays`, `CancelReplay`). */
+  get replays(): Replays {
+    if (this.replayRunner === undefined) throw new Error('The bus is not open.');
+    return this.replayRunner;
+  }
+
+  /**
+   * Puts a replayed event back on its bus, routed only to the rules in `ruleArns` (every rule when undefined).
+   * It is not archived again.
+   */
+  async putReplayedEvent(
+    busArn: string,
+    event: EventBridgeEvent,
+    ruleArns: readonly string[] | undefined,
+  ): Promise<void> {
+    if (this.closed) throw new Error('The bus is closed.');
+    const eventBusName = this.topology.resolveBusName(busArn);
+    const allowed = ruleArns === undefined ? undefined : new Set(ruleArns);
+    const deliveries = this.topology
+      .route(eventBusName, event)
+      .filter(
+        (address) =>
+          allowed === undefined || allowed.has(this.topology.ruleArn(eventBusName, address.ruleName)),
+      );
+    if (deliveries.length === 0) return;
+    const [record] = await this.store.append([
+      { eventBusName, event, eventJson: JSON.stringify(event), deliveries },
+    ]);
+    if (record === undefined) return;
+    for (let index = 0; index < record.deliveries.length; index += 1) {
+      this.enqueue({ stored: record, index, attempts: 0 });
+    }
   }
 
   /** Registers how to deliver to another kind of target (takes precedence over earlier ones). */
@@ -176,6 +240,12 @@ export class LocalBus {
     });
     if (accepted.length > 0) {
       const stored = await this.store.append(accepted);
+      for (const busName of new Set(accepted.map((item) => item.eventBusName))) {
+        this.archives.record(
+          busName,
+          accepted.filter((item) => item.eventBusName === busName),
+        );
+      }
       stored.forEach((record, i) => {
         results[accepted[i].position] = { EventId: record.event.id };
         for (let index = 0; index < record.deliveries.length; index += 1) {
@@ -201,12 +271,14 @@ export class LocalBus {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.replayRunner?.close();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     for (const wake of this.sleepers) wake();
     await Promise.allSettled([...this.running]);
     await this.topology.flush();
     await this.store.close();
+    await this.archives.close();
     await this.deadLetters?.close();
     await this.dispatchers.close();
   }

@@ -11,6 +11,8 @@ export interface EventBridgeEvent {
   readonly region: string;
   readonly resources: readonly string[];
   readonly detail: unknown;
+  /** Set on events a replay put back on the bus: the replay's name. */
+  readonly 'replay-name'?: string;
 }
 
 /** One PutEvents entry as the API receives it. `Time` may be a Date, epoch seconds or an ISO string. */

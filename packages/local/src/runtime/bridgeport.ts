@@ -6,7 +6,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createInjector, type Logger, silentLogger } from '@bridgeport/broker';
-import { busName, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '@bridgeport/core';
+import { busName, eventArchiveName, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '@bridgeport/core';
 import {
   CatalogService,
   createCatalogHandler,
@@ -211,6 +211,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
     });
 
     await aws.bus.topology.ensureEventBus(busName(options.environment));
+    await ensureBusArchive(aws.bus, options.environment, options.archiveRetentionDays);
     await provisionSharedResources({
       dynamodb: runtimeClients.dynamodb,
       s3: runtimeClients.s3,
@@ -367,6 +368,24 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
     await cleanup().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * The bus archive, as the AWS bus stack makes it: core's archive name, every event of the local account, kept
+ * `retentionDays` (`--archive-retention-days`).
+ */
+async function ensureBusArchive(bus: LocalBus, environment: string, retentionDays: number): Promise<void> {
+  const name = eventArchiveName(environment);
+  const bus_ = busName(environment);
+  await bus.archives.ensure({
+    name,
+    busName: bus_,
+    busArn: bus.topology.busArn(bus_),
+    archiveArn: `${bus.topology.busArn(bus_).split(':event-bus/')[0]}:archive/${name}`,
+    description: `Every event of ${bus_}, kept ${retentionDays === 0 ? 'forever' : `${retentionDays} days`} for replay`,
+    eventPattern: JSON.stringify({ account: [LOCAL_ACCOUNT_ID] }),
+    retentionDays,
+  });
 }
 
 /** The lines `bridgeport start` prints once the runtime is ready. */

@@ -4,7 +4,16 @@ import path from 'node:path';
 import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { consumerDeadLetterQueueName, ruleName } from '@bridgeport/core';
 import { type Bridgeport, startBridgeport } from '../../src/runtime/bridgeport';
-import { call, envelope, PARCEL_DATA_SCHEMA, type Sink, startSink, testOptions, waitFor } from './support';
+import {
+  authHeaders,
+  call,
+  envelope,
+  PARCEL_DATA_SCHEMA,
+  type Sink,
+  startSink,
+  testOptions,
+  waitFor,
+} from './support';
 
 const ENV = 'e2e';
 
@@ -187,6 +196,28 @@ describe('dead letters: one truth in the dead-letter queue, redrive and discard'
     expect((redrive.body as { redriven: string[] }).redriven).toEqual([first?.id]);
     expect(again?.event.id).toBe(eventId);
     expect(again?.event.detail).toEqual(first?.event.detail);
+  });
+
+  it("refuses to redrive or discard for a caller outside the subscription's team (403), changing nothing", async () => {
+    const [letter] = await deadLetters(failingId);
+    const outsider = { headers: await authHeaders({ team: 'someone-else' }) };
+
+    const redrive = await call(
+      'POST',
+      portal(`/subscriptions/${failingId}/dead-letters/redrive`),
+      undefined,
+      outsider,
+    );
+    const discard = await call(
+      'DELETE',
+      portal(`/subscriptions/${failingId}/dead-letters/${letter?.id}`),
+      undefined,
+      outsider,
+    );
+
+    expect(redrive.status).toBe(403);
+    expect(discard.status).toBe(403);
+    expect((await deadLetters(failingId)).map((item) => item.id)).toEqual([letter?.id]);
   });
 
   it('refuses a malformed redrive request with 400 naming the field, and reports unknown ids', async () => {

@@ -179,6 +179,7 @@ export function testOptions(dataDir: string, overrides: Partial<RuntimeOptions> 
     maxEventSizeBytes: 262_144,
     retryBaseMs: 10,
     loopbackTls: false,
+    archiveRetentionDays: 30,
     ...overrides,
   };
 }

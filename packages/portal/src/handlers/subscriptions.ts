@@ -48,12 +48,19 @@ export const subscriptionsActions: Readonly<Record<string, RouteAction<Subscript
       200,
       await subscriptions.deadLetters(pathParameter(event, 'id'), readLimit(queryParameter(event, 'limit'))),
     ),
-  'POST /subscriptions/{id}/dead-letters/redrive': async ({ subscriptions }, event) =>
-    json(200, await subscriptions.redrive(pathParameter(event, 'id'), readOptionalJsonBody(event))),
-  'DELETE /subscriptions/{id}/dead-letters/{dl_id}': async ({ subscriptions }, event) => {
-    await subscriptions.discardDeadLetter(pathParameter(event, 'id'), pathParameter(event, 'dl_id'));
+  'POST /subscriptions/{id}/dead-letters/redrive': async ({ subscriptions }, event, caller) =>
+    json(200, await subscriptions.redrive(pathParameter(event, 'id'), readOptionalJsonBody(event), caller)),
+  'DELETE /subscriptions/{id}/dead-letters/{dl_id}': async ({ subscriptions }, event, caller) => {
+    await subscriptions.discardDeadLetter(pathParameter(event, 'id'), pathParameter(event, 'dl_id'), caller);
     return noContent();
   },
+  'POST /subscriptions/{id}/replay': async ({ subscriptions }, event, caller) => {
+    const id = pathParameter(event, 'id');
+    const replay = await subscriptions.startReplay(id, readJsonBody(event), caller);
+    return json(202, replay, { Location: location(event, `/subscriptions/${id}/replays/${replay.name}`) });
+  },
+  'GET /subscriptions/{id}/replays/{name}': async ({ subscriptions }, event) =>
+    json(200, await subscriptions.describeReplay(pathParameter(event, 'id'), pathParameter(event, 'name'))),
 };
 
 /** The subscriptions route group's handler with the given services. */
@@ -64,5 +71,5 @@ export function createSubscriptionsHandler(
   return routeGroupHandler(subscriptionsActions, services, options);
 }
 
-/** `POST/GET /subscriptions`, `GET/DELETE /subscriptions/{id}`, the dead-letter routes. */
+/** `POST/GET /subscriptions`, `GET/DELETE /subscriptions/{id}`, the dead-letter and replay routes. */
 export const subscriptionsHandler: PortalHandler = createSubscriptionsHandler(defaultPortalServices);

@@ -7,6 +7,7 @@ import { EventStore } from '../store/event-store';
 import { CatalogService } from './catalog';
 import { DeadLetterService } from './dead-letters';
 import { EventTypeService } from './event-types';
+import { ReplayService } from './replays';
 import { SubscriptionService } from './subscriptions';
 
 /** The portal's domain services wired to their adapters. */
@@ -37,6 +38,7 @@ export function createPortalServices(options: {
       eventBridge: clients.eventBridge,
       config,
     }),
+    replays: new ReplayService({ eventBridge: clients.eventBridge, config }),
   });
   return {
     config,

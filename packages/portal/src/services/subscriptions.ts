@@ -4,6 +4,7 @@ import {
   consumerEventPattern,
   consumerManifestKey,
   EVENT_TYPE_PATTERN,
+  ForbiddenError,
   NotFoundError,
   newSubscriptionId,
   SUBSCRIPTION_ID_PATTERN,
@@ -22,10 +23,12 @@ import {
   type SubscriptionClaim,
   type SubscriptionRecord,
 } from '../store/event-store';
+import { actsFor, type Caller } from './caller';
 import { requestDigest } from './canonical';
 import type { DeadLetterList, DeadLetterService, RedriveResult } from './dead-letters';
 import { checkSubscriptionFilter } from './filter';
 import { decodePageToken, encodePageToken, type ListQuery } from './pagination';
+import type { ReplayService, ReplayView } from './replays';
 import { step } from './step';
 
 export interface SubscriptionServiceOptions {
@@ -33,6 +36,7 @@ export interface SubscriptionServiceOptions {
   readonly storage: ObjectStorage;
   readonly config: PortalConfig;
   readonly deadLetters: DeadLetterService;
+  readonly replays: ReplayService;
 }
 
 export type SubscriptionView = Omit<SubscriptionRecord, 'state' | 'request_digest'>;
@@ -52,12 +56,14 @@ export class SubscriptionService {
   private readonly storage: ObjectStorage;
   private readonly config: PortalConfig;
   private readonly deadLetterService: DeadLetterService;
+  private readonly replayService: ReplayService;
 
   constructor(options: SubscriptionServiceOptions) {
     this.store = options.store;
     this.storage = options.storage;
     this.config = options.config;
     this.deadLetterService = options.deadLetters;
+    this.replayService = options.replays;
   }
 
   /** `POST /subscriptions`. */
@@ -236,14 +242,42 @@ export class SubscriptionService {
     return this.deadLetterService.list(await this.require(id), query.limit);
   }
 
-  /** `DELETE /subscriptions/{id}/dead-letters/{dl_id}`. */
-  async discardDeadLetter(id: string, deadLetterId: string): Promise<void> {
-    await this.deadLetterService.discard(await this.require(id), deadLetterId);
+  /** `DELETE /subscriptions/{id}/dead-letters/{dl_id}`: the subscription's team or an admin. */
+  async discardDeadLetter(id: string, deadLetterId: string, caller: Caller): Promise<void> {
+    const record = await this.requireOperator(id, caller, 'discard its dead letters');
+    await this.deadLetterService.discard(record, deadLetterId);
   }
 
-  /** `POST /subscriptions/{id}/dead-letters/redrive`. */
-  async redrive(id: string, input: unknown): Promise<RedriveResult> {
-    return this.deadLetterService.redrive(await this.require(id), input);
+  /** `POST /subscriptions/{id}/dead-letters/redrive`: the subscription's team or an admin. */
+  async redrive(id: string, input: unknown, caller: Caller): Promise<RedriveResult> {
+    const record = await this.requireOperator(id, caller, 'redrive its dead letters');
+    return this.deadLetterService.redrive(record, input);
+  }
+
+  /** `POST /subscriptions/{id}/replay`: the subscription's team or an admin. */
+  async startReplay(id: string, input: unknown, caller: Caller): Promise<ReplayView> {
+    const record = await this.requireOperator(id, caller, 'replay events to it');
+    return this.replayService.start(record, input);
+  }
+
+  /** `GET /subscriptions/{id}/replays/{name}`. */
+  async describeReplay(id: string, name: string): Promise<ReplayView> {
+    return this.replayService.describe(await this.require(id), name);
+  }
+
+  /**
+   * The subscription, when the caller may operate it: a member of the team that made it, or an admin. A
+   * subscription that names no team (made before subscriptions were owned) is operated by admins only.
+   */
+  private async requireOperator(id: string, caller: Caller, action: string): Promise<SubscriptionRecord> {
+    const record = await this.require(id);
+    const team = (record as { readonly team?: unknown }).team;
+    const owner = typeof team === 'string' ? team : undefined;
+    if (owner === undefined ? caller.admin : actsFor(caller, owner)) return record;
+    throw new ForbiddenError(
+      `Only ${owner === undefined ? 'platform admins' : `members of team ${owner} (or platform admins)`} may ${action}`,
+      { context: { subscription_id: id, user: caller.user, ...(owner === undefined ? {} : { owner }) } },
+    );
   }
 
   private async require(id: string): Promise<SubscriptionRecord> {

@@ -9,6 +9,7 @@ import {
   type TargetDefinition,
 } from '../../bus/types';
 import { AwsServiceError, readBody, sendJson } from '../protocol';
+import { archiveOperations } from './archive-operations';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 type Input = Record<string, unknown>;
@@ -132,6 +133,7 @@ export const eventBridgeOperations: Readonly<Record<string, Operation>> = {
       ...(page.nextToken ? { NextToken: page.nextToken } : {}),
     };
   },
+  ...archiveOperations,
 };
 
 /** Maps any error to AWS's JSON 1.1 error (`__type`, `message`); unknown errors become a generic 500. */
