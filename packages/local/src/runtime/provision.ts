@@ -61,6 +61,11 @@ export async function ensureDemoEventType(services: {
 }): Promise<boolean> {
   const existing = await services.store.getEventType(DEMO_EVENT_TYPE.event_type);
   if (existing !== undefined && existing.state !== 'CREATING') return false;
-  await services.eventTypes.create(structuredClone(DEMO_EVENT_TYPE));
+  // Made by the runtime itself, with an admin's rights: the demo's application is nobody's team yet.
+  await services.eventTypes.create(structuredClone(DEMO_EVENT_TYPE), {
+    user: 'bridgeport-demo',
+    teams: [],
+    admin: true,
+  });
   return true;
 }

@@ -18,8 +18,8 @@ export interface EventsHandlerServices {
 
 /** Actions of the events route group, keyed by `METHOD resource`. */
 export const eventsActions: Readonly<Record<string, RouteAction<EventsHandlerServices>>> = {
-  'POST /events': async ({ eventTypes }, event) => {
-    const created = await eventTypes.create(readJsonBody(event));
+  'POST /events': async ({ eventTypes }, event, caller) => {
+    const created = await eventTypes.create(readJsonBody(event), caller);
     return json(
       201,
       { ...created.value, version: 1 },
@@ -37,12 +37,13 @@ export const eventsActions: Readonly<Record<string, RouteAction<EventsHandlerSer
     const found = await eventTypes.get(pathParameter(event, 'event_type'));
     return json(200, found.value, { ETag: entityTag(found.revision) });
   },
-  'PUT /events/{event_type}': async ({ eventTypes }, event) => {
+  'PUT /events/{event_type}': async ({ eventTypes }, event, caller) => {
     const body = readJsonBody(event);
     const updated = await eventTypes.update(
       pathParameter(event, 'event_type'),
       body,
       header(event, 'if-match'),
+      caller,
     );
     const { compatibility } = updated.value;
     return json(
@@ -51,8 +52,8 @@ export const eventsActions: Readonly<Record<string, RouteAction<EventsHandlerSer
       { ETag: entityTag(updated.revision) },
     );
   },
-  'DELETE /events/{event_type}': async ({ eventTypes }, event) => {
-    await eventTypes.delete(pathParameter(event, 'event_type'), header(event, 'if-match'));
+  'DELETE /events/{event_type}': async ({ eventTypes }, event, caller) => {
+    await eventTypes.delete(pathParameter(event, 'event_type'), header(event, 'if-match'), caller);
     return noContent();
   },
   'GET /events/{event_type}/versions/{version}': async ({ eventTypes }, event) => {

@@ -24,29 +24,36 @@ function listQuery(event: Parameters<RouteAction<unknown>>[1]) {
 
 /** Actions of the subscriptions route group, keyed by `METHOD resource`. */
 export const subscriptionsActions: Readonly<Record<string, RouteAction<SubscriptionsHandlerServices>>> = {
-  'POST /subscriptions': async ({ subscriptions }, event) => {
-    const created = await subscriptions.create(readJsonBody(event));
+  'POST /subscriptions': async ({ subscriptions }, event, caller) => {
+    const created = await subscriptions.create(readJsonBody(event), caller);
     return json(201, created, { Location: location(event, `/subscriptions/${created.id}`) });
   },
-  'GET /subscriptions': async ({ subscriptions }, event) =>
+  'GET /subscriptions': async ({ subscriptions }, event, caller) =>
     json(
       200,
-      await subscriptions.list({
-        ...listQuery(event),
-        event_type: queryParameter(event, 'event_type'),
-        version: queryParameter(event, 'version'),
-      }),
+      await subscriptions.list(
+        {
+          ...listQuery(event),
+          event_type: queryParameter(event, 'event_type'),
+          version: queryParameter(event, 'version'),
+        },
+        caller,
+      ),
     ),
-  'GET /subscriptions/{id}': async ({ subscriptions }, event) =>
-    json(200, await subscriptions.get(pathParameter(event, 'id'))),
-  'DELETE /subscriptions/{id}': async ({ subscriptions }, event) => {
-    await subscriptions.delete(pathParameter(event, 'id'));
+  'GET /subscriptions/{id}': async ({ subscriptions }, event, caller) =>
+    json(200, await subscriptions.get(pathParameter(event, 'id'), caller)),
+  'DELETE /subscriptions/{id}': async ({ subscriptions }, event, caller) => {
+    await subscriptions.delete(pathParameter(event, 'id'), caller);
     return noContent();
   },
-  'GET /subscriptions/{id}/dead-letters': async ({ subscriptions }, event) =>
+  'GET /subscriptions/{id}/dead-letters': async ({ subscriptions }, event, caller) =>
     json(
       200,
-      await subscriptions.deadLetters(pathParameter(event, 'id'), readLimit(queryParameter(event, 'limit'))),
+      await subscriptions.deadLetters(
+        pathParameter(event, 'id'),
+        readLimit(queryParameter(event, 'limit')),
+        caller,
+      ),
     ),
   'POST /subscriptions/{id}/dead-letters/redrive': async ({ subscriptions }, event, caller) =>
     json(200, await subscriptions.redrive(pathParameter(event, 'id'), readOptionalJsonBody(event), caller)),

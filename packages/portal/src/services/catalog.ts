@@ -18,10 +18,14 @@ import {
 import { testEventPattern } from '@bridgeport/event-patterns';
 import type { PortalConfig } from '../config';
 import { buildAsyncApiDocument, type CatalogEntry } from './asyncapi';
+import type { Caller } from './caller';
 import type { EventTypeService, EventVersionView } from './event-types';
 import { checkSubscriptionFilter } from './filter';
 import { MAX_PAGE_SIZE } from './pagination';
 import type { SubscriptionService, SubscriptionView } from './subscriptions';
+
+/** The catalog shows what any team may see: no team's endpoints or secrets. */
+const CATALOG_VIEWER: Caller = { user: 'catalog', teams: [], admin: false };
 
 export interface CatalogServiceOptions {
   readonly eventTypes: EventTypeService;
@@ -216,16 +220,20 @@ export class CatalogService {
     };
   }
 
+  /** Every subscription of the type (or version), as anyone may see them: without endpoints. */
   private async allSubscriptions(eventType: string, version?: number): Promise<SubscriptionView[]> {
     const found: SubscriptionView[] = [];
     let next: string | undefined;
     do {
-      const page = await this.subscriptions.list({
-        limit: MAX_PAGE_SIZE,
-        event_type: eventType,
-        ...(version === undefined ? {} : { version: String(version) }),
-        ...(next === undefined ? {} : { next_token: next }),
-      });
+      const page = await this.subscriptions.list(
+        {
+          limit: MAX_PAGE_SIZE,
+          event_type: eventType,
+          ...(version === undefined ? {} : { version: String(version) }),
+          ...(next === undefined ? {} : { next_token: next }),
+        },
+        CATALOG_VIEWER,
+      );
       found.push(...page.items);
       next = page.next_token;
     } while (next !== undefined);

@@ -33,6 +33,7 @@ import {
   type EventVersionSummary,
   RecordState,
 } from '../store/event-store';
+import { type Caller, requireTeam } from './caller';
 import { canonicalJson, requestDigest } from './canonical';
 import { decodePageToken, encodePageToken, type ListQuery } from './pagination';
 import { step } from './step';
@@ -145,10 +146,11 @@ export class EventTypeService {
   }
 
   /** `POST /events`: the type and its version 1. */
-  async create(input: unknown): Promise<Revisioned<EventTypeView>> {
+  async create(input: unknown, caller: Caller): Promise<Revisioned<EventTypeView>> {
     const validated = validateEventTypeRequest(input);
     if (!validated.ok) throw new ValidationError('The event type is not valid', validated.errors);
     const request = validated.value;
+    requireTeam(caller, request.application, `create event types of application ${request.application}`);
     const eventType = request.event_type;
     const digest = requestDigest(request);
     const owner = randomUUID();
@@ -235,7 +237,9 @@ export class EventTypeService {
     eventType: string,
     input: unknown,
     ifMatch: string | undefined,
+    caller: Caller,
   ): Promise<Revisioned<UpdateResult>> {
+    await this.requireOwner(eventType, caller, `change event type ${eventType}`);
     const validated = validateEventTypeUpdate(input);
     if (!validated.ok) throw new ValidationError('The event type update is not valid', validated.errors);
     const update = validated.value;
@@ -304,9 +308,10 @@ export class EventTypeService {
    * the producer manifests (tearing the producer stacks down), the registry schema and the records.
    * Schema backups are kept.
    */
-  async delete(eventType: string, ifMatch: string | undefined): Promise<void> {
+  async delete(eventType: string, ifMatch: string | undefined, caller: Caller): Promise<void> {
     const type = await this.store.getEventType(eventType);
     if (type === undefined) throw notFound(eventType);
+    requireTeam(caller, type.application, `delete event type ${eventType}`);
     if (type.state !== RecordState.DELETING) checkPrecondition(ifMatch, type.revision);
     await this.refuseWhileSubscribed(type);
     if (this.leased(type)) throw this.busy(eventType);
@@ -528,6 +533,13 @@ export class EventTypeService {
     );
     const completed = await this.store.completeVersionRecord({ eventType, version, owner, registryVersion });
     if (!completed.ok) throw this.lost(eventType);
+  }
+
+  /** The type, once the caller is known to act for its owning team (404 first, then 403 naming the team). */
+  async requireOwner(eventType: string, caller: Caller, action: string): Promise<EventTypeRecord> {
+    const type = await this.requireType(eventType);
+    requireTeam(caller, type.application, action);
+    return type;
   }
 
   private async requireType(eventType: string): Promise<EventTypeRecord> {

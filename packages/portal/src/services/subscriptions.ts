@@ -1,10 +1,10 @@
 import {
+  APPLICATION_PATTERN,
   buildConsumerManifest,
   ConflictError,
   consumerEventPattern,
   consumerManifestKey,
   EVENT_TYPE_PATTERN,
-  ForbiddenError,
   NotFoundError,
   newSubscriptionId,
   SUBSCRIPTION_ID_PATTERN,
@@ -23,7 +23,7 @@ import {
   type SubscriptionClaim,
   type SubscriptionRecord,
 } from '../store/event-store';
-import { actsFor, type Caller } from './caller';
+import { ADMIN_GROUP, actsFor, type Caller, requireTeam } from './caller';
 import { requestDigest } from './canonical';
 import type { DeadLetterList, DeadLetterService, RedriveResult } from './dead-letters';
 import { checkSubscriptionFilter } from './filter';
@@ -39,7 +39,22 @@ export interface SubscriptionServiceOptions {
   readonly replays: ReplayService;
 }
 
-export type SubscriptionView = Omit<SubscriptionRecord, 'state' | 'request_digest'>;
+/**
+ * A subscription as the API shows it. `connection_string` and `secret_name` (where the consumer is, and its
+ * credentials) are shown only to the owning team and admins.
+ */
+export type SubscriptionView = Omit<
+  SubscriptionRecord,
+  'state' | 'request_digest' | 'connection_string' | 'secret_name' | 'team'
+> & {
+  /** The team that made the subscription and owns it. */
+  readonly team: string;
+  readonly connection_string?: string;
+  readonly secret_name?: string;
+};
+
+/** Fields of a subscription only its team (and admins) see. */
+const PRIVATE_FIELDS = ['connection_string', 'secret_name'] as const;
 
 export interface ListPage<T> {
   readonly items: T[];
@@ -66,10 +81,15 @@ export class SubscriptionService {
     this.replayService = options.replays;
   }
 
-  /** `POST /subscriptions`. */
-  async create(input: unknown): Promise<SubscriptionView> {
+  /**
+   * `POST /subscriptions`: any authenticated team may subscribe. The subscription belongs to `team` (a field of
+   * the body, not part of the consumer), by default the caller's only team; a platform admin without a team
+   * makes subscriptions owned by the admins.
+   */
+  async create(input: unknown, caller: Caller): Promise<SubscriptionView> {
+    const { team, consumerRequest } = owningTeam(input, caller);
     const connectionOptions = { allowLoopbackTargets: this.config.allowLoopbackHttpConsumers };
-    const validated = validateSubscriptionRequest(input, connectionOptions);
+    const validated = validateSubscriptionRequest(consumerRequest, connectionOptions);
     if (!validated.ok) throw new ValidationError('The subscription is not valid', validated.errors);
     const request = validated.value;
     const { event_type: eventType, version } = request;
@@ -91,7 +111,8 @@ export class SubscriptionService {
       if (problems.length > 0) throw new ValidationError('The subscription filter is not valid', problems);
     }
 
-    const digest = requestDigest(request);
+    // The team is part of the request's identity: another team's identical request is another subscription.
+    const digest = requestDigest({ ...request, team });
     const claim = { eventType, version, digest };
     const { id, pending } = await this.claim(claim);
     const manifest = this.manifest(request, id, type.application);
@@ -109,6 +130,7 @@ export class SubscriptionService {
         event_type: eventType,
         version,
         application: type.application,
+        team,
         ...(request.target_unit === undefined ? {} : { target_unit: request.target_unit }),
         connection_type: request.connection_type,
         connection_string: request.connection_string,
@@ -147,7 +169,7 @@ export class SubscriptionService {
       throw deletedMeanwhile(record.id);
     }
     await this.store.releaseSubscriptionClaim(claim, record.id);
-    return view({ ...stored, state: RecordState.READY });
+    return view({ ...stored, state: RecordState.READY }, caller);
   }
 
   /**
@@ -187,14 +209,15 @@ export class SubscriptionService {
     );
   }
 
-  /** `GET /subscriptions/{id}`. */
-  async get(id: string): Promise<SubscriptionView> {
-    return view(await this.require(id));
+  /** `GET /subscriptions/{id}`: anyone reads it; the endpoint only its team (and admins). */
+  async get(id: string, caller: Caller): Promise<SubscriptionView> {
+    return view(await this.require(id), caller);
   }
 
   /** `GET /subscriptions?event_type=&version=`. */
   async list(
     query: ListQuery & { readonly event_type?: string; readonly version?: string },
+    caller: Caller,
   ): Promise<ListPage<SubscriptionView>> {
     const problems: ValidationProblem[] = [];
     if (query.event_type !== undefined && !EVENT_TYPE_PATTERN.test(query.event_type)) {
@@ -215,13 +238,14 @@ export class SubscriptionService {
       eventType: query.event_type,
       version,
     });
-    const items = page.items.map(view);
+    const items = page.items.map((record) => view(record, caller));
     return page.nextKey === undefined ? { items } : { items, next_token: encodePageToken(page.nextKey) };
   }
 
   /** `DELETE /subscriptions/{id}`: removes the consumer manifest (tearing the consumer stack down) and the record. */
-  async delete(id: string): Promise<void> {
+  async delete(id: string, caller: Caller): Promise<void> {
     const record = await this.require(id);
+    requireTeam(caller, teamOf(record), `delete subscription ${id}`);
     await this.store.setSubscriptionState(id, RecordState.DELETING, 'DELETING');
     await step('Removing the consumer manifest', () =>
       this.storage.delete(
@@ -237,26 +261,27 @@ export class SubscriptionService {
     );
   }
 
-  /** `GET /subscriptions/{id}/dead-letters`: read from the subscription's dead-letter queue. */
-  async deadLetters(id: string, query: { readonly limit: number }): Promise<DeadLetterList> {
-    return this.deadLetterService.list(await this.require(id), query.limit);
+  /** `GET /subscriptions/{id}/dead-letters`: read from the subscription's dead-letter queue (its team only). */
+  async deadLetters(id: string, query: { readonly limit: number }, caller: Caller): Promise<DeadLetterList> {
+    const record = await this.requireOwned(id, caller, `read the dead letters of subscription ${id}`);
+    return this.deadLetterService.list(record, query.limit);
   }
 
-  /** `DELETE /subscriptions/{id}/dead-letters/{dl_id}`: the subscription's team or an admin. */
+  /** `DELETE /subscriptions/{id}/dead-letters/{dl_id}` (its team only). */
   async discardDeadLetter(id: string, deadLetterId: string, caller: Caller): Promise<void> {
-    const record = await this.requireOperator(id, caller, 'discard its dead letters');
+    const record = await this.requireOwned(id, caller, `discard the dead letters of subscription ${id}`);
     await this.deadLetterService.discard(record, deadLetterId);
   }
 
-  /** `POST /subscriptions/{id}/dead-letters/redrive`: the subscription's team or an admin. */
+  /** `POST /subscriptions/{id}/dead-letters/redrive` (its team only). */
   async redrive(id: string, input: unknown, caller: Caller): Promise<RedriveResult> {
-    const record = await this.requireOperator(id, caller, 'redrive its dead letters');
+    const record = await this.requireOwned(id, caller, `redrive the dead letters of subscription ${id}`);
     return this.deadLetterService.redrive(record, input);
   }
 
-  /** `POST /subscriptions/{id}/replay`: the subscription's team or an admin. */
+  /** `POST /subscriptions/{id}/replay` (its team only). */
   async startReplay(id: string, input: unknown, caller: Caller): Promise<ReplayView> {
-    const record = await this.requireOperator(id, caller, 'replay events to it');
+    const record = await this.requireOwned(id, caller, `replay events to subscription ${id}`);
     return this.replayService.start(record, input);
   }
 
@@ -265,19 +290,11 @@ export class SubscriptionService {
     return this.replayService.describe(await this.require(id), name);
   }
 
-  /**
-   * The subscription, when the caller may operate it: a member of the team that made it, or an admin. A
-   * subscription that names no team (made before subscriptions were owned) is operated by admins only.
-   */
-  private async requireOperator(id: string, caller: Caller, action: string): Promise<SubscriptionRecord> {
+  /** The subscription, once the caller is known to act for its team (404 first, then 403 naming it). */
+  private async requireOwned(id: string, caller: Caller, action: string): Promise<SubscriptionRecord> {
     const record = await this.require(id);
-    const team = (record as { readonly team?: unknown }).team;
-    const owner = typeof team === 'string' ? team : undefined;
-    if (owner === undefined ? caller.admin : actsFor(caller, owner)) return record;
-    throw new ForbiddenError(
-      `Only ${owner === undefined ? 'platform admins' : `members of team ${owner} (or platform admins)`} may ${action}`,
-      { context: { subscription_id: id, user: caller.user, ...(owner === undefined ? {} : { owner }) } },
-    );
+    requireTeam(caller, teamOf(record), action);
+    return record;
   }
 
   private async require(id: string): Promise<SubscriptionRecord> {
@@ -289,9 +306,46 @@ export class SubscriptionService {
   }
 }
 
-function view(record: SubscriptionRecord): SubscriptionView {
+/** The owning team; subscriptions made before teams owned them belong to the admins. */
+function teamOf(record: SubscriptionRecord): string {
+  return record.team ?? ADMIN_GROUP;
+}
+
+function view(record: SubscriptionRecord, caller: Caller): SubscriptionView {
   const { state: _state, request_digest: _digest, ...rest } = record;
-  return rest;
+  const team = teamOf(record);
+  if (actsFor(caller, team)) return { ...rest, team };
+  const shown: Record<string, unknown> = { ...rest, team };
+  for (const field of PRIVATE_FIELDS) delete shown[field];
+  return shown as SubscriptionView;
+}
+
+/**
+ * The team a new subscription belongs to, and the consumer request without it. `team` must be one of the
+ * caller's teams (any team for an admin); it may be left out when the caller has one team.
+ */
+function owningTeam(
+  input: unknown,
+  caller: Caller,
+): { readonly team: string; readonly consumerRequest: unknown } {
+  if (typeof input !== 'object' || input === null || Array.isArray(input) || !('team' in input)) {
+    if (caller.teams.length === 1) return { team: caller.teams[0] as string, consumerRequest: input };
+    if (caller.teams.length === 0 && caller.admin) return { team: ADMIN_GROUP, consumerRequest: input };
+    throw new ValidationError('The subscription is not valid', [
+      {
+        path: '$.team',
+        message: `is required: you belong to several teams (${caller.teams.join(', ')}); say which one owns it`,
+      },
+    ]);
+  }
+  const { team, ...consumerRequest } = input as Record<string, unknown>;
+  if (typeof team !== 'string' || !APPLICATION_PATTERN.test(team)) {
+    throw new ValidationError('The subscription is not valid', [
+      { path: '$.team', message: `must be a team name matching ${APPLICATION_PATTERN.source}` },
+    ]);
+  }
+  requireTeam(caller, team, `subscribe on behalf of team ${team}`);
+  return { team, consumerRequest };
 }
 
 /** The request a stored subscription was made from. */

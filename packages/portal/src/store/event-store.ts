@@ -108,6 +108,8 @@ export interface SubscriptionRecord {
   readonly version: number;
   /** Owner of the event type (the EventBridge source). */
   readonly application: string;
+  /** The team that made the subscription and owns it (absent on records made before teams owned them). */
+  readonly team?: string;
   readonly target_unit?: string;
   readonly connection_type: ConsumerType;
   readonly connection_string: string;

@@ -2,6 +2,7 @@ import { DescribeSchemaCommand } from '@aws-sdk/client-schemas';
 import { BucketKind, bucketName, producerManifestKey, schemaBackupKey } from '@bridgeport/core';
 import { ObjectStorage } from '../../src/adapters/object-storage';
 import { SchemaRegistry } from '../../src/adapters/schema-registry';
+import type { Caller } from '../../src/services/caller';
 import { EventTypeService } from '../../src/services/event-types';
 import { EventStore } from '../../src/store/event-store';
 import { call } from '../support/api';
@@ -10,6 +11,7 @@ import { type Harness, startHarness } from '../support/harness';
 import { type S3Faults, s3Faults } from '../support/s3-faults';
 import { fakeSchemas, type SchemasFake } from '../support/schemas-fake';
 
+const ADMIN: Caller = { user: 'test-admin', teams: [], admin: true };
 const scope = { environment: 'test', account: '000000000000', region: 'us-east-1' };
 const publisherBucket = bucketName(BucketKind.PUBLISHER, scope);
 const backupBucket = bucketName(BucketKind.SCHEMAS_BACKUP, scope);
@@ -129,11 +131,11 @@ describe('two requests creating the same event type at once', () => {
     const slow = serviceWithClock(clock);
     const fast = serviceWithClock(clock);
     const paused = registry.pauseNext(DescribeSchemaCommand, 'race_stalled');
-    const first = slow.create(typeWith('race_stalled', 'alpha'));
+    const first = slow.create(typeWith('race_stalled', 'alpha'), ADMIN);
     await paused.reached;
 
     clock.now += 31_000;
-    const second = await fast.create(typeWith('race_stalled', 'beta'));
+    const second = await fast.create(typeWith('race_stalled', 'beta'), ADMIN);
     paused.release();
 
     await expect(first).rejects.toThrow(
