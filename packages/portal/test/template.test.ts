@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { EnvVar, eventArchiveName, REDRIVE_SOURCE, stackNames } from '@bridgeport/core';
 import { yamlParse } from 'yaml-cfn';
 import { PortalFunction, portalFunctions, portalRoutes } from '../src/routes';
+import { ADMIN_GROUP } from '../src/services/caller';
 import { EventsTableKey, eventsTableDefinition } from '../src/store/table';
 import { type Harness, startHarness } from './support/harness';
 
@@ -67,6 +68,43 @@ describe('template.yaml', () => {
     expect(
       events.every((event) => JSON.stringify(event.Properties.RestApiId) === '{"Ref":"PortalApi"}'),
     ).toBe(true);
+  });
+
+  it('puts a Cognito user-pool authorizer on every route: a pool it creates, or the one it is given', () => {
+    const api = resources.PortalApi?.Properties as {
+      Auth: { DefaultAuthorizer: string; Authorizers: Record<string, Node> };
+    };
+    const sections = template as unknown as {
+      Parameters: Record<string, Node>;
+      Conditions: Record<string, unknown>;
+      Outputs: Record<string, Node>;
+    };
+    const routeAuth = Object.values(resources)
+      .filter((resource) => resource.Type === 'AWS::Serverless::Function')
+      .flatMap((resource) =>
+        Object.values(resource.Properties.Events as Record<string, { Properties: Node }>),
+      )
+      .map((event) => event.Properties.Auth);
+
+    expect(api.Auth.DefaultAuthorizer).toBe('CognitoAuthorizer');
+    expect(api.Auth.Authorizers.CognitoAuthorizer).toEqual({
+      UserPoolArn: {
+        'Fn::If': ['CreateUserPool', { 'Fn::GetAtt': ['PortalUserPool', 'Arn'] }, { Ref: 'UserPoolArn' }],
+      },
+      Identity: { Header: 'Authorization' },
+    });
+    // No route opts out of the default authorizer.
+    expect(routeAuth.every((auth) => auth === undefined)).toBe(true);
+    expect(sections.Parameters.UserPoolArn?.Default).toBe('');
+    expect(sections.Conditions.CreateUserPool).toEqual({ 'Fn::Equals': [{ Ref: 'UserPoolArn' }, ''] });
+    for (const id of ['PortalUserPool', 'PortalUserPoolClient', 'PlatformAdminsGroup']) {
+      expect((resources[id] as unknown as { Condition: string }).Condition).toBe('CreateUserPool');
+    }
+    expect(resources.PlatformAdminsGroup?.Properties.GroupName).toBe(ADMIN_GROUP);
+    expect(resources.PortalUserPool?.Properties.AdminCreateUserConfig).toEqual({
+      AllowAdminCreateUserOnly: true,
+    });
+    expect(sections.Outputs.PortalUserPoolArn).toBeDefined();
   });
 
   it('builds each function with the Makefile on nodejs22.x', () => {
