@@ -1,3 +1,10 @@
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
 import { call, member, TEST_ADMIN, type TestCaller } from '../support/api';
 import { orderCreated, type Portal, portalOn, shipOrders } from '../support/fixtures';
 import { type Harness, startHarness } from '../support/harness';
@@ -196,9 +203,34 @@ describe('subscriptions belong to the team that made them', () => {
     });
     expect(strangerDelete.statusCode).toBe(403);
     expect(strangerDelete.body.owner).toBe('parcels');
+    const strangerRedrive = await call(portal.subscriptions, {
+      method: 'POST',
+      resource: '/subscriptions/{id}/dead-letters/redrive',
+      pathParameters: { id: parcelsSubscription },
+      as: ORDERS,
+    });
+    const strangerDiscard = await call(portal.subscriptions, {
+      method: 'DELETE',
+      resource: '/subscriptions/{id}/dead-letters/{dl_id}',
+      pathParameters: { id: parcelsSubscription, dl_id: 'any' },
+      as: ORDERS,
+    });
+    expect([strangerRedrive.statusCode, strangerDiscard.statusCode]).toEqual([403, 403]);
+    expect(strangerRedrive.body.owner).toBe('parcels');
     expect(anonymousDelete.statusCode).toBe(401);
-    expect((await onSubscription(PARCELS, 'GET', deadLetters, parcelsSubscription)).statusCode).toBe(200);
-    expect((await onSubscription(TEST_ADMIN, 'GET', deadLetters, parcelsSubscription)).statusCode).toBe(200);
+    // The dead-letter queue itself is AWS's (SQS): an empty one.
+    const sqs = mockClient(SQSClient);
+    sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: 'https://queue/dlq' });
+    sqs.on(ReceiveMessageCommand).resolves({ Messages: [] });
+    sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '0' } });
+    try {
+      expect((await onSubscription(PARCELS, 'GET', deadLetters, parcelsSubscription)).statusCode).toBe(200);
+      expect((await onSubscription(TEST_ADMIN, 'GET', deadLetters, parcelsSubscription)).statusCode).toBe(
+        200,
+      );
+    } finally {
+      sqs.restore();
+    }
     expect(
       (await onSubscription(PARCELS, 'GET', '/subscriptions/{id}', parcelsSubscription)).statusCode,
     ).toBe(200);
