@@ -1,4 +1,4 @@
-import { type ConsumerManifest, parseConsumerManifest } from '@bridgeport/core';
+import { type ConsumerManifest, consumerManifestKey, parseConsumerManifest } from '@bridgeport/core';
 import { defineGeneratorApp, type GeneratorAppOptions } from '@bridgeport/infrastructure/cdk-kit';
 import { ConsumerStack } from './consumer-stack';
 
@@ -13,6 +13,8 @@ export type ConsumerAppOptions = GeneratorAppOptions;
 
 const consumerApp = defineGeneratorApp<ConsumerManifest, ConsumerStack>({
   parse: parseConsumerManifest,
+  manifestKey: (manifest) =>
+    consumerManifestKey(manifest.event_type, manifest.version, manifest.subscription_id),
   stack: ConsumerStack,
 });
 

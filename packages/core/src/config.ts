@@ -17,6 +17,8 @@ export const EnvVar = {
   REGION: 'AWS_REGION',
   MAX_EVENT_SIZE_BYTES: 'MAX_EVENT_SIZE_BYTES',
   DEPLOYMENT_PIPELINE_NAME: 'DEPLOYMENT_PIPELINE_NAME',
+  /** The queue between the manifest-event rule and the deployment trigger (its retries are backed off). */
+  MANIFEST_EVENTS_QUEUE_URL: 'MANIFEST_EVENTS_QUEUE_URL',
   /** `true` only in the embedded local runtime: HTTPS consumers may be http:// URLs on a loopback host. */
   ALLOW_LOOPBACK_HTTP_CONSUMERS: 'BRIDGEPORT_ALLOW_LOOPBACK_HTTP_CONSUMERS',
   /** The producer endpoint's base URL, named in the catalog's AsyncAPI documents (optional). */

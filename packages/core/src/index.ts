@@ -104,6 +104,7 @@ export {
   eventArchiveName,
   LOCAL_ACCOUNT_ID,
   LOCAL_REGION,
+  manifestStackName,
   NAME_HASH_LENGTH,
   NameLimit,
   newSubscriptionId,
@@ -145,6 +146,20 @@ export {
   producerPlan,
   subscriptionEventPattern,
 } from './plan';
+export type {
+  ManifestChange,
+  ManifestVersion,
+  ManifestVersionReader,
+  ReconcileDecision,
+} from './reconcile';
+export {
+  DestroyReason,
+  IgnoreReason,
+  isLifecycleChange,
+  LIFECYCLE_EXPIRATION_REASON,
+  reconcileDecisionOf,
+  reconcileManifest,
+} from './reconcile';
 export type { RedriveDetail } from './redrive';
 export {
   DeadLetterAttribute,
@@ -189,6 +204,7 @@ export {
   DeploymentAction,
   DeploymentComponent,
   DeploymentStatus,
+  GeneratedStackOutput,
   PipelineVariable,
   ProducerType,
 } from './vocabulary';

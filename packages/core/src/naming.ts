@@ -216,6 +216,13 @@ export function producerStackName(env: string, eventType: string, version: numbe
   return shortenName(`${env}-producer-${hyphenated(eventType)}-v${version}`, NameLimit.STACK);
 }
 
+/** CloudFormation stack generated from the manifest at `manifest` (a producer's or a consumer's). */
+export function manifestStackName(env: string, manifest: ManifestKey): string {
+  return manifest.kind === 'producer'
+    ? producerStackName(env, manifest.eventType, manifest.version)
+    : consumerStackName(env, manifest.eventType, manifest.version, manifest.subscriptionId);
+}
+
 /** CloudFormation stack of one subscription's consumer side. */
 export function consumerStackName(
   env: string,

@@ -16,7 +16,10 @@ export const DeploymentStatus = {
 } as const;
 export type DeploymentStatus = (typeof DeploymentStatus)[keyof typeof DeploymentStatus];
 
-/** What the deployment pipeline does with a manifest: created → deploy its stack, deleted → destroy it. */
+/**
+ * What the deployment pipeline does with a manifest's stack: deploy the key's current version, or destroy the
+ * stack when the key's current version is a delete marker (see `reconcileManifest`).
+ */
 export const DeploymentAction = { DEPLOY: 'deploy', DESTROY: 'destroy' } as const;
 export type DeploymentAction = (typeof DeploymentAction)[keyof typeof DeploymentAction];
 
@@ -30,5 +33,14 @@ export const PipelineVariable = {
   MANIFEST_KEY: 'MANIFEST_KEY',
   ACTION: 'ACTION',
   COMPONENT: 'COMPONENT',
+  /** The manifest version the trigger found current (the build decides again from what is current then). */
+  MANIFEST_VERSION_ID: 'MANIFEST_VERSION_ID',
 } as const;
 export type PipelineVariable = (typeof PipelineVariable)[keyof typeof PipelineVariable];
+
+/** Outputs every generated stack carries: the manifest it was made from (the reconciler compares them). */
+export const GeneratedStackOutput = {
+  MANIFEST_KEY: 'BridgeportManifestKey',
+  MANIFEST_VERSION_ID: 'BridgeportManifestVersionId',
+} as const;
+export type GeneratedStackOutput = (typeof GeneratedStackOutput)[keyof typeof GeneratedStackOutput];

@@ -1,10 +1,11 @@
 /* The `bridgeport` command: one verb per module under ./cli, dispatched from one table. */
+import { reconcileCommand } from './cli/reconcile';
 import { startCommand } from './cli/start';
 import { tokenCommand } from './cli/token';
 import type { CliCommand } from './cli/types';
 
 /** Every verb of `bridgeport`; a new verb is one module and one line here. */
-const COMMANDS: readonly CliCommand[] = [startCommand, tokenCommand];
+const COMMANDS: readonly CliCommand[] = [startCommand, tokenCommand, reconcileCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

@@ -1,4 +1,4 @@
-import { type ProducerManifest, parseProducerManifest } from '@bridgeport/core';
+import { type ProducerManifest, parseProducerManifest, producerManifestKey } from '@bridgeport/core';
 import { defineGeneratorApp, type GeneratorAppOptions } from '@bridgeport/infrastructure/cdk-kit';
 import { ProducerStack } from './producer-stack';
 
@@ -13,6 +13,7 @@ export type ProducerAppOptions = GeneratorAppOptions;
 
 const producerApp = defineGeneratorApp<ProducerManifest, ProducerStack>({
   parse: parseProducerManifest,
+  manifestKey: (manifest) => producerManifestKey(manifest.event_type, manifest.version),
   stack: ProducerStack,
 });
 

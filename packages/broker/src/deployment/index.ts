@@ -1,7 +1,29 @@
 export type { DeploymentClients } from './clients';
 export { createDeploymentClients } from './clients';
-export type { DeploymentStatusConfig, DeploymentTriggerConfig } from './config';
-export { readDeploymentStatusConfig, readDeploymentTriggerConfig } from './config';
+export type { DeploymentReconcilerConfig, DeploymentStatusConfig, DeploymentTriggerConfig } from './config';
+export {
+  readDeploymentReconcilerConfig,
+  readDeploymentStatusConfig,
+  readDeploymentTriggerConfig,
+} from './config';
+export type { ManifestQueueConsumerOptions } from './manifest-queue';
+export { createManifestQueueConsumer, ManifestRetryBackoff, retryDelaySeconds } from './manifest-queue';
+export { s3ManifestVersions } from './manifest-versions';
+export type {
+  DeploymentReconciler,
+  DeploymentReconcilerOptions,
+  DeploymentRecord,
+  DeploymentRecords,
+  GeneratedStack,
+  ReconcileReport,
+  ReconcileStart,
+} from './reconciler';
+export {
+  createDeploymentReconciler,
+  dynamoDeploymentRecords,
+  ENVIRONMENT_TAG,
+  ReconcileCause,
+} from './reconciler';
 export type {
   DeploymentStatusRecorder,
   DeploymentStatusRecorderOptions,
@@ -17,18 +39,19 @@ export {
   PipelineExecutionState,
 } from './status';
 export type {
-  DeploymentDecision,
   DeploymentRequest,
   DeploymentTrigger,
   DeploymentTriggerOptions,
   DeploymentTriggerResult,
   IgnoredReason,
   ManifestBuckets,
+  ManifestEventDecision,
+  ManifestEventTarget,
   S3ObjectEvent,
 } from './trigger';
 export {
   createDeploymentTrigger,
-  decideDeployment,
+  locateManifest,
   pipelineVariables,
   S3EventDetailType,
 } from './trigger';

@@ -1,11 +1,15 @@
 import { type CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import {
   DependencyFailureError,
-  DeploymentAction,
+  type DeploymentAction,
   DeploymentComponent,
+  IgnoreReason,
+  isLifecycleChange,
   type ManifestKey,
+  type ManifestVersionReader,
   PipelineVariable,
   parseManifestKey,
+  reconcileManifest,
 } from '@bridgeport/core';
 import { describeError, jsonLogger, type Logger } from '../logger';
 
@@ -22,17 +26,28 @@ export interface S3ObjectEvent {
   readonly 'detail-type': string;
   readonly detail: {
     readonly bucket?: { readonly name?: string };
-    readonly object?: { readonly key?: string };
+    readonly object?: { readonly key?: string; readonly 'version-id'?: string };
+    /** `PutObject`, `DeleteObject`, `Lifecycle Expiration`… */
+    readonly reason?: string;
+    readonly 'deletion-type'?: string;
   };
 }
 
-/** One pipeline execution to start: a manifest and what to do with its stack. */
-export interface DeploymentRequest {
+/** The manifest an S3 event is about: where it is, which generator renders it, and why S3 reported it. */
+export interface ManifestEventTarget {
   readonly bucket: string;
   readonly key: string;
-  readonly action: DeploymentAction;
   readonly component: DeploymentComponent;
   readonly manifest: ManifestKey;
+  /** S3's `reason` for the change. */
+  readonly reason?: string;
+}
+
+/** One pipeline execution to start: a manifest and what to do with its stack. */
+export interface DeploymentRequest extends Omit<ManifestEventTarget, 'reason'> {
+  readonly action: DeploymentAction;
+  /** The version to deploy (deployments only): the key's current version when the trigger looked. */
+  readonly versionId?: string;
 }
 
 /** Why an S3 event starts no deployment. */
@@ -40,10 +55,11 @@ export type IgnoredReason =
   | 'not-an-object-event'
   | 'unknown-bucket'
   | 'not-a-manifest'
-  | 'manifest-in-the-wrong-bucket';
+  | 'manifest-in-the-wrong-bucket'
+  | typeof IgnoreReason.LIFECYCLE_EXPIRATION;
 
-export type DeploymentDecision =
-  | { readonly start: true; readonly request: DeploymentRequest }
+export type ManifestEventDecision =
+  | { readonly start: true; readonly target: ManifestEventTarget }
   | {
       readonly start: false;
       readonly reason: IgnoredReason;
@@ -55,11 +71,6 @@ export interface ManifestBuckets {
   readonly publisherBucket: string;
   readonly subscriberBucket: string;
 }
-
-const ACTION_OF: Readonly<Record<S3EventDetailType, DeploymentAction>> = {
-  [S3EventDetailType.OBJECT_CREATED]: DeploymentAction.DEPLOY,
-  [S3EventDetailType.OBJECT_DELETED]: DeploymentAction.DESTROY,
-};
 
 function isDetailType(value: string): value is S3EventDetailType {
   return Object.values<string>(S3EventDetailType).includes(value);
@@ -75,11 +86,12 @@ function decodeKey(key: string): string {
 }
 
 /**
- * Decides what an S3 object event means for the pipeline: a created manifest is deployed, a deleted one is
- * destroyed; anything else (another object, another bucket, a producer key in the subscriber bucket…) is
- * ignored with the reason.
+ * Which manifest an S3 object event is about. The event says only "look at this key": what to do with the stack
+ * is decided from the bucket (`reconcileManifest`). Anything else (another object, another bucket, a producer
+ * key in the subscriber bucket…) is ignored with the reason; so is a lifecycle expiration, which never changes a
+ * key's current version.
  */
-export function decideDeployment(event: S3ObjectEvent, buckets: ManifestBuckets): DeploymentDecision {
+export function locateManifest(event: S3ObjectEvent, buckets: ManifestBuckets): ManifestEventDecision {
   const detailType = event['detail-type'];
   const bucket = event.detail?.bucket?.name;
   const rawKey = event.detail?.object?.key;
@@ -98,9 +110,18 @@ export function decideDeployment(event: S3ObjectEvent, buckets: ManifestBuckets)
   if (manifest.kind !== component) {
     return { start: false, reason: 'manifest-in-the-wrong-bucket', bucket, key };
   }
+  if (isLifecycleChange({ reason: event.detail.reason })) {
+    return { start: false, reason: IgnoreReason.LIFECYCLE_EXPIRATION, bucket, key };
+  }
   return {
     start: true,
-    request: { bucket, key, action: ACTION_OF[detailType], component, manifest },
+    target: {
+      bucket,
+      key,
+      component,
+      manifest,
+      ...(event.detail.reason !== undefined ? { reason: event.detail.reason } : {}),
+    },
   };
 }
 
@@ -111,6 +132,8 @@ export function pipelineVariables(request: DeploymentRequest): { name: PipelineV
     { name: PipelineVariable.MANIFEST_KEY, value: request.key },
     { name: PipelineVariable.ACTION, value: request.action },
     { name: PipelineVariable.COMPONENT, value: request.component },
+    // CodePipeline refuses an empty variable value.
+    { name: PipelineVariable.MANIFEST_VERSION_ID, value: request.versionId ?? 'none' },
   ];
 }
 
@@ -124,6 +147,8 @@ function requestToken(eventId: string | undefined): string | undefined {
 export interface DeploymentTriggerOptions extends ManifestBuckets {
   readonly pipelineName: string;
   readonly codePipeline: CodePipelineClient;
+  /** What the components buckets hold now (`s3ManifestVersions`). */
+  readonly manifests: ManifestVersionReader;
   /** @default jsonLogger */
   readonly logger?: Logger;
 }
@@ -137,15 +162,17 @@ export interface DeploymentTrigger {
 }
 
 /**
- * The deployment trigger: for every manifest created or deleted in a components bucket, starts the deployment
- * pipeline with the manifest's location, the action and the generator as pipeline variables. A failure to
- * start is raised as `DependencyFailureError`, so the event is retried (and dead-lettered after the retries).
+ * The deployment trigger: for every manifest event of a components bucket, decides from what the bucket holds
+ * now (core's `reconcileManifest`: current object → deploy that version, delete marker or nothing → destroy,
+ * lifecycle expiration → nothing) and starts the deployment pipeline with the manifest's location, the action,
+ * the version and the generator as pipeline variables. A failure to read the bucket or to start is raised as
+ * `DependencyFailureError`, so the event is retried (and dead-lettered after the retries).
  */
 export function createDeploymentTrigger(options: DeploymentTriggerOptions): DeploymentTrigger {
   const logger = options.logger ?? jsonLogger;
   return {
     async handle(event) {
-      const decision = decideDeployment(event, options);
+      const decision = locateManifest(event, options);
       if (!decision.start) {
         logger.info('Ignoring S3 event', {
           reason: decision.reason,
@@ -154,7 +181,25 @@ export function createDeploymentTrigger(options: DeploymentTriggerOptions): Depl
         });
         return { started: false, reason: decision.reason };
       }
-      const { request } = decision;
+      const { target } = decision;
+      let request: DeploymentRequest;
+      try {
+        const { reason: _reason, ...located } = target;
+        const reconciled = await reconcileManifest(options.manifests, target.bucket, target.key, target);
+        if (reconciled.action === 'ignore') return { started: false, reason: reconciled.reason };
+        request = {
+          ...located,
+          action: reconciled.action,
+          ...(reconciled.action === 'deploy' ? { versionId: reconciled.versionId } : {}),
+        };
+      } catch (error) {
+        logger.error('Cannot read the manifest versions', {
+          bucket: target.bucket,
+          key: target.key,
+          ...describeError(error),
+        });
+        throw new DependencyFailureError('Reading the manifest versions', error);
+      }
       try {
         const result = await options.codePipeline.send(
           new StartPipelineExecutionCommand({
@@ -170,6 +215,8 @@ export function createDeploymentTrigger(options: DeploymentTriggerOptions): Depl
           action: request.action,
           bucket: request.bucket,
           key: request.key,
+          versionId: request.versionId,
+          s3Reason: target.reason,
         });
         return { started: true, executionId, request };
       } catch (error) {

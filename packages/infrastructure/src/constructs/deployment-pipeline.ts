@@ -4,19 +4,18 @@ import {
   deploymentPipelineName,
   deploymentProjectName,
   EnvVar,
-  EVENT_TYPE_PATTERN,
   PipelineVariable,
-  SUBSCRIPTION_ID_PATTERN,
 } from '@bridgeport/core';
 import { ArnFormat, type CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { BuildSpec, ComputeType, LinuxBuildImage, PipelineProject } from 'aws-cdk-lib/aws-codebuild';
 import { Artifact, ExecutionMode, Pipeline, PipelineType, Variable } from 'aws-cdk-lib/aws-codepipeline';
 import { CodeBuildAction, S3SourceAction, S3Trigger } from 'aws-cdk-lib/aws-codepipeline-actions';
-import { Rule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -70,28 +69,41 @@ export interface DeploymentPipelineProps {
   readonly triggerEntry?: string;
   /** @default the `@bridgeport/broker` deployment status handler */
   readonly statusEntry?: string;
+  /** @default the `@bridgeport/broker` deployment reconciler handler */
+  readonly reconcilerEntry?: string;
+  /**
+   * How often the reconciler compares the manifests, the stacks and the portal's records.
+   * @default Duration.minutes(15)
+   */
+  readonly reconcileInterval?: Duration;
+  /**
+   * Deliveries of a manifest event to the trigger before it goes to the dead-letter queue; failed deliveries
+   * are retried after 30 s, 1, 2, 4, 8 then every 15 minutes (about 2 h 45 min for the default).
+   * @default 15
+   */
+  readonly manifestEventMaxReceiveCount?: number;
 }
 
-const MANIFEST_KEY_REGEX = `^${EVENT_TYPE_PATTERN.source.slice(1, -1)}/[1-9][0-9]{0,14}/(${SUBSCRIPTION_ID_PATTERN.source.slice(1, -1)}/)?deploy\\.json$`;
-
 /**
- * The build's shell commands. Every pipeline variable is checked before use (only a manifest key of one of the
- * two buckets, `deploy|destroy` and `producer|consumer` pass), then the generator's CDK app deploys the stack of
- * the manifest, or destroys it from the manifest's last version (the object itself is gone by then).
+ * The build's commands: one TypeScript step (`bin/manifest-build.ts`) checks every pipeline variable (only a
+ * manifest key of one of the two buckets, and its generator, pass), decides from what the bucket holds now with
+ * the rule the trigger uses (core's `reconcileManifest`), then deploys the current version with its generator or
+ * deletes the stack of a deleted manifest.
  */
 export function deploymentBuildCommands(): string[] {
-  const v = PipelineVariable;
-  const e = BuildEnvVar;
-  return [
-    `case "$${v.ACTION}" in ${DeploymentAction.DEPLOY}|${DeploymentAction.DESTROY}) ;; *) echo "${v.ACTION} must be ${DeploymentAction.DEPLOY} or ${DeploymentAction.DESTROY}, got '$${v.ACTION}'" >&2; exit 1 ;; esac`,
-    `case "$${v.COMPONENT}" in ${DeploymentComponent.PRODUCER}|${DeploymentComponent.CONSUMER}) ;; *) echo "${v.COMPONENT} must be ${DeploymentComponent.PRODUCER} or ${DeploymentComponent.CONSUMER}, got '$${v.COMPONENT}'" >&2; exit 1 ;; esac`,
-    `if [ "$${v.MANIFEST_BUCKET}" != "$${e.PUBLISHER_BUCKET}" ] && [ "$${v.MANIFEST_BUCKET}" != "$${e.SUBSCRIBER_BUCKET}" ]; then echo "${v.MANIFEST_BUCKET} '$${v.MANIFEST_BUCKET}' is not a components bucket" >&2; exit 1; fi`,
-    `if ! [[ "$${v.MANIFEST_KEY}" =~ ${MANIFEST_KEY_REGEX} ]]; then echo "${v.MANIFEST_KEY} '$${v.MANIFEST_KEY}' is not a manifest key" >&2; exit 1; fi`,
-    `echo "$${v.ACTION} $${v.COMPONENT} s3://$${v.MANIFEST_BUCKET}/$${v.MANIFEST_KEY} ($${e.ENVIRONMENT})"`,
-    `cd "packages/$${v.COMPONENT}-generator"`,
-    `if [ "$${v.ACTION}" = ${DeploymentAction.DEPLOY} ]; then npx cdk deploy --all --require-approval never --no-notices --no-version-reporting -c "manifest=s3://$${v.MANIFEST_BUCKET}/$${v.MANIFEST_KEY}" -c "environment=$${e.ENVIRONMENT}"; fi`,
-    `if [ "$${v.ACTION}" = ${DeploymentAction.DESTROY} ]; then MANIFEST_VERSION=$(aws s3api list-object-versions --bucket "$${v.MANIFEST_BUCKET}" --prefix "$${v.MANIFEST_KEY}" --query "sort_by(Versions[?Key=='$${v.MANIFEST_KEY}'], &LastModified)[-1].VersionId" --output text) && if [ -z "$MANIFEST_VERSION" ] || [ "$MANIFEST_VERSION" = None ]; then echo "No version of $${v.MANIFEST_KEY} is left: nothing to destroy"; else aws s3api get-object --bucket "$${v.MANIFEST_BUCKET}" --key "$${v.MANIFEST_KEY}" --version-id "$MANIFEST_VERSION" "$CODEBUILD_SRC_DIR/manifest.json" > /dev/null && npx cdk destroy --all --force --no-notices --no-version-reporting -c "manifest=$CODEBUILD_SRC_DIR/manifest.json" -c "environment=$${e.ENVIRONMENT}"; fi; fi`,
-  ];
+  return ['node --import tsx packages/infrastructure/bin/manifest-build.ts'];
+}
+
+/** ARNs of every stack the generators make in `environment` (`{env}-producer-…`, `{env}-consumer-…`). */
+export function generatedStackArns(stack: Stack, environment: string): string[] {
+  return [DeploymentComponent.PRODUCER, DeploymentComponent.CONSUMER].map((component) =>
+    stack.formatArn({
+      service: 'cloudformation',
+      resource: 'stack',
+      resourceName: `${environment}-${component}-*/*`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    }),
+  );
 }
 
 /**
@@ -112,6 +124,10 @@ export class DeploymentPipeline extends Construct {
   public readonly triggerRule: Rule;
   public readonly statusRecorder: NodejsFunction;
   public readonly statusRule: Rule;
+  /** Manifest events between the rule and the trigger (redriven with backoff, then dead-lettered). */
+  public readonly manifestEventsQueue: Queue;
+  public readonly reconciler: NodejsFunction;
+  public readonly reconcileRule: Rule;
   public readonly deadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: DeploymentPipelineProps) {
@@ -177,16 +193,24 @@ export class DeploymentPipeline extends Construct {
     );
     this.project.addToRolePolicy(
       new PolicyStatement({
-        sid: 'FindTheLastVersionOfADeletedManifest',
+        sid: 'ReadTheVersionsOfAManifest',
         actions: ['s3:ListBucketVersions'],
         resources: manifestBuckets.map((bucket) => bucket.bucketArn),
       }),
     );
     this.project.addToRolePolicy(
       new PolicyStatement({
+        sid: 'DeleteTheStackOfADeletedManifest',
+        actions: ['cloudformation:DescribeStacks', 'cloudformation:DeleteStack'],
+        resources: generatedStackArns(stack, props.environment),
+      }),
+    );
+    this.project.addToRolePolicy(
+      new PolicyStatement({
         sid: 'DeployWithTheCdkBootstrapRoles',
         actions: ['sts:AssumeRole'],
-        resources: ['deploy', 'file-publishing', 'image-publishing', 'lookup'].map((role) =>
+        // Only what `cdk deploy` of a generated stack needs: no image publishing, no context lookups.
+        resources: ['deploy', 'file-publishing'].map((role) =>
           stack.formatArn({
             service: 'iam',
             region: '',
@@ -215,6 +239,11 @@ export class DeploymentPipeline extends Construct {
       [PipelineVariable.COMPONENT]: new Variable({
         variableName: PipelineVariable.COMPONENT,
         description: `${DeploymentComponent.PRODUCER} or ${DeploymentComponent.CONSUMER}: the generator to run`,
+      }),
+      [PipelineVariable.MANIFEST_VERSION_ID]: new Variable({
+        variableName: PipelineVariable.MANIFEST_VERSION_ID,
+        description: 'Version the trigger found current (the build decides again from what is current then)',
+        defaultValue: 'none',
       }),
     };
     const source = new Artifact('Source');
@@ -273,20 +302,42 @@ export class DeploymentPipeline extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
-    this.trigger = this.handler('Trigger', {
+    this.manifestEventsQueue = new Queue(this, 'ManifestEvents', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(4),
+      // Six times the trigger's timeout, as Lambda advises for an SQS event source.
+      visibilityTimeout: Duration.minutes(3),
+      deadLetterQueue: {
+        queue: this.deadLetterQueue,
+        maxReceiveCount: props.manifestEventMaxReceiveCount ?? 15,
+      },
+    });
+    this.trigger = createBrokerFunction(this, 'Trigger', {
       entry: props.triggerEntry ?? brokerHandlerEntry(BrokerHandler.DEPLOYMENT_TRIGGER),
-      description: `Starts ${pipelineName} for every manifest created or deleted`,
+      description: `Starts ${pipelineName} for every manifest event, from what the bucket holds now`,
       environment: {
         [EnvVar.DEPLOYMENT_PIPELINE_NAME]: pipelineName,
         [EnvVar.PUBLISHER_BUCKET]: props.publisherBucket.bucketName,
         [EnvVar.SUBSCRIBER_BUCKET]: props.subscriberBucket.bucketName,
+        [EnvVar.MANIFEST_EVENTS_QUEUE_URL]: this.manifestEventsQueue.queueUrl,
       },
     });
+    this.trigger.addEventSource(
+      new SqsEventSource(this.manifestEventsQueue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
     this.trigger.addToRolePolicy(
       new PolicyStatement({
         sid: 'StartTheDeploymentPipeline',
         actions: ['codepipeline:StartPipelineExecution'],
         resources: [this.pipeline.pipelineArn],
+      }),
+    );
+    this.trigger.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'ReadTheVersionsOfAManifest',
+        actions: ['s3:ListBucketVersions'],
+        resources: manifestBuckets.map((bucket) => bucket.bucketArn),
       }),
     );
     this.triggerRule = new Rule(this, 'ManifestChanged', {
@@ -299,7 +350,13 @@ export class DeploymentPipeline extends Construct {
           object: { key: [{ suffix: '/deploy.json' }] },
         },
       },
-      targets: [this.target(this.trigger)],
+      targets: [
+        new SqsQueue(this.manifestEventsQueue, {
+          retryAttempts: 185,
+          maxEventAge: Duration.hours(24),
+          deadLetterQueue: this.deadLetterQueue,
+        }),
+      ],
     });
 
     this.statusRecorder = this.handler('StatusRecorder', {
@@ -341,6 +398,60 @@ export class DeploymentPipeline extends Construct {
       targets: [this.target(this.statusRecorder)],
     });
 
+    this.reconciler = createBrokerFunction(this, 'Reconciler', {
+      entry: props.reconcilerEntry ?? brokerHandlerEntry(BrokerHandler.DEPLOYMENT_RECONCILER),
+      description: `Starts ${pipelineName} for manifests whose stack is missing or stale, and for orphan stacks`,
+      timeout: Duration.minutes(5),
+      environment: {
+        [EnvVar.ENVIRONMENT]: props.environment,
+        [EnvVar.DEPLOYMENT_PIPELINE_NAME]: pipelineName,
+        [EnvVar.PUBLISHER_BUCKET]: props.publisherBucket.bucketName,
+        [EnvVar.SUBSCRIBER_BUCKET]: props.subscriberBucket.bucketName,
+        [EnvVar.TABLE_NAME]: props.tableName,
+      },
+    });
+    this.reconciler.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'StartTheDeploymentPipeline',
+        actions: ['codepipeline:StartPipelineExecution'],
+        resources: [this.pipeline.pipelineArn],
+      }),
+    );
+    this.reconciler.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'ListTheManifests',
+        actions: ['s3:ListBucket', 's3:ListBucketVersions'],
+        resources: manifestBuckets.map((bucket) => bucket.bucketArn),
+      }),
+    );
+    this.reconciler.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'ListTheDeployedStacks',
+        // DescribeStacks without a stack name lists every stack: it takes no narrower resource.
+        actions: ['cloudformation:DescribeStacks'],
+        resources: ['*'],
+      }),
+    );
+    this.reconciler.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'ReadDeploymentStatuses',
+        actions: ['dynamodb:GetItem'],
+        resources: [
+          stack.formatArn({
+            service: 'dynamodb',
+            resource: 'table',
+            resourceName: props.tableName,
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    this.reconcileRule = new Rule(this, 'ReconcileSchedule', {
+      description: `Runs the reconciler of ${pipelineName}`,
+      schedule: Schedule.rate(props.reconcileInterval ?? Duration.minutes(15)),
+      targets: [this.target(this.reconciler)],
+    });
+
     this.acknowledgeNagFindings(props);
   }
 
@@ -369,7 +480,13 @@ export class DeploymentPipeline extends Construct {
     const project = logicalId(this.project);
     acknowledgeNagFindings(this.deadLetterQueue, {
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of the trigger and status recorder (rules and functions).',
+      reason:
+        'This queue is the dead-letter queue of the manifest events queue, the rules and the status recorder and reconciler.',
+    });
+    acknowledgeNagFindings(this.reconciler, {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'cloudformation:DescribeStacks without a stack name (listing every stack) takes no narrower resource.',
     });
     acknowledgeNagFindings(
       this,
@@ -382,6 +499,10 @@ export class DeploymentPipeline extends Construct {
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:codebuild:${stack.region}:${stack.account}:report-group/<${project}>-*]`,
         reason: 'Test report groups of this project only (CodeBuild names them after the project).',
       },
+      ...[DeploymentComponent.PRODUCER, DeploymentComponent.CONSUMER].map((component) => ({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:${stack.region}:${stack.account}:stack/${props.environment}-${component}-*/*]`,
+        reason: `The build deletes the stack of a deleted manifest: only stacks the ${component} generator makes in ${props.environment}.`,
+      })),
       {
         id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
         reason: "Limited to the pipeline's own key, which encrypts its artifacts and build output.",

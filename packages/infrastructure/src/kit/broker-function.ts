@@ -13,6 +13,7 @@ export const BrokerHandler = {
   INJECTOR: 'injector',
   DEPLOYMENT_TRIGGER: 'deployment-trigger',
   DEPLOYMENT_STATUS: 'deployment-status',
+  DEPLOYMENT_RECONCILER: 'deployment-reconciler',
   SQS_FORWARDER: 'sqs-forwarder',
   SHARED_API_RESOURCE: 'shared-api-resource',
   QUEUE_POLICY_STATEMENT: 'queue-policy-statement',

@@ -1,13 +1,23 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { InvalidManifestError, type Validated } from '@bridgeport/core';
-import { App, type AppProps, type Stack, Validations } from 'aws-cdk-lib';
+import { GeneratedStackOutput, InvalidManifestError, type Validated } from '@bridgeport/core';
+import { App, type AppProps, CfnOutput, type Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { GeneratorInputError } from '../errors';
 import { readManifestText } from './manifest-source';
 
-/** Context keys of a generator app: `cdk synth -c manifest=<path or s3://bucket/key> -c environment=<env>`. */
-export const GeneratorContext = { MANIFEST: 'manifest', ENVIRONMENT: 'environment' } as const;
+/**
+ * Context keys of a generator app: `cdk synth -c manifest=<path or s3://bucket/key> -c environment=<env>`, and
+ * `-c manifestVersion=<version id>` for the version of an `s3://` manifest the pipeline decided to deploy.
+ */
+export const GeneratorContext = {
+  MANIFEST: 'manifest',
+  ENVIRONMENT: 'environment',
+  MANIFEST_VERSION: 'manifestVersion',
+} as const;
+
+/** The manifest version output of a stack synthesized from a file or without a version. */
+export const UNVERSIONED_MANIFEST = 'unversioned';
 
 /** Every problem of an invalid manifest, one per line, under a line naming the file. */
 export function describeManifestError(error: InvalidManifestError): string {
@@ -44,6 +54,8 @@ export interface GeneratorManifest {
 export interface GeneratorAppDefinition<M extends GeneratorManifest, S extends Stack> {
   /** Core's parser of the manifest kind (`parseProducerManifest`, `parseConsumerManifest`). */
   readonly parse: (text: string, source: string) => Validated<M>;
+  /** The manifest's key in its components bucket (core's naming). */
+  readonly manifestKey: (manifest: M) => string;
   /** The stack class, constructed as `new stack(app, { manifest })`. */
   readonly stack: new (
     scope: Construct,
@@ -71,7 +83,12 @@ export async function buildGeneratorApp<M extends GeneratorManifest, S extends S
   if (source === undefined) {
     throw new GeneratorInputError('Missing manifest: pass -c manifest=<path or s3://bucket/key>');
   }
-  const manifest = parseManifestOrThrow(definition.parse, await readManifestText(source, { s3 }), source);
+  const versionId = contextString(app, GeneratorContext.MANIFEST_VERSION);
+  const manifest = parseManifestOrThrow(
+    definition.parse,
+    await readManifestText(source, { s3, versionId }),
+    source,
+  );
   const environment = contextString(app, GeneratorContext.ENVIRONMENT);
   if (environment !== undefined && environment !== manifest.environment) {
     throw new GeneratorInputError(
@@ -79,6 +96,14 @@ export async function buildGeneratorApp<M extends GeneratorManifest, S extends S
     );
   }
   const stack = new definition.stack(app, { manifest });
+  new CfnOutput(stack, GeneratedStackOutput.MANIFEST_KEY, {
+    value: definition.manifestKey(manifest),
+    description: 'Key of the manifest this stack was made from',
+  });
+  new CfnOutput(stack, GeneratedStackOutput.MANIFEST_VERSION_ID, {
+    value: versionId ?? UNVERSIONED_MANIFEST,
+    description: 'Version of the manifest this stack was made from',
+  });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };
 }

@@ -22,6 +22,7 @@ export {
   GeneratorContext,
   parseManifestOrThrow,
   runGeneratorApp,
+  UNVERSIONED_MANIFEST,
 } from './generator-app';
 export type { ManifestLocation, ReadManifestOptions } from './manifest-source';
 export { parseManifestLocation, readManifestText } from './manifest-source';

@@ -19,6 +19,8 @@ export function parseManifestLocation(source: string): ManifestLocation {
 export interface ReadManifestOptions {
   /** Client for `s3://` locations. @default a client with the SDK's default configuration */
   readonly s3?: S3Client;
+  /** The version of an `s3://` manifest to read. @default the current version */
+  readonly versionId?: string;
 }
 
 /**
@@ -30,7 +32,9 @@ export async function readManifestText(source: string, options: ReadManifestOpti
   try {
     if (location.kind === 'file') return await readFile(location.path, 'utf8');
     const client = options.s3 ?? new S3Client({});
-    const object = await client.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
+    const object = await client.send(
+      new GetObjectCommand({ Bucket: location.bucket, Key: location.key, VersionId: options.versionId }),
+    );
     if (object.Body === undefined) throw new Error('the object has no body');
     return await object.Body.transformToString('utf8');
   } catch (error) {

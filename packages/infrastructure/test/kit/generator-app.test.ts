@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { InvalidManifestError, type Validated } from '@bridgeport/core';
 import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import S3rver from 's3rver';
@@ -40,6 +41,7 @@ class TestStack extends Stack {
 
 const definition: GeneratorAppDefinition<TestManifest, TestStack> = {
   parse: parseTestManifest,
+  manifestKey: (manifest) => `test/1/${manifest.name}/deploy.json`,
   stack: TestStack,
 };
 const BUCKET = 'dev-publisher-components-bucket-123456789012-eu-west-1';
@@ -98,6 +100,28 @@ describe('the generator app', () => {
     });
 
     expect(stack.manifest).toEqual({ environment: 'dev', name: 'from-s3' });
+  });
+
+  it('stamps the manifest key and the version it was given into the stack outputs', async () => {
+    const { stack } = await buildGeneratorApp(definition, {
+      context: {
+        manifest: `s3://${BUCKET}/parcel_registered/1/deploy.json`,
+        manifestVersion: 'a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4',
+      },
+      s3,
+    });
+    const template = Template.fromStack(stack);
+
+    template.hasOutput('BridgeportManifestKey', { Value: 'test/1/from-s3/deploy.json' });
+    template.hasOutput('BridgeportManifestVersionId', { Value: 'a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4' });
+  });
+
+  it('marks a stack made from a file as unversioned', async () => {
+    const { stack } = await buildGeneratorApp(definition, {
+      context: { manifest: join(directory, 'valid.json') },
+    });
+
+    Template.fromStack(stack).hasOutput('BridgeportManifestVersionId', { Value: 'unversioned' });
   });
 
   it('names an s3:// manifest that does not exist', async () => {

@@ -23,6 +23,8 @@ describe('ComponentsStorageStack', () => {
   let pipeline: string;
   let trigger: string;
   let recorder: string;
+  let reconciler: string;
+  let manifestEvents: string;
 
   const roleOf = (fn: string) => roleIdOf(template, fn, 'Role');
 
@@ -33,11 +35,22 @@ describe('ComponentsStorageStack', () => {
     subscriber = onlyResource(template, 'AWS::S3::Bucket', { BucketName: SUBSCRIBER });
     pipeline = onlyResource(template, 'AWS::CodePipeline::Pipeline');
     trigger = onlyResource(template, 'AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ SUBSCRIBER_COMPONENTS_BUCKET: Match.anyValue() }) },
+      Environment: { Variables: Match.objectLike({ MANIFEST_EVENTS_QUEUE_URL: Match.anyValue() }) },
     });
     recorder = onlyResource(template, 'AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ EVENTS_TABLE_NAME: Match.anyValue() }) },
+      Environment: {
+        Variables: Match.objectLike({
+          EVENTS_TABLE_NAME: Match.anyValue(),
+          PUBLISHER_COMPONENTS_BUCKET: Match.absent(),
+        }),
+      },
     });
+    reconciler = onlyResource(template, 'AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ BRIDGEPORT_ENVIRONMENT: 'dev', EVENTS_TABLE_NAME: Match.anyValue() }),
+      },
+    });
+    manifestEvents = onlyResource(template, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() });
   });
 
   describe('components buckets', () => {
@@ -99,6 +112,7 @@ describe('ComponentsStorageStack', () => {
           Match.objectLike({ Name: 'MANIFEST_KEY' }),
           Match.objectLike({ Name: 'ACTION' }),
           Match.objectLike({ Name: 'COMPONENT' }),
+          Match.objectLike({ Name: 'MANIFEST_VERSION_ID', DefaultValue: 'none' }),
         ],
       });
     });
@@ -120,6 +134,7 @@ describe('ComponentsStorageStack', () => {
         { name: 'MANIFEST_KEY', type: 'PLAINTEXT', value: '#{variables.MANIFEST_KEY}' },
         { name: 'ACTION', type: 'PLAINTEXT', value: '#{variables.ACTION}' },
         { name: 'COMPONENT', type: 'PLAINTEXT', value: '#{variables.COMPONENT}' },
+        { name: 'MANIFEST_VERSION_ID', type: 'PLAINTEXT', value: '#{variables.MANIFEST_VERSION_ID}' },
       ]);
     });
 
@@ -150,7 +165,7 @@ describe('ComponentsStorageStack', () => {
       expect(buildSpec.phases.build.commands).toEqual(deploymentBuildCommands());
     });
 
-    it('lets the build read manifests and assume the CDK bootstrap roles, and no more', () => {
+    it('lets the build read manifests, delete generated stacks and assume the deploy and file-publishing roles only', () => {
       const project = onlyResource(template, 'AWS::CodeBuild::Project');
       const role = roleIdOf(template, project, 'ServiceRole');
       const statements = statementsOfRole(template, role);
@@ -161,8 +176,15 @@ describe('ComponentsStorageStack', () => {
       ]);
       expect(actionsOf(manifests ?? {})).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
       const assume = statements.find((s) => s.Sid === 'DeployWithTheCdkBootstrapRoles');
+      const stacks = statements.find((s) => s.Sid === 'DeleteTheStackOfADeletedManifest');
+      expect(actionsOf(stacks ?? {})).toEqual([
+        'cloudformation:DescribeStacks',
+        'cloudformation:DeleteStack',
+      ]);
+      expect(JSON.stringify(stacks?.Resource)).toContain(':stack/dev-producer-*/*');
+      expect(JSON.stringify(stacks?.Resource)).toContain(':stack/dev-consumer-*/*');
       expect(assume?.Resource).toEqual(
-        ['deploy', 'file-publishing', 'image-publishing', 'lookup'].map((name) => ({
+        ['deploy', 'file-publishing'].map((name) => ({
           'Fn::Join': [
             '',
             [
@@ -180,7 +202,7 @@ describe('ComponentsStorageStack', () => {
   });
 
   describe('deployment trigger', () => {
-    it('is started by manifests created in or deleted from either components bucket', () => {
+    it('receives manifest events of either components bucket through a queue, never directly', () => {
       template.hasResourceProperties('AWS::Events::Rule', {
         EventPattern: {
           source: ['aws.s3'],
@@ -192,15 +214,31 @@ describe('ComponentsStorageStack', () => {
         },
         Targets: [
           Match.objectLike({
-            Arn: { 'Fn::GetAtt': [trigger, 'Arn'] },
-            RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 },
+            Arn: { 'Fn::GetAtt': [manifestEvents, 'Arn'] },
+            RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
             DeadLetterConfig: { Arn: Match.anyValue() },
           }),
         ],
       });
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [manifestEvents, 'Arn'] },
+        FunctionName: { Ref: trigger },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
     });
 
-    it('knows the pipeline and both buckets, and may only start that pipeline', () => {
+    it('redrives a manifest event 15 times before the dead-letter queue, and backs off in between', () => {
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        VisibilityTimeout: 180,
+        RedrivePolicy: { maxReceiveCount: 15, deadLetterTargetArn: Match.anyValue() },
+      });
+      const statements = statementsOfRole(template, roleOf(trigger));
+      expect(statements.flatMap(actionsOf)).toEqual(
+        expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage']),
+      );
+    });
+
+    it('knows the pipeline, both buckets and its queue, and may only read manifest versions and start that pipeline', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Runtime: 'nodejs22.x',
         Environment: {
@@ -208,18 +246,39 @@ describe('ComponentsStorageStack', () => {
             DEPLOYMENT_PIPELINE_NAME: 'dev-components-deployment-pipeline',
             PUBLISHER_COMPONENTS_BUCKET: { Ref: publisher },
             SUBSCRIBER_COMPONENTS_BUCKET: { Ref: subscriber },
+            MANIFEST_EVENTS_QUEUE_URL: { Ref: manifestEvents },
             NODE_OPTIONS: '--enable-source-maps',
           },
         },
-        DeadLetterConfig: { TargetArn: Match.anyValue() },
       });
       const statements = statementsOfRole(template, roleOf(trigger));
       const start = statements.find((s) => s.Sid === 'StartTheDeploymentPipeline');
       expect(actionsOf(start ?? {})).toEqual(['codepipeline:StartPipelineExecution']);
       expect(JSON.stringify(start?.Resource)).toContain(pipeline);
-      expect(statements.map(actionsOf)).toEqual([
-        ['sqs:SendMessage'],
-        ['codepipeline:StartPipelineExecution'],
+      const versions = statements.find((s) => s.Sid === 'ReadTheVersionsOfAManifest');
+      expect(actionsOf(versions ?? {})).toEqual(['s3:ListBucketVersions']);
+      expect(statements.flatMap(actionsOf).filter((action) => !action.startsWith('sqs:'))).toEqual([
+        'codepipeline:StartPipelineExecution',
+        's3:ListBucketVersions',
+      ]);
+    });
+  });
+
+  describe('deployment reconciler', () => {
+    it('runs every 15 minutes', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(15 minutes)',
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [reconciler, 'Arn'] } })],
+      });
+    });
+
+    it('may list manifests and stacks, read statuses and start the pipeline, and nothing else', () => {
+      const statements = statementsOfRole(template, roleOf(reconciler));
+      expect(statements.map((s) => [s.Sid, actionsOf(s)])).toEqual([
+        ['StartTheDeploymentPipeline', ['codepipeline:StartPipelineExecution']],
+        ['ListTheManifests', ['s3:ListBucket', 's3:ListBucketVersions']],
+        ['ListTheDeployedStacks', ['cloudformation:DescribeStacks']],
+        ['ReadDeploymentStatuses', ['dynamodb:GetItem']],
       ]);
     });
   });

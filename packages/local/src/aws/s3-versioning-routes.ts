@@ -7,6 +7,7 @@ import { S3ChangeReason, S3DeletionType, type S3Notifications } from './s3-notif
 import { VERSION_ID_HEADER } from './s3-store';
 import {
   type BucketVersioningStatus,
+  NULL_VERSION_ID,
   type ObjectVersion,
   type S3VersionStore,
   versionContext,
@@ -118,7 +119,10 @@ export function versioningRoutes(
       }
       case 'GET':
       case 'HEAD': {
-        if (versionId !== undefined) {
+        // In a bucket never versioned, every object is its key's `null` version.
+        const unversionedNull =
+          versionId === NULL_VERSION_ID && (await versions.status(bucket)) === undefined;
+        if (versionId !== undefined && !unversionedNull) {
           await requireBucket(bucket);
           await getVersion(ctx, versions, bucket, key, versionId);
           return;

@@ -22,17 +22,21 @@ import {
   GetQueueUrlCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { resolveProducer } from '@bridgeport/broker';
+import { resolveProducer, s3ManifestVersions } from '@bridgeport/broker';
 import {
   type ConsumerPlan,
   ConsumerType,
   consumerPlan,
+  DeploymentAction,
   DeploymentStatus,
+  isLifecycleChange,
   type ManifestKey,
+  type ManifestVersionReader,
   type ProducerPlan,
   parseConsumerManifest,
   parseManifestKey,
   parseProducerManifest,
+  reconcileManifest,
   type ValidationProblem,
 } from '@bridgeport/core';
 import type { S3Notifications, S3ObjectNotification } from '../aws/s3';
@@ -152,8 +156,10 @@ export class LocalDeployer {
   private readonly taskTimeoutMs: number;
   private readonly closeTimeoutMs: number;
   private readonly log: (message: string) => void;
+  private readonly manifests: ManifestVersionReader;
 
   constructor(private readonly options: LocalDeployerOptions) {
+    this.manifests = s3ManifestVersions(options.s3);
     this.partition = options.partition ?? 'aws';
     this.log = options.log ?? (() => undefined);
     this.taskTimeoutMs = options.taskTimeoutMs ?? 15_000;
@@ -227,6 +233,8 @@ export class LocalDeployer {
     const key = parseManifestKey(change.key);
     if (key === undefined) return;
     if (change.bucket !== this.bucketOf(key)) return;
+    // Lifecycle expiry removes noncurrent versions only: what is deployed stays as it is.
+    if (isLifecycleChange(change)) return;
     void this.schedule(change.key, key, false);
   }
 
@@ -424,8 +432,9 @@ export class LocalDeployer {
   // ---- applying plans ------------------------------------------------------------------------
 
   /**
-   * Brings one manifest key in line with its bucket: the manifest there is applied, a missing one is torn down.
-   * Every step checks `signal` first, so a run abandoned after `taskTimeoutMs` changes nothing more.
+   * Brings one manifest key in line with its bucket by the pipeline's rule (core's `reconcileManifest`): the
+   * current version is applied, a delete marker (or no version at all) tears it down. Every step checks
+   * `signal` first, so a run abandoned after `taskTimeoutMs` changes nothing more.
    */
   private async sync(
     objectKey: string,
@@ -433,7 +442,13 @@ export class LocalDeployer {
     signal: AbortSignal,
     quiet: boolean,
   ): Promise<void> {
-    const text = await this.read(this.bucketOf(key), objectKey, signal);
+    const bucket = this.bucketOf(key);
+    const decision = await reconcileManifest(this.manifests, bucket, objectKey);
+    signal.throwIfAborted();
+    const text =
+      decision.action === DeploymentAction.DEPLOY
+        ? await this.read(bucket, objectKey, signal, decision.versionId)
+        : undefined;
     signal.throwIfAborted();
     if (text === undefined) {
       await this.destroy(objectKey, signal);
@@ -731,15 +746,26 @@ export class LocalDeployer {
     await record.failed(reason);
   }
 
-  /** The manifest's text, or undefined when it is gone. Reading stops (the body is dropped) when `signal` aborts. */
-  private async read(bucket: string, key: string, signal: AbortSignal): Promise<string | undefined> {
+  /**
+   * The manifest's text (of `versionId` when given), or undefined when it is gone. Reading stops (the body is
+   * dropped) when `signal` aborts.
+   */
+  private async read(
+    bucket: string,
+    key: string,
+    signal: AbortSignal,
+    versionId?: string,
+  ): Promise<string | undefined> {
     let object: GetObjectCommandOutput;
     try {
-      object = await this.options.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
-        abortSignal: signal,
-      });
+      object = await this.options.s3.send(
+        new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }),
+        {
+          abortSignal: signal,
+        },
+      );
     } catch (error) {
-      if ((error as Error).name === 'NoSuchKey') return undefined;
+      if (['NoSuchKey', 'NoSuchVersion'].includes((error as Error).name)) return undefined;
       throw error;
     }
     const body = object.Body;

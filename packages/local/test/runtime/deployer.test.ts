@@ -15,6 +15,8 @@ import {
   GetObjectCommand,
   type GetObjectCommandInput,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -377,6 +379,7 @@ describe('LocalDeployer', () => {
           : s3.send(new GetObjectCommand(input));
       });
       mock.on(ListObjectsV2Command).callsFake((input) => s3.send(new ListObjectsV2Command(input)));
+      mock.on(ListObjectVersionsCommand).callsFake((input) => s3.send(new ListObjectVersionsCommand(input)));
     });
 
     afterEach(async () => {
@@ -440,7 +443,9 @@ describe('LocalDeployer', () => {
         return s3.send(new GetObjectCommand(input));
       })
       .on(ListObjectsV2Command)
-      .callsFake((input) => s3.send(new ListObjectsV2Command(input)));
+      .callsFake((input) => s3.send(new ListObjectsV2Command(input)))
+      .on(ListObjectVersionsCommand)
+      .callsFake((input) => s3.send(new ListObjectVersionsCommand(input)));
     await deployer.close();
     deployer = await newDeployer({ s3: gated });
     let notified = 0;
@@ -529,6 +534,58 @@ describe('LocalDeployer', () => {
       'sub000000014 DEPLOYING',
       'sub000000014 ACTIVE',
     ]);
+  });
+
+  describe('in a versioned bucket, as in AWS', () => {
+    const VERSIONED = 'versioned-subscriber-bucket';
+    const key = consumerManifestKey('parcel_weighed', 1, 'sub000000020');
+    const rule = () =>
+      eventBridge.send(
+        new DescribeRuleCommand({
+          Name: ruleName(ENV, 'parcel_weighed', 1, 'sub000000020'),
+          EventBusName: busName(ENV),
+        }),
+      );
+
+    beforeAll(async () => {
+      await s3.send(new CreateBucketCommand({ Bucket: VERSIONED }));
+      await s3.send(
+        new PutBucketVersioningCommand({ Bucket: VERSIONED, VersioningConfiguration: { Status: 'Enabled' } }),
+      );
+    });
+
+    it('keeps the live rule when lifecycle expires an old version, and tears it down on a delete marker', async () => {
+      await deployer.close();
+      deployer = await newDeployer({ subscriberBucket: VERSIONED });
+      const first = await s3.send(
+        new PutObjectCommand({ Bucket: VERSIONED, Key: key, Body: consumerManifest('sub000000020') }),
+      );
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: VERSIONED,
+          Key: key,
+          Body: consumerManifest('sub000000020', { filter: { weight_kg: [{ numeric: ['>', 50] }] } }),
+        }),
+      );
+      await deployer.whenIdle();
+      const before = statuses.of('sub000000020').length;
+
+      await edge.s3Lifecycle.expireNoncurrentVersion(VERSIONED, key, first.VersionId ?? '');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await deployer.whenIdle();
+      const live = await rule();
+      const afterExpiry = statuses.of('sub000000020').slice(before);
+      await s3.send(new DeleteObjectCommand({ Bucket: VERSIONED, Key: key }));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await deployer.whenIdle();
+
+      expect(JSON.parse(live.EventPattern ?? '').detail).toMatchObject({
+        data: { weight_kg: [{ numeric: ['>', 50] }] },
+      });
+      expect(afterExpiry).toEqual([]);
+      await expect(rule()).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+      expect(deployer.appliedKeys().consumers).not.toContain(key);
+    });
   });
 });
 

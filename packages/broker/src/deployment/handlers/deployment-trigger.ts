@@ -1,13 +1,22 @@
-/** Lambda entry of the deployment trigger (S3 object events of the components buckets, via EventBridge). */
+/** Lambda entry of the deployment trigger: S3 events of the components buckets, via EventBridge and SQS. */
 import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createDeploymentClients } from '../clients';
 import { readDeploymentTriggerConfig } from '../config';
-import { createDeploymentTrigger, type DeploymentTriggerResult, type S3ObjectEvent } from '../trigger';
+import { createManifestQueueConsumer } from '../manifest-queue';
+import { s3ManifestVersions } from '../manifest-versions';
+import { createDeploymentTrigger } from '../trigger';
 
 const config = readDeploymentTriggerConfig(process.env);
 const clients = createDeploymentClients();
-const trigger = createDeploymentTrigger({ ...config, codePipeline: clients.codePipeline });
+const consumer = createManifestQueueConsumer({
+  trigger: createDeploymentTrigger({
+    ...config,
+    codePipeline: clients.codePipeline,
+    manifests: s3ManifestVersions(clients.s3),
+  }),
+  sqs: clients.sqs,
+  queueUrl: config.queueUrl,
+});
 
-export const handler = middy<S3ObjectEvent, DeploymentTriggerResult>().handler((event) =>
-  trigger.handle(event),
-);
+export const handler = middy<SQSEvent, SQSBatchResponse>().handler((event) => consumer.handle(event.Records));
