@@ -20,8 +20,6 @@ function usage(): string {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  // The SDK's notice about its future Node.js requirement says nothing about the local runtime.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const [name, ...given] = argv;
   // `pnpm start -- --demo` hands the separator through.
   const rest = given[0] === '--' ? given.slice(1) : given;
