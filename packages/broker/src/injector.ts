@@ -4,11 +4,14 @@ import {
   type PutEventsCommandOutput,
 } from '@aws-sdk/client-eventbridge';
 import {
+  assertJsonContentType,
   EVENT_TYPE_PATTERN,
+  headerValue,
   isTransientAwsError,
   NotFoundError,
   PayloadTooLargeError,
-  UnsupportedMediaTypeError,
+  parseJsonBody,
+  requestBodyText,
   ValidationError,
 } from '@bridgeport/core';
 import { isRetryablePutEventsError, PublishFailedError } from './errors';
@@ -68,38 +71,10 @@ export function parseProducerRoute(path: string): { eventType: string; version: 
   return Number.isSafeInteger(version) ? { eventType, version } : undefined;
 }
 
-function header(headers: InjectorRequest['headers'], name: string): string | undefined {
-  if (headers === undefined || headers === null) return undefined;
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === name) return value;
-  }
-  return undefined;
-}
-
-function isJsonMediaType(contentType: string): boolean {
-  const mediaType = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
-  return mediaType === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType);
-}
-
+/** Reads the body under the rule every Bridgeport endpoint follows (core's `json-request`): 415, 400. */
 function parseBody(request: InjectorRequest): unknown {
-  const contentType = header(request.headers, 'content-type');
-  if (contentType !== undefined && !isJsonMediaType(contentType)) {
-    throw new UnsupportedMediaTypeError(
-      `Content type ${contentType} is not supported; send application/json`,
-    );
-  }
-  const raw = request.body ?? '';
-  const text = request.isBase64Encoded === true ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  if (text.trim() === '') {
-    throw new ValidationError('The request body is empty', [{ path: '$', message: 'is required' }]);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new ValidationError('The request body is not valid JSON', [
-      { path: '$', message: 'is not valid JSON' },
-    ]);
-  }
+  assertJsonContentType(headerValue(request.headers, 'content-type'));
+  return parseJsonBody(requestBodyText(request.body, request.isBase64Encoded));
 }
 
 function errorName(error: unknown): string {

@@ -81,7 +81,17 @@ describe('createInjector', () => {
     expect(response.statusCode).toBe(400);
     expect(JSON.parse(response.body)).toEqual({
       message: 'The request body is not valid JSON',
-      errors: [{ path: '$', message: 'is not valid JSON' }],
+      errors: [{ path: '$', message: expect.stringMatching(/^is not valid JSON: .*JSON/) }],
+    });
+  });
+
+  it('answers 400 for a missing body', async () => {
+    const response = await injector.handle({ ...post(parcelEvent()), body: null });
+
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body)).toEqual({
+      message: 'The request body is required',
+      errors: [{ path: '$', message: 'is required' }],
     });
   });
 
@@ -166,6 +176,23 @@ describe('createInjector', () => {
     });
 
     expect(response.statusCode).toBe(415);
+    expect(JSON.parse(response.body)).toEqual({
+      message: 'Content-Type text/plain is not supported; send application/json',
+    });
+    expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    ['no Content-Type', {}],
+    ['an empty Content-Type', { 'content-type': '' }],
+    ['a +json Content-Type', { 'Content-Type': 'application/vnd.example.parcel+json; charset=utf-8' }],
+  ])('reads a body with %s as JSON, as the portal does', async (_name, headers) => {
+    eventBridgeMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+
+    const response = await injector.handle({ ...post(parcelEvent()), headers });
+
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ event_id: 'e-1' });
   });
 
   it('answers 413 for an event over the size limit', async () => {

@@ -55,6 +55,15 @@ export {
 } from './events-table';
 export type { LimitBreach } from './input-limits';
 export { InputLimit, jsonTextTooDeep, schemaLimitBreach, valueTooDeep } from './input-limits';
+export type { BodySizeLimit } from './json-request';
+export {
+  assertJsonContentType,
+  headerValue,
+  invalidJsonBodyError,
+  isJsonContentType,
+  parseJsonBody,
+  requestBodyText,
+} from './json-request';
 export type { LinearRegExp } from './linear-regexp';
 export { compileLinearRegExp, linearRegExpProblem, linearTest } from './linear-regexp';
 export type {

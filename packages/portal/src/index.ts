@@ -18,7 +18,7 @@ export type { IdentifiedContext } from './http/identity';
 export { callerFromEvent, identityMiddleware, parseGroups } from './http/identity';
 export type { Logger } from './http/logger';
 export { consoleLogger } from './http/logger';
-export { isJsonMediaType, MAX_BODY_BYTES, readJsonBody } from './http/request';
+export { isJsonMediaType, jsonBody, jsonBodyParser, MAX_BODY_BYTES, optionalJsonBody } from './http/request';
 export { location } from './http/response';
 export type { PortalFunctionBuild, PortalRoute } from './routes';
 export { PortalFunction, portalFunctions, portalRoutes } from './routes';

@@ -1,6 +1,6 @@
 import { ValidationError } from '@bridgeport/core';
 import type { Logger } from '../http/logger';
-import { pathParameter, queryParameter, readJsonBody } from '../http/request';
+import { jsonBody, pathParameter, queryParameter } from '../http/request';
 import { json } from '../http/response';
 import type { CatalogService } from '../services/catalog';
 import {
@@ -47,7 +47,7 @@ export const catalogActions: Readonly<Record<string, RouteAction<CatalogHandlerS
   'POST /events/{event_type}/versions/{version}/match': async ({ catalog }, event) =>
     json(
       200,
-      await catalog.match(pathParameter(event, 'event_type'), versionParameter(event), readJsonBody(event)),
+      await catalog.match(pathParameter(event, 'event_type'), versionParameter(event), jsonBody(event)),
     ),
 };
 

@@ -1,6 +1,6 @@
 import { ValidationError } from '@bridgeport/core';
 import type { Logger } from '../http/logger';
-import { header, pathParameter, queryParameter, readJsonBody } from '../http/request';
+import { header, jsonBody, pathParameter, queryParameter } from '../http/request';
 import { json, location, noContent } from '../http/response';
 import { type EventTypeService, entityTag } from '../services/event-types';
 import { readListQuery } from '../services/pagination';
@@ -19,7 +19,7 @@ export interface EventsHandlerServices {
 /** Actions of the events route group, keyed by `METHOD resource`. */
 export const eventsActions: Readonly<Record<string, RouteAction<EventsHandlerServices>>> = {
   'POST /events': async ({ eventTypes }, event, caller) => {
-    const created = await eventTypes.create(readJsonBody(event), caller);
+    const created = await eventTypes.create(jsonBody(event), caller);
     return json(
       201,
       { ...created.value, version: 1 },
@@ -38,7 +38,7 @@ export const eventsActions: Readonly<Record<string, RouteAction<EventsHandlerSer
     return json(200, found.value, { ETag: entityTag(found.revision) });
   },
   'PUT /events/{event_type}': async ({ eventTypes }, event, caller) => {
-    const body = readJsonBody(event);
+    const body = jsonBody(event);
     const updated = await eventTypes.update(
       pathParameter(event, 'event_type'),
       body,

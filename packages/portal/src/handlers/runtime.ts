@@ -5,6 +5,7 @@ import { readPortalConfig } from '../config';
 import { httpErrorHandler } from '../http/error-handler';
 import { type IdentifiedContext, identityMiddleware } from '../http/identity';
 import type { Logger } from '../http/logger';
+import { jsonBodyParser } from '../http/request';
 import type { Caller } from '../services/caller';
 import { createPortalServices, type PortalServices } from '../services/portal-services';
 
@@ -36,8 +37,8 @@ export function defaultPortalServices(): PortalServices {
 
 /**
  * A Middy handler for one route group: reads the caller from the authorizer's claims (401 without them), then
- * dispatches on API Gateway's `resource` and `httpMethod`, with the portal's one error handler. Unknown resources
- * answer 404.
+ * dispatches on API Gateway's `resource` and `httpMethod`, with the portal's one error handler; POST, PUT and PATCH
+ * bodies are read by `jsonBodyParser`. Unknown resources answer 404.
  */
 export function routeGroupHandler<S>(
   actions: Readonly<Record<string, RouteAction<S>>>,
@@ -66,5 +67,6 @@ export function routeGroupHandler<S>(
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, IdentifiedContext>()
     .use(httpErrorHandler(options))
     .use(identityMiddleware())
+    .use(jsonBodyParser())
     .handler(dispatch) as unknown as PortalHandler;
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '../http/logger';
-import { pathParameter, queryParameter, readJsonBody, readOptionalJsonBody } from '../http/request';
+import { jsonBody, optionalJsonBody, pathParameter, queryParameter } from '../http/request';
 import { json, location, noContent } from '../http/response';
 import { readLimit, readListQuery } from '../services/pagination';
 import type { SubscriptionService } from '../services/subscriptions';
@@ -25,7 +25,7 @@ function listQuery(event: Parameters<RouteAction<unknown>>[1]) {
 /** Actions of the subscriptions route group, keyed by `METHOD resource`. */
 export const subscriptionsActions: Readonly<Record<string, RouteAction<SubscriptionsHandlerServices>>> = {
   'POST /subscriptions': async ({ subscriptions }, event, caller) => {
-    const created = await subscriptions.create(readJsonBody(event), caller);
+    const created = await subscriptions.create(jsonBody(event), caller);
     return json(201, created, { Location: location(event, `/subscriptions/${created.id}`) });
   },
   'GET /subscriptions': async ({ subscriptions }, event, caller) =>
@@ -56,14 +56,14 @@ export const subscriptionsActions: Readonly<Record<string, RouteAction<Subscript
       ),
     ),
   'POST /subscriptions/{id}/dead-letters/redrive': async ({ subscriptions }, event, caller) =>
-    json(200, await subscriptions.redrive(pathParameter(event, 'id'), readOptionalJsonBody(event), caller)),
+    json(200, await subscriptions.redrive(pathParameter(event, 'id'), optionalJsonBody(event), caller)),
   'DELETE /subscriptions/{id}/dead-letters/{dl_id}': async ({ subscriptions }, event, caller) => {
     await subscriptions.discardDeadLetter(pathParameter(event, 'id'), pathParameter(event, 'dl_id'), caller);
     return noContent();
   },
   'POST /subscriptions/{id}/replay': async ({ subscriptions }, event, caller) => {
     const id = pathParameter(event, 'id');
-    const replay = await subscriptions.startReplay(id, readJsonBody(event), caller);
+    const replay = await subscriptions.startReplay(id, jsonBody(event), caller);
     return json(202, replay, { Location: location(event, `/subscriptions/${id}/replays/${replay.name}`) });
   },
   'GET /subscriptions/{id}/replays/{name}': async ({ subscriptions }, event) =>

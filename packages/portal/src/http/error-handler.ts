@@ -3,6 +3,7 @@ import {
   ConflictError,
   DependencyFailureError,
   ForbiddenError,
+  invalidJsonBodyError,
   isTransientAwsError,
   NotFoundError,
   PayloadTooLargeError,
@@ -12,6 +13,7 @@ import {
   ValidationError,
 } from '@bridgeport/core';
 import type { MiddlewareObj } from '@middy/core';
+import { HttpError } from '@middy/util';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { consoleLogger, type Logger } from './logger';
 import { json } from './response';
@@ -29,6 +31,7 @@ function conflictDetails(error: ConflictError): Record<string, unknown> {
  * 412, 413, 415, 502/503 naming the failed step); anything else to a generic 500 whose cause is only logged.
  */
 export function errorResponse(error: unknown, logger: Logger = consoleLogger): APIGatewayProxyResult {
+  if (error instanceof HttpError) return middyErrorResponse(error, logger);
   if (error instanceof ValidationError) {
     return json(400, { message: error.message, errors: error.problems });
   }
@@ -57,6 +60,25 @@ export function errorResponse(error: unknown, logger: Logger = consoleLogger): A
     error,
     kind: error instanceof BridgeportError ? error.name : 'unexpected',
   });
+  return json(500, { message: 'Internal server error' });
+}
+
+/**
+ * Middy's own HTTP errors: the JSON body parser's (a body that is not valid JSON) is the portal's `400` with the
+ * parser's reason; other client errors keep their status; anything else is a 500.
+ */
+function middyErrorResponse(error: HttpError, logger: Logger): APIGatewayProxyResult {
+  const cause = (error.cause ?? {}) as { readonly package?: unknown; readonly message?: unknown };
+  if (cause.package === '@middy/http-json-body-parser') {
+    return errorResponse(
+      invalidJsonBodyError(typeof cause.message === 'string' ? cause.message : error.message),
+      logger,
+    );
+  }
+  if (error.statusCode >= 400 && error.statusCode < 500 && error.expose) {
+    return json(error.statusCode, { message: error.message });
+  }
+  logger.error('Unhandled error', { error, kind: 'middy' });
   return json(500, { message: 'Internal server error' });
 }
 

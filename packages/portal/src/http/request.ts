@@ -1,74 +1,89 @@
 import {
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
+  assertJsonContentType,
+  headerValue,
+  isJsonContentType,
+  requestBodyText,
   ValidationError,
   type ValidationProblem,
 } from '@bridgeport/core';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { MiddlewareObj } from '@middy/core';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 
 /** Largest accepted request body: 1 MB. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** A header's value, looked up case-insensitively (API Gateway passes header names as the client sent them). */
 export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const single = headerValue(event.headers, name);
+  if (single !== undefined) return single;
   const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === wanted && value !== undefined) return value;
-  }
   for (const [key, values] of Object.entries(event.multiValueHeaders ?? {})) {
     if (key.toLowerCase() === wanted && values !== undefined && values.length > 0) return values.join(',');
   }
   return undefined;
 }
 
-/** `application/json`, `application/<something>+json`, with any parameters (charset…). */
+/** `application/json` or `application/<something>+json`, with any parameters (charset…); see core's rule. */
 export function isJsonMediaType(contentType: string): boolean {
-  const essence = (contentType.split(';')[0] ?? '').trim().toLowerCase();
-  return essence === 'application/json' || /^application\/[a-z0-9.!#$&^_-]+\+json$/.test(essence);
+  return contentType.trim() !== '' && isJsonContentType(contentType);
 }
+
+const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
+
+/** Events whose body the JSON body middleware has parsed, and those it found without a body. */
+const parsedEvents = new WeakSet<APIGatewayProxyEvent>();
+const withoutBody = new WeakSet<APIGatewayProxyEvent>();
 
 /**
- * The request body parsed as JSON. Throws `UnsupportedMediaTypeError` (415) for a non-JSON Content-Type,
- * `PayloadTooLargeError` (413) over 1 MB, and `ValidationError` (400, path `$`) when the body is missing or
- * is not valid JSON. A request without Content-Type is read as JSON.
+ * Middy middleware reading the JSON body of POST, PUT and PATCH requests with `@middy/http-json-body-parser`, under
+ * the rule every Bridgeport endpoint follows (core's `json-request`): `415` for a Content-Type that is not JSON
+ * (none is read as JSON), `413` over 1 MB; a missing body is `400` at `jsonBody` (`optionalJsonBody` allows it). A body that is not valid JSON fails in
+ * the parser; the error handler answers `400` with the parser's reason.
  */
-export function readJsonBody(event: APIGatewayProxyEvent): unknown {
-  const contentType = header(event, 'content-type');
-  if (contentType !== undefined && contentType.trim() !== '' && !isJsonMediaType(contentType)) {
-    throw new UnsupportedMediaTypeError(
-      `Content-Type ${contentType} is not supported; send application/json`,
-      {
-        context: { content_type: contentType },
-      },
-    );
-  }
-  const raw = event.body ?? '';
-  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-  if (bytes.length > MAX_BODY_BYTES) {
-    throw new PayloadTooLargeError(
-      `The request body is ${bytes.length} bytes; the limit is ${MAX_BODY_BYTES} bytes (1 MB)`,
-      { context: { size: bytes.length, limit: MAX_BODY_BYTES } },
-    );
-  }
-  const text = bytes.toString('utf8');
-  if (text.trim() === '') {
-    throw new ValidationError('The request body is required', [{ path: '$', message: 'is required' }]);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new ValidationError('The request body is not valid JSON', [
-      { path: '$', message: `is not valid JSON: ${detail}` },
-    ]);
-  }
+export function jsonBodyParser(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  // The Content-Type is checked above under Bridgeport's rule; `disableContentTypeCheck` is in the parser's code
+  // but not in its 6.x typings.
+  const parserOptions = { disableContentTypeCheck: true } as Parameters<typeof httpJsonBodyParser>[0];
+  const parser = httpJsonBodyParser<APIGatewayProxyEvent>(parserOptions);
+  return {
+    name: 'bridgeportJsonBody',
+    before: async (request) => {
+      const { event } = request;
+      if (!BODY_METHODS.has(event.httpMethod)) return;
+      assertJsonContentType(header(event, 'content-type'));
+      let text: string;
+      try {
+        text = requestBodyText(event.body, event.isBase64Encoded, { bytes: MAX_BODY_BYTES, label: '1 MB' });
+      } catch (error) {
+        // No body: `jsonBody` answers 400 for it, `optionalJsonBody` reads it as undefined.
+        if (!(error instanceof ValidationError)) throw error;
+        withoutBody.add(event);
+        return;
+      }
+      request.event = { ...event, body: text, isBase64Encoded: false };
+      await parser.before?.(request as Parameters<NonNullable<typeof parser.before>>[0]);
+      parsedEvents.add(request.event);
+    },
+  };
 }
 
-/** Like `readJsonBody`, but an empty body reads as `undefined` (for requests whose body is optional). */
-export function readOptionalJsonBody(event: APIGatewayProxyEvent): unknown {
-  const raw = event.body ?? '';
-  if (raw.trim() === '') return undefined;
-  return readJsonBody(event);
+/** The request body as the JSON body middleware parsed it (routes with a body run behind `jsonBodyParser`). */
+export function jsonBody(event: APIGatewayProxyEvent): unknown {
+  if (withoutBody.has(event)) {
+    throw new ValidationError('The request body is required', [{ path: '$', message: 'is required' }]);
+  }
+  if (!parsedEvents.has(event)) {
+    throw new Error(
+      `The JSON body of ${event.httpMethod} ${event.resource} was not parsed by jsonBodyParser`,
+    );
+  }
+  return (event as { body: unknown }).body;
+}
+
+/** Like `jsonBody`, but a request without a body reads as `undefined` (for routes whose body is optional). */
+export function optionalJsonBody(event: APIGatewayProxyEvent): unknown {
+  return withoutBody.has(event) ? undefined : jsonBody(event);
 }
 
 /** A required path parameter (API Gateway always supplies the ones in the resource path). */
