@@ -10,17 +10,20 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 INFRA="$ROOT/packages/infrastructure"
 ENVIRONMENT_PATTERN='^[a-z][a-z0-9-]{0,19}$' # core's ENVIRONMENT_PATTERN
-MIN_NODE_MAJOR=20
+MIN_NODE_MAJOR=22
 
 usage() { echo "usage: $0 <environment> [--dry-run]" >&2; exit 64; }
+help() { echo "usage: $0 <environment> [--dry-run]"; sed -n '5,7s/^# //p' "$0"; exit 0; }
 fail() { echo "error: $*" >&2; exit 1; }
 
+case "${1:-}" in -h | --help) help ;; esac
 [ $# -ge 1 ] || usage
 ENVIRONMENT="$1"; shift
 DRY_RUN=false
 for arg in "$@"; do
   case "$arg" in
     --dry-run) DRY_RUN=true ;;
+    -h | --help) help ;;
     *) usage ;;
   esac
 done

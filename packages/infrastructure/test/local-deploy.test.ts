@@ -66,6 +66,18 @@ const CONTEXT = '-c environment=dev -c account=123456789012 -c region=eu-west-1'
 const CDK_DEPLOY = `pnpm(infrastructure) exec cdk deploy --exclusively --require-approval never --no-notices --no-version-reporting ${CONTEXT}`;
 
 describe('local_deploy.sh', () => {
+  it.each([['--help'], ['-h'], ['dev', '--help']])(
+    'prints the usage for %s and exits 0, deploying nothing',
+    (...args) => {
+      const { status, stdout, calls } = deploy(args);
+
+      expect(status).toBe(0);
+      expect(stdout).toMatch(/^usage: \S*local_deploy\.sh <environment> \[--dry-run\]\n/);
+      expect(stdout).toContain('--dry-run needs no AWS account');
+      expect(calls).toEqual([]);
+    },
+  );
+
   it('deploys the seed steps in order, each idempotent, and uploads the source bundle', () => {
     const { status, calls, stdout } = deploy(['dev']);
 

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -65,6 +65,8 @@ export interface Bridgeport {
   readonly environment: string;
   /** Absolute data directory. */
   readonly dataDir: string;
+  /** Whether the data directory was missing or empty at start (a first start, nothing created yet). */
+  readonly firstStart: boolean;
   readonly portalUrl: string;
   readonly brokerUrl: string;
   /** The AWS-compatible endpoint (`AWS_ENDPOINT_URL`). */
@@ -99,6 +101,7 @@ const openDataDirs = new Set<string>();
 export async function startBridgeport(options: BridgeportOptions): Promise<Bridgeport> {
   const log = options.log ?? ((line: string) => console.log(line));
   const dataDir = path.resolve(options.dataDir);
+  const firstStart = await isMissingOrEmpty(dataDir);
   await mkdir(dataDir, { recursive: true });
   const lockFile = await lockDataDir(dataDir);
   const cleanups: (() => Promise<void> | void)[] = [async () => releaseDataDir(dataDir, lockFile)];
@@ -347,6 +350,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
     return {
       environment: options.environment,
       dataDir,
+      firstStart,
       portalUrl,
       brokerUrl,
       awsUrl,
@@ -388,7 +392,16 @@ async function ensureBusArchive(bus: LocalBus, environment: string, retentionDay
   });
 }
 
-/** The lines `bridgeport start` prints once the runtime is ready. */
+async function isMissingOrEmpty(dir: string): Promise<boolean> {
+  try {
+    return (await readdir(dir)).length === 0;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw error;
+  }
+}
+
+/** The lines `bridgeport start` prints once the runtime is ready; the next step only on a first start. */
 export function readyBanner(bridgeport: Bridgeport): string[] {
   const demo =
     bridgeport.demoToken === undefined
@@ -397,6 +410,7 @@ export function readyBanner(bridgeport: Bridgeport): string[] {
           'Demo: a platform admin token for the walk-through (valid 12 h; more with "pnpm exec bridgeport token"):',
           `  export TOKEN=${bridgeport.demoToken}`,
         ];
+  const sdk = `export AWS_ENDPOINT_URL=${bridgeport.awsUrl}`;
   return [
     `Bridgeport (environment ${bridgeport.environment}, state in ${bridgeport.dataDir})`,
     bridgeport.demoToken === undefined
@@ -406,7 +420,9 @@ export function readyBanner(bridgeport: Bridgeport): string[] {
     `  Producer endpoint  ${bridgeport.brokerUrl}   (POST /{event_type}/{version})`,
     `  AWS endpoint       ${bridgeport.awsUrl}   (DynamoDB, S3, EventBridge, SQS, Schemas)`,
     ...demo,
-    `Bridgeport is ready. Next: create an event type with curl -X POST ${bridgeport.portalUrl}/events -H "authorization: Bearer $TOKEN" (walk-through in README.md, "Run it locally"); for the aws CLI or SDKs: export AWS_ENDPOINT_URL=${bridgeport.awsUrl}`,
+    bridgeport.firstStart
+      ? `Bridgeport is ready. Next: create an event type with curl -X POST ${bridgeport.portalUrl}/events -H "authorization: Bearer $TOKEN" (walk-through in README.md, "Run it locally"); for the aws CLI or SDKs: ${sdk}`
+      : `Bridgeport is ready. For the aws CLI or SDKs: ${sdk}`,
   ];
 }
 

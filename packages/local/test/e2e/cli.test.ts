@@ -36,6 +36,7 @@ describe('the bridgeport command', () => {
     expect(result.stdout).toContain(
       '--broker-port <value>     producer endpoint port (default 3001); env BRIDGEPORT_BROKER_PORT',
     );
+    expect(result.stdout).toContain('AWS-compatible endpoint (DynamoDB, S3, EventBridge, SQS, Schemas)');
   });
 
   it('names a malformed option and exits with 2', async () => {

@@ -62,6 +62,27 @@ describe('startBridgeport', () => {
     expect(anonymous.status).toBe(401);
   });
 
+  it('suggests the next step only on a first start (an empty data directory)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'bridgeport-first-start-'));
+    try {
+      const first = await startBridgeport({ ...testOptions(dir), log: () => undefined });
+      const firstBanner = readyBanner(first).join('\n');
+      await first.close();
+      const again = await startBridgeport({ ...testOptions(dir), log: () => undefined });
+      const againBanner = readyBanner(again).join('\n');
+      await again.close();
+
+      expect([first.firstStart, again.firstStart]).toEqual([true, false]);
+      expect(firstBanner).toContain('Next: create an event type');
+      expect(againBanner).not.toContain('Next:');
+      expect(againBanner).toContain(
+        `Bridgeport is ready. For the aws CLI or SDKs: export AWS_ENDPOINT_URL=${again.awsUrl}`,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('delivers to an SQS consumer through the local queue', async () => {
     const subscribed = await call('POST', `${runtime.portalUrl}/subscriptions`, {
       event_type: 'scanned_parcel',
