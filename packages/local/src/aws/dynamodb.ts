@@ -7,7 +7,12 @@ export interface LocalDynamoDb {
   close(): Promise<void>;
 }
 
-/** Starts dynalite on a loopback port, its LevelDB under `directory`. Tables become ACTIVE at once. */
+/**
+ * Starts dynalite on a loopback port, its LevelDB under `directory`. A new table answers CreateTable as CREATING
+ * and turns ACTIVE shortly after (after `createTableMs`, then a LevelDB write); until then dynalite answers
+ * ResourceNotFoundException for it, as AWS does. Callers talking to dynalite directly wait for ACTIVE
+ * (`waitUntilTableExists`); the AWS endpoint does it for its clients.
+ */
 export async function startLocalDynamoDb(
   directory: string,
   options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number } = {},

@@ -1,7 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
 import { EventsTableKey, eventsTableDefinition } from '@bridgeport/portal';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../src/aws/dynamodb';
 import { startTtlSweeper, type TtlSweeper } from '../../src/index';
@@ -17,13 +23,15 @@ describe('startTtlSweeper', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'bridgeport-ttl-'));
-    dynamo = await startLocalDynamoDb(dir);
+    // Tables stay CREATING a while, as in AWS: every use of one must wait until it is ACTIVE.
+    dynamo = await startLocalDynamoDb(dir, { createTableMs: 100 });
     client = new DynamoDBClient({
       endpoint: `http://127.0.0.1:${dynamo.port}`,
       region: 'us-east-1',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
     await client.send(new CreateTableCommand(eventsTableDefinition(TABLE)));
+    await waitUntilTableExists({ client, maxWaitTime: 10, minDelay: 0.05 }, { TableName: TABLE });
   });
 
   afterEach(async () => {
