@@ -1,11 +1,12 @@
 /* The `bridgeport` command: one verb per module under ./cli, dispatched from one table. */
 import { reconcileCommand } from './cli/reconcile';
+import { samEnvCommand } from './cli/sam-env';
 import { startCommand } from './cli/start';
 import { tokenCommand } from './cli/token';
 import type { CliCommand } from './cli/types';
 
 /** Every verb of `bridgeport`; a new verb is one module and one line here. */
-const COMMANDS: readonly CliCommand[] = [startCommand, tokenCommand, reconcileCommand];
+const COMMANDS: readonly CliCommand[] = [startCommand, tokenCommand, reconcileCommand, samEnvCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
