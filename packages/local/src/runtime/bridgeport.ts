@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -65,7 +65,7 @@ export interface Bridgeport {
   readonly environment: string;
   /** Absolute data directory. */
   readonly dataDir: string;
-  /** Whether the data directory was missing or empty at start (a first start, nothing created yet). */
+  /** Whether this start created the portal's table: a first start in this data directory, nothing created yet. */
   readonly firstStart: boolean;
   readonly portalUrl: string;
   readonly brokerUrl: string;
@@ -101,7 +101,6 @@ const openDataDirs = new Set<string>();
 export async function startBridgeport(options: BridgeportOptions): Promise<Bridgeport> {
   const log = options.log ?? ((line: string) => console.log(line));
   const dataDir = path.resolve(options.dataDir);
-  const firstStart = await isMissingOrEmpty(dataDir);
   await mkdir(dataDir, { recursive: true });
   const lockFile = await lockDataDir(dataDir);
   const cleanups: (() => Promise<void> | void)[] = [async () => releaseDataDir(dataDir, lockFile)];
@@ -215,12 +214,14 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
 
     await aws.bus.topology.ensureEventBus(busName(options.environment));
     await ensureBusArchive(aws.bus, options.environment, options.archiveRetentionDays);
-    await provisionSharedResources({
+    const provisioned = await provisionSharedResources({
       dynamodb: runtimeClients.dynamodb,
       s3: runtimeClients.s3,
       tableName: config.tableName,
       buckets: [config.schemasBackupBucket, config.publisherBucket, config.subscriberBucket],
     });
+    // A first start: the portal's table did not exist yet (nothing was ever created in this data directory).
+    const firstStart = provisioned.created.includes(config.tableName);
     const ttlSweeper = startTtlSweeper({
       dynamodb: runtimeClients.dynamodb,
       tableName: config.tableName,
@@ -390,15 +391,6 @@ async function ensureBusArchive(bus: LocalBus, environment: string, retentionDay
     eventPattern: JSON.stringify({ account: [LOCAL_ACCOUNT_ID] }),
     retentionDays,
   });
-}
-
-async function isMissingOrEmpty(dir: string): Promise<boolean> {
-  try {
-    return (await readdir(dir)).length === 0;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
-    throw error;
-  }
 }
 
 /** The lines `bridgeport start` prints once the runtime is ready; the next step only on a first start. */

@@ -43,6 +43,7 @@ describe('startBridgeport', () => {
     expect(banner).toContain(`Portal API         ${runtime.portalUrl}`);
     expect(banner).toContain(`Producer endpoint  ${runtime.brokerUrl}`);
     expect(banner).toContain(`AWS endpoint       ${runtime.awsUrl}`);
+    expect(runtime.firstStart).toBe(true);
     expect(banner).toMatch(
       /Bridgeport is ready\. Next: create an event type with curl -X POST http:\/\/127\.0\.0\.1:\d+\/events -H "authorization: Bearer \$TOKEN"/,
     );
@@ -62,7 +63,7 @@ describe('startBridgeport', () => {
     expect(anonymous.status).toBe(401);
   });
 
-  it('suggests the next step only on a first start (an empty data directory)', async () => {
+  it('suggests the next step only on a first start (nothing created yet in the data directory)', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'bridgeport-first-start-'));
     try {
       const first = await startBridgeport({ ...testOptions(dir), log: () => undefined });
