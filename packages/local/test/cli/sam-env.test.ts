@@ -38,10 +38,13 @@ function templateVariables(): Record<string, string[]> {
   );
 }
 
+/** The options sam-env reads, without a data directory. */
+const runtimeOptions = (awsPort: number) => ({ environment: 'e2e', awsPort, maxEventSizeBytes: 262_144 });
+
 describe('bridgeport sam-env', () => {
   it('covers every environment variable of every function in template.yaml', () => {
     const functions = templateVariables();
-    const { Parameters } = samEnvironment(testOptions('unused', { awsPort: 4566 }));
+    const { Parameters } = samEnvironment(runtimeOptions(4566));
 
     expect(Object.keys(functions).length).toBeGreaterThan(0);
     for (const [name, variables] of Object.entries(functions)) {
@@ -52,12 +55,12 @@ describe('bridgeport sam-env', () => {
   });
 
   it('names one AWS endpoint, the runtime port on the docker host, for every service', () => {
-    const { Parameters } = samEnvironment(testOptions('unused', { awsPort: 4999 }), '10.0.0.7');
+    const { Parameters } = samEnvironment(runtimeOptions(4999), '10.0.0.7');
     const endpoints = Object.entries(Parameters).filter(([name]) => name.startsWith('AWS_ENDPOINT_URL'));
 
     expect(endpoints.length).toBeGreaterThanOrEqual(3);
     expect(new Set(endpoints.map(([, url]) => url))).toEqual(new Set(['http://10.0.0.7:4999']));
-    expect(samEnvironment(testOptions('unused', { awsPort: 4566 })).Parameters.AWS_ENDPOINT_URL_S3).toBe(
+    expect(samEnvironment(runtimeOptions(4566)).Parameters.AWS_ENDPOINT_URL_S3).toBe(
       `http://${DEFAULT_DOCKER_HOST}:4566`,
     );
   });
