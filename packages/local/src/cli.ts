@@ -1,12 +1,21 @@
 /* The `bridgeport` command: one verb per module under ./cli, dispatched from one table. */
+import { auditCommand } from './cli/audit';
 import { reconcileCommand } from './cli/reconcile';
+import { restoreCommand } from './cli/restore';
 import { samEnvCommand } from './cli/sam-env';
 import { startCommand } from './cli/start';
 import { tokenCommand } from './cli/token';
 import type { CliCommand } from './cli/types';
 
 /** Every verb of `bridgeport`; a new verb is one module and one line here. */
-const COMMANDS: readonly CliCommand[] = [startCommand, tokenCommand, reconcileCommand, samEnvCommand];
+const COMMANDS: readonly CliCommand[] = [
+  startCommand,
+  tokenCommand,
+  reconcileCommand,
+  samEnvCommand,
+  restoreCommand,
+  auditCommand,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

@@ -26,6 +26,7 @@ export type { AsyncApiContext, CatalogEntry } from './services/asyncapi';
 export { ASYNCAPI_VERSION, buildAsyncApiDocument } from './services/asyncapi';
 export type { Caller } from './services/caller';
 export { ADMIN_GROUP, actsFor, requireTeam } from './services/caller';
+export { canonicalJson } from './services/canonical';
 export type { CatalogServiceOptions, MatchReport, SubscriptionMatch } from './services/catalog';
 export { CatalogService } from './services/catalog';
 export type { DeadLetterList, DeadLetterView, RedriveResult } from './services/dead-letters';

@@ -1073,4 +1073,118 @@ export class EventStore {
       ),
     );
   }
+
+  // ---- restoration (operations: records rebuilt from backups and manifests) --------------------------------
+
+  /**
+   * Writes an event type record rebuilt from its backups, with the same keys and indexes the portal writes.
+   * Only when no record exists, unless `replace` (then only over a record that is not being changed: no
+   * pending work). Fails (`ok: false`) when the condition does not hold.
+   */
+  async putRestoredEventType(record: EventTypeRecord, replace = false): Promise<Conditional<void>> {
+    const { subscription_ids: ids, ...attributes } = record;
+    return this.conditional('Restoring the event type record', async () => {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...eventTypeKey(record.event_type),
+            entity: 'EVENT_TYPE',
+            [K.LIST_PARTITION]: LIST_EVENT_TYPES,
+            [K.LIST_SORT]: record.event_type,
+            [K.LOOKUP_PARTITION]: applicationPartition(record.application),
+            [K.LOOKUP_SORT]: record.event_type,
+            ...attributes,
+            ...(ids.length === 0 ? {} : { subscription_ids: new Set(ids) }),
+          },
+          ...(replace
+            ? {
+                ConditionExpression: 'attribute_not_exists(#pk) OR attribute_not_exists(#pending)',
+                ExpressionAttributeNames: { '#pk': K.PARTITION, '#pending': 'pending_version' },
+              }
+            : {
+                ConditionExpression: 'attribute_not_exists(#pk)',
+                ExpressionAttributeNames: { '#pk': K.PARTITION },
+              }),
+        }),
+      );
+    });
+  }
+
+  /** Writes a version record rebuilt from its backup; only when none exists, unless `replace`. */
+  async putRestoredVersion(record: EventVersionRecord, replace = false): Promise<Conditional<void>> {
+    return this.conditional('Restoring the event version record', async () => {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...versionKey(record.event_type, record.version), entity: 'EVENT_VERSION', ...record },
+          ...(replace
+            ? {}
+            : {
+                ConditionExpression: 'attribute_not_exists(#pk)',
+                ExpressionAttributeNames: { '#pk': K.PARTITION },
+              }),
+        }),
+      );
+    });
+  }
+
+  /** Writes a subscription record rebuilt from its manifest; only when none exists, unless `replace`. */
+  async putRestoredSubscription(record: SubscriptionRecord, replace = false): Promise<Conditional<void>> {
+    return this.conditional('Restoring the subscription record', async () => {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...subscriptionKey(record.id),
+            entity: 'SUBSCRIPTION',
+            [K.LIST_PARTITION]: LIST_SUBSCRIPTIONS,
+            [K.LIST_SORT]: record.id,
+            [K.LOOKUP_PARTITION]: subscriptionsOfTypePartition(record.event_type),
+            [K.LOOKUP_SORT]: `${versionSortKey(record.version)}#${record.id}`,
+            ...record,
+          },
+          ...(replace
+            ? {}
+            : {
+                ConditionExpression: 'attribute_not_exists(#pk)',
+                ExpressionAttributeNames: { '#pk': K.PARTITION },
+              }),
+        }),
+      );
+    });
+  }
+
+  /** Records which schema registry version holds a version's envelope (after the registry was rebuilt). */
+  async setRegistryVersion(eventType: string, version: number, registryVersion: string): Promise<boolean> {
+    const result = await this.conditional('Restoring the event version record', () =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: versionKey(eventType, version),
+          UpdateExpression: 'SET #registry = :registry',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#registry': 'registry_version', '#pk': K.PARTITION },
+          ExpressionAttributeValues: { ':registry': registryVersion },
+        }),
+      ),
+    );
+    return result.ok;
+  }
+
+  /** Adds subscriptions to an event type's set, whatever its state. Fails (`ok: false`) when it does not exist. */
+  async addSubscriptionIds(eventType: string, ids: readonly string[]): Promise<Conditional<void>> {
+    return this.conditional('Restoring the event type record', async () => {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: eventTypeKey(eventType),
+          UpdateExpression: 'ADD #subscriptions :ids',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#subscriptions': 'subscription_ids', '#pk': K.PARTITION },
+          ExpressionAttributeValues: { ':ids': new Set(ids) },
+        }),
+      );
+    });
+  }
 }
