@@ -49,7 +49,7 @@ function parcelData(version: number): Record<string, unknown> {
 }
 
 async function createEventType(
-  world: Omit<World, 'subscriptions'>,
+  world: Omit<World, 'subscriptions' | 'close'>,
   eventType: string,
   versions: readonly Record<string, unknown>[],
 ) {
@@ -72,7 +72,7 @@ async function createEventType(
 }
 
 async function subscribe(
-  world: Omit<World, 'subscriptions'>,
+  world: Omit<World, 'subscriptions' | 'close'>,
   eventType: string,
   version: number,
   path: string,

@@ -183,7 +183,7 @@ function auditEventType(input: EventTypeAudit): Drift[] {
   const live = record !== undefined || producerVersions.length > 0;
   for (const problem of backups?.problems ?? []) {
     drifts.push({
-      kind: DriftKind.BACKUP_INVALID,
+      kind: problem.missing === true ? DriftKind.BACKUP_MISSING : DriftKind.BACKUP_INVALID,
       subject: name,
       detail: `backup ${problem.reason}`,
       key: problem.key,

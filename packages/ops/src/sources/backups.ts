@@ -35,6 +35,8 @@ export interface SchemaBackup {
 export interface BackupProblem {
   readonly key: string;
   readonly reason: string;
+  /** Set for a version missing in a sequence (no object at `key`), rather than an object that cannot be used. */
+  readonly missing?: true;
 }
 
 /** The backups of one event type: usable only when `problems` is empty (versions 1…n, each readable). */
@@ -141,6 +143,7 @@ export async function readBackups(
         group.problems.push({
           key: schemaBackupKey(eventType, version),
           reason: `is missing: versions 1 to ${highest} are expected, this one has no backup`,
+          missing: true,
         });
       }
     }

@@ -82,6 +82,7 @@ describe('schema backups', () => {
       {
         key: 'scanned_parcel/v2.json',
         reason: 'is missing: versions 1 to 3 are expected, this one has no backup',
+        missing: true,
       },
     ]);
     expect(catalog.eventTypes.get('order_placed')?.problems).toEqual([]);
