@@ -72,7 +72,7 @@ export async function readManifests(
     }
     // Loopback consumers are what the local runtime's subscriptions name; the portal checked each at creation.
     const parsed = parseConsumerManifest(await subscriber.read(object), object.key, {
-      allowLoopbackHttp: true,
+      allowLoopbackTargets: true,
     });
     if (!parsed.ok) {
       problems.push({
