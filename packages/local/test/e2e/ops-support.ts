@@ -171,7 +171,14 @@ const NOT_RESTORED: Record<string, readonly string[]> = {
     'fence',
     'owner',
   ],
-  SUBSCRIPTION: ['created_at', 'updated_at', 'request_digest', 'status_event_at', 'status_execution_id'],
+  SUBSCRIPTION: [
+    'team',
+    'created_at',
+    'updated_at',
+    'request_digest',
+    'status_event_at',
+    'status_execution_id',
+  ],
 };
 
 export type TableSnapshot = Record<string, Record<string, unknown>>;
