@@ -90,7 +90,14 @@ export {
   readProducerManifest,
   serializeManifest,
 } from './manifest';
-export type { BucketScope, ManifestKey, SsmParameterNames, StackNames } from './naming';
+export type {
+  ArnParts,
+  AwsScope,
+  BucketScope,
+  ManifestKey,
+  SsmParameterNames,
+  StackNames,
+} from './naming';
 export {
   ACCOUNT_ID_PATTERN,
   APPLICATION_PATTERN,
@@ -111,12 +118,16 @@ export {
   ENVIRONMENT_PATTERN,
   EVENT_TYPE_PATTERN,
   eventArchiveName,
+  formatArn,
   LOCAL_ACCOUNT_ID,
+  LOCAL_PARTITION,
   LOCAL_REGION,
+  localScope,
   manifestStackName,
   NAME_HASH_LENGTH,
   NameLimit,
   newSubscriptionId,
+  parseArn,
   parseDetailType,
   parseManifestKey,
   portalApiName,
@@ -132,6 +143,7 @@ export {
   schemaBackupKey,
   schemaName,
   schemaRegistryName,
+  scopedArn,
   shortenName,
   ssmParameterNames,
   stackNames,

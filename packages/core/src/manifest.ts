@@ -302,7 +302,11 @@ export function parseConsumerManifest(
   const problems = [...formatProblem(value), ...schemaProblems(validators().consumer, value)];
   if (problems.length === 0) {
     const { consumer } = value as ConsumerManifest;
-    const connectionProblem = connectionStringProblem(consumer.type, consumer.connection_string, options);
+    // The rule lives in the manifest's region: its Lambda or SQS target must be there too.
+    const connectionProblem = connectionStringProblem(consumer.type, consumer.connection_string, {
+      ...options,
+      region: (value as ConsumerManifest).region,
+    });
     if (connectionProblem !== undefined) {
       problems.push({ path: '$.consumer.connection_string', message: connectionProblem });
     }

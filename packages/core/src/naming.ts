@@ -20,8 +20,52 @@ export const REGION_PATTERN = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 
 /** Account id of the embedded local runtime. */
 export const LOCAL_ACCOUNT_ID = '000000000000';
-/** Region of the embedded local runtime. */
+/** Region of the embedded local runtime when none is chosen (`bridgeport start --region`). */
 export const LOCAL_REGION = 'us-east-1';
+/** ARN partition of the embedded local runtime. */
+export const LOCAL_PARTITION = 'aws';
+
+/** Where AWS resources live: the account and region every ARN and queue URL names. */
+export interface AwsScope {
+  readonly partition: string;
+  readonly account: string;
+  readonly region: string;
+}
+
+/** The local runtime's scope, in `region` (default `LOCAL_REGION`). */
+export function localScope(region: string = LOCAL_REGION): AwsScope {
+  if (!REGION_PATTERN.test(region)) {
+    invalid('$.region', 'region', region, `must match ${REGION_PATTERN.source}`);
+  }
+  return { partition: LOCAL_PARTITION, account: LOCAL_ACCOUNT_ID, region };
+}
+
+/** The parts of `arn:{partition}:{service}:{region}:{account}:{resource}`. */
+export interface ArnParts {
+  readonly partition: string;
+  readonly service: string;
+  readonly region: string;
+  readonly account: string;
+  readonly resource: string;
+}
+
+/** `arn:{partition}:{service}:{region}:{account}:{resource}`. */
+export function formatArn(parts: ArnParts): string {
+  return `arn:${parts.partition}:${parts.service}:${parts.region}:${parts.account}:${parts.resource}`;
+}
+
+/** The ARN of `resource` of `service` in `scope`. */
+export function scopedArn(scope: AwsScope, service: string, resource: string): string {
+  return formatArn({ ...scope, service, resource });
+}
+
+/** Splits an ARN into its parts (the resource keeps its own `:` and `/`); undefined when it is not an ARN. */
+export function parseArn(arn: string): ArnParts | undefined {
+  const parts = arn.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return undefined;
+  const [, partition, service, region, account, ...rest] = parts;
+  return { partition, service, region, account, resource: rest.join(':') };
+}
 
 /** AWS limits the names below respect. */
 export const NameLimit = {

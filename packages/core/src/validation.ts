@@ -5,7 +5,7 @@
 import { buildEnvelopeSchema, MAX_SCHEMA_LENGTH } from './envelope';
 import { InputLimit, schemaLimitBreach, valueTooDeep } from './input-limits';
 import { linearRegExpProblem } from './linear-regexp';
-import { APPLICATION_PATTERN, EVENT_TYPE_PATTERN } from './naming';
+import { APPLICATION_PATTERN, EVENT_TYPE_PATTERN, parseArn } from './naming';
 import { AddressClass, classifyHost, outboundProblem, urlPort } from './outbound';
 import {
   ajvFor,
@@ -313,6 +313,12 @@ export interface ConnectionStringOptions {
   readonly allowLoopbackTargets?: boolean;
   /** Ports of a loopback host that are never a target (the local runtime's own servers). @default none */
   readonly reservedLoopbackPorts?: readonly number[];
+  /**
+   * The region the consumer's rule is deployed in. When given, a Lambda function or SQS queue ARN must name
+   * it: an EventBridge rule invokes Lambda and SQS targets in its own region only.
+   * @default any region
+   */
+  readonly region?: string;
 }
 
 /** True for the host names of this machine's loopback interface. */
@@ -329,12 +335,19 @@ export function connectionStringProblem(
   switch (type) {
     case ConsumerType.LAMBDA:
       return LAMBDA_FUNCTION_ARN_PATTERN.test(value)
-        ? undefined
+        ? crossRegionProblem('a Lambda function', value, options.region)
         : 'must be a Lambda function ARN (arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>])';
     case ConsumerType.SQS:
-      return SQS_QUEUE_ARN_PATTERN.test(value)
-        ? undefined
-        : 'must be an SQS queue ARN (arn:<partition>:sqs:<region>:<account>:<queue name>)';
+      if (!SQS_QUEUE_ARN_PATTERN.test(value)) {
+        return 'must be an SQS queue ARN (arn:<partition>:sqs:<region>:<account>:<queue name>)';
+      }
+      if (value.endsWith('.fifo')) {
+        return (
+          'names a FIFO queue: EventBridge delivers to a FIFO queue only with a message group id set on the ' +
+          "rule's target (SqsParameters.MessageGroupId), which Bridgeport does not set; subscribe a standard queue"
+        );
+      }
+      return crossRegionProblem('an SQS queue', value, options.region);
     case ConsumerType.HTTPS: {
       if (value.length > HTTPS_ENDPOINT_MAX_LENGTH)
         return `must be at most ${HTTPS_ENDPOINT_MAX_LENGTH} characters long`;
@@ -363,6 +376,17 @@ export function connectionStringProblem(
       });
     }
   }
+}
+
+/** Why an ARN in another region than `region` cannot be a rule's target; undefined when it can. */
+function crossRegionProblem(what: string, arn: string, region: string | undefined): string | undefined {
+  const named = parseArn(arn)?.region;
+  if (region === undefined || named === undefined || named === region) return undefined;
+  return (
+    `names region ${named}, but this deployment's event bus is in ${region}: an EventBridge rule can only ` +
+    `invoke ${what} in its own region (another region would need an event bus there to forward to); ` +
+    `use ${what} in ${region}`
+  );
 }
 
 const RETRY_FIELDS = ['maximum_event_age_seconds', 'maximum_retry_attempts'] as const;

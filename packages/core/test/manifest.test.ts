@@ -167,7 +167,7 @@ describe('consumer manifests', () => {
 
   it.each([
     { type: 'LAMBDA', connection_string: 'arn:aws:lambda:eu-west-1:123456789012:function:notify' },
-    { type: 'SQS', connection_string: 'arn:aws-us-gov:sqs:us-gov-west-1:123456789012:parcels.fifo' },
+    { type: 'SQS', connection_string: 'arn:aws:sqs:eu-west-1:123456789012:parcels' },
     { type: 'HTTPS', connection_string: 'https://hooks.example.com/p' },
   ])('round-trips a minimal $type consumer', (endpoint) => {
     const { target_unit, filter, ...minimal } = consumer;
@@ -181,6 +181,23 @@ describe('consumer manifests', () => {
       { path: '$.format', message: 'unsupported manifest format "1"; expected 1' },
       { path: '$.subscription_id', message: 'is required' },
       { path: '$.retry_policy', message: 'is required' },
+    ]);
+  });
+
+  it("rejects a Lambda target outside the manifest's region", () => {
+    const manifest = {
+      ...consumer,
+      consumer: {
+        type: 'LAMBDA',
+        connection_string: 'arn:aws:lambda:us-west-2:123456789012:function:notify',
+      },
+    };
+    expect(errorsOf(parseConsumerManifest(manifest))).toEqual([
+      {
+        path: '$.consumer.connection_string',
+        message:
+          "names region us-west-2, but this deployment's event bus is in eu-west-1: an EventBridge rule can only invoke a Lambda function in its own region (another region would need an event bus there to forward to); use a Lambda function in eu-west-1",
+      },
     ]);
   });
 

@@ -426,9 +426,7 @@ describe('validateSubscriptionRequest', () => {
 
   it.each([
     'arn:aws:sqs:eu-west-1:123456789012:parcel-events',
-    'arn:aws:sqs:eu-west-1:123456789012:parcel-events.fifo',
     `arn:aws:sqs:eu-west-1:123456789012:${'q'.repeat(80)}`,
-    `arn:aws:sqs:eu-west-1:123456789012:${'q'.repeat(75)}.fifo`,
     'arn:aws-cn:sqs:cn-northwest-1:123456789012:q',
   ])('accepts the SQS ARN %s', (connection_string) => {
     expect(
@@ -451,6 +449,55 @@ describe('validateSubscriptionRequest', () => {
         message: 'must be an SQS queue ARN (arn:<partition>:sqs:<region>:<account>:<queue name>)',
       },
     ]);
+  });
+
+  it.each([
+    'arn:aws:sqs:eu-west-1:123456789012:parcel-events.fifo',
+    `arn:aws:sqs:eu-west-1:123456789012:${'q'.repeat(75)}.fifo`,
+  ])('refuses the FIFO queue %s, saying a message group id would be needed', (connection_string) => {
+    expect(
+      errorsOf(validateSubscriptionRequest({ ...subscription, connection_type: 'SQS', connection_string })),
+    ).toEqual([
+      {
+        path: '$.connection_string',
+        message:
+          "names a FIFO queue: EventBridge delivers to a FIFO queue only with a message group id set on the rule's target (SqsParameters.MessageGroupId), which Bridgeport does not set; subscribe a standard queue",
+      },
+    ]);
+  });
+
+  it.each([
+    ['LAMBDA', 'arn:aws:lambda:us-east-1:123456789012:function:parcel-notifier', 'a Lambda function'],
+    ['SQS', 'arn:aws:sqs:us-east-1:123456789012:parcel-events', 'an SQS queue'],
+  ])(
+    'refuses a %s target in another region than the deployment',
+    (connection_type, connection_string, what) => {
+      expect(
+        errorsOf(
+          validateSubscriptionRequest(
+            { ...subscription, connection_type, connection_string },
+            { region: 'eu-west-1' },
+          ),
+        ),
+      ).toEqual([
+        {
+          path: '$.connection_string',
+          message: `names region us-east-1, but this deployment's event bus is in eu-west-1: an EventBridge rule can only invoke ${what} in its own region (another region would need an event bus there to forward to); use ${what} in eu-west-1`,
+        },
+      ]);
+    },
+  );
+
+  it.each([
+    ['LAMBDA', lambdaArn],
+    ['SQS', 'arn:aws:sqs:eu-west-1:123456789012:parcel-events'],
+  ])('accepts a %s target in the deployment region', (connection_type, connection_string) => {
+    expect(
+      validateSubscriptionRequest(
+        { ...subscription, connection_type, connection_string },
+        { region: 'eu-west-1' },
+      ).ok,
+    ).toBe(true);
   });
 
   it.each([

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { LOCAL_REGION, REGION_PATTERN } from '@bridgeport/core';
 
 /** Everything `bridgeport start` can be told, from flags or environment variables. */
 export interface RuntimeOptions {
@@ -9,6 +10,8 @@ export interface RuntimeOptions {
   readonly awsPort: number;
   readonly functionsDir: string | undefined;
   readonly environment: string;
+  /** AWS region every ARN, event and queue URL names. */
+  readonly region: string;
   readonly demo: boolean;
   readonly maxEventSizeBytes: number;
   /** First retry delay of a failed delivery, before jitter (doubles up to 60 s). */
@@ -76,6 +79,13 @@ export const OPTION_SPECS = {
     kind: 'string',
     default: 'local',
     description: 'environment name',
+  },
+  region: {
+    flag: 'region',
+    env: 'BRIDGEPORT_REGION',
+    kind: 'string',
+    default: LOCAL_REGION,
+    description: 'AWS region named by every ARN, event and queue URL',
   },
   demo: {
     flag: 'demo',
@@ -183,6 +193,11 @@ export function parseRuntimeOptions(
   const options = values as unknown as RuntimeOptions;
   if (!ENVIRONMENT_PATTERN.test(options.environment)) {
     throw new OptionError(`--env must match ${ENVIRONMENT_PATTERN.source}, got "${options.environment}"`);
+  }
+  if (!REGION_PATTERN.test(options.region)) {
+    throw new OptionError(
+      `--region must be an AWS region code such as us-east-1 or eu-west-1, got "${options.region}"`,
+    );
   }
   return options;
 }

@@ -10,6 +10,7 @@ describe('parseRuntimeOptions', () => {
       awsPort: 4566,
       functionsDir: undefined,
       environment: 'local',
+      region: 'us-east-1',
       demo: false,
       maxEventSizeBytes: 262144,
       retryBaseMs: 1000,
@@ -35,6 +36,16 @@ describe('parseRuntimeOptions', () => {
       'BRIDGEPORT_MAX_EVENT_SIZE must be a positive number of bytes, got "-1"',
     );
     expect(() => parseRuntimeOptions(['--env', 'Prod'], {})).toThrow('--env must match');
+  });
+
+  it('takes the region from --region or BRIDGEPORT_REGION, and refuses one that is not a region code', () => {
+    expect(parseRuntimeOptions([], { BRIDGEPORT_REGION: 'eu-west-1' }).region).toBe('eu-west-1');
+    expect(
+      parseRuntimeOptions(['--region', 'ap-southeast-2'], { BRIDGEPORT_REGION: 'eu-west-1' }).region,
+    ).toBe('ap-southeast-2');
+    expect(() => parseRuntimeOptions(['--region', 'Europe'], {})).toThrow(
+      new OptionError('--region must be an AWS region code such as us-east-1 or eu-west-1, got "Europe"'),
+    );
   });
 
   it('rejects an unknown flag', () => {

@@ -2,6 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '@bridgeport/core';
 import { DEFAULT_MAX_EVENT_SIZE_BYTES, LocalBus, type LocalBusOptions } from '../bus/local-bus';
 import { LocalQueueStore } from '../sqs/queue-store';
 import { AwsChunkedDecoder, decodedHeaders, isAwsChunked } from './aws-chunked';
@@ -20,9 +21,9 @@ export interface AwsEndpointOptions {
   readonly port?: number;
   /** State lives under `dataDir/{dynamodb,s3,eventbridge,schemas,queues}`. */
   readonly dataDir: string;
-  /** Default `000000000000`. */
+  /** Default `LOCAL_ACCOUNT_ID`. */
   readonly account?: string;
-  /** Default `us-east-1`. */
+  /** Default `LOCAL_REGION`. */
   readonly region?: string;
   /**
    * Options of the local EventBridge bus (dispatchers, dead-letter sink, backoff, size limit…).
@@ -70,8 +71,8 @@ export interface AwsEndpoint {
  */
 export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<AwsEndpoint> {
   const host = options.host ?? '127.0.0.1';
-  const account = options.account ?? '000000000000';
-  const region = options.region ?? 'us-east-1';
+  const account = options.account ?? LOCAL_ACCOUNT_ID;
+  const region = options.region ?? LOCAL_REGION;
   // JSON escaping of Detail can double its size: leave room above the PutEvents size limit.
   const maxBodyBytes =
     options.maxBodyBytes ??

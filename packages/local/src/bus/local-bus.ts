@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { DEFAULT_MAX_EVENT_SIZE_BYTES, eventEntrySize } from '@bridgeport/broker';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '@bridgeport/core';
 import { EventArchives } from './archive';
 import { FileDeadLetterStore } from './dead-letters';
 import { BusValidationError, TargetDeliveryError } from './errors';
@@ -38,9 +39,9 @@ export interface BackoffOptions {
 export interface LocalBusOptions {
   /** Directory for the event log, the topology and the default dead-letter store. */
   readonly dataDir: string;
-  /** Default `000000000000`. */
+  /** Default `LOCAL_ACCOUNT_ID`. */
   readonly account?: string;
-  /** Default `us-east-1`. */
+  /** Default `LOCAL_REGION`. */
   readonly region?: string;
   /** Default `aws`. */
   readonly partition?: string;
@@ -119,8 +120,8 @@ export class LocalBus {
     this.archives = parts.archives;
     this.store = parts.store;
     this.deadLetters = parts.deadLetters;
-    this.account = options.account ?? '000000000000';
-    this.region = options.region ?? 'us-east-1';
+    this.account = options.account ?? LOCAL_ACCOUNT_ID;
+    this.region = options.region ?? LOCAL_REGION;
     this.maxEventSizeBytes = options.maxEventSizeBytes ?? DEFAULT_MAX_EVENT_SIZE_BYTES;
     this.dispatchers = new TargetDispatchers(options.dispatchers ?? []);
     const fallbackSink = parts.deadLetters?.sink;
@@ -133,8 +134,8 @@ export class LocalBus {
 
   /** Opens (or creates) the bus in `dataDir` and resumes every delivery still owed. */
   static async open(options: LocalBusOptions): Promise<LocalBus> {
-    const account = options.account ?? '000000000000';
-    const region = options.region ?? 'us-east-1';
+    const account = options.account ?? LOCAL_ACCOUNT_ID;
+    const region = options.region ?? LOCAL_REGION;
     const topology = await Topology.open(path.join(options.dataDir, 'topology.json'), {
       account,
       region,

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { formatArn } from '@bridgeport/core';
 import { check, RuleSet } from '@bridgeport/event-patterns';
 import { writeFileAtomic } from './durable-file';
 import {
@@ -133,14 +134,24 @@ export class Topology {
   // ---- event buses -------------------------------------------------------------------------
 
   busArn(name: string): string {
-    return `arn:${this.partition}:events:${this.options.region}:${this.options.account}:event-bus/${name}`;
+    return this.eventsArn(`event-bus/${name}`);
   }
 
   ruleArn(eventBusName: string, ruleName: string): string {
-    const prefix = `arn:${this.partition}:events:${this.options.region}:${this.options.account}:rule/`;
-    return eventBusName === DEFAULT_EVENT_BUS
-      ? `${prefix}${ruleName}`
-      : `${prefix}${eventBusName}/${ruleName}`;
+    return this.eventsArn(
+      eventBusName === DEFAULT_EVENT_BUS ? `rule/${ruleName}` : `rule/${eventBusName}/${ruleName}`,
+    );
+  }
+
+  /** The ARN of an EventBridge resource (`rule/…`, `event-bus/…`, `api-destination/…`) of this bus's account and region. */
+  eventsArn(resource: string): string {
+    return formatArn({
+      partition: this.partition,
+      service: 'events',
+      region: this.options.region,
+      account: this.options.account,
+      resource,
+    });
   }
 
   /** Accepts a bus name or ARN (as the API does); `undefined` is the default bus. */

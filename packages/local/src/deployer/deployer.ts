@@ -37,6 +37,7 @@ import {
   parseManifestKey,
   parseProducerManifest,
   reconcileManifest,
+  scopedArn,
   type ValidationProblem,
 } from '@bridgeport/core';
 import type { S3Notifications, S3ObjectNotification } from '../aws/s3';
@@ -738,7 +739,11 @@ export class LocalDeployer {
   }
 
   private arn(service: string, plan: ConsumerPlan, resource: string): string {
-    return `arn:${this.partition}:${service}:${plan.region}:${plan.account}:${resource}`;
+    return scopedArn(
+      { partition: this.partition, account: plan.account, region: plan.region },
+      service,
+      resource,
+    );
   }
 
   private async fail(kind: string, objectKey: string, reason: string, record: StatusRecorder): Promise<void> {

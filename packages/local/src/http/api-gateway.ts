@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type AwsScope, LOCAL_ACCOUNT_ID, localScope, scopedArn } from '@bridgeport/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 
 /** A Lambda handler behind an API Gateway REST proxy integration. */
@@ -74,6 +75,8 @@ export interface ProxyEventInput {
   readonly body: Buffer;
   readonly match: RouteMatch;
   readonly stage: string;
+  /** @default LOCAL_ACCOUNT_ID */
+  readonly accountId?: string;
   readonly sourceIp?: string;
   /** What an authorizer found: a user pool's claims go in `requestContext.authorizer.claims`. */
   readonly authorizer?: { readonly claims: Record<string, string> };
@@ -115,7 +118,7 @@ export function toProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
     body: input.body.length === 0 ? null : input.body.toString(isText ? 'utf8' : 'base64'),
     isBase64Encoded: !isText,
     requestContext: {
-      accountId: '000000000000',
+      accountId: input.accountId ?? LOCAL_ACCOUNT_ID,
       apiId: 'local',
       authorizer: input.authorizer,
       protocol: 'HTTP/1.1',
@@ -149,13 +152,17 @@ export function toProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
 }
 
 /** A Lambda context for an in-process invocation. */
-export function lambdaContext(functionName: string, timeoutMs = 30_000): Context {
+export function lambdaContext(
+  functionName: string,
+  scope: AwsScope = localScope(),
+  timeoutMs = 30_000,
+): Context {
   const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    invokedFunctionArn: scopedArn(scope, 'lambda', `function:${functionName}`),
     memoryLimitInMB: '512',
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type AwsScope, localScope } from '@bridgeport/core';
 import { lambdaContext, type ProxyRoute, RouteTable, toProxyEvent, writeProxyResult } from './api-gateway';
 
 /** API Gateway's own payload limit for REST APIs. */
@@ -58,6 +59,8 @@ export interface ProxyServerOptions {
   readonly name: string;
   readonly routes: readonly ProxyRoute[];
   readonly stage: string;
+  /** The account and region the API and its functions run in. @default localScope() */
+  readonly scope?: AwsScope;
   readonly localRoutes?: readonly LocalRoute[];
   readonly maxBodyBytes?: number;
   readonly log?: (message: string) => void;
@@ -72,6 +75,7 @@ export interface ProxyServerOptions {
 export function createProxyServer(options: ProxyServerOptions): Server {
   const table = new RouteTable(options.routes);
   const maxBodyBytes = options.maxBodyBytes ?? API_GATEWAY_MAX_BODY_BYTES;
+  const scope = options.scope ?? localScope();
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
       options.log?.(`${options.name}: ${request.method} ${request.url} failed: ${String(error)}`);
@@ -137,10 +141,11 @@ export function createProxyServer(options: ProxyServerOptions): Server {
       body,
       match,
       stage: options.stage,
+      accountId: scope.account,
       ...(claims === undefined ? {} : { authorizer: { claims } }),
       ...(request.socket.remoteAddress ? { sourceIp: request.socket.remoteAddress } : {}),
     });
-    const result = await match.route.handler(event, lambdaContext(options.name));
+    const result = await match.route.handler(event, lambdaContext(options.name, scope));
     writeProxyResult(response, result);
   }
 }

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Injector } from '@bridgeport/broker';
+import type { AwsScope } from '@bridgeport/core';
 import type { ProxyHandler, ProxyRoute } from '../http/api-gateway';
 import { createProxyServer, type LocalRoute } from '../http/server';
 
@@ -26,6 +27,8 @@ export interface ProducerEndpointOptions {
   readonly injector: Injector;
   /** API Gateway stage (the environment). */
   readonly stage: string;
+  /** The account and region of the broker API. @default localScope() */
+  readonly scope?: AwsScope;
   /** Largest request body read before answering 413. */
   readonly maxBodyBytes?: number;
   readonly localRoutes?: readonly LocalRoute[];
@@ -45,6 +48,7 @@ export function createProducerEndpoint(options: ProducerEndpointOptions): Server
     name: 'broker-api',
     routes,
     stage: options.stage,
+    ...(options.scope === undefined ? {} : { scope: options.scope }),
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
     ...(options.localRoutes === undefined ? {} : { localRoutes: options.localRoutes }),
     ...(options.log === undefined ? {} : { log: options.log }),

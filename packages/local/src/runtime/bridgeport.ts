@@ -6,7 +6,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createInjector, type Logger, silentLogger } from '@bridgeport/broker';
-import { busName, eventArchiveName, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '@bridgeport/core';
+import { busName, eventArchiveName, localScope } from '@bridgeport/core';
 import {
   CatalogService,
   createCatalogHandler,
@@ -128,10 +128,8 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
     const destinations = await ApiDestinations.open(path.join(dataDir, 'deployer', 'api-destinations.json'), {
       loopbackTls: options.loopbackTls,
     });
-    const queues = new LocalQueueStore(path.join(dataDir, 'queues'), {
-      account: LOCAL_ACCOUNT_ID,
-      region: LOCAL_REGION,
-    });
+    const scope = localScope(options.region);
+    const queues = new LocalQueueStore(path.join(dataDir, 'queues'), scope);
     cleanups.push(() => queues.close());
     const unroutedDeadLetters = await FileDeadLetterStore.open(
       path.join(dataDir, 'unrouted-dead-letters.jsonl'),
@@ -145,6 +143,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
         host: options.host,
         port: options.awsPort,
         dataDir,
+        ...scope,
         queues,
         bus: {
           maxEventSizeBytes: options.maxEventSizeBytes,
@@ -193,6 +192,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
       localEnvironment({
         endpointUrl: awsUrl,
         environment: options.environment,
+        scope,
         maxEventSizeBytes: options.maxEventSizeBytes,
       }),
     );
@@ -263,6 +263,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
         handler: handlers[route.function],
       })),
       stage: options.environment,
+      scope,
       localRoutes: [health, await webPortalRoute({ producerUrl: () => producerEndpointUrl })],
       authorize: async (authorization) => {
         const verified = await verifyBearer(signingKey, authorization);
@@ -319,6 +320,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
     const broker = createProducerEndpoint({
       injector,
       stage: options.environment,
+      scope,
       localRoutes: [health],
       log,
     });
@@ -388,7 +390,7 @@ async function ensureBusArchive(bus: LocalBus, environment: string, retentionDay
     busArn: bus.topology.busArn(bus_),
     archiveArn: `${bus.topology.busArn(bus_).split(':event-bus/')[0]}:archive/${name}`,
     description: `Every event of ${bus_}, kept ${retentionDays === 0 ? 'forever' : `${retentionDays} days`} for replay`,
-    eventPattern: JSON.stringify({ account: [LOCAL_ACCOUNT_ID] }),
+    eventPattern: JSON.stringify({ account: [bus.account] }),
     retentionDays,
   });
 }

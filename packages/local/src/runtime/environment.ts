@@ -1,4 +1,4 @@
-import { EnvVar, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '@bridgeport/core';
+import { type AwsScope, EnvVar } from '@bridgeport/core';
 
 /** Credentials the embedded services accept (any would do; these make local requests easy to spot). */
 export const LOCAL_CREDENTIALS = {
@@ -26,6 +26,8 @@ export interface LocalEnvironmentInput {
   /** `http://127.0.0.1:4566`. */
   readonly endpointUrl: string;
   readonly environment: string;
+  /** The account and region the SDK clients and the portal's configuration name. */
+  readonly scope: AwsScope;
   readonly maxEventSizeBytes: number;
 }
 
@@ -39,10 +41,10 @@ export function localEnvironment(input: LocalEnvironmentInput): Record<string, s
     AWS_ENDPOINT_URL: input.endpointUrl,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_DEFAULT_REGION: LOCAL_REGION,
-    [EnvVar.REGION]: LOCAL_REGION,
+    AWS_DEFAULT_REGION: input.scope.region,
+    [EnvVar.REGION]: input.scope.region,
     [EnvVar.ENVIRONMENT]: input.environment,
-    [EnvVar.ACCOUNT_ID]: LOCAL_ACCOUNT_ID,
+    [EnvVar.ACCOUNT_ID]: input.scope.account,
     [EnvVar.MAX_EVENT_SIZE_BYTES]: String(input.maxEventSizeBytes),
     // Consumers on this machine (http://127.0.0.1:…) are fine locally; a deployed portal takes https:// only.
     [EnvVar.ALLOW_LOOPBACK_HTTP_CONSUMERS]: 'true',

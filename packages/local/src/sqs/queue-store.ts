@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { LOCAL_ACCOUNT_ID, LOCAL_PARTITION, LOCAL_REGION, scopedArn } from '@bridgeport/core';
 import { GroupCommitFile, writeFileAtomic } from '../bus/durable-file';
 import { QueueDoesNotExistError, SqsError, SqsErrorCode } from './errors';
 
@@ -127,11 +128,11 @@ type LogRecord =
   | { t: 'p' };
 
 export interface LocalQueueStoreOptions {
-  /** @default '000000000000' */
+  /** @default LOCAL_ACCOUNT_ID */
   readonly account?: string;
-  /** @default 'us-east-1' */
+  /** @default LOCAL_REGION */
   readonly region?: string;
-  /** @default 'aws' */
+  /** @default LOCAL_PARTITION */
   readonly partition?: string;
 }
 
@@ -154,14 +155,14 @@ export class LocalQueueStore implements LocalQueueSink {
     private readonly directory: string,
     options: LocalQueueStoreOptions = {},
   ) {
-    this.account = options.account ?? '000000000000';
-    this.region = options.region ?? 'us-east-1';
-    this.partition = options.partition ?? 'aws';
+    this.account = options.account ?? LOCAL_ACCOUNT_ID;
+    this.region = options.region ?? LOCAL_REGION;
+    this.partition = options.partition ?? LOCAL_PARTITION;
   }
 
   /** `arn:aws:sqs:region:account:name`. */
   queueArn(queueName: string): string {
-    return `arn:${this.partition}:sqs:${this.region}:${this.account}:${queueName}`;
+    return scopedArn(this, 'sqs', queueName);
   }
 
   // ---- queues ------------------------------------------------------------------------------------
@@ -712,7 +713,7 @@ async function openQueue(name: string, filePath: string): Promise<QueueState> {
           ...stored,
           messageAttributes: stored.messageAttributes ?? {},
           visibleAt: stored.visibleAt ?? stored.sentAt,
-          senderId: stored.senderId ?? '000000000000',
+          senderId: stored.senderId ?? LOCAL_ACCOUNT_ID,
         };
         const counted = record.m as { receiveCount?: number; firstReceivedAt?: number };
         messages.set(message.messageId, {

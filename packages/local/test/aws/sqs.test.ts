@@ -83,7 +83,7 @@ describe('the local SQS with the AWS SDK v3 SQSClient', () => {
     await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
     const after = await sqs.send(new ListQueuesCommand({}));
 
-    expect(url).toBe(`http://127.0.0.1:${endpoint.port}/000000000000/orders`);
+    expect(url).toBe(`http://127.0.0.1:${endpoint.port}/queue/us-east-1/000000000000/orders`);
     expect(again).toBe(url);
     expect(found.QueueUrl).toBe(url);
     expect(listed.QueueUrls).toEqual([url, `${url}-dlq`]);
@@ -303,7 +303,9 @@ describe('the local SQS with the AWS SDK v3 SQSClient', () => {
     await reopen();
     const listed = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'parallel-' }));
 
-    expect(listed.QueueUrls).toEqual(names.map((name) => `${endpoint.url}/000000000000/${name}`));
+    expect(listed.QueueUrls).toEqual(
+      names.map((name) => `${endpoint.url}/queue/us-east-1/000000000000/${name}`),
+    );
   });
 
   it('changes the visibility of several messages at once', async () => {

@@ -175,6 +175,7 @@ export function testOptions(dataDir: string, overrides: Partial<RuntimeOptions> 
     awsPort: 0,
     functionsDir: undefined,
     environment: 'e2e',
+    region: 'us-east-1',
     demo: false,
     maxEventSizeBytes: 262_144,
     retryBaseMs: 10,

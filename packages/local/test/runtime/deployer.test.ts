@@ -30,6 +30,7 @@ import {
   type DeploymentStatus,
   LOCAL_ACCOUNT_ID,
   LOCAL_REGION,
+  localScope,
   producerManifestKey,
   ruleName,
   serializeManifest,
@@ -128,7 +129,12 @@ describe('LocalDeployer', () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-deployer-'));
     edge = await startAwsEndpoint({ port: 0, dataDir });
     restore = applyEnvironment(
-      localEnvironment({ endpointUrl: edge.url, environment: ENV, maxEventSizeBytes: 262_144 }),
+      localEnvironment({
+        endpointUrl: edge.url,
+        environment: ENV,
+        scope: localScope(),
+        maxEventSizeBytes: 262_144,
+      }),
     );
     s3 = new S3Client({});
     eventBridge = new EventBridgeClient({});

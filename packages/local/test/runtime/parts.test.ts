@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { localScope } from '@bridgeport/core';
 import { LocalBus } from '../../src/bus/local-bus';
 import type { DeadLetter } from '../../src/bus/types';
 import { ApiDestinations } from '../../src/deployer/api-destinations';
@@ -142,6 +143,7 @@ describe('local environment', () => {
       localEnvironment({
         endpointUrl: 'http://127.0.0.1:4566',
         environment: 'local',
+        scope: localScope('eu-west-1'),
         maxEventSizeBytes: 1000,
       }),
       env,
@@ -150,7 +152,8 @@ describe('local environment', () => {
     expect(env).toMatchObject({
       AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
       AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:4566',
-      AWS_REGION: 'us-east-1',
+      AWS_REGION: 'eu-west-1',
+      AWS_DEFAULT_REGION: 'eu-west-1',
       BRIDGEPORT_ENVIRONMENT: 'local',
       BRIDGEPORT_ACCOUNT_ID: '000000000000',
       MAX_EVENT_SIZE_BYTES: '1000',

@@ -10,7 +10,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { resolveProducer } from '@bridgeport/broker';
-import { buildProducerManifest, busName, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '@bridgeport/core';
+import { buildProducerManifest, busName, LOCAL_ACCOUNT_ID, LOCAL_REGION, localScope } from '@bridgeport/core';
 import { type AwsEndpoint, startAwsEndpoint } from '../../src/aws/endpoint';
 import { SqsProducerPollers } from '../../src/deployer/sqs-producers';
 import { applyEnvironment, localEnvironment } from '../../src/runtime/environment';
@@ -40,7 +40,12 @@ describe('SqsProducerPollers', () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-fwd-'));
     edge = await startAwsEndpoint({ port: 0, dataDir });
     restore = applyEnvironment(
-      localEnvironment({ endpointUrl: edge.url, environment: ENV, maxEventSizeBytes: 262_144 }),
+      localEnvironment({
+        endpointUrl: edge.url,
+        environment: ENV,
+        scope: localScope(),
+        maxEventSizeBytes: 262_144,
+      }),
     );
     sqs = new SQSClient({});
     lines.length = 0;

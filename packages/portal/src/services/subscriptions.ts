@@ -88,7 +88,10 @@ export class SubscriptionService {
    */
   async create(input: unknown, caller: Caller): Promise<SubscriptionView> {
     const { team, consumerRequest } = owningTeam(input, caller);
-    const connectionOptions = { allowLoopbackTargets: this.config.allowLoopbackHttpConsumers };
+    const connectionOptions = {
+      allowLoopbackTargets: this.config.allowLoopbackHttpConsumers,
+      region: this.config.region,
+    };
     const validated = validateSubscriptionRequest(consumerRequest, connectionOptions);
     if (!validated.ok) throw new ValidationError('The subscription is not valid', validated.errors);
     const request = validated.value;

@@ -143,6 +143,42 @@ describe('POST /subscriptions', () => {
   });
 });
 
+describe('POST /subscriptions with a target AWS cannot deploy', () => {
+  it.each([
+    ['LAMBDA', 'arn:aws:lambda:eu-west-1:123456789012:function:ship-orders', 'a Lambda function'],
+    ['SQS', 'arn:aws:sqs:eu-west-1:123456789012:ship-orders', 'an SQS queue'],
+  ])('answers 400 for a %s target in another region than the portal', async (type, arn, what) => {
+    const response = await subscribe(shipOrders({ connection_type: type, connection_string: arn }));
+
+    expect(response.statusCode).toBe(400);
+    expect(response.body.errors).toEqual([
+      {
+        path: '$.connection_string',
+        message: `names region eu-west-1, but this deployment's event bus is in us-east-1: an EventBridge rule can only invoke ${what} in its own region (another region would need an event bus there to forward to); use ${what} in us-east-1`,
+      },
+    ]);
+  });
+
+  it('answers 400 for a FIFO queue, which would need a message group id', async () => {
+    const response = await subscribe(
+      shipOrders({
+        connection_type: 'SQS',
+        connection_string: 'arn:aws:sqs:us-east-1:123456789012:ship-orders.fifo',
+      }),
+    );
+
+    expect(response.statusCode).toBe(400);
+    expect(response.body.errors).toEqual([
+      {
+        path: '$.connection_string',
+        message: expect.stringContaining(
+          'names a FIFO queue: EventBridge delivers to a FIFO queue only with a message group id',
+        ),
+      },
+    ]);
+  });
+});
+
 describe('POST /subscriptions with an http:// endpoint', () => {
   it('answers 400 for a loopback http:// endpoint on a deployed portal', async () => {
     const response = await subscribe(

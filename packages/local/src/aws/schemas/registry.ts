@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { type AwsScope, LOCAL_PARTITION, scopedArn } from '@bridgeport/core';
 import { writeFileAtomic } from '../../bus/durable-file';
 import { AwsServiceError } from '../protocol';
 
@@ -69,7 +70,7 @@ export class SchemaRegistryStore {
   private constructor(
     private readonly filePath: string,
     private readonly state: RegistryFile,
-    private readonly arnPrefix: string,
+    private readonly scope: AwsScope,
   ) {}
 
   static async open(
@@ -82,11 +83,11 @@ export class SchemaRegistryStore {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    return new SchemaRegistryStore(
-      filePath,
-      state,
-      `arn:${options.partition ?? 'aws'}:schemas:${options.region}:${options.account}`,
-    );
+    return new SchemaRegistryStore(filePath, state, {
+      partition: options.partition ?? LOCAL_PARTITION,
+      account: options.account,
+      region: options.region,
+    });
   }
 
   // ---- registries ----------------------------------------------------------------------------
@@ -297,13 +298,13 @@ export class SchemaRegistryStore {
   }
 
   private schemaArn(registryName: string, schemaName: string): string {
-    return `${this.arnPrefix}:schema/${registryName}/${schemaName}`;
+    return scopedArn(this.scope, 'schemas', `schema/${registryName}/${schemaName}`);
   }
 
   private registryDescription(registry: StoredRegistry): RegistryDescription {
     return {
       RegistryName: registry.name,
-      RegistryArn: `${this.arnPrefix}:registry/${registry.name}`,
+      RegistryArn: scopedArn(this.scope, 'schemas', `registry/${registry.name}`),
       ...(registry.description !== undefined ? { Description: registry.description } : {}),
       Tags: registry.tags,
     };

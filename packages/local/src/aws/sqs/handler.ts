@@ -20,7 +20,7 @@ type Input = Record<string, unknown>;
 /** What an operation gets besides its input. */
 export interface SqsRequestContext {
   readonly store: LocalQueueStore;
-  /** `http://host:port` of the endpoint; queue URLs are `{baseUrl}/{account}/{name}`. */
+  /** `http://host:port` of the endpoint; queue URLs are `{baseUrl}/queue/{region}/{account}/{name}`. */
   readonly baseUrl: string;
   /** Ends long polls when the request goes away or the endpoint closes. */
   readonly signal: AbortSignal;
@@ -63,9 +63,12 @@ function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
-/** `{baseUrl}/{account}/{name}`. */
+/**
+ * `{baseUrl}/queue/{region}/{account}/{name}`: the path-style URL of an SQS emulator, naming the region and
+ * account as AWS's `https://sqs.{region}.amazonaws.com/{account}/{name}` does, on an address this machine reaches.
+ */
 export function queueUrl(context: SqsRequestContext, queueName: string): string {
-  return `${context.baseUrl}/${context.store.account}/${queueName}`;
+  return `${context.baseUrl}/queue/${context.store.region}/${context.store.account}/${queueName}`;
 }
 
 /** The queue name of a queue URL (any host: what matters is the path's last segment). */

@@ -47,12 +47,5 @@ export class TargetDispatchers {
   }
 }
 
-/** Parses `arn:partition:service:region:account:resource`; undefined when it is not an ARN. */
-export function parseArn(
-  arn: string,
-): { partition: string; service: string; region: string; account: string; resource: string } | undefined {
-  const parts = arn.split(':');
-  if (parts.length < 6 || parts[0] !== 'arn') return undefined;
-  const [, partition, service, region, account, ...rest] = parts;
-  return { partition, service, region, account, resource: rest.join(':') };
-}
+/** ARNs are parsed by core's naming module, the one place ARNs are built and read. */
+export { parseArn } from '@bridgeport/core';
