@@ -1,5 +1,6 @@
 import {
   BridgeportError,
+  ConflictError,
   DependencyFailureError,
   isTransientAwsError,
   NotFoundError,
@@ -46,6 +47,8 @@ export function errorResponse(error: unknown, logger: Logger): HttpResponse {
   }
   if (error instanceof NotFoundError)
     return jsonResponse(404, { message: error.message } satisfies ErrorBody);
+  if (error instanceof ConflictError)
+    return jsonResponse(409, { message: error.message } satisfies ErrorBody);
   if (error instanceof PayloadTooLargeError)
     return jsonResponse(413, { message: error.message } satisfies ErrorBody);
   if (error instanceof UnsupportedMediaTypeError) {

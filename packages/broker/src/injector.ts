@@ -5,13 +5,16 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import {
   assertJsonContentType,
+  ConflictError,
   EVENT_TYPE_PATTERN,
   headerValue,
   isTransientAwsError,
   NotFoundError,
   PayloadTooLargeError,
+  type ProducerPlan,
   parseJsonBody,
   requestBodyText,
+  sqsQueueUrl,
   ValidationError,
 } from '@bridgeport/core';
 import { isRetryablePutEventsError, PublishFailedError } from './errors';
@@ -32,6 +35,11 @@ export interface InjectorOptions {
   readonly maxEventSizeBytes?: number;
   /** @default jsonLogger */
   readonly logger?: Logger;
+  /**
+   * The URL of an SQS producer's ingress queue, named when such a producer is posted to over HTTP.
+   * @default AWS's queue URL in the plan's account and region
+   */
+  readonly ingressQueueUrl?: (plan: ProducerPlan) => string;
 }
 
 /** One HTTP request to a producer route, as API Gateway (or the local runtime) hands it over. */
@@ -92,6 +100,17 @@ export function createInjector(options: InjectorOptions): Injector {
       throw new NotFoundError(`No producer is deployed for ${eventType} version ${version}`, {
         context: { eventType, version },
       });
+    }
+    if (producer.plan.sqs !== undefined) {
+      const { plan } = producer;
+      const queueName = producer.plan.sqs.ingressQueueName;
+      const url =
+        options.ingressQueueUrl?.(plan) ??
+        sqsQueueUrl({ partition: 'aws', account: plan.account, region: plan.region }, queueName);
+      throw new ConflictError(
+        `${eventType} version ${version} has an SQS producer, not an HTTP one: send its events to the ingress queue ${url}`,
+        { context: { eventType, version, queueUrl: url } },
+      );
     }
     const problems = producer.validate(envelope);
     if (problems.length > 0) {

@@ -1,5 +1,6 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, NoSuchKey, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { ProducerType } from '@bridgeport/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createInjector, type Injector, parseProducerRoute } from '../src/injector';
 import { silentLogger } from '../src/logger';
@@ -167,6 +168,19 @@ describe('createInjector', () => {
     expect(JSON.parse(response.body)).toEqual({
       message: 'No producer is deployed for parcel_registered version 2',
     });
+  });
+
+  it('answers 409 naming the ingress queue URL for an event type whose producer is SQS, and puts nothing', async () => {
+    const queued = injectorFor([resolveProducer(parcelManifest({ connection_type: ProducerType.SQS }))]);
+
+    const response = await queued.handle(post(parcelEvent('P9')));
+
+    expect(response.statusCode).toBe(409);
+    expect(JSON.parse(response.body)).toEqual({
+      message:
+        'parcel_registered version 1 has an SQS producer, not an HTTP one: send its events to the ingress queue https://sqs.eu-west-1.amazonaws.com/123456789012/dev-parcel_registered-v1-ingress',
+    });
+    expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
   it('answers 415 for a body that is not JSON by media type', async () => {

@@ -145,6 +145,7 @@ export {
   schemaRegistryName,
   scopedArn,
   shortenName,
+  sqsQueueUrl,
   ssmParameterNames,
   stackNames,
   tableName,
@@ -165,6 +166,7 @@ export {
   consumerPlan,
   INGRESS_MAX_RECEIVE_COUNT,
   producerPlan,
+  SUBSCRIPTION_HEADER,
   subscriptionEventPattern,
 } from './plan';
 export type {

@@ -59,6 +59,12 @@ export function scopedArn(scope: AwsScope, service: string, resource: string): s
   return formatArn({ ...scope, service, resource });
 }
 
+/** AWS's URL of an SQS queue: `https://sqs.{region}.amazonaws.com/{account}/{name}` (`.com.cn` in China). */
+export function sqsQueueUrl(scope: AwsScope, queueName: string): string {
+  const domain = scope.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `https://sqs.${scope.region}.${domain}/${scope.account}/${queueName}`;
+}
+
 /** Splits an ARN into its parts (the resource keeps its own `:` and `/`); undefined when it is not an ARN. */
 export function parseArn(arn: string): ArnParts | undefined {
   const parts = arn.split(':');

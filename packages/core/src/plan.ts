@@ -29,6 +29,9 @@ import { ConsumerType, ProducerType } from './vocabulary';
 /** An SQS ingress queue receives a message at most this many times before it goes to the dead-letter queue. */
 export const INGRESS_MAX_RECEIVE_COUNT = 3;
 
+/** The API key header an HTTPS consumer's connection sends when it has no secret: its value is the subscription id. */
+export const SUBSCRIPTION_HEADER = 'x-bridgeport-subscription';
+
 export interface ProducerHttpRoute {
   /** `POST /{event_type}/{version}` on the broker API. */
   readonly pathParts: readonly [string, string];

@@ -125,6 +125,14 @@ describe('Lambda handlers, with manifests in S3', () => {
   });
 
   it('answers an API Gateway proxy request on a producer route', async () => {
+    // The same event type, now with an HTTP producer (an SQS one is answered 409).
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'parcel_registered/1/deploy.json',
+        Body: serializeManifest(parcelManifest({ connection_type: 'HTTPS' })),
+      }),
+    );
     const response = await injector(
       {
         resource: '/parcel_registered/1',

@@ -1,3 +1,4 @@
+import { SUBSCRIPTION_HEADER } from '@bridgeport/core';
 import { SecretValue, Token } from 'aws-cdk-lib';
 import { ApiDestination, Authorization, Connection, HttpMethod } from 'aws-cdk-lib/aws-events';
 import { ApiDestination as ApiDestinationTarget } from 'aws-cdk-lib/aws-events-targets';
@@ -11,7 +12,7 @@ import { ConsumerDelivery, type ConsumerDeliveryProps, checkIntegerProp } from '
 export const HttpCredentialsField = { HEADER_NAME: 'api_key_name', HEADER_VALUE: 'api_key_value' } as const;
 
 /** Header sent by connections without credentials, so the endpoint can tell which subscription calls. */
-export const SUBSCRIPTION_HEADER = 'x-bridgeport-subscription';
+export { SUBSCRIPTION_HEADER };
 
 export interface HttpConsumerProps extends ConsumerDeliveryProps {
   /** The consumer's `https://` endpoint. */

@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { DEFAULT_MAX_EVENT_SIZE_BYTES, eventEntrySize } from '@bridgeport/broker';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '@bridgeport/core';
+import type { ApiDestinations } from '../deployer/api-destinations';
 import { EventArchives } from './archive';
 import { FileDeadLetterStore } from './dead-letters';
 import { BusValidationError, TargetDeliveryError } from './errors';
 import { type DeliveryAddress, EventStore, type StoredEvent } from './event-store';
 import { type InputTransformer, renderInputTransformer, selectJsonPath } from './input-transformer';
 import { Replays } from './replays';
+import { RuleScheduler, type RuleSchedulerOptions } from './scheduler';
 import { type TargetDispatcher, TargetDispatchers } from './targets/dispatcher';
 import { DEFAULT_EVENT_BUS, Topology } from './topology';
 import {
@@ -62,6 +64,10 @@ export interface LocalBusOptions {
   readonly maxRulesPerBus?: number;
   /** Events a replay puts back per second at most. Default 500. */
   readonly replayRatePerSecond?: number;
+  /** The API destinations (and their connections) the EventBridge API lists. Default: none. */
+  readonly apiDestinations?: ApiDestinations;
+  /** The clock and tick of scheduled rules. Default: `Date.now`, looking for due rules every second. */
+  readonly scheduler?: Pick<RuleSchedulerOptions, 'now' | 'tickMs'>;
 }
 
 interface Job {
@@ -93,6 +99,9 @@ export class LocalBus {
   /** The buses' archives (`ListArchives`, `DescribeArchive`); every accepted event is archived by its bus. */
   readonly archives: EventArchives;
   private replayRunner: Replays | undefined;
+  readonly apiDestinations: ApiDestinations | undefined;
+  /** Runs the rules that have a `ScheduleExpression`. */
+  readonly scheduler: RuleScheduler;
   private readonly store: EventStore;
   private readonly sink: DeadLetterSink;
   private readonly lanes = new Map<string, Lane>();
@@ -130,6 +139,14 @@ export class LocalBus {
     this.capMs = options.backoff?.capMs ?? 60_000;
     this.maxConcurrency = options.maxConcurrencyPerTarget ?? 64;
     this.onDelivery = options.onDelivery;
+    this.apiDestinations = options.apiDestinations;
+    this.scheduler = new RuleScheduler({
+      topology: this.topology,
+      account: this.account,
+      region: this.region,
+      emit: (eventBusName, ruleName, event) => this.putRuleEvent(eventBusName, ruleName, event),
+      ...options.scheduler,
+    });
   }
 
   /** Opens (or creates) the bus in `dataDir` and resumes every delivery still owed. */
@@ -141,6 +158,7 @@ export class LocalBus {
       region,
       partition: options.partition,
       maxRulesPerBus: options.maxRulesPerBus,
+      ...(options.scheduler?.now === undefined ? {} : { now: options.scheduler.now }),
     });
     const { store, recovered } = await EventStore.open(path.join(options.dataDir, 'events'), {
       segmentBytes: options.segmentBytes,
@@ -257,6 +275,20 @@ export class LocalBus {
     return { FailedEntryCount: entries.length - accepted.length, Entries: results };
   }
 
+  /** Stores an event EventBridge itself sends (a scheduled rule's) and delivers it to that rule's targets only. */
+  async putRuleEvent(eventBusName: string, ruleName: string, event: EventBridgeEvent): Promise<void> {
+    if (this.closed) return;
+    const deliveries = this.topology.routeToRule(eventBusName, ruleName);
+    if (deliveries.length === 0) return;
+    const [record] = await this.store.append([
+      { eventBusName, event, eventJson: JSON.stringify(event), deliveries },
+    ]);
+    if (record === undefined) return;
+    for (let index = 0; index < record.deliveries.length; index += 1) {
+      this.enqueue({ stored: record, index, attempts: 0 });
+    }
+  }
+
   /** Resolves when no delivery is in flight, queued or waiting for a retry (for tests and shutdown). */
   whenIdle(): Promise<void> {
     if (this.outstanding === 0) return Promise.resolve();
@@ -271,6 +303,7 @@ export class LocalBus {
   /** Stops delivering, waits for in-flight attempts and closes the log. Owed deliveries resume on the next open. */
   async close(): Promise<void> {
     if (this.closed) return;
+    await this.scheduler.close();
     this.closed = true;
     await this.replayRunner?.close();
     for (const timer of this.timers) clearTimeout(timer);
@@ -292,6 +325,10 @@ export class LocalBus {
   ): { eventBusName: string; event: EventBridgeEvent; eventJson: string } | PutEventsResultEntry {
     if (typeof entry.Source !== 'string' || entry.Source === '') {
       return invalidArgument('Source');
+    }
+    // Sources starting with `aws.` are AWS services' own: PutEvents refuses them, entry by entry.
+    if (entry.Source.startsWith('aws.')) {
+      return { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'Not authorized for the source.' };
     }
     if (typeof entry.DetailType !== 'string' || entry.DetailType === '') {
       return invalidArgument('DetailType');

@@ -10,6 +10,7 @@ import {
   BusValidationError,
 } from './errors';
 import { validateInputTransformer } from './input-transformer';
+import { INVALID_SCHEDULE_EXPRESSION, parseSchedule } from './schedule';
 import {
   type EventBusDescription,
   type Page,
@@ -30,6 +31,8 @@ export interface TopologyOptions {
   readonly maxRulesPerBus?: number;
   /** Targets per rule. Default 5 (EventBridge's quota). */
   readonly maxTargetsPerRule?: number;
+  /** The clock schedules count from. Default `Date.now`. */
+  readonly now?: () => number;
 }
 
 interface StoredBus {
@@ -48,6 +51,16 @@ interface StoredRule {
   description?: string;
   roleArn?: string;
   targets: TargetDefinition[];
+  /** When the rule got its current schedule (epoch ms): `rate(…)` intervals count from it. */
+  scheduledSince?: number;
+}
+
+/** A rule that runs on a schedule. */
+export interface ScheduledRule {
+  readonly eventBusName: string;
+  readonly name: string;
+  readonly scheduleExpression: string;
+  readonly scheduledSince: number;
 }
 
 interface TopologyFile {
@@ -80,6 +93,7 @@ export class Topology {
   private readonly partition: string;
   private readonly maxRulesPerBus: number;
   private readonly maxTargetsPerRule: number;
+  private readonly now: () => number;
 
   private constructor(
     private readonly filePath: string,
@@ -88,6 +102,7 @@ export class Topology {
     this.partition = options.partition ?? 'aws';
     this.maxRulesPerBus = options.maxRulesPerBus ?? 300;
     this.maxTargetsPerRule = options.maxTargetsPerRule ?? 5;
+    this.now = options.now ?? Date.now;
   }
 
   /** Loads the topology from `filePath` (creating the default bus when the file is new). */
@@ -227,6 +242,9 @@ export class Topology {
     if (input.ScheduleExpression !== undefined && busName !== DEFAULT_EVENT_BUS) {
       throw new BusValidationError('ScheduleExpression is supported only on the default event bus.');
     }
+    if (input.ScheduleExpression !== undefined && parseSchedule(input.ScheduleExpression) === undefined) {
+      throw new BusValidationError(INVALID_SCHEDULE_EXPRESSION);
+    }
     const state = input.State ?? RuleState.ENABLED;
     if (!RULE_STATES.includes(state)) {
       throw new BusValidationError(
@@ -249,6 +267,14 @@ export class Topology {
       description: input.Description,
       roleArn: input.RoleArn,
       targets: existing?.targets ?? [],
+      ...(input.ScheduleExpression === undefined
+        ? {}
+        : {
+            scheduledSince:
+              existing?.scheduleExpression === input.ScheduleExpression
+                ? (existing.scheduledSince ?? this.now())
+                : this.now(),
+          }),
     };
     rules.set(rule.name, rule);
     this.index(rule);
@@ -292,6 +318,37 @@ export class Topology {
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .map((rule) => this.ruleDescription(rule));
     return paginate(rules, input.Limit, input.NextToken);
+  }
+
+  /** Enabled rules with a schedule, for the scheduler. */
+  scheduledRules(): ScheduledRule[] {
+    const scheduled: ScheduledRule[] = [];
+    for (const rules of this.rules.values()) {
+      for (const rule of rules.values()) {
+        if (rule.scheduleExpression === undefined || rule.state === RuleState.DISABLED) continue;
+        scheduled.push({
+          eventBusName: rule.eventBusName,
+          name: rule.name,
+          scheduleExpression: rule.scheduleExpression,
+          scheduledSince: rule.scheduledSince ?? 0,
+        });
+      }
+    }
+    return scheduled;
+  }
+
+  /** ListRuleNamesByTarget: the rules of a bus (name order) with a target of this ARN. */
+  ruleNamesByTarget(input: {
+    TargetArn: string;
+    EventBusName?: string;
+    Limit?: number;
+    NextToken?: string;
+  }): Page<string> {
+    const names = [...this.rulesOf(this.resolveBusName(input.EventBusName)).values()]
+      .filter((rule) => rule.targets.some((target) => target.Arn === input.TargetArn))
+      .map((rule) => rule.name)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return paginate(names, input.Limit, input.NextToken);
   }
 
   // ---- targets -------------------------------------------------------------------------------
@@ -360,6 +417,12 @@ export class Topology {
   }
 
   // ---- routing -------------------------------------------------------------------------------
+
+  /** Every target of one rule, as delivery addresses (for events EventBridge sends to that rule only). */
+  routeToRule(eventBusName: string, ruleName: string): { ruleName: string; targetId: string }[] {
+    const rule = this.rules.get(eventBusName)?.get(ruleName);
+    return rule === undefined ? [] : rule.targets.map((target) => ({ ruleName, targetId: target.Id }));
+  }
 
   /** Every (rule, target) an event on `eventBusName` is routed to, rules in name order. */
   route(eventBusName: string, event: unknown): { ruleName: string; targetId: string }[] {
@@ -508,7 +571,8 @@ function checkRange(value: number | undefined, where: string, min: number, max: 
   }
 }
 
-function paginate<T>(items: T[], limit: number | undefined, nextToken: string | undefined): Page<T> {
+/** One page of `items` for a List call (`Limit` at most 100, `NextToken` an opaque offset). */
+export function paginate<T>(items: T[], limit: number | undefined, nextToken: string | undefined): Page<T> {
   const start = nextToken ? Number.parseInt(Buffer.from(nextToken, 'base64url').toString('utf8'), 10) : 0;
   if (!Number.isInteger(start) || start < 0)
     throw new BusValidationError('The NextToken provided is invalid.');

@@ -3,7 +3,7 @@
  * portal's functions at the runtime `bridgeport start` runs with the same options: its environment, its resource
  * names and its one AWS endpoint, reached from inside the functions' containers.
  */
-import { EnvVar } from '@bridgeport/core';
+import { EnvVar, localScope } from '@bridgeport/core';
 import { readPortalConfig } from '@bridgeport/portal';
 import { OptionError, optionsHelp, parseRuntimeOptions, type RuntimeOptions } from '../options';
 import { localEnvironment } from '../runtime/environment';
@@ -28,13 +28,15 @@ ${optionsHelp()}
 
 /** The `Parameters` of env.json: every variable the template declares, with the runtime's values. */
 export function samEnvironment(
-  options: Pick<RuntimeOptions, 'environment' | 'awsPort' | 'maxEventSizeBytes'>,
+  options: Pick<RuntimeOptions, 'environment' | 'awsPort' | 'maxEventSizeBytes'> &
+    Partial<Pick<RuntimeOptions, 'region'>>,
   dockerHost: string = DEFAULT_DOCKER_HOST,
 ): { Parameters: Record<string, string> } {
   const endpoint = `http://${dockerHost}:${options.awsPort}`;
   const local = localEnvironment({
     endpointUrl: endpoint,
     environment: options.environment,
+    scope: localScope(options.region),
     maxEventSizeBytes: options.maxEventSizeBytes,
   });
   const config = readPortalConfig(local);

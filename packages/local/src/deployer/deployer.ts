@@ -27,6 +27,7 @@ import {
   type ConsumerPlan,
   ConsumerType,
   consumerPlan,
+  DEFAULT_RATE_LIMIT_PER_SECOND,
   DeploymentAction,
   DeploymentStatus,
   isLifecycleChange,
@@ -37,12 +38,13 @@ import {
   parseManifestKey,
   parseProducerManifest,
   reconcileManifest,
+  SUBSCRIPTION_HEADER,
   scopedArn,
   type ValidationProblem,
 } from '@bridgeport/core';
 import type { S3Notifications, S3ObjectNotification } from '../aws/s3';
 import { writeFileAtomic } from '../bus/durable-file';
-import type { ApiDestinations } from './api-destinations';
+import type { ApiDestinationDetails, ApiDestinations } from './api-destinations';
 import type { ProducerRoutes } from './producers';
 import type { SqsProducerRunner } from './sqs-producers';
 
@@ -556,7 +558,8 @@ export class LocalDeployer {
         return;
       }
       signal.throwIfAborted();
-      producers.delete(plan.eventType, plan.version);
+      // Resolvable on the producer endpoint, which answers 409 naming the ingress queue.
+      producers.set(producer);
       this.applied.set(objectKey, { kind: 'producer', plan });
       await record.active();
       this.log(
@@ -607,11 +610,13 @@ export class LocalDeployer {
       await this.fail('consumer', objectKey, reason, record);
       return;
     }
-    const targetArn = this.targetArn(plan);
+    const destination = plan.target.type === ConsumerType.HTTPS ? this.apiDestination(plan) : undefined;
+    const targetArn = destination?.arn ?? plan.target.arn ?? '';
     try {
       signal.throwIfAborted();
-      if (plan.target.type === ConsumerType.HTTPS)
-        await destinations.put(targetArn, plan.target.endpoint ?? '');
+      if (destination !== undefined) {
+        await destinations.put(destination.arn, plan.target.endpoint ?? '', destination.details);
+      }
       signal.throwIfAborted();
       await this.options.sqs?.send(new CreateQueueCommand({ QueueName: plan.deadLetterQueue.name }), {
         abortSignal: signal,
@@ -675,6 +680,7 @@ export class LocalDeployer {
     const applied = this.applied.get(objectKey);
     if (applied === undefined) return;
     if (applied.kind === 'producer' && applied.plan.sqs !== undefined) {
+      this.options.producers.delete(applied.plan.eventType, applied.plan.version);
       await this.options.sqsProducers?.stop(applied.plan, { deleteQueues: true });
       this.log(
         `deployer: SQS producer ${applied.plan.sqs.ingressQueueName} and its dead-letter queue removed`,
@@ -730,12 +736,31 @@ export class LocalDeployer {
     }
   }
 
-  /** The rule target's ARN: the function or queue, or (HTTPS) the consumer's API destination. */
-  private targetArn(plan: ConsumerPlan): string {
-    if (plan.target.type === ConsumerType.HTTPS) {
-      return this.arn('events', plan, `api-destination/${plan.target.apiDestinationName}`);
-    }
-    return plan.target.arn ?? '';
+  /** An HTTPS consumer's API destination and connection, as the consumer generator deploys them. */
+  private apiDestination(plan: ConsumerPlan): { arn: string; details: ApiDestinationDetails } {
+    const scope = { partition: this.partition, account: plan.account, region: plan.region };
+    const names = {
+      destination: plan.target.apiDestinationName ?? '',
+      connection: plan.target.connectionName ?? '',
+    };
+    const arns = this.options.destinations.arnsFor(names, scope);
+    const { secretName } = plan.target;
+    return {
+      arn: arns.destination,
+      details: {
+        name: names.destination,
+        rateLimitPerSecond: plan.target.rateLimitPerSecond ?? DEFAULT_RATE_LIMIT_PER_SECOND,
+        description: `Endpoint of subscription ${plan.subscriptionId}`,
+        connection: {
+          name: names.connection,
+          arn: arns.connection,
+          // Without a secret, the connection sends the subscription id in this header; with one, the
+          // header's name is read from the secret by the deployed connection.
+          ...(secretName === undefined ? { apiKeyName: SUBSCRIPTION_HEADER } : { secretName }),
+          description: `Credentials of subscription ${plan.subscriptionId}`,
+        },
+      },
+    };
   }
 
   private arn(service: string, plan: ConsumerPlan, resource: string): string {

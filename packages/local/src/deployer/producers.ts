@@ -1,8 +1,9 @@
 import type { ProducerResolver, ResolvedProducer } from '@bridgeport/broker';
 
 /**
- * The producer routes the local deployer has applied: what the broker's injector resolves on the local
- * producer endpoint. A route exists from the moment its plan is applied until its manifest is removed.
+ * The producers the local deployer has applied: what the broker's injector resolves on the local producer
+ * endpoint (an SQS producer resolves too, and is answered 409 naming its ingress queue). A route exists from
+ * the moment its plan is applied until its manifest is removed.
  */
 export class ProducerRoutes implements ProducerResolver {
   private readonly routes = new Map<string, ResolvedProducer>();

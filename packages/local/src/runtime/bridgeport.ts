@@ -21,6 +21,7 @@ import {
   readPortalConfig,
 } from '@bridgeport/portal';
 import { type AwsEndpoint, startAwsEndpoint } from '../aws/endpoint';
+import { localQueueUrl } from '../aws/sqs/handler';
 import { FileDeadLetterStore } from '../bus/dead-letters';
 import type { LocalBus } from '../bus/local-bus';
 import { HttpTargetDispatcher } from '../bus/targets/http';
@@ -147,6 +148,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
         queues,
         bus: {
           maxEventSizeBytes: options.maxEventSizeBytes,
+          apiDestinations: destinations,
           dispatchers: [
             new HttpTargetDispatcher({
               resolveEndpoint: (arn) => destinations.resolve(arn),
@@ -288,6 +290,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
       eventBridge: injectorEventBridge,
       maxEventSizeBytes: options.maxEventSizeBytes,
       logger: options.brokerLogger ?? silentLogger,
+      ingressQueueUrl: (plan) => localQueueUrl(awsUrl, plan, plan.sqs?.ingressQueueName ?? ''),
     });
     const sqsProducers = new SqsProducerPollers({
       sqs: runtimeClients.sqs,

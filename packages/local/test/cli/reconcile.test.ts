@@ -18,6 +18,7 @@ import {
   BucketKind,
   bucketName,
   consumerManifestKey,
+  localScope,
   producerManifestKey,
   StatusAttribute,
   subscriptionKey,
@@ -87,7 +88,12 @@ describe('the deployment reconciler, against the local S3 and DynamoDB', () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-reconciler-'));
     edge = await startAwsEndpoint({ port: 0, dataDir });
     restore = applyEnvironment(
-      localEnvironment({ endpointUrl: edge.url, environment: ENV, maxEventSizeBytes: 262_144 }),
+      localEnvironment({
+        endpointUrl: edge.url,
+        environment: ENV,
+        scope: localScope(),
+        maxEventSizeBytes: 262_144,
+      }),
     );
     s3 = new S3Client({ forcePathStyle: true });
     dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));

@@ -102,6 +102,19 @@ describe('SQS producers and SQS consumers in the local runtime', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  it('answers POST /{event_type}/{version} on the producer endpoint with 409 naming the ingress queue URL', async () => {
+    const posted = await call(
+      'POST',
+      `${(runtime as Bridgeport).brokerUrl}/queued_parcel/1`,
+      envelope('depot-1', { parcel_id: 'http-1', weight_kg: 1 }),
+    );
+
+    expect(posted.status).toBe(409);
+    expect(posted.body).toEqual({
+      message: `queued_parcel version 1 has an SQS producer, not an HTTP one: send its events to the ingress queue ${await queueUrl(INGRESS)}`,
+    });
+  });
+
   it('creates the ingress queue and its dead-letter queue from the plan, redriving after maxReceiveCount', async () => {
     const { Attributes } = await sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: await queueUrl(INGRESS), AttributeNames: ['RedrivePolicy'] }),

@@ -186,7 +186,11 @@ describe('LocalDeployer', () => {
     expect(targets.Targets).toEqual([
       {
         Id: targetId('sub000000001'),
-        Arn: `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:api-destination/dep-parcel_weighed-v1-sub000000001-destination`,
+        Arn: expect.stringMatching(
+          new RegExp(
+            `^arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:api-destination/dep-parcel_weighed-v1-sub000000001-destination/[-0-9a-f]{36}$`,
+          ),
+        ),
         RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 120 },
         DeadLetterConfig: {
           Arn: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:dep-parcel_weighed-v1-sub000000001-dlq`,

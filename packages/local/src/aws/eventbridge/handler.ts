@@ -9,11 +9,14 @@ import {
   type TargetDefinition,
 } from '../../bus/types';
 import { AwsServiceError, readBody, sendJson } from '../protocol';
+import { apiDestinationOperations } from './api-destinations';
 import { archiveOperations } from './archive-operations';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 type Input = Record<string, unknown>;
-type Operation = (bus: LocalBus, input: Input) => unknown | Promise<unknown>;
+/** One EventBridge operation: the request's JSON in, the response's JSON out. */
+export type EventBridgeOperation = (bus: LocalBus, input: Input) => unknown | Promise<unknown>;
+type Operation = EventBridgeOperation;
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const num = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
@@ -115,6 +118,16 @@ export const eventBridgeOperations: Readonly<Record<string, Operation>> = {
     });
     return { Targets: page.items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
   },
+  ListRuleNamesByTarget: (bus, input) => {
+    const page = bus.topology.ruleNamesByTarget({
+      TargetArn: required(input, 'TargetArn'),
+      EventBusName: str(input.EventBusName),
+      Limit: num(input.Limit),
+      NextToken: str(input.NextToken),
+    });
+    return { RuleNames: page.items, ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
+  },
+  ...apiDestinationOperations,
   CreateEventBus: (bus, input) =>
     bus.topology.createEventBus({ Name: required(input, 'Name'), Description: str(input.Description) }),
   DescribeEventBus: (bus, input) => busOutput(bus.topology.describeEventBus(str(input.Name))),

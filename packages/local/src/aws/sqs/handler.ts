@@ -68,7 +68,16 @@ function stringList(value: unknown): string[] {
  * account as AWS's `https://sqs.{region}.amazonaws.com/{account}/{name}` does, on an address this machine reaches.
  */
 export function queueUrl(context: SqsRequestContext, queueName: string): string {
-  return `${context.baseUrl}/queue/${context.store.region}/${context.store.account}/${queueName}`;
+  return localQueueUrl(context.baseUrl, context.store, queueName);
+}
+
+/** The URL of a local queue on the endpoint at `baseUrl` (see `queueUrl`). */
+export function localQueueUrl(
+  baseUrl: string,
+  scope: { readonly region: string; readonly account: string },
+  queueName: string,
+): string {
+  return `${baseUrl}/queue/${scope.region}/${scope.account}/${queueName}`;
 }
 
 /** The queue name of a queue URL (any host: what matters is the path's last segment). */
