@@ -4,7 +4,7 @@ import {
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
 import { type MessageAttributeValue, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { ValidationProblem } from '@bridgeport/core';
+import { InputLimit, jsonTextTooDeep, type ValidationProblem } from '@bridgeport/core';
 import {
   buildEventEntry,
   DEFAULT_MAX_EVENT_SIZE_BYTES,
@@ -103,7 +103,9 @@ function examine(
       problems: [{ path: '$', message: 'is not valid JSON' }],
     };
   }
-  const problems = producer.validate(envelope);
+  const problems = jsonTextTooDeep(body, InputLimit.MAX_JSON_DEPTH)
+    ? [{ path: '$', message: `nests objects and arrays deeper than ${InputLimit.MAX_JSON_DEPTH} levels` }]
+    : producer.validate(envelope);
   if (problems.length > 0) {
     return {
       messageId,

@@ -8,7 +8,9 @@ import {
   ConflictError,
   EVENT_TYPE_PATTERN,
   headerValue,
+  InputLimit,
   isTransientAwsError,
+  jsonTextTooDeep,
   NotFoundError,
   PayloadTooLargeError,
   type ProducerPlan,
@@ -82,7 +84,14 @@ export function parseProducerRoute(path: string): { eventType: string; version: 
 /** Reads the body under the rule every Bridgeport endpoint follows (core's `json-request`): 415, 400. */
 function parseBody(request: InjectorRequest): unknown {
   assertJsonContentType(headerValue(request.headers, 'content-type'));
-  return parseJsonBody(requestBodyText(request.body, request.isBase64Encoded));
+  const text = requestBodyText(request.body, request.isBase64Encoded);
+  // Checked on the text before parsing, so that no validation recurses into a deeper event.
+  if (jsonTextTooDeep(text, InputLimit.MAX_JSON_DEPTH)) {
+    throw new ValidationError('The event nests too deep', [
+      { path: '$', message: `nests objects and arrays deeper than ${InputLimit.MAX_JSON_DEPTH} levels` },
+    ]);
+  }
+  return parseJsonBody(text);
 }
 
 function errorName(error: unknown): string {

@@ -21,6 +21,8 @@ export const EnvVar = {
   MANIFEST_EVENTS_QUEUE_URL: 'MANIFEST_EVENTS_QUEUE_URL',
   /** `true` only in the embedded local runtime: HTTPS consumers may be http:// URLs on a loopback host. */
   ALLOW_LOOPBACK_HTTP_CONSUMERS: 'BRIDGEPORT_ALLOW_LOOPBACK_HTTP_CONSUMERS',
+  /** Comma-separated loopback ports HTTPS consumers may never name (the embedded local runtime's own). */
+  RESERVED_TARGET_PORTS: 'BRIDGEPORT_RESERVED_TARGET_PORTS',
   /** The producer endpoint's base URL, named in the catalog's AsyncAPI documents (optional). */
   PRODUCER_ENDPOINT_URL: 'BRIDGEPORT_PRODUCER_ENDPOINT_URL',
 } as const;

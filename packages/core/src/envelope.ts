@@ -325,7 +325,7 @@ function resolveLocal(schema: JsonValue, root: JsonValue): JsonValue {
     if (!ref.startsWith('#')) return node;
     let target: JsonValue | undefined = root;
     for (const raw of ref.slice(1).split('/').slice(1)) {
-      const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+      const key = decodePointerToken(raw).replace(/~1/g, '/').replace(/~0/g, '~');
       target = isPlainObject(target) ? target[key] : Array.isArray(target) ? target[Number(key)] : undefined;
     }
     if (target === undefined) return node;
@@ -447,4 +447,13 @@ export function compareSchemas(
 
   compare(previousData, nextData, options.root ?? '$', 0);
   return { backward_compatible: changes.every((change) => change.compatible), changes };
+}
+
+/** A JSON pointer token of a `$ref`, percent-decoded when it decodes (a malformed escape is kept as written). */
+function decodePointerToken(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }

@@ -20,6 +20,10 @@ export interface RuntimeOptions {
   readonly loopbackTls: boolean;
   /** How long the bus archive keeps events for replay, in days (0: forever). */
   readonly archiveRetentionDays: number;
+  /** HTTPS consumers may be on this machine (loopback), though never on the runtime's own ports. */
+  readonly allowLoopbackTargets: boolean;
+  /** Open connections each server (portal, producer endpoint, AWS endpoint) accepts at most. */
+  readonly maxConnections: number;
 }
 
 /** One option: its flag, the environment variable that sets it too, and its default. */
@@ -27,7 +31,7 @@ interface OptionSpec {
   readonly flag: string;
   readonly env: string;
   readonly description: string;
-  readonly kind: 'string' | 'port' | 'size' | 'milliseconds' | 'days' | 'boolean';
+  readonly kind: 'string' | 'port' | 'size' | 'milliseconds' | 'days' | 'boolean' | 'count';
   readonly default?: string;
 }
 
@@ -120,6 +124,20 @@ export const OPTION_SPECS = {
     default: '30',
     description: 'how long the bus archive keeps events for replay, days (0 keeps them forever)',
   },
+  allowLoopbackTargets: {
+    flag: 'allow-loopback-targets',
+    env: 'BRIDGEPORT_ALLOW_LOOPBACK_TARGETS',
+    kind: 'boolean',
+    default: 'true',
+    description: 'HTTPS consumers may be on this machine (--no-allow-loopback-targets refuses them)',
+  },
+  maxConnections: {
+    flag: 'max-connections',
+    env: 'BRIDGEPORT_MAX_CONNECTIONS',
+    kind: 'count',
+    default: '1000',
+    description: 'open connections each server accepts at most',
+  },
 } as const satisfies Record<keyof RuntimeOptions, OptionSpec>;
 
 export class OptionError extends Error {
@@ -144,6 +162,7 @@ export function parseRuntimeOptions(
         specs.map(([, spec]) => [spec.flag, { type: spec.kind === 'boolean' ? 'boolean' : 'string' }]),
       ),
       allowPositionals: false,
+      allowNegative: true,
       strict: true,
     });
   } catch (error) {
@@ -155,7 +174,10 @@ export function parseRuntimeOptions(
     const fromEnv = env[spec.env];
     const source = fromFlag !== undefined ? `--${spec.flag}` : `${spec.env}`;
     if (spec.kind === 'boolean') {
-      values[key] = fromFlag === true || (fromEnv !== undefined && /^(1|true|yes)$/i.test(fromEnv));
+      if (typeof fromFlag === 'boolean') values[key] = fromFlag;
+      else if (fromEnv !== undefined && fromEnv.trim() !== '')
+        values[key] = /^(1|true|yes)$/i.test(fromEnv.trim());
+      else values[key] = spec.default === 'true';
       continue;
     }
     const raw = typeof fromFlag === 'string' ? fromFlag : (fromEnv ?? spec.default);
@@ -181,6 +203,11 @@ export function parseRuntimeOptions(
       if (!Number.isInteger(days) || days < 0 || days > 3650)
         throw new OptionError(`${source} must be a number of days from 0 to 3650, got "${raw}"`);
       values[key] = days;
+    } else if (spec.kind === 'count') {
+      const count = Number(raw);
+      if (!Number.isInteger(count) || count < 1 || count > 1_000_000)
+        throw new OptionError(`${source} must be a whole number from 1 to 1000000, got "${raw}"`);
+      values[key] = count;
     } else if (spec.kind === 'milliseconds') {
       const milliseconds = Number(raw);
       if (!Number.isInteger(milliseconds) || milliseconds < 1 || milliseconds > 3_600_000)

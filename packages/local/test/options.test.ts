@@ -16,7 +16,27 @@ describe('parseRuntimeOptions', () => {
       retryBaseMs: 1000,
       archiveRetentionDays: 30,
       loopbackTls: false,
+      allowLoopbackTargets: true,
+      maxConnections: 1000,
     });
+  });
+
+  it('allows loopback targets by default, and turns them off by flag or environment variable', () => {
+    expect(parseRuntimeOptions(['--no-allow-loopback-targets'], {}).allowLoopbackTargets).toBe(false);
+    expect(parseRuntimeOptions([], { BRIDGEPORT_ALLOW_LOOPBACK_TARGETS: 'false' }).allowLoopbackTargets).toBe(
+      false,
+    );
+    expect(
+      parseRuntimeOptions(['--allow-loopback-targets'], { BRIDGEPORT_ALLOW_LOOPBACK_TARGETS: 'false' })
+        .allowLoopbackTargets,
+    ).toBe(true);
+  });
+
+  it('reads the connection limit', () => {
+    expect(parseRuntimeOptions(['--max-connections', '64'], {}).maxConnections).toBe(64);
+    expect(() => parseRuntimeOptions([], { BRIDGEPORT_MAX_CONNECTIONS: '0' })).toThrow(
+      'BRIDGEPORT_MAX_CONNECTIONS must be a whole number from 1 to 1000000, got "0"',
+    );
   });
 
   it('takes environment variables, and flags over them', () => {

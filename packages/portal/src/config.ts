@@ -26,6 +26,8 @@ export interface PortalConfig {
    * this (`BRIDGEPORT_ALLOW_LOOPBACK_HTTP_CONSUMERS=true`); a deployed portal accepts https:// endpoints only.
    */
   readonly allowLoopbackHttpConsumers: boolean;
+  /** Loopback ports HTTPS consumers may never name (the local runtime's own servers). @default none */
+  readonly reservedTargetPorts?: readonly number[];
   /**
    * Base URL of the producer endpoint (`https://{api}.execute-api.{region}.amazonaws.com/{env}`, or the local
    * runtime's), shown in the catalog's AsyncAPI documents. @default none: the documents name a server variable
@@ -46,6 +48,10 @@ export function readPortalConfig(env: EnvSource): PortalConfig {
   const producerEndpointUrl = readString(env, EnvVar.PRODUCER_ENDPOINT_URL, {
     default: '',
     pattern: /^(https?:\/\/[^\s]+)?$/,
+  });
+  const reservedPorts = readString(env, EnvVar.RESERVED_TARGET_PORTS, {
+    default: '',
+    pattern: /^(\d{1,5}(,\d{1,5})*)?$/,
   });
   return {
     environment,
@@ -68,5 +74,6 @@ export function readPortalConfig(env: EnvSource): PortalConfig {
         pattern: /^(true|false)$/,
       }) === 'true',
     ...(producerEndpointUrl === '' ? {} : { producerEndpointUrl: producerEndpointUrl.replace(/\/+$/, '') }),
+    ...(reservedPorts === '' ? {} : { reservedTargetPorts: reservedPorts.split(',').map(Number) }),
   };
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '@bridgeport/core';
 import { DEFAULT_MAX_EVENT_SIZE_BYTES, LocalBus, type LocalBusOptions } from '../bus/local-bus';
+import { createLimitedServer, type ServerLimits } from '../http/server';
 import { LocalQueueStore } from '../sqs/queue-store';
 import { AwsChunkedDecoder, decodedHeaders, isAwsChunked } from './aws-chunked';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
@@ -39,6 +40,8 @@ export interface AwsEndpointOptions {
   readonly maxBodyBytes?: number;
   /** Called with unexpected errors (answered as a generic 500). Default: console.error. */
   readonly onInternalError?: (error: unknown) => void;
+  /** Connection and time limits. @default ServerLimit, with 60 s keep-alive and 300 s to send a request */
+  readonly limits?: ServerLimits;
 }
 
 /** The running AWS-compatible endpoint and the building blocks behind it. */
@@ -112,7 +115,8 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     let baseUrl = '';
     const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-    const server = http.createServer((request, response) => {
+    const limits: ServerLimits = { keepAliveTimeoutMs: 60_000, requestTimeoutMs: 300_000, ...options.limits };
+    const server = createLimitedServer(limits, (request, response) => {
       const service = serviceOf(request);
       switch (service) {
         case AwsService.EVENTS:
@@ -155,7 +159,6 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
           );
       }
     });
-    server.keepAliveTimeout = 60_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 4566, host, () => {

@@ -106,6 +106,8 @@ export interface LocalDeployerOptions {
    * @default none: every manifest's status is recorded again at start
    */
   readonly stateFile?: string;
+  /** HTTPS consumers may be on this machine (plain http included). @default true */
+  readonly allowLoopbackTargets?: boolean;
 }
 
 /** The work owed for one manifest key: at most one run at a time, later changes coalesced into one more run. */
@@ -594,7 +596,9 @@ export class LocalDeployer {
     const { eventBridge, destinations } = this.options;
     await record.deploying();
     // Local consumers may be plain http on this machine; the deployed pipeline accepts https:// only.
-    const parsed = parseConsumerManifest(text, objectKey, { allowLoopbackTargets: true });
+    const parsed = parseConsumerManifest(text, objectKey, {
+      allowLoopbackTargets: this.options.allowLoopbackTargets ?? true,
+    });
     if (!parsed.ok) {
       await this.fail(
         'consumer',

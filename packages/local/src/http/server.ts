@@ -8,6 +8,52 @@ export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** How long an idle client connection is kept open. */
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
+/** Limits that keep idle or slow clients from starving a server (defaults of `createProxyServer`). */
+export const ServerLimit = {
+  /** Open connections at most; past it, new connections are closed at once. */
+  MAX_CONNECTIONS: 1000,
+  /** Time a client has, from connecting (or from its previous request), to send a request's headers. */
+  HEADERS_TIMEOUT_MS: 20_000,
+  /** Time a client has to send a whole request. */
+  REQUEST_TIMEOUT_MS: 60_000,
+  /** How often connections are checked against the two timeouts above. */
+  CONNECTIONS_CHECKING_INTERVAL_MS: 1000,
+} as const;
+
+/** Connection and time limits of a server; every field has a safe default (`ServerLimit`). */
+export interface ServerLimits {
+  /** @default ServerLimit.MAX_CONNECTIONS */
+  readonly maxConnections?: number;
+  /** @default ServerLimit.HEADERS_TIMEOUT_MS */
+  readonly headersTimeoutMs?: number;
+  /** @default ServerLimit.REQUEST_TIMEOUT_MS */
+  readonly requestTimeoutMs?: number;
+  /** Idle time after which a keep-alive connection is closed. @default KEEP_ALIVE_TIMEOUT_MS */
+  readonly keepAliveTimeoutMs?: number;
+  /** @default ServerLimit.CONNECTIONS_CHECKING_INTERVAL_MS */
+  readonly connectionsCheckingIntervalMs?: number;
+}
+
+/** An HTTP server with `limits` applied: idle sockets are closed, and at most `maxConnections` are open. */
+export function createLimitedServer(
+  limits: ServerLimits,
+  listener: (request: IncomingMessage, response: ServerResponse) => void,
+): Server {
+  const headersTimeout = limits.headersTimeoutMs ?? ServerLimit.HEADERS_TIMEOUT_MS;
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout: Math.max(headersTimeout, limits.requestTimeoutMs ?? ServerLimit.REQUEST_TIMEOUT_MS),
+      connectionsCheckingInterval:
+        limits.connectionsCheckingIntervalMs ?? ServerLimit.CONNECTIONS_CHECKING_INTERVAL_MS,
+      keepAliveTimeout: limits.keepAliveTimeoutMs ?? KEEP_ALIVE_TIMEOUT_MS,
+    },
+    listener,
+  );
+  server.maxConnections = limits.maxConnections ?? ServerLimit.MAX_CONNECTIONS;
+  return server;
+}
+
 export class BodyTooLargeError extends Error {
   override readonly name = 'BodyTooLargeError';
 }
@@ -69,6 +115,8 @@ export interface ProxyServerOptions {
    * `Authorization` header, or undefined to refuse the request with 401 before the handler runs.
    */
   readonly authorize?: (authorization: string | undefined) => Promise<Record<string, string> | undefined>;
+  /** Connection and time limits. @default ServerLimit */
+  readonly limits?: ServerLimits;
 }
 
 /** An HTTP server that hands each request to its Lambda handler the way an API Gateway REST proxy integration does. */
@@ -76,17 +124,15 @@ export function createProxyServer(options: ProxyServerOptions): Server {
   const table = new RouteTable(options.routes);
   const maxBodyBytes = options.maxBodyBytes ?? API_GATEWAY_MAX_BODY_BYTES;
   const scope = options.scope ?? localScope();
-  const server = createServer((request, response) => {
+  // Node closes idle keep-alive connections after 5 s, racing clients that reuse them (ECONNRESET);
+  // keep them as long as a load balancer in front of API Gateway would (KEEP_ALIVE_TIMEOUT_MS by default).
+  const server = createLimitedServer(options.limits ?? {}, (request, response) => {
     handle(request, response).catch((error: unknown) => {
       options.log?.(`${options.name}: ${request.method} ${request.url} failed: ${String(error)}`);
       if (!response.headersSent) sendJson(response, 502, { message: 'Internal server error' });
       else response.destroy();
     });
   });
-  // Node closes idle keep-alive connections after 5 s, racing clients that reuse them (ECONNRESET);
-  // keep them as long as a load balancer in front of API Gateway would.
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
   return server;
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -95,6 +141,14 @@ export function createProxyServer(options: ProxyServerOptions): Server {
       if (await local(request, response, url)) return;
     }
     const method = request.method ?? 'GET';
+    const malformed = malformedEscape(url.pathname);
+    if (malformed !== undefined) {
+      sendJson(response, 400, {
+        message: `The path has a malformed percent escape at "${malformed}"`,
+        errors: [{ path: 'path', message: `has a malformed percent escape at "${malformed}"` }],
+      });
+      return;
+    }
     // Served at the root, and also under `/{stage}` as on API Gateway's execute-api URLs, so the `Location`
     // headers handlers derive from the path they were called on can be followed as they are.
     let resourcePath = url.pathname;
@@ -148,6 +202,18 @@ export function createProxyServer(options: ProxyServerOptions): Server {
     const result = await match.route.handler(event, lambdaContext(options.name, scope));
     writeProxyResult(response, result);
   }
+}
+
+/** The first percent escape of `path` that does not decode (`%E0%A4%A`, `%zz`, a lone byte of UTF-8), if any. */
+export function malformedEscape(path: string): string | undefined {
+  for (const segment of path.split('/')) {
+    try {
+      decodeURIComponent(segment);
+    } catch {
+      return segment.slice(0, 64);
+    }
+  }
+  return undefined;
 }
 
 /** Listens and resolves with the bound port. */

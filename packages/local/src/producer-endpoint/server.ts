@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { Injector } from '@bridgeport/broker';
 import type { AwsScope } from '@bridgeport/core';
 import type { ProxyHandler, ProxyRoute } from '../http/api-gateway';
-import { createProxyServer, type LocalRoute } from '../http/server';
+import { createProxyServer, type LocalRoute, type ServerLimits } from '../http/server';
 
 /** API Gateway resource of every producer route on the broker API. */
 export const PRODUCER_RESOURCE = '/{event_type}/{version}';
@@ -33,6 +33,8 @@ export interface ProducerEndpointOptions {
   readonly maxBodyBytes?: number;
   readonly localRoutes?: readonly LocalRoute[];
   readonly log?: (message: string) => void;
+  /** Connection and time limits. @default ServerLimit */
+  readonly limits?: ServerLimits;
 }
 
 /**
@@ -52,5 +54,6 @@ export function createProducerEndpoint(options: ProducerEndpointOptions): Server
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
     ...(options.localRoutes === undefined ? {} : { localRoutes: options.localRoutes }),
     ...(options.log === undefined ? {} : { log: options.log }),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
   });
 }

@@ -138,11 +138,15 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
     cleanups.push(() => unroutedDeadLetters.close());
     const deadLetterSink = deadLetterQueueSink({ queues, fallback: unroutedDeadLetters.sink });
 
+    // The runtime's own servers are never a consumer: filled in as each one listens.
+    const ownPorts: number[] = [options.portalPort, options.brokerPort, options.awsPort].filter((p) => p > 0);
+    const limits = { maxConnections: options.maxConnections };
     let aws: AwsEndpoint;
     try {
       aws = await startAwsEndpoint({
         host: options.host,
         port: options.awsPort,
+        limits,
         dataDir,
         ...scope,
         queues,
@@ -152,6 +156,8 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
           dispatchers: [
             new HttpTargetDispatcher({
               resolveEndpoint: (arn) => destinations.resolve(arn),
+              allowLoopbackTargets: options.allowLoopbackTargets,
+              reservedPorts: () => ownPorts,
               ...(options.httpTimeoutMs === undefined ? {} : { timeoutMs: options.httpTimeoutMs }),
             }),
             new LambdaTargetDispatcher({
@@ -187,6 +193,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
       throw error;
     }
     cleanups.push(() => aws.close());
+    ownPorts.push(aws.port);
     const awsUrl = clientUrl(options.host, aws.port);
 
     // Rule 1: every SDK client finds the embedded services through the standard variables.
@@ -196,6 +203,8 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
         environment: options.environment,
         scope,
         maxEventSizeBytes: options.maxEventSizeBytes,
+        allowLoopbackTargets: options.allowLoopbackTargets,
+        reservedPorts: ownPorts,
       }),
     );
     cleanups.push(restoreEnvironment);
@@ -272,6 +281,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
         return verified.ok ? verified.claims : undefined;
       },
       log,
+      limits,
     });
     const portalPort = await listenOrExplain(
       portal,
@@ -281,6 +291,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
       'portalPort',
     );
     cleanups.push(() => close(portal));
+    ownPorts.push(portalPort);
 
     const producers = new ProducerRoutes();
     const injectorEventBridge = inProcessEventBridgeClient(aws.bus);
@@ -313,6 +324,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
       sqsProducers,
       sqs: runtimeClients.sqs,
       stateFile: path.join(dataDir, 'deployer', 'applied.json'),
+      allowLoopbackTargets: options.allowLoopbackTargets,
       log,
     });
     cleanups.push(() => deployer.close());
@@ -326,6 +338,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
       scope,
       localRoutes: [health],
       log,
+      limits,
     });
     const brokerPort = await listenOrExplain(
       broker,
@@ -335,6 +348,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
       'brokerPort',
     );
     cleanups.push(() => close(broker));
+    ownPorts.push(brokerPort);
 
     if (options.demo && (await ensureDemoEventType(services))) {
       await deployer.whenIdle();

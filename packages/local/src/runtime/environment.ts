@@ -29,6 +29,10 @@ export interface LocalEnvironmentInput {
   /** The account and region the SDK clients and the portal's configuration name. */
   readonly scope: AwsScope;
   readonly maxEventSizeBytes: number;
+  /** HTTPS consumers may be on this machine. @default true */
+  readonly allowLoopbackTargets?: boolean;
+  /** Ports of this runtime's servers, never a consumer's. @default none */
+  readonly reservedPorts?: readonly number[];
 }
 
 /**
@@ -46,8 +50,11 @@ export function localEnvironment(input: LocalEnvironmentInput): Record<string, s
     [EnvVar.ENVIRONMENT]: input.environment,
     [EnvVar.ACCOUNT_ID]: input.scope.account,
     [EnvVar.MAX_EVENT_SIZE_BYTES]: String(input.maxEventSizeBytes),
-    // Consumers on this machine (http://127.0.0.1:…) are fine locally; a deployed portal takes https:// only.
-    [EnvVar.ALLOW_LOOPBACK_HTTP_CONSUMERS]: 'true',
+    // Consumers on this machine (http://127.0.0.1:…) are fine locally unless turned off; a deployed portal
+    // takes public https:// endpoints only. The runtime's own ports are never a consumer.
+    [EnvVar.ALLOW_LOOPBACK_HTTP_CONSUMERS]: String(input.allowLoopbackTargets ?? true),
+    [EnvVar.RESERVED_TARGET_PORTS]:
+      (input.reservedPorts ?? []).filter((port) => port > 0).join(',') || undefined,
   };
   for (const name of SERVICE_ENDPOINT_VARIABLES) variables[name] = input.endpointUrl;
   for (const name of CLEARED_VARIABLES) variables[name] = undefined;

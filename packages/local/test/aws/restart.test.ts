@@ -58,7 +58,10 @@ describe('the AWS endpoint across a restart on the same data directory', () => {
     const options = {
       port: 0,
       dataDir,
-      bus: { dispatchers: [new HttpTargetDispatcher()], backoff: { baseMs: 60_000, capMs: 60_000 } },
+      bus: {
+        dispatchers: [new HttpTargetDispatcher({ allowLoopbackTargets: true })],
+        backoff: { baseMs: 60_000, capMs: 60_000 },
+      },
     };
     const first = await startAwsEndpoint(options);
     const before = clients(first);

@@ -58,7 +58,7 @@ describe('LocalBus after kill -9', () => {
     const sink = await startSink();
     const bus = await LocalBus.open({
       dataDir,
-      dispatchers: [new HttpTargetDispatcher()],
+      dispatchers: [new HttpTargetDispatcher({ allowLoopbackTargets: true })],
       backoff: { baseMs: 2, capMs: 10 },
     });
     await bus.topology.putTargets({

@@ -94,7 +94,7 @@ describe('InputTransformer on the bus', () => {
     const deadLetters: DeadLetter[] = [];
     const bus = await LocalBus.open({
       dataDir,
-      dispatchers: [new HttpTargetDispatcher()],
+      dispatchers: [new HttpTargetDispatcher({ allowLoopbackTargets: true })],
       deadLetterSink: (d) => void deadLetters.push(d),
     });
     await bus.topology.putRule({ Name: 'r', EventPattern: '{"source":["app"]}' });

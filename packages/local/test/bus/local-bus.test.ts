@@ -57,7 +57,7 @@ describe('LocalBus', () => {
 
   it('POSTs the EventBridge event, in AWS key order, to a matching HTTPS target only', async () => {
     const sink = await startSink();
-    const bus = await openBus({ dispatchers: [new HttpTargetDispatcher()] });
+    const bus = await openBus({ dispatchers: [new HttpTargetDispatcher({ allowLoopbackTargets: true })] });
     await subscribe(bus, `${sink.url}/hook`, {
       HttpParameters: { HeaderParameters: { 'x-team': 'parcels' } },
     });
@@ -102,7 +102,7 @@ describe('LocalBus', () => {
     const sink = await startSink((_request, index) => (index < 2 ? 500 : 200));
     const reports: string[] = [];
     const bus = await openBus({
-      dispatchers: [new HttpTargetDispatcher()],
+      dispatchers: [new HttpTargetDispatcher({ allowLoopbackTargets: true })],
       onDelivery: (r) => reports.push(r.outcome),
     });
     await subscribe(bus, sink.url);
@@ -118,7 +118,7 @@ describe('LocalBus', () => {
 
   it.each([401, 407, 409, 429, 503])('treats HTTP %i as retryable', async (status) => {
     const sink = await startSink((_request, index) => (index === 0 ? status : 200));
-    const bus = await openBus({ dispatchers: [new HttpTargetDispatcher()] });
+    const bus = await openBus({ dispatchers: [new HttpTargetDispatcher({ allowLoopbackTargets: true })] });
     await subscribe(bus, sink.url);
 
     await bus.putEvents([entry({})]);
@@ -132,7 +132,7 @@ describe('LocalBus', () => {
     const sink = await startSink(() => 400);
     const deadLetters: DeadLetter[] = [];
     const bus = await openBus({
-      dispatchers: [new HttpTargetDispatcher()],
+      dispatchers: [new HttpTargetDispatcher({ allowLoopbackTargets: true })],
       deadLetterSink: (d) => void deadLetters.push(d),
     });
     await subscribe(bus, sink.url, {
@@ -162,7 +162,7 @@ describe('LocalBus', () => {
 
   it('dead-letters after MaximumRetryAttempts retries and records it in the default store', async () => {
     const sink = await startSink(() => 502);
-    const bus = await openBus({ dispatchers: [new HttpTargetDispatcher()] });
+    const bus = await openBus({ dispatchers: [new HttpTargetDispatcher({ allowLoopbackTargets: true })] });
     await subscribe(bus, sink.url, {
       RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60 },
     });
@@ -187,7 +187,7 @@ describe('LocalBus', () => {
     await sink.close();
     const deadLetters: DeadLetter[] = [];
     const bus = await openBus({
-      dispatchers: [new HttpTargetDispatcher()],
+      dispatchers: [new HttpTargetDispatcher({ allowLoopbackTargets: true })],
       deadLetterSink: (d) => void deadLetters.push(d),
     });
     await subscribe(bus, url, { RetryPolicy: { MaximumRetryAttempts: 1 } });
@@ -260,7 +260,7 @@ describe('LocalBus', () => {
 
   it('delivers the target Input instead of the event when one is set', async () => {
     const sink = await startSink();
-    const bus = await openBus({ dispatchers: [new HttpTargetDispatcher()] });
+    const bus = await openBus({ dispatchers: [new HttpTargetDispatcher({ allowLoopbackTargets: true })] });
     await subscribe(bus, sink.url, { InputPath: '$.detail.data' });
 
     await bus.putEvents([entry({ data: { parcel_id: 'p-2' } })]);
@@ -282,7 +282,7 @@ describe('LocalBus', () => {
   it('keeps rules and targets across a restart and redelivers events not yet delivered', async () => {
     const failing = await startSink(() => 503);
     const first = await openBus({
-      dispatchers: [new HttpTargetDispatcher()],
+      dispatchers: [new HttpTargetDispatcher({ allowLoopbackTargets: true })],
       backoff: { baseMs: 60_000, capMs: 60_000 },
     });
     await subscribe(first, failing.url);
@@ -304,7 +304,7 @@ describe('LocalBus', () => {
       Targets: [{ Id: 'consumer', Arn: sink.url }],
     });
     await topology.flush();
-    const third = await openBus({ dispatchers: [new HttpTargetDispatcher()] });
+    const third = await openBus({ dispatchers: [new HttpTargetDispatcher({ allowLoopbackTargets: true })] });
     await third.whenIdle();
     await sink.close();
 
@@ -323,7 +323,7 @@ describe('LocalBus', () => {
     const { port } = hanging.address() as { port: number };
     const deadLetters: DeadLetter[] = [];
     const bus = await openBus({
-      dispatchers: [new HttpTargetDispatcher({ timeoutMs: 50 })],
+      dispatchers: [new HttpTargetDispatcher({ timeoutMs: 50, allowLoopbackTargets: true })],
       deadLetterSink: (d) => void deadLetters.push(d),
     });
     await subscribe(bus, `http://127.0.0.1:${port}/slow`, { RetryPolicy: { MaximumRetryAttempts: 1 } });
@@ -343,7 +343,7 @@ describe('LocalBus', () => {
     const sink = await startSink(() => 500);
     const deadLetters: DeadLetter[] = [];
     const bus = await openBus({
-      dispatchers: [new HttpTargetDispatcher()],
+      dispatchers: [new HttpTargetDispatcher({ allowLoopbackTargets: true })],
       deadLetterSink: (d) => void deadLetters.push(d),
       backoff: { baseMs: 130_000, capMs: 130_000 },
     });
@@ -367,7 +367,7 @@ describe('LocalBus', () => {
     const taken: DeadLetter[] = [];
     let refusals = 0;
     const bus = await openBus({
-      dispatchers: [new HttpTargetDispatcher()],
+      dispatchers: [new HttpTargetDispatcher({ allowLoopbackTargets: true })],
       deadLetterSink: (d) => {
         if (refusals < 2) {
           refusals += 1;
@@ -390,7 +390,7 @@ describe('LocalBus', () => {
     const failing = await startSink(() => 503);
     const deadLetters: DeadLetter[] = [];
     const bus = await openBus({
-      dispatchers: [new HttpTargetDispatcher()],
+      dispatchers: [new HttpTargetDispatcher({ allowLoopbackTargets: true })],
       deadLetterSink: (d) => void deadLetters.push(d),
       backoff: { baseMs: 30, capMs: 30 },
     });
@@ -409,7 +409,7 @@ describe('LocalBus', () => {
   it('closes promptly while a dead letter waits to be handed over, and owes it after a restart', async () => {
     const sink = await startSink(() => 400);
     const bus = await openBus({
-      dispatchers: [new HttpTargetDispatcher()],
+      dispatchers: [new HttpTargetDispatcher({ allowLoopbackTargets: true })],
       deadLetterSink: () => {
         throw new Error('store unavailable');
       },
@@ -424,7 +424,7 @@ describe('LocalBus', () => {
     open.splice(open.indexOf(bus), 1);
     const taken: DeadLetter[] = [];
     const reopened = await openBus({
-      dispatchers: [new HttpTargetDispatcher()],
+      dispatchers: [new HttpTargetDispatcher({ allowLoopbackTargets: true })],
       deadLetterSink: (d) => void taken.push(d),
     });
     await reopened.whenIdle();
@@ -438,7 +438,7 @@ describe('LocalBus', () => {
     const sink = await startSink(() => 500);
     const delays: number[] = [];
     const bus = await openBus({
-      dispatchers: [new HttpTargetDispatcher()],
+      dispatchers: [new HttpTargetDispatcher({ allowLoopbackTargets: true })],
       backoff: { baseMs: 4, capMs: 20 },
       onDelivery: (report) => {
         if (report.retryInMs !== undefined) delays.push(report.retryInMs);

@@ -181,6 +181,8 @@ export function testOptions(dataDir: string, overrides: Partial<RuntimeOptions> 
     retryBaseMs: 10,
     loopbackTls: false,
     archiveRetentionDays: 30,
+    allowLoopbackTargets: true,
+    maxConnections: 1000,
     ...overrides,
   };
 }

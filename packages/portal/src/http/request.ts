@@ -1,7 +1,9 @@
 import {
   assertJsonContentType,
   headerValue,
+  InputLimit,
   isJsonContentType,
+  jsonTextTooDeep,
   requestBodyText,
   ValidationError,
   type ValidationProblem,
@@ -12,6 +14,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 
 /** Largest accepted request body: 1 MB. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Deepest accepted request body: a schema of `InputLimit.MAX_JSON_DEPTH` levels inside the request object. */
+export const MAX_BODY_DEPTH = InputLimit.MAX_JSON_DEPTH + 1;
 
 /** A header's value, looked up case-insensitively (API Gateway passes header names as the client sent them). */
 export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
@@ -61,6 +65,12 @@ export function jsonBodyParser(): MiddlewareObj<APIGatewayProxyEvent, APIGateway
         withoutBody.add(event);
         return;
       }
+      // Checked on the text, before parsing: nothing after this may recurse into a deeper document.
+      if (jsonTextTooDeep(text, MAX_BODY_DEPTH)) {
+        throw new ValidationError('The request body nests too deep', [
+          { path: '$', message: `nests objects and arrays deeper than ${MAX_BODY_DEPTH} levels` },
+        ]);
+      }
       request.event = { ...event, body: text, isBase64Encoded: false };
       await parser.before?.(request as Parameters<NonNullable<typeof parser.before>>[0]);
       parsedEvents.add(request.event);
@@ -86,7 +96,7 @@ export function optionalJsonBody(event: APIGatewayProxyEvent): unknown {
   return withoutBody.has(event) ? undefined : jsonBody(event);
 }
 
-/** A required path parameter (API Gateway always supplies the ones in the resource path). */
+/** A required path parameter (API Gateway always supplies the ones in the resource path), percent-decoded. */
 export function pathParameter(event: APIGatewayProxyEvent, name: string): string {
   const value = event.pathParameters?.[name];
   if (value === undefined || value === '') {
@@ -94,14 +104,12 @@ export function pathParameter(event: APIGatewayProxyEvent, name: string): string
       { path: `path.${name}`, message: 'is required' },
     ]);
   }
-  return decodeURIComponentSafe(value);
-}
-
-function decodeURIComponentSafe(value: string): string {
   try {
     return decodeURIComponent(value);
   } catch {
-    return value;
+    throw new ValidationError(`The path parameter ${name} has a malformed percent escape`, [
+      { path: `path.${name}`, message: 'has a malformed percent escape' },
+    ]);
   }
 }
 

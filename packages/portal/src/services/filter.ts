@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue, ValidationProblem } from '@bridgeport/core';
+import { type JsonObject, type JsonValue, linearTest, type ValidationProblem } from '@bridgeport/core';
 import { check, patternFieldPaths } from '@bridgeport/event-patterns';
 
 /**
@@ -40,7 +40,7 @@ function resolve(schema: JsonObject, root: JsonObject): JsonObject | undefined {
   if (!ref.startsWith('#')) return undefined;
   let node: JsonValue | undefined = root;
   for (const raw of ref.slice(1).split('/').slice(1)) {
-    const token = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    const token = decodePointerToken(raw).replace(/~1/g, '/').replace(/~0/g, '~');
     node = isObject(node) ? node[token] : Array.isArray(node) ? node[Number(token)] : undefined;
   }
   return isObject(node) ? node : undefined;
@@ -78,7 +78,8 @@ export function declaresField(
   const patterns = node.patternProperties;
   if (isObject(patterns)) {
     for (const [pattern, sub] of Object.entries(patterns)) {
-      if (safeTest(pattern, head) && declaresField(sub, rest, root, depth + 1)) return true;
+      // The schema's own engine: linear time, whatever the pattern and the filter key.
+      if (linearTest(pattern, head) && declaresField(sub, rest, root, depth + 1)) return true;
     }
   }
   return false;
@@ -89,10 +90,11 @@ function isOpenLeaf(schema: JsonValue | undefined, rest: readonly string[]): boo
   return rest.length === 0 && schema === true;
 }
 
-function safeTest(pattern: string, value: string): boolean {
+/** A JSON pointer token of a `$ref`, percent-decoded when it decodes (a malformed escape is kept as written). */
+function decodePointerToken(raw: string): string {
   try {
-    return new RegExp(pattern, 'u').test(value);
+    return decodeURIComponent(raw);
   } catch {
-    return false;
+    return raw;
   }
 }

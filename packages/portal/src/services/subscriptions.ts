@@ -91,6 +91,7 @@ export class SubscriptionService {
     const connectionOptions = {
       allowLoopbackTargets: this.config.allowLoopbackHttpConsumers,
       region: this.config.region,
+      reservedLoopbackPorts: this.config.reservedTargetPorts ?? [],
     };
     const validated = validateSubscriptionRequest(consumerRequest, connectionOptions);
     if (!validated.ok) throw new ValidationError('The subscription is not valid', validated.errors);
@@ -208,7 +209,10 @@ export class SubscriptionService {
           ? {}
           : { rate_limit_per_second: request.rate_limit_per_second }),
       },
-      { allowLoopbackTargets: this.config.allowLoopbackHttpConsumers },
+      {
+        allowLoopbackTargets: this.config.allowLoopbackHttpConsumers,
+        reservedLoopbackPorts: this.config.reservedTargetPorts ?? [],
+      },
     );
   }
 

@@ -25,6 +25,7 @@ import {
   statusUpdateOf,
   subscriptionKey,
   subscriptionPartition,
+  ValidationError,
   VERSION_SORT_PREFIX,
   versionKey,
   versionSortKey,
@@ -181,6 +182,27 @@ function pageKeyOf(item: Item, indexName: string | undefined): PageKey {
   return Object.fromEntries(names.map((name) => [name, item[name]])) as PageKey;
 }
 
+/** Whether `key` has exactly the attributes `pageKeyOf` gives for this index, each a string or a number. */
+function isPageKeyOf(key: PageKey, indexName: string | undefined): boolean {
+  const expected = Object.keys(pageKeyOf({}, indexName)).sort();
+  const names = Object.keys(key).sort();
+  return (
+    names.length === expected.length &&
+    names.every((name, i) => name === expected[i]) &&
+    Object.values(key).every((value) => typeof value === 'string' || typeof value === 'number')
+  );
+}
+
+function invalidPageToken(): ValidationError {
+  return new ValidationError('The query parameters are not valid', [
+    { path: 'query.next_token', message: 'is not a token returned by this listing' },
+  ]);
+}
+
+function isValidationFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ValidationException';
+}
+
 const KEY_ATTRIBUTES: readonly string[] = [
   K.PARTITION,
   K.SORT,
@@ -218,6 +240,43 @@ function stripKeys(item: Item): Item {
   return copy;
 }
 
+/** Schemas are kept as JSON text: a DynamoDB map cannot hold every property name (`__proto__`, `constructor`). */
+const SCHEMA_TEXT = { data_schema: 'data_schema_json', envelope_schema: 'envelope_schema_json' } as const;
+
+function versionToItem(record: EventVersionRecord): Item {
+  const { data_schema, envelope_schema, ...rest } = record;
+  return {
+    ...rest,
+    [SCHEMA_TEXT.data_schema]: JSON.stringify(data_schema),
+    [SCHEMA_TEXT.envelope_schema]: JSON.stringify(envelope_schema),
+  };
+}
+
+/** A version record from its item; records written before schemas were kept as text hold them as maps. */
+function itemToVersion(item: Item): EventVersionRecord {
+  const { [SCHEMA_TEXT.data_schema]: dataText, [SCHEMA_TEXT.envelope_schema]: envelopeText, ...rest } = item;
+  return {
+    ...rest,
+    data_schema: typeof dataText === 'string' ? JSON.parse(dataText) : rest.data_schema,
+    envelope_schema: typeof envelopeText === 'string' ? JSON.parse(envelopeText) : rest.envelope_schema,
+  } as EventVersionRecord;
+}
+
+/** A subscription's filter is kept as JSON text too (its keys are the schema's property names). */
+const FILTER_TEXT = 'filter_json';
+
+function subscriptionToItem(record: SubscriptionRecord): Item {
+  const { filter, ...rest } = record;
+  return filter === undefined ? rest : { ...rest, [FILTER_TEXT]: JSON.stringify(filter) };
+}
+
+function itemToSubscription(item: Item): SubscriptionRecord {
+  const { [FILTER_TEXT]: filterText, ...rest } = item;
+  return (
+    typeof filterText === 'string' ? { ...rest, filter: JSON.parse(filterText) } : rest
+  ) as SubscriptionRecord;
+}
+
 function toEventType(item: Item): EventTypeRecord {
   const { subscription_ids, ...rest } = stripKeys(item);
   const ids = subscription_ids instanceof Set ? [...subscription_ids].map(String).sort() : [];
@@ -253,6 +312,7 @@ export class EventStore {
     try {
       return await action();
     } catch (error) {
+      if (error instanceof ValidationError) throw error;
       throw new DependencyFailureError(step, error);
     }
   }
@@ -287,12 +347,21 @@ export class EventStore {
   private async queryPage(input: QueryCommandInput, page: PageRequest, step: string): Promise<Page<Item>> {
     const items: Item[] = [];
     let startKey = page.startKey;
+    if (startKey !== undefined && !isPageKeyOf(startKey, input.IndexName)) throw invalidPageToken();
     do {
-      const result = await this.call(step, () =>
-        this.client.send(
-          new QueryCommand({ ...input, Limit: page.limit + 1 - items.length, ExclusiveStartKey: startKey }),
-        ),
-      );
+      const result = await this.call(step, async () => {
+        try {
+          return await this.client.send(
+            new QueryCommand({ ...input, Limit: page.limit + 1 - items.length, ExclusiveStartKey: startKey }),
+          );
+        } catch (error) {
+          // A position DynamoDB refuses for this query came from a token that this listing did not issue.
+          if (startKey === page.startKey && startKey !== undefined && isValidationFailure(error)) {
+            throw invalidPageToken();
+          }
+          throw error;
+        }
+      });
       items.push(...((result.Items ?? []) as Item[]));
       startKey = result.LastEvaluatedKey as PageKey | undefined;
     } while (items.length <= page.limit && startKey !== undefined);
@@ -620,7 +689,11 @@ export class EventStore {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...versionKey(record.event_type, record.version), entity: 'EVENT_VERSION', ...record },
+          Item: {
+            ...versionKey(record.event_type, record.version),
+            entity: 'EVENT_VERSION',
+            ...versionToItem(record),
+          },
           ConditionExpression:
             'attribute_not_exists(#pk) OR (#state = :creating AND (attribute_not_exists(#fence) OR #fence <= :fence))',
           ExpressionAttributeNames: { '#pk': K.PARTITION, '#state': 'state', '#fence': 'fence' },
@@ -641,7 +714,7 @@ export class EventStore {
         }),
       ),
     );
-    return result.Item === undefined ? undefined : (stripKeys(result.Item) as unknown as EventVersionRecord);
+    return result.Item === undefined ? undefined : itemToVersion(stripKeys(result.Item));
   }
 
   /** Every version of a type (any state), oldest first, without their schemas. */
@@ -794,7 +867,7 @@ export class EventStore {
             [K.LIST_SORT]: record.id,
             [K.LOOKUP_PARTITION]: subscriptionsOfTypePartition(record.event_type),
             [K.LOOKUP_SORT]: `${versionSortKey(record.version)}#${record.id}`,
-            ...record,
+            ...subscriptionToItem(record),
           },
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': K.PARTITION },
@@ -916,7 +989,7 @@ export class EventStore {
         new GetCommand({ TableName: this.tableName, Key: subscriptionKey(id), ConsistentRead: true }),
       ),
     );
-    return result.Item === undefined ? undefined : (stripKeys(result.Item) as unknown as SubscriptionRecord);
+    return result.Item === undefined ? undefined : itemToSubscription(stripKeys(result.Item));
   }
 
   /** Several subscriptions by id (missing ones are left out), in the order given. */
@@ -931,7 +1004,7 @@ export class EventStore {
           ),
         );
         for (const item of result.Responses?.[this.tableName] ?? []) {
-          const record = stripKeys(item) as unknown as SubscriptionRecord;
+          const record = itemToSubscription(stripKeys(item));
           found.set(record.id, record);
         }
         keys = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Item[];
@@ -971,7 +1044,7 @@ export class EventStore {
             },
           };
     const page = await this.queryPage(input, options, 'Listing subscriptions');
-    return { ...page, items: page.items.map((item) => stripKeys(item) as unknown as SubscriptionRecord) };
+    return { ...page, items: page.items.map((item) => itemToSubscription(stripKeys(item))) };
   }
 
   /** Moves a subscription to `state`, optionally with a deployment status. */

@@ -1,3 +1,5 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { versionKey } from '@bridgeport/core';
 import { EventStore } from '../../src/store/event-store';
 import { type Harness, startHarness } from '../support/harness';
 
@@ -248,5 +250,54 @@ describe('EventStore', () => {
 
     expect(afterExpiry).toBe('cccccccccccc');
     expect(whileLive).toBe('bbbbbbbbbbbb');
+  });
+
+  it('keeps schemas as JSON text, so that any property name survives the round trip', async () => {
+    const data = JSON.parse(
+      '{"type":"object","properties":{"__proto__":{"type":"string"},"constructor":{}}}',
+    );
+    await store.putPendingVersion({
+      event_type: 'odd_names',
+      version: 1,
+      application: 'orders',
+      description: 'd',
+      connection_type: 'SQS',
+      data_schema: data,
+      envelope_schema: { type: 'object', properties: { data } },
+      request_digest: 'digest-1',
+      owner: 'owner-1',
+      fence: 1,
+    });
+
+    const item = await harness.clients.dynamo.send(
+      new GetCommand({ TableName: harness.config.tableName, Key: versionKey('odd_names', 1) }),
+    );
+    const version = await store.getVersion('odd_names', 1);
+
+    expect(typeof item.Item?.data_schema_json).toBe('string');
+    expect(item.Item?.data_schema).toBeUndefined();
+    expect(JSON.stringify(version?.data_schema)).toBe(JSON.stringify(data));
+  });
+
+  it('still reads version records that hold their schemas as maps', async () => {
+    await harness.clients.dynamo.send(
+      new PutCommand({
+        TableName: harness.config.tableName,
+        Item: {
+          ...versionKey('old_record', 1),
+          entity: 'EVENT_VERSION',
+          event_type: 'old_record',
+          version: 1,
+          data_schema: { type: 'object', properties: { id: { type: 'string' } } },
+          envelope_schema: { type: 'object' },
+          state: 'READY',
+        },
+      }),
+    );
+
+    expect(await store.getVersion('old_record', 1)).toMatchObject({
+      data_schema: { type: 'object', properties: { id: { type: 'string' } } },
+      envelope_schema: { type: 'object' },
+    });
   });
 });

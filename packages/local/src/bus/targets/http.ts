@@ -1,8 +1,25 @@
+import { lookup as dnsLookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
-import { isIP } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
+import { outboundProblem, urlPort } from '@bridgeport/core';
 import { TargetDeliveryError } from '../errors';
 import type { Delivery, TargetDispatcher } from './dispatcher';
+
+/** One address a host name resolves to. */
+export interface ResolvedAddress {
+  readonly address: string;
+  readonly family: 4 | 6;
+}
+
+/** Resolves a host name to its addresses (the system resolver by default; tests inject their own). */
+export type HostResolver = (hostname: string) => Promise<readonly ResolvedAddress[]>;
+
+const systemResolver: HostResolver = async (hostname) =>
+  (await dnsLookup(hostname, { all: true, verbatim: true })).map(({ address, family }) => ({
+    address,
+    family: family === 6 ? 6 : 4,
+  }));
 
 export interface HttpTargetOptions {
   /**
@@ -18,6 +35,12 @@ export interface HttpTargetOptions {
   readonly maxSockets?: number;
   /** Extra headers on every request. */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Resolves target host names; each delivery resolves once and connects to the address it checked. @default DNS */
+  readonly resolver?: HostResolver;
+  /** Loopback addresses may be targets (local consumers). @default false */
+  readonly allowLoopbackTargets?: boolean;
+  /** Loopback ports that are never a target (the runtime's own servers), read at each delivery. @default none */
+  readonly reservedPorts?: () => readonly number[];
 }
 
 /** HTTP status codes EventBridge retries for API destinations; other 4xx fail at once. */
@@ -59,6 +82,11 @@ export class HttpTargetDispatcher implements TargetDispatcher {
         false,
       );
     }
+    const target = await this.checkedAddress(url);
+    const lookup: LookupFunction = (_hostname, options, callback) => {
+      if (options.all === true) callback(null, [target]);
+      else callback(null, target.address, target.family);
+    };
     const headers: Record<string, string | number> = {
       'content-type': 'application/json; charset=utf-8',
       'user-agent': 'Amazon/EventBridge/ApiDestinations',
@@ -75,6 +103,7 @@ export class HttpTargetDispatcher implements TargetDispatcher {
           headers,
           agent: url.protocol === 'https:' ? this.httpsAgent : this.httpAgent,
           timeout: this.timeoutMs,
+          lookup,
         },
         (response) => {
           const status = response.statusCode ?? 0;
@@ -111,6 +140,43 @@ export class HttpTargetDispatcher implements TargetDispatcher {
       );
       request.end(delivery.payload);
     });
+  }
+
+  /**
+   * Resolves the target's host once and checks every address it resolves to (DNS rebinding: the name may
+   * point somewhere else by the time of the next delivery); the request then connects to the checked address.
+   * No connection is attempted to an address the outbound policy refuses.
+   */
+  private async checkedAddress(url: URL): Promise<ResolvedAddress> {
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const port = urlPort(url);
+    const policy = {
+      allowLoopback: this.options.allowLoopbackTargets === true,
+      reservedLoopbackPorts: this.options.reservedPorts?.() ?? [],
+    };
+    const named = outboundProblem(url.hostname, port, policy);
+    if (named !== undefined) throw new TargetDeliveryError('FORBIDDEN_TARGET', `Refused: ${named}.`, false);
+    const version = isIP(host);
+    let addresses: readonly ResolvedAddress[];
+    if (version !== 0) addresses = [{ address: host, family: version === 6 ? 6 : 4 }];
+    else {
+      try {
+        addresses = await (this.options.resolver ?? systemResolver)(host);
+      } catch (error) {
+        throw connectionError(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+    const [first] = addresses;
+    if (first === undefined) {
+      throw new TargetDeliveryError('CONNECTION_FAILURE', `${host} resolves to no address.`, true);
+    }
+    for (const { address } of addresses) {
+      const problem = outboundProblem(address, port, policy, `${host} resolves to ${address}, which`);
+      if (problem !== undefined) {
+        throw new TargetDeliveryError('FORBIDDEN_TARGET', `Refused: ${problem}.`, false);
+      }
+    }
+    return first;
   }
 
   async close(): Promise<void> {

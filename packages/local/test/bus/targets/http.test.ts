@@ -1,0 +1,176 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import net, { type AddressInfo } from 'node:net';
+import { TargetDeliveryError } from '../../../src/bus/errors';
+import type { Delivery } from '../../../src/bus/targets/dispatcher';
+import { HttpTargetDispatcher, type ResolvedAddress } from '../../../src/bus/targets/http';
+import { RuleState } from '../../../src/bus/types';
+
+function delivery(arn: string): Delivery {
+  const event = {
+    version: '0',
+    id: 'e-1',
+    'detail-type': 'parcel_scanned.1',
+    source: 'parcels',
+    account: '000000000000',
+    time: '2026-01-01T00:00:00Z',
+    region: 'us-east-1',
+    resources: [],
+    detail: { ok: true },
+  };
+  const eventJson = JSON.stringify(event);
+  return {
+    event,
+    eventJson,
+    payload: eventJson,
+    rule: {
+      Name: 'r',
+      Arn: 'arn:aws:events:us-east-1:000000000000:rule/b/r',
+      EventBusName: 'b',
+      State: RuleState.ENABLED,
+      CreatedBy: '000000000000',
+    },
+    target: { Id: 't', Arn: arn },
+    attempt: 1,
+  };
+}
+
+/** A resolver that answers from a table and records what it was asked. */
+function fakeResolver(table: Record<string, readonly string[]>) {
+  const asked: string[] = [];
+  const resolve = async (host: string): Promise<ResolvedAddress[]> => {
+    asked.push(host);
+    return (table[host] ?? []).map((address) => ({ address, family: net.isIP(address) === 6 ? 6 : 4 }));
+  };
+  return { asked, resolve };
+}
+
+async function refusal(promise: Promise<void>): Promise<TargetDeliveryError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TargetDeliveryError) return error;
+    throw error;
+  }
+  throw new Error('expected the delivery to be refused');
+}
+
+describe('HttpTargetDispatcher outbound safety', () => {
+  let sink: Server;
+  let port: number;
+  const received: IncomingHttpHeaders[] = [];
+  let connects: jest.SpyInstance;
+
+  beforeAll(async () => {
+    sink = createServer((request, response) => {
+      received.push(request.headers);
+      request.resume();
+      response.end('ok');
+    });
+    await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+    port = (sink.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => sink.close(() => resolve()));
+  });
+
+  beforeEach(() => {
+    received.length = 0;
+    connects = jest.spyOn(net.Socket.prototype, 'connect');
+  });
+
+  afterEach(() => connects.mockRestore());
+
+  it.each([
+    ['10.0.0.5', 'a private address'],
+    ['169.254.169.254', 'a cloud metadata service'],
+    ['fd00::1', 'a unique-local address'],
+    ['100.64.0.9', 'a carrier-grade NAT address'],
+    ['::ffff:192.168.1.1', 'a private address'],
+  ])('refuses a host that resolves to %s, without connecting', async (address, why) => {
+    const resolver = fakeResolver({ 'hooks.example.test': [address] });
+    const dispatcher = new HttpTargetDispatcher({ resolver: resolver.resolve, allowInsecureHttp: true });
+
+    const error = await refusal(dispatcher.deliver(delivery('https://hooks.example.test/events')));
+
+    expect(error).toMatchObject({ code: 'FORBIDDEN_TARGET', retryable: false });
+    expect(error.message).toBe(
+      `Refused: hooks.example.test resolves to ${address}, which is ${why}; consumers must be reachable on the public internet.`,
+    );
+    expect(resolver.asked).toEqual(['hooks.example.test']);
+    expect(connects).not.toHaveBeenCalled();
+    await dispatcher.close();
+  });
+
+  it('refuses when any of the addresses is internal (DNS rebinding), without connecting', async () => {
+    const resolver = fakeResolver({ 'rebind.example.test': ['127.0.0.1', '10.1.1.1'] });
+    const dispatcher = new HttpTargetDispatcher({
+      resolver: resolver.resolve,
+      allowLoopbackTargets: true,
+      allowInsecureHttp: true,
+    });
+
+    const error = await refusal(dispatcher.deliver(delivery(`http://rebind.example.test:${port}/x`)));
+
+    expect(error.message).toMatch(/resolves to 10\.1\.1\.1, which is a private address/);
+    expect(connects).not.toHaveBeenCalled();
+    expect(received).toEqual([]);
+    await dispatcher.close();
+  });
+
+  it('refuses loopback unless loopback targets are allowed', async () => {
+    const resolver = fakeResolver({ 'sink.example.test': ['127.0.0.1'] });
+    const dispatcher = new HttpTargetDispatcher({ resolver: resolver.resolve, allowInsecureHttp: true });
+
+    const named = await refusal(dispatcher.deliver(delivery(`http://127.0.0.1:${port}/x`)));
+    const resolved = await refusal(dispatcher.deliver(delivery(`http://sink.example.test:${port}/x`)));
+
+    expect(named.message).toMatch(/the host 127\.0\.0\.1 is a loopback address/);
+    expect(resolved.message).toMatch(
+      /sink\.example\.test resolves to 127\.0\.0\.1, which is a loopback address/,
+    );
+    expect(connects).not.toHaveBeenCalled();
+    expect(received).toEqual([]);
+    await dispatcher.close();
+  });
+
+  it('connects to the very address it checked, keeping the host name in the request', async () => {
+    const resolver = fakeResolver({ 'sink.example.test': ['127.0.0.1'] });
+    const dispatcher = new HttpTargetDispatcher({
+      resolver: resolver.resolve,
+      allowLoopbackTargets: true,
+      allowInsecureHttp: true,
+    });
+
+    await dispatcher.deliver(delivery(`http://sink.example.test:${port}/x`));
+
+    expect(resolver.asked).toEqual(['sink.example.test']);
+    expect(connects).toHaveBeenCalled();
+    expect(received).toEqual([expect.objectContaining({ host: `sink.example.test:${port}` })]);
+    await dispatcher.close();
+  });
+
+  it("never calls the runtime's own ports", async () => {
+    const dispatcher = new HttpTargetDispatcher({ allowLoopbackTargets: true, reservedPorts: () => [port] });
+
+    const error = await refusal(dispatcher.deliver(delivery(`http://127.0.0.1:${port}/x`)));
+
+    expect(error.message).toBe(
+      `Refused: the host 127.0.0.1 is this runtime's own port ${port}; the broker never calls itself.`,
+    );
+    expect(received).toEqual([]);
+    await dispatcher.close();
+  });
+
+  it('refuses metadata host names before resolving them', async () => {
+    const resolver = fakeResolver({});
+    const dispatcher = new HttpTargetDispatcher({ resolver: resolver.resolve });
+
+    const error = await refusal(dispatcher.deliver(delivery('https://metadata.google.internal/x')));
+
+    expect(error.message).toMatch(/the host metadata\.google\.internal is a cloud metadata service/);
+    expect(resolver.asked).toEqual([]);
+    expect(connects).not.toHaveBeenCalled();
+    await dispatcher.close();
+  });
+});
