@@ -136,7 +136,11 @@ export function createProxyServer(options: ProxyServerOptions): Server {
   return server;
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    const url = requestUrl(request.url);
+    if (url === undefined) {
+      sendJson(response, 400, { message: 'The request target is not a valid URL path' });
+      return;
+    }
     for (const local of options.localRoutes ?? []) {
       if (await local(request, response, url)) return;
     }
@@ -201,6 +205,16 @@ export function createProxyServer(options: ProxyServerOptions): Server {
     });
     const result = await match.route.handler(event, lambdaContext(options.name, scope));
     writeProxyResult(response, result);
+  }
+}
+
+/** The request target as a URL: an origin-form path (`//x` is a path, not a host), or an absolute URL. */
+export function requestUrl(target: string | undefined): URL | undefined {
+  const raw = target ?? '/';
+  try {
+    return raw.startsWith('/') ? new URL(`http://localhost${raw}`) : new URL(raw);
+  } catch {
+    return undefined;
   }
 }
 
