@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { portalRoutes } from '@bridgeport/portal';
 import { type Bridgeport, startBridgeport } from '../../src/runtime/bridgeport';
-import { call, envelope, PARCEL_DATA_SCHEMA, testOptions } from './support';
+import { call, envelope, PARCEL_DATA_SCHEMA, TEST_ADMIN, testOptions, tokenFor } from './support';
 
 /** A small, fast PRNG with a fixed seed: every run sends the same requests. */
 function mulberry32(seed: number): () => number {
@@ -30,6 +30,7 @@ function send(
   target: string,
   body: Buffer | undefined,
   contentType: string | undefined,
+  authorization: string | undefined,
 ): Promise<RawResponse> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
@@ -41,6 +42,7 @@ function send(
         path: target,
         headers: {
           ...(contentType === undefined ? {} : { 'content-type': contentType }),
+          ...(authorization === undefined ? {} : { authorization }),
           ...(body === undefined ? {} : { 'content-length': body.length }),
         },
         agent: false,
@@ -400,6 +402,7 @@ describe('a running runtime under hostile input', () => {
     await runtime.whenDeployed();
     const before = await snapshot(runtime.portalUrl);
     const fuzz = new Hostile(mulberry32(20261205));
+    const adminToken = await tokenFor(TEST_ADMIN);
     const statuses = new Map<number, number>();
     const failures: string[] = [];
     const accepted: string[] = [];
@@ -435,7 +438,17 @@ describe('a running runtime under hostile input', () => {
           : fuzz.body();
       const contentType = fuzz.pick(CONTENT_TYPES);
       const base = producer ? runtime.brokerUrl : runtime.portalUrl;
-      const response = await send(base, method, target, body, contentType);
+      // Mostly an admin (who may do everything, so every handler is reached), sometimes no or a forged token.
+      const authorization = fuzz.pick([
+        `Bearer ${adminToken}`,
+        `Bearer ${adminToken}`,
+        `Bearer ${adminToken}`,
+        `Bearer ${adminToken}`,
+        undefined,
+        'Bearer e30.e30.forged',
+        `Bearer ${adminToken.slice(0, -4)}AAAA`,
+      ]);
+      const response = await send(base, method, target, body, contentType, authorization);
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
       const label = `${method} ${target.slice(0, 120)} (${body?.length ?? 0} bytes, ${contentType})`;
       if (response.status >= 500)
