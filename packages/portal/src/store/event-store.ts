@@ -1190,7 +1190,11 @@ export class EventStore {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...versionKey(record.event_type, record.version), entity: 'EVENT_VERSION', ...record },
+          Item: {
+            ...versionKey(record.event_type, record.version),
+            entity: 'EVENT_VERSION',
+            ...versionToItem(record),
+          },
           ...(replace
             ? {}
             : {
@@ -1215,7 +1219,7 @@ export class EventStore {
             [K.LIST_SORT]: record.id,
             [K.LOOKUP_PARTITION]: subscriptionsOfTypePartition(record.event_type),
             [K.LOOKUP_SORT]: `${versionSortKey(record.version)}#${record.id}`,
-            ...record,
+            ...subscriptionToItem(record),
           },
           ...(replace
             ? {}
