@@ -277,6 +277,49 @@ function itemToSubscription(item: Item): SubscriptionRecord {
   ) as SubscriptionRecord;
 }
 
+/** The item of an event type record, with the keys and list indexes every write of one carries. */
+function eventTypeItem(
+  record: Omit<EventTypeRecord, 'subscription_ids'> & { subscription_ids?: Set<string> },
+): Item {
+  return {
+    ...eventTypeKey(record.event_type),
+    entity: 'EVENT_TYPE',
+    [K.LIST_PARTITION]: LIST_EVENT_TYPES,
+    [K.LIST_SORT]: record.event_type,
+    [K.LOOKUP_PARTITION]: applicationPartition(record.application),
+    [K.LOOKUP_SORT]: record.event_type,
+    ...record,
+  };
+}
+
+/** The item of a version record: its keys, schemas as JSON text. */
+function versionItem(record: EventVersionRecord): Item {
+  return {
+    ...versionKey(record.event_type, record.version),
+    entity: 'EVENT_VERSION',
+    ...versionToItem(record),
+  };
+}
+
+/** The item of a subscription record: its keys, list indexes, filter as JSON text. */
+function subscriptionItem(record: SubscriptionRecord): Item {
+  return {
+    ...subscriptionKey(record.id),
+    entity: 'SUBSCRIPTION',
+    [K.LIST_PARTITION]: LIST_SUBSCRIPTIONS,
+    [K.LIST_SORT]: record.id,
+    [K.LOOKUP_PARTITION]: subscriptionsOfTypePartition(record.event_type),
+    [K.LOOKUP_SORT]: `${versionSortKey(record.version)}#${record.id}`,
+    ...subscriptionToItem(record),
+  };
+}
+
+/** The condition of a write that creates a record only where none exists. */
+const ONLY_IF_ABSENT = {
+  ConditionExpression: 'attribute_not_exists(#pk)',
+  ExpressionAttributeNames: { '#pk': K.PARTITION },
+} as const;
+
 function toEventType(item: Item): EventTypeRecord {
   const { subscription_ids, ...rest } = stripKeys(item);
   const ids = subscription_ids instanceof Set ? [...subscription_ids].map(String).sort() : [];
@@ -444,20 +487,9 @@ export class EventStore {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            ...eventTypeKey(record.event_type),
-            entity: 'EVENT_TYPE',
-            [K.LIST_PARTITION]: LIST_EVENT_TYPES,
-            [K.LIST_SORT]: record.event_type,
-            [K.LOOKUP_PARTITION]: applicationPartition(record.application),
-            [K.LOOKUP_SORT]: record.event_type,
-            ...attributes,
-          },
+          Item: eventTypeItem(attributes),
           ...(previous === undefined
-            ? {
-                ConditionExpression: 'attribute_not_exists(#pk)',
-                ExpressionAttributeNames: { '#pk': K.PARTITION },
-              }
+            ? ONLY_IF_ABSENT
             : {
                 ConditionExpression: `#state = :creating AND ${fenceCondition(previous)} AND ${LEASE_EXPIRED}`,
                 ExpressionAttributeNames: { '#state': 'state', '#fence': 'fence', '#lease': 'lease_until' },
@@ -689,11 +721,7 @@ export class EventStore {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            ...versionKey(record.event_type, record.version),
-            entity: 'EVENT_VERSION',
-            ...versionToItem(record),
-          },
+          Item: versionItem(record),
           ConditionExpression:
             'attribute_not_exists(#pk) OR (#state = :creating AND (attribute_not_exists(#fence) OR #fence <= :fence))',
           ExpressionAttributeNames: { '#pk': K.PARTITION, '#state': 'state', '#fence': 'fence' },
@@ -860,17 +888,8 @@ export class EventStore {
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            ...subscriptionKey(record.id),
-            entity: 'SUBSCRIPTION',
-            [K.LIST_PARTITION]: LIST_SUBSCRIPTIONS,
-            [K.LIST_SORT]: record.id,
-            [K.LOOKUP_PARTITION]: subscriptionsOfTypePartition(record.event_type),
-            [K.LOOKUP_SORT]: `${versionSortKey(record.version)}#${record.id}`,
-            ...subscriptionToItem(record),
-          },
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': K.PARTITION },
+          Item: subscriptionItem(record),
+          ...ONLY_IF_ABSENT,
         }),
       ),
     );
@@ -1160,25 +1179,16 @@ export class EventStore {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            ...eventTypeKey(record.event_type),
-            entity: 'EVENT_TYPE',
-            [K.LIST_PARTITION]: LIST_EVENT_TYPES,
-            [K.LIST_SORT]: record.event_type,
-            [K.LOOKUP_PARTITION]: applicationPartition(record.application),
-            [K.LOOKUP_SORT]: record.event_type,
+          Item: eventTypeItem({
             ...attributes,
             ...(ids.length === 0 ? {} : { subscription_ids: new Set(ids) }),
-          },
+          }),
           ...(replace
             ? {
                 ConditionExpression: 'attribute_not_exists(#pk) OR attribute_not_exists(#pending)',
                 ExpressionAttributeNames: { '#pk': K.PARTITION, '#pending': 'pending_version' },
               }
-            : {
-                ConditionExpression: 'attribute_not_exists(#pk)',
-                ExpressionAttributeNames: { '#pk': K.PARTITION },
-              }),
+            : ONLY_IF_ABSENT),
         }),
       );
     });
@@ -1190,17 +1200,8 @@ export class EventStore {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            ...versionKey(record.event_type, record.version),
-            entity: 'EVENT_VERSION',
-            ...versionToItem(record),
-          },
-          ...(replace
-            ? {}
-            : {
-                ConditionExpression: 'attribute_not_exists(#pk)',
-                ExpressionAttributeNames: { '#pk': K.PARTITION },
-              }),
+          Item: versionItem(record),
+          ...(replace ? {} : ONLY_IF_ABSENT),
         }),
       );
     });
@@ -1212,21 +1213,8 @@ export class EventStore {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            ...subscriptionKey(record.id),
-            entity: 'SUBSCRIPTION',
-            [K.LIST_PARTITION]: LIST_SUBSCRIPTIONS,
-            [K.LIST_SORT]: record.id,
-            [K.LOOKUP_PARTITION]: subscriptionsOfTypePartition(record.event_type),
-            [K.LOOKUP_SORT]: `${versionSortKey(record.version)}#${record.id}`,
-            ...subscriptionToItem(record),
-          },
-          ...(replace
-            ? {}
-            : {
-                ConditionExpression: 'attribute_not_exists(#pk)',
-                ExpressionAttributeNames: { '#pk': K.PARTITION },
-              }),
+          Item: subscriptionItem(record),
+          ...(replace ? {} : ONLY_IF_ABSENT),
         }),
       );
     });
