@@ -108,6 +108,45 @@ export function JsonField(props: {
   );
 }
 
+/** What a rejected promise gave, as an `Error` (the API client rejects with `ApiError`s). */
+export function asError(failure: unknown): Error {
+  return failure instanceof Error ? failure : new Error(String(failure));
+}
+
+/** A labelled one-line input with the API's problems at `path` next to it. */
+export function TextField(props: {
+  readonly label: string;
+  readonly name: string;
+  readonly value: string;
+  readonly onChange: (text: string) => void;
+  readonly path: string;
+  readonly error?: Error;
+  readonly required?: boolean;
+  readonly placeholder?: string;
+  readonly list?: string;
+  readonly children?: ReactNode;
+}) {
+  const id = useId();
+  const invalid = props.error instanceof ApiError && props.error.problemsAt(props.path).length > 0;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <input
+        id={id}
+        name={props.name}
+        required={props.required}
+        value={props.value}
+        placeholder={props.placeholder}
+        list={props.list}
+        aria-invalid={invalid}
+        onChange={(event) => props.onChange(event.target.value)}
+      />
+      {props.children}
+      <FieldProblems error={props.error} path={props.path} />
+    </div>
+  );
+}
+
 /** Parses JSON text: the value, or why it is not JSON. */
 export function parseJson(text: string): { value?: unknown; error?: string } {
   if (text.trim() === '') return {};

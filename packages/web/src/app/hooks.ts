@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { asError } from './common';
 
 export interface Loaded<T> {
   readonly data?: T;
@@ -37,8 +38,7 @@ export function useLoad<T>(
         if (pollRef.current(data)) timer = setTimeout(() => setTick((n) => n + 1), intervalMs);
       },
       (error: unknown) => {
-        if (!cancelled)
-          setState({ error: error instanceof Error ? error : new Error(String(error)), loading: false });
+        if (!cancelled) setState({ error: asError(error), loading: false });
       },
     );
     return () => {

@@ -1,6 +1,15 @@
 import { useId, useState } from 'react';
 import { ApiError, encode, type PortalApi } from '../api';
-import { CopyButton, ErrorNotice, JsonField, Loading, parseJson, Section, StatusBadge } from '../common';
+import {
+  asError,
+  CopyButton,
+  ErrorNotice,
+  JsonField,
+  Loading,
+  parseJson,
+  Section,
+  StatusBadge,
+} from '../common';
 import { IN_PROGRESS, useLoad } from '../hooks';
 import { href } from '../router';
 import { curlCommand, exampleEvent, fieldRows, type Json } from '../schema-view';
@@ -325,7 +334,7 @@ function NewVersion({
                 setText('');
                 onCreated();
               },
-              (failure: unknown) => setError(failure instanceof Error ? failure : new Error(String(failure))),
+              (failure: unknown) => setError(asError(failure)),
             );
         }}
       >

@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { ApiError, encode, type PortalApi } from '../api';
-import { ErrorNotice, Loading, Section, StatusBadge } from '../common';
+import { asError, ErrorNotice, Loading, Section, StatusBadge } from '../common';
 import { IN_PROGRESS, useLoad } from '../hooks';
 import { href } from '../router';
 import type { DeadLetterView, Page, SubscriptionView } from '../types';
@@ -148,7 +148,7 @@ function DeadLetters({ api, id }: { readonly api: PortalApi; readonly id: string
         setActionError(undefined);
         letters.reload();
       },
-      (failure: unknown) => setActionError(failure instanceof Error ? failure : new Error(String(failure))),
+      (failure: unknown) => setActionError(asError(failure)),
     );
   if (letters.error !== undefined) return <ErrorNotice error={letters.error} />;
   if (letters.data === undefined) return <Loading what="dead letters" />;
@@ -250,9 +250,7 @@ function Replay({ api, id }: { readonly api: PortalApi; readonly id: string }) {
             from: new Date(from).toISOString(),
             to: new Date(to).toISOString(),
           })
-          .then(setState, (failure: unknown) =>
-            setError(failure instanceof Error ? failure : new Error(String(failure))),
-          );
+          .then(setState, (failure: unknown) => setError(asError(failure)));
       }}
     >
       <div className="field inline">

@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import type { PortalApi } from '../api';
-import { ErrorNotice, FieldProblems, JsonField, parseJson, Section } from '../common';
+import { asError, ErrorNotice, FieldProblems, JsonField, parseJson, Section, TextField } from '../common';
 import { navigate } from '../router';
 
 const STARTER_SCHEMA = `{
@@ -29,9 +29,9 @@ export function NewEventTypePage({
   const [error, setError] = useState<Error | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const parsed = parseJson(schemaText);
-  const ids = { name: useId(), app: useId(), description: useId(), producer: useId() };
-  const set = (key: keyof typeof form) => (event: { target: { value: string } }) =>
-    setForm({ ...form, [key]: event.target.value });
+  const teamsId = useId();
+  const producerId = useId();
+  const set = (key: keyof typeof form) => (text: string) => setForm({ ...form, [key]: text });
 
   return (
     <main>
@@ -47,58 +47,53 @@ export function NewEventTypePage({
               (created) => navigate({ page: 'event-type', eventType: created.event_type }),
               (failure: unknown) => {
                 setBusy(false);
-                setError(failure instanceof Error ? failure : new Error(String(failure)));
+                setError(asError(failure));
               },
             );
           }}
         >
-          <div className="field">
-            <label htmlFor={ids.name}>Name</label>
-            <input
-              id={ids.name}
-              name="event_type"
-              required
-              value={form.event_type}
-              onChange={set('event_type')}
-              placeholder="scanned_parcel"
-            />
-            <FieldProblems error={error} path="$.event_type" />
-          </div>
-          <div className="field">
-            <label htmlFor={ids.app}>Owning application (your team)</label>
-            <input
-              id={ids.app}
-              name="application"
-              required
-              value={form.application}
-              onChange={set('application')}
-              list={`${ids.app}-teams`}
-            />
-            <datalist id={`${ids.app}-teams`}>
+          <TextField
+            label="Name"
+            name="event_type"
+            required
+            value={form.event_type}
+            onChange={set('event_type')}
+            placeholder="scanned_parcel"
+            path="$.event_type"
+            {...(error === undefined ? {} : { error })}
+          />
+          <TextField
+            label="Owning application (your team)"
+            name="application"
+            required
+            value={form.application}
+            onChange={set('application')}
+            list={teamsId}
+            path="$.application"
+            {...(error === undefined ? {} : { error })}
+          >
+            <datalist id={teamsId}>
               {teams.map((team) => (
                 <option key={team} value={team} />
               ))}
             </datalist>
-            <FieldProblems error={error} path="$.application" />
-          </div>
+          </TextField>
+          <TextField
+            label="Description"
+            name="description"
+            required
+            value={form.description}
+            onChange={set('description')}
+            path="$.description"
+            {...(error === undefined ? {} : { error })}
+          />
           <div className="field">
-            <label htmlFor={ids.description}>Description</label>
-            <input
-              id={ids.description}
-              name="description"
-              required
-              value={form.description}
-              onChange={set('description')}
-            />
-            <FieldProblems error={error} path="$.description" />
-          </div>
-          <div className="field">
-            <label htmlFor={ids.producer}>Producer</label>
+            <label htmlFor={producerId}>Producer</label>
             <select
-              id={ids.producer}
+              id={producerId}
               name="connection_type"
               value={form.connection_type}
-              onChange={set('connection_type')}
+              onChange={(event) => set('connection_type')(event.target.value)}
             >
               <option value="HTTPS">HTTP endpoint</option>
               <option value="SQS">SQS queue</option>

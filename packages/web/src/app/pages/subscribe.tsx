@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { ApiError, encode, type PortalApi } from '../api';
-import { ErrorNotice, FieldProblems, JsonField, Loading, parseJson, Section } from '../common';
+import { asError, ErrorNotice, JsonField, Loading, parseJson, Section, TextField } from '../common';
 import { useLoad } from '../hooks';
 import { navigate } from '../router';
 import { exampleEvent } from '../schema-view';
@@ -62,7 +62,7 @@ function SubscribeForm({
   const [checkError, setCheckError] = useState<Error | undefined>(undefined);
   const [submitError, setSubmitError] = useState<Error | undefined>(undefined);
   const [busy, setBusy] = useState(false);
-  const ids = { version: useId(), consumer: useId(), endpoint: useId(), unit: useId() };
+  const ids = { version: useId(), consumer: useId() };
   const filter = parseJson(filterText);
   const event = parseJson(eventText);
 
@@ -92,7 +92,7 @@ function SubscribeForm({
           },
           (failure: unknown) => {
             setReport(undefined);
-            setCheckError(failure instanceof Error ? failure : new Error(String(failure)));
+            setCheckError(asError(failure));
           },
         );
     }, 300);
@@ -129,7 +129,7 @@ function SubscribeForm({
                 () => navigate({ page: 'my-subscriptions' }),
                 (failure: unknown) => {
                   setBusy(false);
-                  setSubmitError(failure instanceof Error ? failure : new Error(String(failure)));
+                  setSubmitError(asError(failure));
                 },
               );
           }}
@@ -165,30 +165,24 @@ function SubscribeForm({
               ))}
             </select>
           </div>
-          <div className="field">
-            <label htmlFor={ids.endpoint}>{CONSUMERS[consumer].label}</label>
-            <input
-              id={ids.endpoint}
-              name="connection_string"
-              required
-              value={endpoint}
-              placeholder={CONSUMERS[consumer].placeholder}
-              onChange={(e) => setEndpoint(e.target.value)}
-            />
-            <FieldProblems error={submitError} path="$.connection_string" />
-          </div>
-          <div className="field">
-            <label htmlFor={ids.unit}>
-              Target unit (optional: only events whose metadata.event_attributes.target is this)
-            </label>
-            <input
-              id={ids.unit}
-              name="target_unit"
-              value={targetUnit}
-              onChange={(e) => setTargetUnit(e.target.value)}
-            />
-            <FieldProblems error={submitError} path="$.target_unit" />
-          </div>
+          <TextField
+            label={CONSUMERS[consumer].label}
+            name="connection_string"
+            required
+            value={endpoint}
+            placeholder={CONSUMERS[consumer].placeholder}
+            onChange={setEndpoint}
+            path="$.connection_string"
+            {...(submitError === undefined ? {} : { error: submitError })}
+          />
+          <TextField
+            label="Target unit (optional: only events whose metadata.event_attributes.target is this)"
+            name="target_unit"
+            value={targetUnit}
+            onChange={setTargetUnit}
+            path="$.target_unit"
+            {...(submitError === undefined ? {} : { error: submitError })}
+          />
           <JsonField
             label="Filter on data (optional, an EventBridge pattern)"
             name="filter"
