@@ -9,7 +9,7 @@ import {
   versionDifferences,
   versionRecordOf,
 } from '../records';
-import { Outcome, Store } from '../report';
+import { Outcome, type RestoreItem, Store } from '../report';
 import type { ConsumerManifestEntry } from '../sources/manifests';
 import { attempt, type RegistryMapping, type RestorableType, type RestoreContext } from './context';
 import { consumerStatus, PRODUCER_RESTORED_STATUS } from './status';
@@ -87,21 +87,8 @@ async function restoreVersion(
     });
     return;
   }
-  const differs = versionDifferences(existing, backup);
-  if (differs.length === 0) {
-    context.report({ ...subject, outcome: Outcome.UNCHANGED });
-    return;
-  }
-  if (!context.force) {
-    context.report({
-      ...subject,
-      outcome: Outcome.CONFLICT,
-      detail: `differs from its backup in ${differs.join(', ')}; --force replaces it`,
-    });
-    return;
-  }
-  if (!context.dryRun) {
-    await context.store.putRestoredVersion(
+  await replaceWhenForced(context, subject, versionDifferences(existing, backup), 'backup', () =>
+    context.store.putRestoredVersion(
       {
         ...rebuilt,
         status: existing.status,
@@ -111,13 +98,8 @@ async function restoreVersion(
           : { registry_version: existing.registry_version }),
       },
       true,
-    );
-  }
-  context.report({
-    ...subject,
-    outcome: Outcome.UPDATED,
-    detail: `replaced ${differs.join(', ')} from its backup`,
-  });
+    ),
+  );
 }
 
 async function restoreSubscription(context: RestoreContext, entry: ConsumerManifestEntry): Promise<void> {
@@ -144,7 +126,29 @@ async function restoreSubscription(context: RestoreContext, entry: ConsumerManif
     });
     return;
   }
-  const differs = subscriptionDifferences(existing, manifest);
+  await replaceWhenForced(context, subject, subscriptionDifferences(existing, manifest), 'manifest', () =>
+    context.store.putRestoredSubscription(
+      subscriptionRecordOf(manifest, {
+        status: existing.status,
+        createdAt: existing.created_at,
+        at: context.at,
+      }),
+      true,
+    ),
+  );
+}
+
+/**
+ * A ready record that may differ from what it is rebuilt from (`source`): unchanged when it does not, a conflict
+ * unless `--force`, else replaced by `replace` (not in a dry run).
+ */
+async function replaceWhenForced(
+  context: RestoreContext,
+  subject: Omit<RestoreItem, 'outcome' | 'detail'>,
+  differs: readonly string[],
+  source: string,
+  replace: () => Promise<unknown>,
+): Promise<void> {
   if (differs.length === 0) {
     context.report({ ...subject, outcome: Outcome.UNCHANGED });
     return;
@@ -153,22 +157,15 @@ async function restoreSubscription(context: RestoreContext, entry: ConsumerManif
     context.report({
       ...subject,
       outcome: Outcome.CONFLICT,
-      detail: `differs from its manifest in ${differs.join(', ')}; --force replaces it`,
+      detail: `differs from its ${source} in ${differs.join(', ')}; --force replaces it`,
     });
     return;
   }
-  if (!context.dryRun) {
-    const rebuilt = subscriptionRecordOf(manifest, {
-      status: existing.status,
-      createdAt: existing.created_at,
-      at: context.at,
-    });
-    await context.store.putRestoredSubscription(rebuilt, true);
-  }
+  if (!context.dryRun) await replace();
   context.report({
     ...subject,
     outcome: Outcome.UPDATED,
-    detail: `replaced ${differs.join(', ')} from its manifest`,
+    detail: `replaced ${differs.join(', ')} from its ${source}`,
   });
 }
 
