@@ -1,12 +1,18 @@
-// AWS-compatible edge: DynamoDB (dynalite), S3 (s3rver), EventBridge and Schemas on one port.
+// AWS-compatible edge: DynamoDB (dynalite), S3 (s3rver), EventBridge, SQS and Schemas on one port, one module each.
 export { AwsChunkedDecoder } from './aws/aws-chunked';
-export type { LocalDynamoDb } from './aws/dynamodb';
-export { startLocalDynamoDb } from './aws/dynamodb';
+export type { LocalDynamoDb } from './aws/dynamodb/server';
+export { startLocalDynamoDb } from './aws/dynamodb/server';
 export type { AwsEndpoint, AwsEndpointOptions } from './aws/endpoint';
 export { startAwsEndpoint } from './aws/endpoint';
-export { eventBridgeOperations, handleEventBridgeRequest } from './aws/eventbridge/handler';
-export { AwsService, AwsServiceError, serviceOf } from './aws/protocol';
-export type { LocalS3, S3EventBridgeEvent, S3Lifecycle, S3ObjectNotification } from './aws/s3';
+export {
+  eventBridgeOperations,
+  eventBridgeProtocol,
+  handleEventBridgeRequest,
+} from './aws/eventbridge/handler';
+export type { JsonInput, JsonOperation, JsonProtocol, JsonRequestOptions } from './aws/json-protocol';
+export { serveJsonRequest } from './aws/json-protocol';
+export { AwsServiceError } from './aws/protocol';
+export type { LocalS3, S3EventBridgeEvent, S3Lifecycle, S3ObjectNotification } from './aws/s3/server';
 export {
   BucketVersioningStatus,
   NotANoncurrentVersionError,
@@ -15,13 +21,33 @@ export {
   S3Notifications,
   s3EventBridgeEvent,
   startLocalS3,
-} from './aws/s3';
+} from './aws/s3/server';
 export { handleSchemasRequest } from './aws/schemas/handler';
 export type { RegistryDescription, SchemaVersionDescription } from './aws/schemas/registry';
 export { SchemaRegistryStore, SchemaType } from './aws/schemas/registry';
+export type { LocalAwsService, RunningService, ServiceContext } from './aws/service';
+export type { RunningServices } from './aws/services';
+export { AwsService, localAwsServices, serviceOf } from './aws/services';
+// Local SQS: durable standard queues, served on the AWS endpoint and filled by SQS targets.
+export { QueueDoesNotExistError, SqsError, SqsErrorCode } from './aws/sqs/errors';
 export type { SqsRequestContext } from './aws/sqs/handler';
-export { handleSqsRequest, sqsOperations } from './aws/sqs/handler';
-
+export { handleSqsRequest, sqsOperations, sqsProtocol } from './aws/sqs/handler';
+export type {
+  LocalQueueMessage,
+  LocalQueueSink,
+  LocalQueueStoreOptions,
+  ReceivedQueueMessage,
+  ReceiveOptions,
+  RedrivePolicy,
+  SendOptions,
+  SqsMessageAttribute,
+} from './aws/sqs/queue-store';
+export {
+  LocalQueueStore,
+  md5OfBody,
+  md5OfMessageAttributes,
+  parseRedrivePolicy,
+} from './aws/sqs/queue-store';
 // Local EventBridge bus: durable log, routing, at-least-once delivery, pluggable targets.
 export { FileDeadLetterStore } from './bus/dead-letters';
 export { GroupCommitFile, writeFileAtomic } from './bus/durable-file';
@@ -100,16 +126,3 @@ export { DataDirectoryLockedError, PortInUseError, RuntimeError } from './runtim
 export { inProcessEventBridgeClient } from './runtime/in-process-eventbridge';
 export type { TtlSweeper, TtlSweeperOptions } from './runtime/ttl-sweeper';
 export { startTtlSweeper } from './runtime/ttl-sweeper';
-// Local SQS: durable standard queues, served on the AWS endpoint and filled by SQS targets.
-export { QueueDoesNotExistError, SqsError, SqsErrorCode } from './sqs/errors';
-export type {
-  LocalQueueMessage,
-  LocalQueueSink,
-  LocalQueueStoreOptions,
-  ReceivedQueueMessage,
-  ReceiveOptions,
-  RedrivePolicy,
-  SendOptions,
-  SqsMessageAttribute,
-} from './sqs/queue-store';
-export { LocalQueueStore, md5OfBody, md5OfMessageAttributes, parseRedrivePolicy } from './sqs/queue-store';

@@ -1,53 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** The AWS services the local edge serves. */
-export const AwsService = {
-  DYNAMODB: 'dynamodb',
-  S3: 's3',
-  EVENTS: 'events',
-  SCHEMAS: 'schemas',
-  SQS: 'sqs',
-} as const;
-export type AwsService = (typeof AwsService)[keyof typeof AwsService];
-
-/** An error answered in AWS's shape: `code` becomes `__type` (JSON 1.1) or `Code` (REST JSON). */
+/**
+ * An error answered in AWS's shape: `code` becomes `__type` (AWS JSON) or `Code` (REST JSON); `headers` are
+ * added to the error response (e.g. SQS's `x-amzn-query-error`).
+ */
 export class AwsServiceError extends Error {
   override readonly name = 'AwsServiceError';
   constructor(
     readonly code: string,
     message: string,
     readonly statusCode = 400,
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
-}
-
-/** The service a request is for: the `X-Amz-Target` prefix, else the SigV4 credential scope. */
-export function serviceOf(request: IncomingMessage): AwsService | undefined {
-  const target = request.headers['x-amz-target'];
-  if (typeof target === 'string') {
-    if (target.startsWith('AWSEvents.')) return AwsService.EVENTS;
-    if (target.startsWith('DynamoDB_')) return AwsService.DYNAMODB;
-    if (target.startsWith('AmazonSQS.')) return AwsService.SQS;
-  }
-  const scope = credentialScopeService(request);
-  switch (scope) {
-    case 'events':
-      return AwsService.EVENTS;
-    case 'schemas':
-      return AwsService.SCHEMAS;
-    case 'dynamodb':
-      return AwsService.DYNAMODB;
-    case 's3':
-      return AwsService.S3;
-    case 'sqs':
-      return AwsService.SQS;
-    default:
-      break;
-  }
-  if (scope === undefined && (request.url ?? '').startsWith('/v1/registries')) return AwsService.SCHEMAS;
-  return scope === undefined ? AwsService.S3 : undefined;
 }
 
 /** The service in `Credential=AKID/date/region/<service>/aws4_request` (header or presigned query). */

@@ -42,7 +42,7 @@ import {
   scopedArn,
   type ValidationProblem,
 } from '@bridgeport/core';
-import type { S3Notifications, S3ObjectNotification } from '../aws/s3';
+import type { S3Notifications, S3ObjectNotification } from '../aws/s3/server';
 import { writeFileAtomic } from '../bus/durable-file';
 import type { ApiDestinationDetails, ApiDestinations } from './api-destinations';
 import type { ProducerRoutes } from './producers';

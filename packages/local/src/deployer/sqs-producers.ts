@@ -9,8 +9,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { forwardBatch, type Logger, type ResolvedProducer, silentLogger } from '@bridgeport/broker';
 import type { ProducerPlan } from '@bridgeport/core';
-import { SqsError, SqsErrorCode } from '../sqs/errors';
-import type { LocalQueueStore } from '../sqs/queue-store';
+import { SqsError, SqsErrorCode } from '../aws/sqs/errors';
+import type { LocalQueueStore } from '../aws/sqs/queue-store';
 
 /** Runs SQS producers locally: what the deployer asks of it. */
 export interface SqsProducerRunner {

@@ -22,6 +22,7 @@ import {
 } from '@bridgeport/portal';
 import { type AwsEndpoint, startAwsEndpoint } from '../aws/endpoint';
 import { localQueueUrl } from '../aws/sqs/handler';
+import { LocalQueueStore } from '../aws/sqs/queue-store';
 import { FileDeadLetterStore } from '../bus/dead-letters';
 import type { LocalBus } from '../bus/local-bus';
 import { HttpTargetDispatcher } from '../bus/targets/http';
@@ -36,7 +37,6 @@ import { close, createProxyServer, type LocalRoute, listen, sendJson } from '../
 import { issueToken, loadSigningKey, type TokenSubject, verifyBearer } from '../identity/tokens';
 import { OPTION_SPECS, type RuntimeOptions } from '../options';
 import { createProducerEndpoint } from '../producer-endpoint/server';
-import { LocalQueueStore } from '../sqs/queue-store';
 import { deadLetterQueueSink } from './dead-letters';
 import { applyEnvironment, clientUrl, localEnvironment } from './environment';
 import { DataDirectoryLockedError, errorCode, PortInUseError } from './errors';

@@ -1,7 +1,7 @@
 import { DeadLetterAttribute } from '@bridgeport/core';
+import type { LocalQueueStore, SqsMessageAttribute } from '../aws/sqs/queue-store';
 import { sqsQueueName } from '../bus/targets/sqs';
 import type { DeadLetter, DeadLetterSink } from '../bus/types';
-import type { LocalQueueStore, SqsMessageAttribute } from '../sqs/queue-store';
 
 /**
  * Sends the bus's dead letters to the queue a target's `DeadLetterConfig.Arn` names, the way EventBridge does:

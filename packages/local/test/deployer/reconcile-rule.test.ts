@@ -16,7 +16,12 @@ import {
 } from '@bridgeport/broker';
 import { reconcileManifest } from '@bridgeport/core';
 import { mockClient } from 'aws-sdk-client-mock';
-import { type LocalS3, type S3ObjectNotification, s3EventBridgeEvent, startLocalS3 } from '../../src/aws/s3';
+import {
+  type LocalS3,
+  type S3ObjectNotification,
+  s3EventBridgeEvent,
+  startLocalS3,
+} from '../../src/aws/s3/server';
 
 const PUBLISHER = 'dev-publisher-components-bucket-000000000000-us-east-1';
 const SUBSCRIBER = 'dev-subscriber-components-bucket-000000000000-us-east-1';

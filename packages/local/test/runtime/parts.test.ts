@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { localScope } from '@bridgeport/core';
+import { LocalQueueStore } from '../../src/aws/sqs/queue-store';
 import { LocalBus } from '../../src/bus/local-bus';
 import type { DeadLetter } from '../../src/bus/types';
 import { ApiDestinations } from '../../src/deployer/api-destinations';
 import { deadLetterQueueSink } from '../../src/runtime/dead-letters';
 import { applyEnvironment, clientUrl, localEnvironment } from '../../src/runtime/environment';
 import { inProcessEventBridgeClient } from '../../src/runtime/in-process-eventbridge';
-import { LocalQueueStore } from '../../src/sqs/queue-store';
 
 describe('ApiDestinations', () => {
   let dir: string;

@@ -9,7 +9,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { EventsTableKey, eventsTableDefinition } from '@bridgeport/portal';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../src/aws/dynamodb';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../../src/aws/dynamodb/server';
 import { startTtlSweeper, type TtlSweeper } from '../../src/index';
 
 const TABLE = 'events';

@@ -8,12 +8,17 @@ import {
   RuleState,
   type TargetDefinition,
 } from '../../bus/types';
-import { AwsServiceError, readBody, sendJson } from '../protocol';
+import {
+  type JsonInput,
+  type JsonProtocol,
+  type JsonRequestOptions,
+  serveJsonRequest,
+} from '../json-protocol';
+import { AwsServiceError } from '../protocol';
 import { apiDestinationOperations } from './api-destinations';
 import { archiveOperations } from './archive-operations';
 
-const CONTENT_TYPE = 'application/x-amz-json-1.1';
-type Input = Record<string, unknown>;
+type Input = JsonInput;
 /** One EventBridge operation: the request's JSON in, the response's JSON out. */
 export type EventBridgeOperation = (bus: LocalBus, input: Input) => unknown | Promise<unknown>;
 type Operation = EventBridgeOperation;
@@ -160,49 +165,20 @@ export function toAwsError(error: unknown): AwsServiceError {
   return new AwsServiceError('InternalException', 'An internal error occurred.', 500);
 }
 
+/** EventBridge's AWS JSON 1.1 protocol: `X-Amz-Target: AWSEvents.<Operation>`. */
+export const eventBridgeProtocol: JsonProtocol<LocalBus> = {
+  targetPrefix: 'AWSEvents.',
+  contentType: 'application/x-amz-json-1.1',
+  operations: eventBridgeOperations,
+  toAwsError,
+};
+
 /** Serves one EventBridge (AWS JSON 1.1) request against the bus. */
-export async function handleEventBridgeRequest(
+export function handleEventBridgeRequest(
   bus: LocalBus,
   request: IncomingMessage,
   response: ServerResponse,
-  options: { maxBodyBytes: number; onInternalError?: (error: unknown) => void },
+  options: JsonRequestOptions,
 ): Promise<void> {
-  try {
-    const target = String(request.headers['x-amz-target'] ?? '');
-    const operationName = target.startsWith('AWSEvents.') ? target.slice('AWSEvents.'.length) : '';
-    const operation = Object.hasOwn(eventBridgeOperations, operationName)
-      ? eventBridgeOperations[operationName]
-      : undefined;
-    if (request.method !== 'POST' || !operation) {
-      throw new AwsServiceError(
-        'UnknownOperationException',
-        `Operation ${operationName || target || '(none)'} is not supported.`,
-      );
-    }
-    const body = await readBody(request, options.maxBodyBytes);
-    let input: unknown;
-    try {
-      input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-    } catch {
-      throw new AwsServiceError('SerializationException', 'The request body is not valid JSON.');
-    }
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-      throw new AwsServiceError('SerializationException', 'The request body must be a JSON object.');
-    }
-    const output = await operation(bus, input as Input);
-    sendJson(response, 200, output ?? {}, CONTENT_TYPE);
-  } catch (error) {
-    const awsError = toAwsError(error);
-    if (awsError.statusCode >= 500) options.onInternalError?.(error);
-    if (response.headersSent) {
-      response.destroy();
-      return;
-    }
-    sendJson(
-      response,
-      awsError.statusCode,
-      { __type: awsError.code, message: awsError.message },
-      CONTENT_TYPE,
-    );
-  }
+  return serveJsonRequest(eventBridgeProtocol, () => bus, request, response, options);
 }

@@ -1,5 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SqsError, SqsErrorCode } from '../../sqs/errors';
+import {
+  type JsonInput,
+  type JsonProtocol,
+  type JsonRequestOptions,
+  serveJsonRequest,
+} from '../json-protocol';
+import { AwsServiceError, accessKeyOf } from '../protocol';
+import { SqsError, SqsErrorCode } from './errors';
 import {
   checkVisibilityTimeout,
   type LocalQueueStore,
@@ -7,15 +14,12 @@ import {
   md5OfMessageAttributes,
   type ReceivedQueueMessage,
   type SqsMessageAttribute,
-} from '../../sqs/queue-store';
-import { AwsServiceError, accessKeyOf, readBody, sendJson } from '../protocol';
+} from './queue-store';
 
-const CONTENT_TYPE = 'application/x-amz-json-1.0';
-const TARGET_PREFIX = 'AmazonSQS.';
 const MAX_BATCH_ENTRIES = 10;
 const MAX_BATCH_BYTES = 1_048_576;
 
-type Input = Record<string, unknown>;
+type Input = JsonInput;
 
 /** What an operation gets besides its input. */
 export interface SqsRequestContext {
@@ -406,87 +410,48 @@ export const sqsOperations: Readonly<Record<string, Operation>> = {
 };
 
 /**
- * Serves one SQS request in the AWS JSON 1.0 protocol (`X-Amz-Target: AmazonSQS.<Operation>`), which the
- * SDK v3 `SQSClient` and the aws CLI v2 speak. Errors are answered as SQS does: `__type` the shape
- * (`com.amazonaws.sqs#QueueDoesNotExist`) and `x-amzn-query-error` the legacy code
- * (`AWS.SimpleQueueService.NonExistentQueue;Sender`).
+ * SQS errors as SQS answers them: `__type` the shape (`com.amazonaws.sqs#QueueDoesNotExist`) and
+ * `x-amzn-query-error` the legacy code (`AWS.SimpleQueueService.NonExistentQueue;Sender`).
  */
-export async function handleSqsRequest(
+export function toSqsAwsError(error: unknown): AwsServiceError {
+  if (error instanceof SqsError) {
+    return new AwsServiceError(`com.amazonaws.sqs#${error.code}`, error.message, error.statusCode, {
+      'x-amzn-query-error': `${error.queryCode};Sender`,
+    });
+  }
+  const awsError =
+    error instanceof AwsServiceError ? error : new AwsServiceError('InternalFailure', 'Internal error.', 500);
+  return new AwsServiceError(awsError.code, awsError.message, awsError.statusCode, {
+    'x-amzn-query-error': `${awsError.code};${awsError.statusCode >= 500 ? 'Receiver' : 'Sender'}`,
+  });
+}
+
+/** SQS's AWS JSON 1.0 protocol (`X-Amz-Target: AmazonSQS.<Operation>`), spoken by the SDK v3 and the aws CLI v2. */
+export const sqsProtocol: JsonProtocol<SqsRequestContext> = {
+  targetPrefix: 'AmazonSQS.',
+  contentType: 'application/x-amz-json-1.0',
+  operations: sqsOperations,
+  unsupportedDetail: ' by the local SQS (AWS JSON 1.0 protocol only)',
+  toAwsError: toSqsAwsError,
+};
+
+/** Serves one SQS request in the AWS JSON 1.0 protocol. */
+export function handleSqsRequest(
   store: LocalQueueStore,
   request: IncomingMessage,
   response: ServerResponse,
-  options: {
-    readonly baseUrl: string;
-    readonly account: string;
-    readonly maxBodyBytes: number;
-    readonly signal?: AbortSignal;
-    readonly onInternalError?: (error: unknown) => void;
-  },
+  options: JsonRequestOptions & { readonly baseUrl: string; readonly account: string },
 ): Promise<void> {
-  const aborted = new AbortController();
-  const abort = () => aborted.abort();
-  response.on('close', abort);
-  options.signal?.addEventListener('abort', abort);
-  try {
-    const target = String(request.headers['x-amz-target'] ?? '');
-    const operationName = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-    const operation = Object.hasOwn(sqsOperations, operationName) ? sqsOperations[operationName] : undefined;
-    if (request.method !== 'POST' || !operation) {
-      throw new AwsServiceError(
-        'UnknownOperationException',
-        `Operation ${operationName || target || '(none)'} is not supported by the local SQS (AWS JSON 1.0 protocol only).`,
-      );
-    }
-    const body = await readBody(request, options.maxBodyBytes);
-    let input: unknown;
-    try {
-      input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-    } catch {
-      throw new AwsServiceError('SerializationException', 'The request body is not valid JSON.');
-    }
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-      throw new AwsServiceError('SerializationException', 'The request body must be a JSON object.');
-    }
-    const output = await operation(
-      {
-        store,
-        baseUrl: options.baseUrl,
-        signal: aborted.signal,
-        senderId: accessKeyOf(request) ?? options.account,
-      },
-      input as Input,
-    );
-    if (response.destroyed) return;
-    sendJson(response, 200, output ?? {}, CONTENT_TYPE);
-  } catch (error) {
-    if (response.headersSent || response.destroyed) {
-      response.destroy();
-      return;
-    }
-    if (error instanceof SqsError) {
-      sendJson(
-        response,
-        error.statusCode,
-        { __type: `com.amazonaws.sqs#${error.code}`, message: error.message },
-        CONTENT_TYPE,
-        { 'x-amzn-query-error': `${error.queryCode};Sender` },
-      );
-      return;
-    }
-    const awsError =
-      error instanceof AwsServiceError
-        ? error
-        : new AwsServiceError('InternalFailure', 'Internal error.', 500);
-    if (awsError.statusCode >= 500) options.onInternalError?.(error);
-    sendJson(
-      response,
-      awsError.statusCode,
-      { __type: awsError.code, message: awsError.message },
-      CONTENT_TYPE,
-      { 'x-amzn-query-error': `${awsError.code};${awsError.statusCode >= 500 ? 'Receiver' : 'Sender'}` },
-    );
-  } finally {
-    response.off('close', abort);
-    options.signal?.removeEventListener('abort', abort);
-  }
+  return serveJsonRequest(
+    sqsProtocol,
+    ({ signal }) => ({
+      store,
+      baseUrl: options.baseUrl,
+      signal,
+      senderId: accessKeyOf(request) ?? options.account,
+    }),
+    request,
+    response,
+    options,
+  );
 }

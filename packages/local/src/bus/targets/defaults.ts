@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { LocalQueueStore } from '../../sqs/queue-store';
+import { LocalQueueStore } from '../../aws/sqs/queue-store';
 import type { TargetDispatcher } from './dispatcher';
 import { HttpTargetDispatcher, type HttpTargetOptions } from './http';
 import { type LambdaFunctionLoader, LambdaTargetDispatcher, moduleFunctionLoader } from './lambda';

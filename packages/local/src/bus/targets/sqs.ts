@@ -1,5 +1,5 @@
-import { SqsError } from '../../sqs/errors';
-import type { LocalQueueSink } from '../../sqs/queue-store';
+import { SqsError } from '../../aws/sqs/errors';
+import type { LocalQueueSink } from '../../aws/sqs/queue-store';
 import { TargetDeliveryError } from '../errors';
 import { type Delivery, parseArn, type TargetDispatcher } from './dispatcher';
 

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { LOCAL_ACCOUNT_ID, LOCAL_PARTITION, LOCAL_REGION, scopedArn } from '@bridgeport/core';
-import { GroupCommitFile, writeFileAtomic } from '../bus/durable-file';
+import { GroupCommitFile, writeFileAtomic } from '../../bus/durable-file';
 import { QueueDoesNotExistError, SqsError, SqsErrorCode } from './errors';
 
 /** A message attribute as SQS carries it; binary values are bytes. */

@@ -21,7 +21,7 @@ import {
   type S3ObjectNotification,
   s3EventBridgeEvent,
   startLocalS3,
-} from '../../src/aws/s3';
+} from '../../../src/aws/s3/server';
 
 const KEY = 'orders/1/deploy.json';
 

@@ -3,15 +3,15 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import S3Error from 's3rver/lib/models/error';
 import type { FilesystemStore } from 's3rver/lib/stores/filesystem';
-import { S3ChangeReason, S3DeletionType, type S3Notifications } from './s3-notifications';
-import { VERSION_ID_HEADER } from './s3-store';
+import { VERSION_ID_HEADER } from './atomic-store';
+import { S3ChangeReason, S3DeletionType, type S3Notifications } from './notifications';
 import {
   type BucketVersioningStatus,
   NULL_VERSION_ID,
   type ObjectVersion,
   type S3VersionStore,
   versionContext,
-} from './s3-versions';
+} from './versions';
 
 /** The parts of a Koa context (s3rver's server is a Koa app) the versioning routes use. */
 interface Context {

@@ -1,13 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import S3rver from 's3rver';
 import AWSAccount from 's3rver/lib/models/account';
-import { S3ChangeReason, S3DeletionType, S3Notifications } from './s3-notifications';
-import { versioningRoutes } from './s3-versioning-routes';
-import { S3VersionStore, versionContext } from './s3-versions';
+import { S3ChangeReason, S3DeletionType, S3Notifications } from './notifications';
+import { versioningRoutes } from './versioning-routes';
+import { S3VersionStore, versionContext } from './versions';
 
-export type { S3EventBridgeEvent, S3ObjectNotification } from './s3-notifications';
-export { S3ChangeReason, S3DeletionType, S3Notifications, s3EventBridgeEvent } from './s3-notifications';
-export { BucketVersioningStatus, NotANoncurrentVersionError } from './s3-versions';
+export type { S3EventBridgeEvent, S3ObjectNotification } from './notifications';
+export { S3ChangeReason, S3DeletionType, S3Notifications, s3EventBridgeEvent } from './notifications';
+export { BucketVersioningStatus, NotANoncurrentVersionError } from './versions';
 
 /** What the local S3 does that only S3's own machinery (lifecycle rules) would do in AWS. */
 export interface S3Lifecycle {

@@ -8,7 +8,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { type LocalS3, startLocalS3 } from '../../src/aws/s3';
+import { type LocalS3, startLocalS3 } from '../../../src/aws/s3/server';
 
 const BUCKET = 'race-bucket';
 const KEY = 'orders/1/deploy.json';

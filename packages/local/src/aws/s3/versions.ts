@@ -3,14 +3,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { FilesystemStore } from 's3rver/lib/stores/filesystem';
-import { writeFileAtomic } from '../bus/durable-file';
+import { writeFileAtomic } from '../../bus/durable-file';
 import {
   type AtomicObjectStore,
   type CommittingObject,
   makeObjectAccessAtomic,
   temporaryPathFor,
   VERSION_ID_HEADER,
-} from './s3-store';
+} from './atomic-store';
 
 /** A bucket's versioning state as S3 names it (a bucket never versioned has none). */
 export const BucketVersioningStatus = { ENABLED: 'Enabled', SUSPENDED: 'Suspended' } as const;

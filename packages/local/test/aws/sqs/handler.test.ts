@@ -20,7 +20,7 @@ import {
   SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { type AwsEndpoint, startAwsEndpoint } from '../../src/index';
+import { type AwsEndpoint, startAwsEndpoint } from '../../../src/index';
 
 const ENV_KEYS = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION'] as const;
 const ARN = 'arn:aws:sqs:us-east-1:000000000000';

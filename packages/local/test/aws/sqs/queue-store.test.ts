@@ -1,7 +1,7 @@
 import { appendFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LocalQueueStore } from '../../src/index';
+import { LocalQueueStore } from '../../../src/index';
 
 describe('LocalQueueStore log', () => {
   let dir: string;
