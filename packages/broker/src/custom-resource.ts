@@ -1,7 +1,8 @@
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import type { Logger } from '@bridgeport/edge';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ensureResource, type RedeployStageOptions, redeployStage } from './api-resources';
-import { describeError, jsonLogger, type Logger } from './logger';
+import { brokerLogger } from './logger';
 
 /** Resource type of the shared API path part custom resource. */
 export const SHARED_API_RESOURCE_TYPE = 'Custom::BridgeportSharedApiResource';
@@ -61,7 +62,7 @@ export function failed(
   error: unknown,
   logger: Logger,
 ): CustomResourceResponse {
-  logger.error(`${step} failed`, describeError(error));
+  logger.error(`${step} failed`, { error });
   const reason = error instanceof Error ? error.message : String(error);
   return {
     StackId: event.StackId,
@@ -84,7 +85,7 @@ export function isFailedCreate(physicalResourceId: string): boolean {
 
 export interface SharedApiResourceOptions {
   readonly apiGateway: APIGatewayClient;
-  /** @default jsonLogger */
+  /** @default brokerLogger */
   readonly logger?: Logger;
 }
 
@@ -97,7 +98,7 @@ export async function handleSharedApiResourceEvent(
   event: CloudFormationCustomResourceEvent,
   options: SharedApiResourceOptions,
 ): Promise<CustomResourceResponse> {
-  const logger = options.logger ?? jsonLogger;
+  const logger = options.logger ?? brokerLogger;
   if (event.RequestType === 'Delete') return succeeded(event, event.PhysicalResourceId);
   try {
     const id = await ensureResource(options.apiGateway, {
@@ -138,7 +139,7 @@ export async function handleStageRedeploymentEvent(
   event: CloudFormationCustomResourceEvent,
   options: StageRedeploymentOptions,
 ): Promise<CustomResourceResponse> {
-  const logger = options.logger ?? jsonLogger;
+  const logger = options.logger ?? brokerLogger;
   try {
     const restApiId = stringProperty(event, StageRedeploymentProperty.REST_API_ID);
     const stageName = stringProperty(event, StageRedeploymentProperty.STAGE_NAME);

@@ -16,12 +16,10 @@ export function isRetryablePutEventsError(errorCode: string | undefined): boolea
 export class StepFailedError extends DependencyFailureError {
   override readonly name: string = 'StepFailedError';
   readonly errorCode: string;
-  readonly retryable: boolean;
 
   constructor(step: string, errorCode: string, retryable: boolean, cause?: unknown) {
-    super(step, cause, { context: { errorCode, retryable } });
+    super(step, cause, { retryable, context: { errorCode, retryable } });
     this.errorCode = errorCode;
-    this.retryable = retryable;
   }
 }
 

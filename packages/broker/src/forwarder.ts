@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { type MessageAttributeValue, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { InputLimit, jsonTextTooDeep, type ValidationProblem } from '@bridgeport/core';
+import type { Logger } from '@bridgeport/edge';
 import {
   buildEventEntry,
   DEFAULT_MAX_EVENT_SIZE_BYTES,
@@ -13,7 +14,7 @@ import {
   MAX_ENTRIES_PER_PUT_EVENTS,
   packBatches,
 } from './events';
-import { describeError, jsonLogger, type Logger } from './logger';
+import { brokerLogger } from './logger';
 
 /** Why a message went to the producer's dead-letter queue instead of the bus (the `ERROR_CODE` attribute). */
 export const DeadLetterReason = {
@@ -58,7 +59,7 @@ export interface ForwardBatchOptions {
   readonly maxEventSizeBytes?: number;
   /** @default MAX_ENTRIES_PER_PUT_EVENTS */
   readonly maxEntriesPerRequest?: number;
-  /** @default jsonLogger */
+  /** @default brokerLogger */
   readonly logger?: Logger;
 }
 
@@ -178,7 +179,7 @@ export async function forwardBatch(
   options: ForwardBatchOptions,
 ): Promise<ForwardBatchResult> {
   const maxEventSizeBytes = options.maxEventSizeBytes ?? DEFAULT_MAX_EVENT_SIZE_BYTES;
-  const logger = options.logger ?? jsonLogger;
+  const logger = options.logger ?? brokerLogger;
   const { route } = options.producer;
   const accepted: Accepted[] = [];
   const rejected: Rejected[] = [];
@@ -210,7 +211,7 @@ export async function forwardBatch(
       failed.push(item.messageId);
       logger.error('Sending a message to the dead-letter queue failed', {
         messageId: item.messageId,
-        ...describeError(send.reason),
+        error: send.reason,
       });
     }
   });
@@ -240,7 +241,7 @@ export async function forwardBatch(
       failed.push(...batch.map((item) => item.messageId));
       logger.error('PutEvents failed; the batch will be retried', {
         size: batch.length,
-        ...describeError(error),
+        error,
       });
     }
   }

@@ -106,12 +106,11 @@ export {
   MAX_VALIDATION_ERRORS_ATTRIBUTE_LENGTH,
   summarizeProblems,
 } from './forwarder';
-export type { ErrorBody, HttpResponse } from './http';
-export { errorResponse, jsonResponse } from './http';
-export type { InjectedEvent, Injector, InjectorOptions, InjectorRequest, ProducerResolver } from './injector';
+export type { InjectedEvent, Injector, InjectorOptions, ProducerResolver } from './injector';
 export { createInjector, parseProducerRoute } from './injector';
-export type { Logger } from './logger';
-export { jsonLogger, silentLogger } from './logger';
+export type { InjectorHandler } from './injector-handler';
+export { createInjectorHandler, PRODUCER_BODY_RULES, producerRouteOf } from './injector-handler';
+export { brokerLogger } from './logger';
 export type {
   ManifestReader,
   ProducerCatalogOptions,

@@ -1,4 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { Logger } from '@bridgeport/edge';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import {
   type CustomResourceResponse,
@@ -7,7 +8,7 @@ import {
   stringProperty,
   succeeded,
 } from './custom-resource';
-import { jsonLogger, type Logger } from './logger';
+import { brokerLogger } from './logger';
 import {
   addQueuePolicyStatement,
   type QueuePolicyStatement,
@@ -28,7 +29,7 @@ export const QueuePolicyStatementProperty = {
 
 export interface QueuePolicyStatementOptions {
   readonly sqs: SQSClient;
-  /** @default jsonLogger */
+  /** @default brokerLogger */
   readonly logger?: Logger;
 }
 
@@ -69,7 +70,7 @@ export async function handleQueuePolicyStatementEvent(
   event: CloudFormationCustomResourceEvent,
   options: QueuePolicyStatementOptions,
 ): Promise<CustomResourceResponse> {
-  const logger = options.logger ?? jsonLogger;
+  const logger = options.logger ?? brokerLogger;
   try {
     if (event.RequestType === 'Delete') {
       if (isFailedCreate(event.PhysicalResourceId)) return succeeded(event, event.PhysicalResourceId);

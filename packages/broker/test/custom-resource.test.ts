@@ -7,6 +7,7 @@ import {
   GetResourcesCommand,
   GetStageCommand,
 } from '@aws-sdk/client-api-gateway';
+import { silentLogger } from '@bridgeport/edge';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
@@ -15,7 +16,6 @@ import {
   handleStageRedeploymentEvent,
   sendCustomResourceResponse,
 } from '../src/custom-resource';
-import { silentLogger } from '../src/logger';
 
 const apiGatewayMock = mockClient(APIGatewayClient);
 const options = () => ({ apiGateway: new APIGatewayClient({ region: 'eu-west-1' }), logger: silentLogger });

@@ -1,8 +1,8 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { silentLogger } from '@bridgeport/edge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type ForwardBatchOptions, forwardBatch, summarizeProblems } from '../src/forwarder';
-import { silentLogger } from '../src/logger';
 import { resolveProducer } from '../src/producers';
 import { parcelEvent, parcelManifest } from './fixtures';
 

@@ -1,24 +1,61 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, NoSuchKey, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { ProducerType } from '@bridgeport/core';
+import { type HttpResponse, type Logger, REQUEST_ID_KEY, silentLogger } from '@bridgeport/edge';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createInjector, type Injector, parseProducerRoute } from '../src/injector';
-import { silentLogger } from '../src/logger';
+import { createInjectorHandler, producerRouteOf } from '../src/injector-handler';
 import { ProducerCatalog, type ResolvedProducer, resolveProducer, s3ManifestReader } from '../src/producers';
 import { parcelEvent, parcelManifest } from './fixtures';
 
 const eventBridgeMock = mockClient(EventBridgeClient);
 
-function injectorFor(producers: ResolvedProducer[], maxEventSizeBytes?: number): Injector {
-  return createInjector({
-    producers: {
-      resolve: async (eventType, version) =>
-        producers.find((p) => p.manifest.event_type === eventType && p.manifest.version === version),
-    },
-    eventBridge: new EventBridgeClient({ region: 'eu-west-1' }),
-    maxEventSizeBytes,
-    logger: silentLogger,
-  });
+/** One HTTP request to a producer route. */
+interface ProducerRequest {
+  readonly path: string;
+  readonly body?: string | null;
+  readonly isBase64Encoded?: boolean;
+  readonly headers?: Record<string, string>;
+}
+
+/** The injector behind its HTTP handler, sent requests as API Gateway's proxy integration hands them over. */
+interface HttpInjector {
+  handle(request: ProducerRequest): Promise<HttpResponse>;
+}
+
+const REQUEST_ID = 'c0ffee00-0000-4000-8000-000000000001';
+
+function overHttp(injector: Injector, logger: Logger = silentLogger): HttpInjector {
+  const handler = createInjectorHandler(injector, { logger });
+  return {
+    handle: (request) =>
+      handler(
+        {
+          resource: request.path,
+          path: request.path,
+          httpMethod: 'POST',
+          headers: request.headers ?? {},
+          multiValueHeaders: {},
+          body: request.body ?? null,
+          isBase64Encoded: request.isBase64Encoded ?? false,
+        } as APIGatewayProxyEvent,
+        { awsRequestId: REQUEST_ID } as Context,
+      ),
+  };
+}
+
+function injectorFor(producers: ResolvedProducer[], maxEventSizeBytes?: number): HttpInjector {
+  return overHttp(
+    createInjector({
+      producers: {
+        resolve: async (eventType, version) =>
+          producers.find((p) => p.manifest.event_type === eventType && p.manifest.version === version),
+      },
+      eventBridge: new EventBridgeClient({ region: 'eu-west-1' }),
+      maxEventSizeBytes,
+    }),
+  );
 }
 
 const post = (body: unknown, path = '/parcel_registered/1') => ({
@@ -28,7 +65,7 @@ const post = (body: unknown, path = '/parcel_registered/1') => ({
 });
 
 describe('createInjector', () => {
-  let injector: Injector;
+  let injector: HttpInjector;
 
   beforeEach(() => {
     eventBridgeMock.reset();
@@ -105,7 +142,7 @@ describe('createInjector', () => {
     const response = await injector.handle(post(parcelEvent()));
 
     expect(response.statusCode).toBe(503);
-    expect(response.headers['retry-after']).toBe('1');
+    expect(response.headers['Retry-After']).toBe('1');
     expect(JSON.parse(response.body)).toEqual({ message: 'Putting the event on the bus failed' });
   });
 
@@ -146,7 +183,7 @@ describe('createInjector', () => {
     const response = await injector.handle(post(parcelEvent()));
 
     expect(response.statusCode).toBe(503);
-    expect(response.headers).toMatchObject({ 'retry-after': '1' });
+    expect(response.headers).toMatchObject({ 'Retry-After': '1' });
     expect(JSON.parse(response.body)).toEqual({ message: 'Putting the event on the bus failed' });
   });
 
@@ -158,7 +195,7 @@ describe('createInjector', () => {
     const response = await injector.handle(post(parcelEvent()));
 
     expect(response.statusCode).toBe(502);
-    expect(response.headers).not.toHaveProperty('retry-after');
+    expect(response.headers).not.toHaveProperty('Retry-After');
   });
 
   it('answers 404 for an event type version without a producer', async () => {
@@ -233,16 +270,100 @@ describe('createInjector', () => {
   });
 });
 
+describe('createInjectorHandler', () => {
+  it('answers 404 for a path that names no producer route, before reading the body', async () => {
+    const injector = injectorFor([resolveProducer(parcelManifest())]);
+
+    const response = await injector.handle({
+      path: '/Not-A-Type/1',
+      body: 'not json',
+      headers: { 'content-type': 'text/plain' },
+    });
+
+    expect(response.statusCode).toBe(404);
+    expect(JSON.parse(response.body)).toEqual({ message: 'No producer route matches /Not-A-Type/1' });
+  });
+
+  it('reads the route from the resource when it names one, else from the path', () => {
+    expect(producerRouteOf({ resource: '/parcel_registered/2', path: '/dev/parcel_registered/2' })).toEqual({
+      eventType: 'parcel_registered',
+      version: 2,
+    });
+    expect(producerRouteOf({ resource: '/{event_type}/{version}', path: '/parcel_registered/3' })).toEqual({
+      eventType: 'parcel_registered',
+      version: 3,
+    });
+  });
+
+  it('answers 400 for an event nested deeper than the limit, naming the limit', async () => {
+    const injector = injectorFor([resolveProducer(parcelManifest())]);
+    const deep = `${'['.repeat(200)}${']'.repeat(200)}`;
+
+    const response = await injector.handle({ path: '/parcel_registered/1', body: deep });
+
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body)).toEqual({
+      message: 'The event nests too deep',
+      errors: [
+        { path: '$', message: expect.stringMatching(/^nests objects and arrays deeper than \d+ levels$/) },
+      ],
+    });
+  });
+
+  it('answers a generic 500 to an unexpected error and logs it, with its stack and the request id', async () => {
+    const lines: { message: unknown; fields: Record<string, unknown> }[] = [];
+    const injector = overHttp(
+      createInjector({
+        producers: {
+          resolve: async () => {
+            throw new TypeError('Cannot read properties of undefined (reading plan)');
+          },
+        },
+        eventBridge: new EventBridgeClient({ region: 'eu-west-1' }),
+      }),
+      {
+        ...silentLogger,
+        error: (message, ...extra) => {
+          lines.push({ message, fields: extra[0] as Record<string, unknown> });
+        },
+      },
+    );
+
+    const response = await injector.handle(post(parcelEvent()));
+
+    expect(response.statusCode).toBe(500);
+    expect(JSON.parse(response.body)).toEqual({ message: 'Internal server error' });
+    expect(response.body).not.toContain('plan');
+    expect(lines).toEqual([
+      {
+        message: { message: 'Unexpected error', [REQUEST_ID_KEY]: REQUEST_ID },
+        fields: {
+          error: expect.objectContaining({ name: 'TypeError', stack: expect.stringContaining('TypeError') }),
+        },
+      },
+    ]);
+  });
+});
+
 describe('createInjector with manifests read from S3', () => {
   const s3 = new S3Client({ region: 'eu-west-1' });
   const s3Mock = mockClient(s3);
-  const errors: { message: string; fields?: Record<string, unknown> }[] = [];
+  const errors: { message: unknown; fields?: Record<string, unknown> }[] = [];
   const injector = () =>
-    createInjector({
-      producers: new ProducerCatalog({ read: s3ManifestReader({ client: s3, bucket: 'publisher-bucket' }) }),
-      eventBridge: new EventBridgeClient({ region: 'eu-west-1' }),
-      logger: { ...silentLogger, error: (message, fields) => errors.push({ message, fields }) },
-    });
+    overHttp(
+      createInjector({
+        producers: new ProducerCatalog({
+          read: s3ManifestReader({ client: s3, bucket: 'publisher-bucket' }),
+        }),
+        eventBridge: new EventBridgeClient({ region: 'eu-west-1' }),
+      }),
+      {
+        ...silentLogger,
+        error: (message, ...extra) => {
+          errors.push({ message, fields: extra[0] as Record<string, unknown> });
+        },
+      },
+    );
   const s3Error = (name: string, status: number, fault: 'client' | 'server') =>
     new S3ServiceException({
       name,
@@ -269,14 +390,17 @@ describe('createInjector with manifests read from S3', () => {
       const response = await injector().handle(post(parcelEvent()));
 
       expect(response.statusCode).toBe(503);
-      expect(response.headers['retry-after']).toBe('1');
+      expect(response.headers['Retry-After']).toBe('1');
       expect(JSON.parse(response.body)).toEqual({ message: 'Loading the producer manifest failed' });
       expect(errors).toEqual([
         {
-          message: 'Loading the producer manifest failed',
+          message: { message: 'Loading the producer manifest failed', [REQUEST_ID_KEY]: REQUEST_ID },
           fields: expect.objectContaining({
             errorCode: name,
-            errorMessage: `${name}: secret internal detail`,
+            error: expect.objectContaining({
+              name: 'ManifestReadFailedError',
+              cause: expect.objectContaining({ name, message: `${name}: secret internal detail` }),
+            }),
           }),
         },
       ]);
@@ -290,7 +414,7 @@ describe('createInjector with manifests read from S3', () => {
     const response = await injector().handle(post(parcelEvent()));
 
     expect(response.statusCode).toBe(502);
-    expect(response.headers['retry-after']).toBeUndefined();
+    expect(response.headers['Retry-After']).toBeUndefined();
     expect(JSON.parse(response.body)).toEqual({ message: 'Loading the producer manifest failed' });
   });
 

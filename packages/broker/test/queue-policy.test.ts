@@ -4,9 +4,9 @@ import {
   SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { silentLogger } from '@bridgeport/edge';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { silentLogger } from '../src/logger';
 import { parseQueuePolicy, withoutStatement, withStatement } from '../src/queue-policy';
 import { handleQueuePolicyStatementEvent } from '../src/queue-policy-resource';
 

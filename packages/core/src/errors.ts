@@ -80,11 +80,20 @@ export class UnsupportedMediaTypeError extends BridgeportError {
 export class DependencyFailureError extends BridgeportError {
   override readonly name: string = 'DependencyFailureError';
   readonly step: string;
+  /** Whether a later retry may pass. @default isTransientAwsError(cause) */
+  readonly retryable: boolean;
 
-  constructor(step: string, cause?: unknown, options: Omit<BridgeportErrorOptions, 'cause'> = {}) {
-    super(`${step} failed`, { ...options, cause, context: { step, ...(options.context ?? {}) } });
+  constructor(step: string, cause?: unknown, options: DependencyFailureOptions = {}) {
+    const { retryable, ...rest } = options;
+    super(`${step} failed`, { ...rest, cause, context: { step, ...(rest.context ?? {}) } });
     this.step = step;
+    this.retryable = retryable ?? isTransientAwsError(cause);
   }
+}
+
+/** Options of a `DependencyFailureError`: the cause is its own argument; `retryable` overrides the cause's shape. */
+export interface DependencyFailureOptions extends Omit<BridgeportErrorOptions, 'cause'> {
+  readonly retryable?: boolean;
 }
 
 /** A deployment manifest (a `deploy.json`) does not parse or breaks its schema. */

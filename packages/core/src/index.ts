@@ -18,7 +18,7 @@ export {
   SchemaChangeKind,
   toDraft04Model,
 } from './envelope';
-export type { BridgeportErrorOptions } from './errors';
+export type { BridgeportErrorOptions, DependencyFailureOptions } from './errors';
 export {
   BridgeportError,
   ConfigurationError,

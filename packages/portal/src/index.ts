@@ -10,15 +10,13 @@ export { type CatalogHandlerServices, catalogHandler, createCatalogHandler } fro
 export type { EventsHandlerServices } from './handlers/events';
 export { createEventsHandler, eventsHandler } from './handlers/events';
 export type { PortalHandler, ServicesSource } from './handlers/runtime';
-export { defaultPortalServices } from './handlers/runtime';
+export { defaultPortalServices, portalLogger } from './handlers/runtime';
 export type { SubscriptionsHandlerServices } from './handlers/subscriptions';
 export { createSubscriptionsHandler, subscriptionsHandler } from './handlers/subscriptions';
-export { errorResponse, httpErrorHandler } from './http/error-handler';
+export { entityTag, ifMatch } from './http/etag';
 export type { IdentifiedContext } from './http/identity';
 export { callerFromEvent, identityMiddleware, parseGroups } from './http/identity';
-export type { Logger } from './http/logger';
-export { consoleLogger } from './http/logger';
-export { isJsonMediaType, jsonBody, jsonBodyParser, MAX_BODY_BYTES, optionalJsonBody } from './http/request';
+export { isJsonMediaType, MAX_BODY_BYTES, PORTAL_BODY_RULES } from './http/request';
 export { location } from './http/response';
 export type { PortalFunctionBuild, PortalRoute } from './routes';
 export { PortalFunction, portalFunctions, portalRoutes } from './routes';
@@ -37,10 +35,11 @@ export type {
   EventTypeView,
   EventVersionView,
   Revisioned,
+  RevisionPrecondition,
   UpdateResult,
   VersionSummaryView,
 } from './services/event-types';
-export { DEFAULT_LEASE_SECONDS, EventTypeService, entityTag } from './services/event-types';
+export { DEFAULT_LEASE_SECONDS, EventTypeService } from './services/event-types';
 export { checkSubscriptionFilter } from './services/filter';
 export type { ListQuery } from './services/pagination';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './services/pagination';

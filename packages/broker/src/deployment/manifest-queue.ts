@@ -1,6 +1,7 @@
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Logger } from '@bridgeport/edge';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { describeError, jsonLogger, type Logger } from '../logger';
+import { brokerLogger } from '../logger';
 import type { DeploymentTrigger, S3ObjectEvent } from './trigger';
 
 /** Backoff of a manifest event whose handling failed: 30 s, 60 s, 120 s… at most 15 minutes. */
@@ -17,7 +18,7 @@ export interface ManifestQueueConsumerOptions {
   readonly sqs: SQSClient;
   /** The manifest events queue (for `ChangeMessageVisibility`). */
   readonly queueUrl: string;
-  /** @default jsonLogger */
+  /** @default brokerLogger */
   readonly logger?: Logger;
 }
 
@@ -29,7 +30,7 @@ export interface ManifestQueueConsumerOptions {
  * policy moves it to the dead-letter queue. A message that is not an event is dropped with a log line.
  */
 export function createManifestQueueConsumer(options: ManifestQueueConsumerOptions) {
-  const logger = options.logger ?? jsonLogger;
+  const logger = options.logger ?? brokerLogger;
   return {
     async handle(records: readonly SQSRecord[]): Promise<SQSBatchResponse> {
       const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
@@ -40,7 +41,7 @@ export function createManifestQueueConsumer(options: ManifestQueueConsumerOption
         } catch (error) {
           logger.error('Dropping a manifest event message that is not JSON', {
             messageId: record.messageId,
-            ...describeError(error),
+            error,
           });
           continue;
         }
@@ -53,7 +54,7 @@ export function createManifestQueueConsumer(options: ManifestQueueConsumerOption
             messageId: record.messageId,
             receiveCount,
             retryInSeconds: delay,
-            ...describeError(error),
+            error,
           });
           await options.sqs
             .send(
@@ -66,7 +67,7 @@ export function createManifestQueueConsumer(options: ManifestQueueConsumerOption
             .catch((visibilityError: unknown) =>
               logger.warn('Cannot back off the retry; it follows the queue visibility timeout', {
                 messageId: record.messageId,
-                ...describeError(visibilityError),
+                error: visibilityError,
               }),
             );
           batchItemFailures.push({ itemIdentifier: record.messageId });

@@ -15,7 +15,8 @@ import {
   StatusAttribute,
   statusRecordKey,
 } from '@bridgeport/core';
-import { jsonLogger, type Logger } from '../logger';
+import type { Logger } from '@bridgeport/edge';
+import { brokerLogger } from '../logger';
 import { s3ManifestVersions } from './manifest-versions';
 import { type DeploymentRequest, pipelineVariables } from './trigger';
 
@@ -89,7 +90,7 @@ export interface DeploymentReconcilerOptions {
   /** How long a PENDING or DEPLOYING record may last before its deployment is started again. @default 2 h */
   readonly staleRecordAfterMs?: number;
   readonly now?: () => Date;
-  /** @default jsonLogger */
+  /** @default brokerLogger */
   readonly logger?: Logger;
 }
 
@@ -135,7 +136,7 @@ export function dynamoDeploymentRecords(
  * With `all`, every manifest is redeployed (after a Bridgeport upgrade changed what the generators make).
  */
 export function createDeploymentReconciler(options: DeploymentReconcilerOptions) {
-  const logger = options.logger ?? jsonLogger;
+  const logger = options.logger ?? brokerLogger;
   const manifests = options.manifests ?? s3ManifestVersions(options.s3);
   const staleAfterMs = options.staleRecordAfterMs ?? 2 * 60 * 60 * 1000;
   const now = options.now ?? (() => new Date());

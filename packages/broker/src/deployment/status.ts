@@ -12,7 +12,8 @@ import {
   statusRecordKey,
   statusUpdateOf,
 } from '@bridgeport/core';
-import { describeError, jsonLogger, type Logger } from '../logger';
+import type { Logger } from '@bridgeport/edge';
+import { brokerLogger } from '../logger';
 
 /** EventBridge detail type of CodePipeline's execution state changes. */
 export const PIPELINE_EXECUTION_STATE_CHANGE = 'CodePipeline Pipeline Execution State Change';
@@ -110,7 +111,7 @@ export interface DeploymentStatusRecorderOptions {
   readonly tableName: string;
   readonly codePipeline: CodePipelineClient;
   readonly dynamo: DynamoDBDocumentClient;
-  /** @default jsonLogger */
+  /** @default brokerLogger */
   readonly logger?: Logger;
   /** Clock. @default () => new Date() */
   readonly now?: () => Date;
@@ -153,7 +154,7 @@ function isConditionFailure(error: unknown): boolean {
 export function createDeploymentStatusRecorder(
   options: DeploymentStatusRecorderOptions,
 ): DeploymentStatusRecorder {
-  const logger = options.logger ?? jsonLogger;
+  const logger = options.logger ?? brokerLogger;
   const now = options.now ?? (() => new Date());
 
   /** Whether the record a failed conditional update aimed at exists (then the update was stale). */
@@ -170,7 +171,7 @@ export function createDeploymentStatusRecorder(
       );
       return result.Item !== undefined;
     } catch (error) {
-      logger.error('Cannot read the deployment status record', { ...describeError(error) });
+      logger.error('Cannot read the deployment status record', { error });
       throw new DependencyFailureError('Reading the deployment status record', error);
     }
   }
@@ -193,7 +194,7 @@ export function createDeploymentStatusRecorder(
           (result.pipelineExecution?.variables ?? []).map((v) => [v.name ?? '', v.resolvedValue ?? '']),
         );
       } catch (error) {
-        logger.error('Cannot read the pipeline execution', { executionId, ...describeError(error) });
+        logger.error('Cannot read the pipeline execution', { executionId, error });
         throw new DependencyFailureError('Reading the pipeline execution', error);
       }
       const action = variables.get(PipelineVariable.ACTION);
@@ -222,7 +223,7 @@ export function createDeploymentStatusRecorder(
         );
       } catch (error) {
         if (!isConditionFailure(error)) {
-          logger.error('Cannot record the deployment status', { executionId, ...describeError(error) });
+          logger.error('Cannot record the deployment status', { executionId, error });
           throw new DependencyFailureError('Recording the deployment status', error);
         }
         if (await recordExists(key)) {

@@ -11,7 +11,8 @@ import {
   parseManifestKey,
   reconcileManifest,
 } from '@bridgeport/core';
-import { describeError, jsonLogger, type Logger } from '../logger';
+import type { Logger } from '@bridgeport/edge';
+import { brokerLogger } from '../logger';
 
 /** EventBridge detail types of the S3 events the trigger acts on (bucket EventBridge notifications). */
 export const S3EventDetailType = {
@@ -149,7 +150,7 @@ export interface DeploymentTriggerOptions extends ManifestBuckets {
   readonly codePipeline: CodePipelineClient;
   /** What the components buckets hold now (`s3ManifestVersions`). */
   readonly manifests: ManifestVersionReader;
-  /** @default jsonLogger */
+  /** @default brokerLogger */
   readonly logger?: Logger;
 }
 
@@ -169,7 +170,7 @@ export interface DeploymentTrigger {
  * `DependencyFailureError`, so the event is retried (and dead-lettered after the retries).
  */
 export function createDeploymentTrigger(options: DeploymentTriggerOptions): DeploymentTrigger {
-  const logger = options.logger ?? jsonLogger;
+  const logger = options.logger ?? brokerLogger;
   return {
     async handle(event) {
       const decision = locateManifest(event, options);
@@ -196,7 +197,7 @@ export function createDeploymentTrigger(options: DeploymentTriggerOptions): Depl
         logger.error('Cannot read the manifest versions', {
           bucket: target.bucket,
           key: target.key,
-          ...describeError(error),
+          error,
         });
         throw new DependencyFailureError('Reading the manifest versions', error);
       }
@@ -224,7 +225,7 @@ export function createDeploymentTrigger(options: DeploymentTriggerOptions): Depl
           pipeline: options.pipelineName,
           bucket: request.bucket,
           key: request.key,
-          ...describeError(error),
+          error,
         });
         throw new DependencyFailureError('Starting the deployment pipeline', error);
       }

@@ -1,9 +1,8 @@
 /** Lambda entry of the HTTP injector (API Gateway Lambda proxy integration). */
-import middy from '@middy/core';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { createBrokerClients } from '../clients';
 import { readInjectorConfig } from '../config';
 import { createInjector } from '../injector';
+import { createInjectorHandler } from '../injector-handler';
 import { ProducerCatalog, s3ManifestReader } from '../producers';
 
 const config = readInjectorConfig(process.env);
@@ -17,12 +16,4 @@ const injector = createInjector({
   maxEventSizeBytes: config.maxEventSizeBytes,
 });
 
-export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(async (event) => {
-  const response = await injector.handle({
-    path: event.resource ?? event.path,
-    body: event.body,
-    isBase64Encoded: event.isBase64Encoded,
-    headers: event.headers,
-  });
-  return { ...response, headers: { ...response.headers } };
-});
+export const handler = createInjectorHandler(injector);

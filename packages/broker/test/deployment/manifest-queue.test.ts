@@ -1,9 +1,9 @@
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { silentLogger } from '@bridgeport/edge';
 import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createManifestQueueConsumer, retryDelaySeconds } from '../../src/deployment/manifest-queue';
 import type { DeploymentTrigger, S3ObjectEvent } from '../../src/deployment/trigger';
-import { silentLogger } from '../../src/logger';
 
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/dev-manifest-events';
 const sqsMock = mockClient(SQSClient);

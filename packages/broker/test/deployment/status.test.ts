@@ -2,6 +2,7 @@ import { CodePipelineClient, GetPipelineExecutionCommand } from '@aws-sdk/client
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DependencyFailureError } from '@bridgeport/core';
+import { silentLogger } from '@bridgeport/edge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readDeploymentStatusConfig } from '../../src/deployment/config';
 import {
@@ -9,7 +10,6 @@ import {
   type DeploymentStatusRecorder,
   deploymentStatusOf,
 } from '../../src/deployment/status';
-import { silentLogger } from '../../src/logger';
 
 const PIPELINE = 'dev-components-deployment-pipeline';
 const TABLE = 'dev-self-service-events-table';

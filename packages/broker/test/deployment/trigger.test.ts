@@ -5,6 +5,7 @@ import {
   type ManifestVersion,
   type ManifestVersionReader,
 } from '@bridgeport/core';
+import { silentLogger } from '@bridgeport/edge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readDeploymentTriggerConfig } from '../../src/deployment/config';
 import {
@@ -13,7 +14,6 @@ import {
   locateManifest,
   type S3ObjectEvent,
 } from '../../src/deployment/trigger';
-import { silentLogger } from '../../src/logger';
 
 const PUBLISHER = 'dev-publisher-components-bucket-123456789012-eu-west-1';
 const SUBSCRIBER = 'dev-subscriber-components-bucket-123456789012-eu-west-1';

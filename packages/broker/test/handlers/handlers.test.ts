@@ -22,7 +22,36 @@ const BUCKET = 'dev-publisher-components-bucket-123456789012-eu-west-1';
 const DLQ_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/dev-parcel_registered-v1-ingress-dlq';
 const eventBridgeMock = mockClient(EventBridgeClient);
 const sqsMock = mockClient(SQSClient);
-const context = {} as Context;
+const context = {
+  awsRequestId: '8d3c1a52-0000-4000-8000-00000000f0rw',
+  functionName: 'dev-parcel_registered-v1-forwarder',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:dev-parcel_registered-v1-forwarder',
+  memoryLimitInMB: '256',
+} as Context;
+
+/** The JSON lines written to a stream while `run` runs (the logger writes to stdout, and warnings and errors to stderr). */
+async function linesWrittenTo<T>(
+  stream: NodeJS.WriteStream,
+  run: () => Promise<T>,
+): Promise<{ result: T; lines: Record<string, unknown>[] }> {
+  const written: string[] = [];
+  const spy = jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  });
+  try {
+    const result = await run();
+    const lines = written
+      .join('')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    return { result, lines };
+  } finally {
+    spy.mockRestore();
+  }
+}
 
 /** Loads a handler module (its configuration and clients are read and made once, at load time). */
 function loadHandler<E, R>(module: string): Handler<E, R> {
@@ -86,17 +115,22 @@ describe('Lambda handlers, with manifests in S3', () => {
       Records: bodies.map((body, index) => ({ messageId: `m${index}`, body })),
     }) as SQSEvent;
 
-  it('retries the whole batch while the producer manifest is missing', async () => {
-    const silence = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-
-    const response = await forwarder(
-      sqsEvent(JSON.stringify(parcelEvent()), JSON.stringify(parcelEvent())),
-      context,
+  it('retries the whole batch while the producer manifest is missing, logging a JSON line with the request id', async () => {
+    const { result: response, lines } = await linesWrittenTo(process.stderr, () =>
+      forwarder(sqsEvent(JSON.stringify(parcelEvent()), JSON.stringify(parcelEvent())), context),
     );
 
-    const logged = silence.mock.calls.map(([line]) => JSON.parse(String(line)).message);
-    silence.mockRestore();
-    expect(logged).toEqual(['No producer manifest found; the batch will be retried']);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'No producer manifest found; the batch will be retried',
+        service: 'bridgeport-broker',
+        function_request_id: context.awsRequestId,
+        function_name: context.functionName,
+        eventType: 'parcel_registered',
+        version: 1,
+      }),
+    ]);
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }, { itemIdentifier: 'm1' }] });
     expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
@@ -109,12 +143,19 @@ describe('Lambda handlers, with manifests in S3', () => {
         Body: serializeManifest(parcelManifest({ connection_type: 'SQS' })),
       }),
     );
-    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { result: response, lines } = await linesWrittenTo(process.stderr, () =>
+      forwarder(sqsEvent(JSON.stringify(parcelEvent()), '{"data":{}}'), context),
+    );
 
-    const response = await forwarder(sqsEvent(JSON.stringify(parcelEvent()), '{"data":{}}'), context);
-
-    warn.mockRestore();
     expect(response).toEqual({ batchItemFailures: [] });
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'WARN',
+        message: 'Message sent to the dead-letter queue',
+        function_request_id: context.awsRequestId,
+        messageId: 'm1',
+      }),
+    ]);
     expect(eventBridgeMock.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries).toEqual([
       expect.objectContaining({ Source: 'parcels', DetailType: 'parcel_registered.1' }),
     ]);
@@ -147,7 +188,7 @@ describe('Lambda handlers, with manifests in S3', () => {
 
     expect(response).toEqual({
       statusCode: 200,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ event_id: 'evt-1' }),
     });
   });

@@ -7,8 +7,9 @@ import {
   SetQueueAttributesCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { forwardBatch, type Logger, type ResolvedProducer, silentLogger } from '@bridgeport/broker';
+import { forwardBatch, type ResolvedProducer } from '@bridgeport/broker';
 import type { ProducerPlan } from '@bridgeport/core';
+import { type Logger, silentLogger } from '@bridgeport/edge';
 import { SqsError, SqsErrorCode } from '../aws/sqs/errors';
 import type { LocalQueueStore } from '../aws/sqs/queue-store';
 

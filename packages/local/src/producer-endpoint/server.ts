@@ -1,30 +1,15 @@
 import type { Server } from 'node:http';
-import type { Injector } from '@bridgeport/broker';
+import type { InjectorHandler } from '@bridgeport/broker';
 import type { AwsScope } from '@bridgeport/core';
-import type { ProxyHandler, ProxyRoute } from '../http/api-gateway';
+import type { ProxyRoute } from '../http/api-gateway';
 import { createProxyServer, type LocalRoute, type ServerLimits } from '../http/server';
 
 /** API Gateway resource of every producer route on the broker API. */
 export const PRODUCER_RESOURCE = '/{event_type}/{version}';
 
-/**
- * The broker API's producer routes as API Gateway hands them to the injector Lambda: the same adaptation
- * as the broker's injector handler (`resource` when it names the route, else the path).
- */
-export function producerRouteHandler(injector: Injector): ProxyHandler {
-  return async (event) => {
-    const response = await injector.handle({
-      path: event.path,
-      body: event.body,
-      isBase64Encoded: event.isBase64Encoded,
-      headers: event.headers,
-    });
-    return { statusCode: response.statusCode, headers: { ...response.headers }, body: response.body };
-  };
-}
-
 export interface ProducerEndpointOptions {
-  readonly injector: Injector;
+  /** The broker's injector handler (`createInjectorHandler`), as the injector Lambda runs it. */
+  readonly injector: InjectorHandler;
   /** API Gateway stage (the environment). */
   readonly stage: string;
   /** The account and region of the broker API. @default localScope() */
@@ -43,9 +28,7 @@ export interface ProducerEndpointOptions {
  * decided by the producer plans the local deployer has applied.
  */
 export function createProducerEndpoint(options: ProducerEndpointOptions): Server {
-  const routes: ProxyRoute[] = [
-    { method: 'POST', resource: PRODUCER_RESOURCE, handler: producerRouteHandler(options.injector) },
-  ];
+  const routes: ProxyRoute[] = [{ method: 'POST', resource: PRODUCER_RESOURCE, handler: options.injector }];
   return createProxyServer({
     name: 'broker-api',
     routes,

@@ -5,8 +5,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createInjector, type Logger, silentLogger } from '@bridgeport/broker';
+import { brokerLogger, createInjector, createInjectorHandler } from '@bridgeport/broker';
 import { busName, eventArchiveName, localScope } from '@bridgeport/core';
+import { type Logger, silentLogger } from '@bridgeport/edge';
 import {
   CatalogService,
   createCatalogHandler,
@@ -55,7 +56,10 @@ export interface BridgeportOptions extends RuntimeOptions {
   readonly httpTimeoutMs?: number;
   /** Observer of every delivery outcome. */
   readonly onDelivery?: (report: DeliveryReport) => void;
-  /** Logger of the broker's injector. @default silent (rejections are answered to the producer) */
+  /**
+   * Logger of the broker's injector (failures only: rejections are answered to the producer) and of the SQS
+   * producers' forwarders. @default the broker's logger for the injector, silent for the forwarders
+   */
   readonly brokerLogger?: Logger;
   /** Time between sweeps of expired events-table items (DynamoDB's TTL, locally). @default 600 000 ms */
   readonly ttlSweepIntervalMs?: number;
@@ -296,13 +300,15 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
     const producers = new ProducerRoutes();
     const injectorEventBridge = inProcessEventBridgeClient(aws.bus);
     cleanups.push(() => injectorEventBridge.destroy());
-    const injector = createInjector({
-      producers,
-      eventBridge: injectorEventBridge,
-      maxEventSizeBytes: options.maxEventSizeBytes,
-      logger: options.brokerLogger ?? silentLogger,
-      ingressQueueUrl: (plan) => localQueueUrl(awsUrl, plan, plan.sqs?.ingressQueueName ?? ''),
-    });
+    const injector = createInjectorHandler(
+      createInjector({
+        producers,
+        eventBridge: injectorEventBridge,
+        maxEventSizeBytes: options.maxEventSizeBytes,
+        ingressQueueUrl: (plan) => localQueueUrl(awsUrl, plan, plan.sqs?.ingressQueueName ?? ''),
+      }),
+      { logger: options.brokerLogger ?? brokerLogger },
+    );
     const sqsProducers = new SqsProducerPollers({
       sqs: runtimeClients.sqs,
       queues,

@@ -1,6 +1,6 @@
 import { ValidationError } from '@bridgeport/core';
-import type { Logger } from '../http/logger';
-import { jsonBody, pathParameter, queryParameter } from '../http/request';
+import { jsonBody, type Logger } from '@bridgeport/edge';
+import { pathParameter, queryParameter } from '../http/request';
 import { json } from '../http/response';
 import type { CatalogService } from '../services/catalog';
 import {

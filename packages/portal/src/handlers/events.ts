@@ -1,8 +1,9 @@
 import { ValidationError } from '@bridgeport/core';
-import type { Logger } from '../http/logger';
-import { header, jsonBody, pathParameter, queryParameter } from '../http/request';
+import { jsonBody, type Logger } from '@bridgeport/edge';
+import { entityTag, ifMatch } from '../http/etag';
+import { pathParameter, queryParameter } from '../http/request';
 import { json, location, noContent } from '../http/response';
-import { type EventTypeService, entityTag } from '../services/event-types';
+import type { EventTypeService } from '../services/event-types';
 import { readListQuery } from '../services/pagination';
 import {
   defaultPortalServices,
@@ -39,12 +40,7 @@ export const eventsActions: Readonly<Record<string, RouteAction<EventsHandlerSer
   },
   'PUT /events/{event_type}': async ({ eventTypes }, event, caller) => {
     const body = jsonBody(event);
-    const updated = await eventTypes.update(
-      pathParameter(event, 'event_type'),
-      body,
-      header(event, 'if-match'),
-      caller,
-    );
+    const updated = await eventTypes.update(pathParameter(event, 'event_type'), body, ifMatch(event), caller);
     const { compatibility } = updated.value;
     return json(
       200,
@@ -53,7 +49,7 @@ export const eventsActions: Readonly<Record<string, RouteAction<EventsHandlerSer
     );
   },
   'DELETE /events/{event_type}': async ({ eventTypes }, event, caller) => {
-    await eventTypes.delete(pathParameter(event, 'event_type'), header(event, 'if-match'), caller);
+    await eventTypes.delete(pathParameter(event, 'event_type'), ifMatch(event), caller);
     return noContent();
   },
   'GET /events/{event_type}/versions/{version}': async ({ eventTypes }, event) => {

@@ -1,11 +1,11 @@
+import { NotFoundError } from '@bridgeport/core';
+import { createLogger, httpErrorHandler, jsonBodyParser, type Logger } from '@bridgeport/edge';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createPortalClients } from '../clients';
 import { readPortalConfig } from '../config';
-import { httpErrorHandler } from '../http/error-handler';
 import { type IdentifiedContext, identityMiddleware } from '../http/identity';
-import type { Logger } from '../http/logger';
-import { jsonBodyParser } from '../http/request';
+import { PORTAL_BODY_RULES } from '../http/request';
 import type { Caller } from '../services/caller';
 import { createPortalServices, type PortalServices } from '../services/portal-services';
 
@@ -26,6 +26,9 @@ export type ServicesSource<S> = S | (() => S);
 
 let defaults: PortalServices | undefined;
 
+/** The portal's Lambdas log through Powertools' logger (JSON lines, the request id on each, errors with stacks). */
+export const portalLogger = createLogger('bridgeport-portal');
+
 /** The services built from `process.env` and default SDK clients, created once per Lambda instance. */
 export function defaultPortalServices(): PortalServices {
   defaults ??= createPortalServices({
@@ -37,8 +40,9 @@ export function defaultPortalServices(): PortalServices {
 
 /**
  * A Middy handler for one route group: reads the caller from the authorizer's claims (401 without them), then
- * dispatches on API Gateway's `resource` and `httpMethod`, with the portal's one error handler; POST, PUT and PATCH
- * bodies are read by `jsonBodyParser`. Unknown resources answer 404.
+ * dispatches on API Gateway's `resource` and `httpMethod`, with the edge's one error handler; POST, PUT and PATCH
+ * bodies are read by the edge's `jsonBodyParser` under `PORTAL_BODY_RULES`. An unknown resource is a `NotFoundError`
+ * (404).
  */
 export function routeGroupHandler<S>(
   actions: Readonly<Record<string, RouteAction<S>>>,
@@ -55,18 +59,12 @@ export function routeGroupHandler<S>(
     context: IdentifiedContext,
   ): Promise<APIGatewayProxyResult> => {
     const action = actions[`${event.httpMethod} ${event.resource}`];
-    if (action === undefined) {
-      return {
-        statusCode: 404,
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ message: `No route for ${event.httpMethod} ${event.path}` }),
-      };
-    }
+    if (action === undefined) throw new NotFoundError(`No route for ${event.httpMethod} ${event.path}`);
     return action(resolve(), event, context.caller);
   };
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, IdentifiedContext>()
-    .use(httpErrorHandler(options))
+    .use(httpErrorHandler({ logger: options.logger ?? portalLogger }))
     .use(identityMiddleware())
-    .use(jsonBodyParser())
+    .use(jsonBodyParser(PORTAL_BODY_RULES))
     .handler(dispatch) as unknown as PortalHandler;
 }

@@ -1,5 +1,5 @@
-import type { Logger } from '../http/logger';
-import { jsonBody, optionalJsonBody, pathParameter, queryParameter } from '../http/request';
+import { jsonBody, type Logger, optionalJsonBody } from '@bridgeport/edge';
+import { pathParameter, queryParameter } from '../http/request';
 import { json, location, noContent } from '../http/response';
 import { readLimit, readListQuery } from '../services/pagination';
 import type { SubscriptionService } from '../services/subscriptions';

@@ -1,15 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 
-const JSON_HEADERS = { 'Content-Type': 'application/json' } as const;
-
-/** A JSON response. */
-export function json(
-  statusCode: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): APIGatewayProxyResult {
-  return { statusCode, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
-}
+/** A JSON response (the edge's, the same for every Bridgeport endpoint). */
+export { json } from '@bridgeport/edge';
 
 /** `204 No Content`. */
 export function noContent(headers: Record<string, string> = {}): APIGatewayProxyResult {

@@ -105,6 +105,14 @@ export interface EventVersionView {
   readonly compatibility?: SchemaComparison;
 }
 
+/**
+ * A caller's condition on the revision it read (HTTP's `If-Match`, read at the edge): `check` throws
+ * `PreconditionFailedError` unless the current revision satisfies it.
+ */
+export interface RevisionPrecondition {
+  check(revision: number): void;
+}
+
 /** A representation with the revision it was read at (sent as the ETag). */
 export interface Revisioned<T> {
   readonly value: T;
@@ -231,12 +239,12 @@ export class EventTypeService {
 
   /**
    * `PUT /events/{event_type}`: a new description and/or a new data schema (a new version n+1 with a
-   * compatibility report). `ifMatch` is the client's `If-Match` header.
+   * compatibility report). `precondition` is the client's condition on the revision it read, if any.
    */
   async update(
     eventType: string,
     input: unknown,
-    ifMatch: string | undefined,
+    precondition: RevisionPrecondition | undefined,
     caller: Caller,
   ): Promise<Revisioned<UpdateResult>> {
     await this.requireOwner(eventType, caller, `change event type ${eventType}`);
@@ -251,7 +259,7 @@ export class EventTypeService {
     const digest = requestDigest({ event_type: eventType, update, base: type.latest_version });
     const version = type.latest_version + 1;
     const resuming = newData && type.pending_version === version && type.pending_digest === digest;
-    if (!resuming) checkPrecondition(ifMatch, type.revision);
+    if (!resuming) precondition?.check(type.revision);
     if (newData && this.leased(type)) throw this.busy(eventType);
 
     if (!newData) {
@@ -263,7 +271,7 @@ export class EventTypeService {
         expectedRevision: type.revision,
         description: update.description,
       });
-      if (!changed.ok) throw this.raced(eventType, ifMatch);
+      if (!changed.ok) throw this.raced(eventType, precondition);
       const view = await this.view(changed.value);
       return { value: { event_type: view.value }, revision: view.revision };
     }
@@ -284,8 +292,8 @@ export class EventTypeService {
       const now = await this.store.getEventType(eventType);
       if (now === undefined || now.state === RecordState.CREATING) throw notFound(eventType);
       if (now.state === RecordState.DELETING) throw deleting(eventType);
-      if (ifMatch === undefined && this.leased(now)) throw this.busy(eventType);
-      throw this.raced(eventType, ifMatch);
+      if (precondition === undefined && this.leased(now)) throw this.busy(eventType);
+      throw this.raced(eventType, precondition);
     }
     const current = begun.value;
     const request: EventTypeRequest = {
@@ -308,21 +316,26 @@ export class EventTypeService {
    * the producer manifests (tearing the producer stacks down), the registry schema and the records.
    * Schema backups are kept.
    */
-  async delete(eventType: string, ifMatch: string | undefined, caller: Caller): Promise<void> {
+  async delete(
+    eventType: string,
+    precondition: RevisionPrecondition | undefined,
+    caller: Caller,
+  ): Promise<void> {
     const type = await this.store.getEventType(eventType);
     if (type === undefined) throw notFound(eventType);
     requireTeam(caller, type.application, `delete event type ${eventType}`);
-    if (type.state !== RecordState.DELETING) checkPrecondition(ifMatch, type.revision);
+    if (type.state !== RecordState.DELETING) precondition?.check(type.revision);
     await this.refuseWhileSubscribed(type);
     if (this.leased(type)) throw this.busy(eventType);
-    const expected = ifMatch !== undefined && type.state !== RecordState.DELETING ? type.revision : undefined;
+    const expected =
+      precondition !== undefined && type.state !== RecordState.DELETING ? type.revision : undefined;
     const begun = await this.store.beginEventTypeDeletion(eventType, expected);
     if (!begun.ok) {
       const now = await this.store.getEventType(eventType);
       if (now === undefined) throw notFound(eventType);
       await this.refuseWhileSubscribed(now);
-      if (ifMatch === undefined && this.leased(now)) throw this.busy(eventType);
-      throw this.raced(eventType, ifMatch);
+      if (precondition === undefined && this.leased(now)) throw this.busy(eventType);
+      throw this.raced(eventType, precondition);
     }
     const versions = await this.store.listVersions(eventType);
     const numbers = new Set(versions.map((version) => version.version));
@@ -358,8 +371,8 @@ export class EventTypeService {
     );
   }
 
-  private raced(eventType: string, ifMatch: string | undefined): Error {
-    if (ifMatch !== undefined) {
+  private raced(eventType: string, precondition: RevisionPrecondition | undefined): Error {
+    if (precondition !== undefined) {
       return new PreconditionFailedError(`Event type ${eventType} has changed since it was read`);
     }
     return new ConflictError(`Event type ${eventType} was changed by another request; read it and retry`, {
@@ -593,21 +606,6 @@ function deleting(eventType: string): ConflictError {
 
 function notFound(eventType: string): NotFoundError {
   return new NotFoundError(`Event type ${eventType} does not exist`, { context: { event_type: eventType } });
-}
-
-/** Honours `If-Match` (`*`, one or several entity tags, weak or strong). */
-function checkPrecondition(ifMatch: string | undefined, revision: number): void {
-  if (ifMatch === undefined) return;
-  const tags = ifMatch.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
-  if (tags.includes('*') || tags.includes(entityTag(revision))) return;
-  throw new PreconditionFailedError(
-    `If-Match ${ifMatch} does not match the current ETag ${entityTag(revision)}; read the event type again`,
-  );
-}
-
-/** The ETag of a revision. */
-export function entityTag(revision: number): string {
-  return `"${revision}"`;
 }
 
 function versionSummary(version: EventVersionSummary): VersionSummaryView {

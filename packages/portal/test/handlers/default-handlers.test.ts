@@ -1,6 +1,6 @@
 import { eventsHandler } from '../../src/handlers/events';
 import { subscriptionsHandler } from '../../src/handlers/subscriptions';
-import { call } from '../support/api';
+import { call, TEST_REQUEST_ID } from '../support/api';
 import { orderCreated } from '../support/fixtures';
 import { type Harness, startHarness } from '../support/harness';
 import { fakeSchemas, type SchemasFake } from '../support/schemas-fake';
@@ -19,18 +19,36 @@ afterAll(async () => {
 });
 
 describe('the exported Lambda handlers', () => {
-  it('answer a generic 500 and log the cause when the configuration is missing', async () => {
-    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  it('answer a generic 500 and log the cause as one JSON line with the request id and the stack', async () => {
+    const written: string[] = [];
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
 
     const response = await call(eventsHandler, { method: 'GET', resource: '/events' });
 
+    stderr.mockRestore();
     expect(response.statusCode).toBe(500);
     expect(response.body).toEqual({ message: 'Internal server error' });
-    expect(logged).toHaveBeenCalledTimes(1);
-    expect(String(logged.mock.calls[0]?.[0])).toContain(
-      'Environment variable BRIDGEPORT_ENVIRONMENT is not set',
-    );
-    logged.mockRestore();
+    const lines = written
+      .join('')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'Unexpected error',
+        service: 'bridgeport-portal',
+        function_request_id: TEST_REQUEST_ID,
+        error: expect.objectContaining({
+          name: 'ConfigurationError',
+          message: expect.stringContaining('Environment variable BRIDGEPORT_ENVIRONMENT is not set'),
+          stack: expect.stringContaining('ConfigurationError'),
+        }),
+      }),
+    ]);
   });
 
   it('read their configuration and endpoints from the environment', async () => {

@@ -1,3 +1,4 @@
+import { silentLogger } from '@bridgeport/edge';
 import { createEventsHandler, type EventsHandlerServices } from '../../src/handlers/events';
 import { parseGroups } from '../../src/http/identity';
 import { portalRoutes } from '../../src/routes';
@@ -16,7 +17,7 @@ function recordingEvents(): { services: EventsHandlerServices; seen: unknown[] }
   return { services: { eventTypes }, seen };
 }
 
-const silent = { logger: { error: () => undefined, info: () => undefined } };
+const silent = { logger: silentLogger };
 
 describe('identity at the portal edge', () => {
   it('answers 401 with WWW-Authenticate on every route when the authorizer supplied no claims', async () => {

@@ -1,8 +1,7 @@
+import { httpErrorHandler, jsonBody, jsonBodyParser, type Logger, optionalJsonBody } from '@bridgeport/edge';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { httpErrorHandler } from '../../src/http/error-handler';
-import type { Logger } from '../../src/http/logger';
-import { isJsonMediaType, jsonBody, jsonBodyParser, optionalJsonBody } from '../../src/http/request';
+import { isJsonMediaType, PORTAL_BODY_RULES } from '../../src/http/request';
 import { apiEvent } from '../support/api';
 
 describe('isJsonMediaType', () => {
@@ -19,12 +18,18 @@ describe('isJsonMediaType', () => {
   });
 });
 
-describe('jsonBodyParser', () => {
+describe('jsonBodyParser under the portal rules', () => {
   const logged: unknown[] = [];
-  const logger: Logger = { error: (...args) => logged.push(args), info: () => undefined };
+  const logger: Logger = {
+    error: (...args) => {
+      logged.push(args);
+    },
+    info: () => undefined,
+    warn: () => undefined,
+  };
   const echo = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(httpErrorHandler({ logger }))
-    .use(jsonBodyParser())
+    .use(jsonBodyParser(PORTAL_BODY_RULES))
     .handler(async (event) => ({ statusCode: 200, body: JSON.stringify({ body: jsonBody(event) }) }));
 
   async function send(event: APIGatewayProxyEvent): Promise<{ statusCode: number; body: unknown }> {
@@ -82,7 +87,7 @@ describe('jsonBodyParser', () => {
   it('reads a missing body as undefined where the body is optional, and still checks one that is there', async () => {
     const optional = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
       .use(httpErrorHandler({ logger }))
-      .use(jsonBodyParser())
+      .use(jsonBodyParser(PORTAL_BODY_RULES))
       .handler(async (event) => ({
         statusCode: 200,
         body: JSON.stringify({ given: optionalJsonBody(event) ?? null }),
@@ -120,7 +125,7 @@ describe('jsonBodyParser', () => {
   it('leaves the body of other methods alone', async () => {
     const get = apiEvent({ method: 'GET', resource: '/events' });
     const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-      .use(jsonBodyParser())
+      .use(jsonBodyParser(PORTAL_BODY_RULES))
       .handler(async (event) => ({ statusCode: 200, body: String(event.body) }));
 
     expect((await handler(get, {} as never)).body).toBe('null');

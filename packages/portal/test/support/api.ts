@@ -93,7 +93,10 @@ export function apiEvent(request: ApiRequest): APIGatewayProxyEvent {
   } as unknown as APIGatewayProxyEvent;
 }
 
-const context = { functionName: 'portal-test', awsRequestId: 'test' } as unknown as Context;
+/** The request id of the Lambda context every call is made with. */
+export const TEST_REQUEST_ID = 'c0ffee00-0000-4000-8000-0000000000a1';
+
+const context = { functionName: 'portal-test', awsRequestId: TEST_REQUEST_ID } as unknown as Context;
 
 /** Calls a handler with a request and parses the JSON response. */
 export async function call(handler: PortalHandler, request: ApiRequest): Promise<ApiResponse> {

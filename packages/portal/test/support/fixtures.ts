@@ -1,8 +1,8 @@
+import type { Logger } from '@bridgeport/edge';
 import { createCatalogHandler } from '../../src/handlers/catalog';
 import { createEventsHandler } from '../../src/handlers/events';
 import type { PortalHandler } from '../../src/handlers/runtime';
 import { createSubscriptionsHandler } from '../../src/handlers/subscriptions';
-import type { Logger } from '../../src/http/logger';
 import { createPortalServices, type PortalServices } from '../../src/services/portal-services';
 import type { Harness } from './harness';
 
@@ -52,8 +52,15 @@ export function portalOn(harness: Harness): Portal {
   const services = createPortalServices({ config: harness.config, clients: harness.clients });
   const errors: Portal['errors'] = [];
   const logger: Logger = {
-    error: (message, fields = {}) => errors.push({ message, fields }),
+    error: (input, ...extra) => {
+      const { message, ...keys } = typeof input === 'string' ? { message: input } : input;
+      errors.push({
+        message: String(message),
+        fields: { ...keys, ...(extra[0] as Record<string, unknown>) },
+      });
+    },
     info: () => undefined,
+    warn: () => undefined,
   };
   return {
     services,

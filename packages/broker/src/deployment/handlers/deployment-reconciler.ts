@@ -1,5 +1,7 @@
 /** Lambda entry of the deployment reconciler (an EventBridge schedule). */
+import { lambdaContextLogging } from '@bridgeport/edge';
 import middy from '@middy/core';
+import { brokerLogger } from '../../logger';
 import { createDeploymentClients } from '../clients';
 import { readDeploymentReconcilerConfig } from '../config';
 import { createDeploymentReconciler, dynamoDeploymentRecords, type ReconcileReport } from '../reconciler';
@@ -14,4 +16,6 @@ const reconciler = createDeploymentReconciler({
   records: dynamoDeploymentRecords(clients.dynamo, config.tableName),
 });
 
-export const handler = middy<unknown, ReconcileReport>().handler(() => reconciler.reconcile());
+export const handler = middy<unknown, ReconcileReport>()
+  .use(lambdaContextLogging(brokerLogger))
+  .handler(() => reconciler.reconcile());

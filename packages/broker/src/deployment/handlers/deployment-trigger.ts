@@ -1,6 +1,8 @@
 /** Lambda entry of the deployment trigger: S3 events of the components buckets, via EventBridge and SQS. */
+import { lambdaContextLogging } from '@bridgeport/edge';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { brokerLogger } from '../../logger';
 import { createDeploymentClients } from '../clients';
 import { readDeploymentTriggerConfig } from '../config';
 import { createManifestQueueConsumer } from '../manifest-queue';
@@ -19,4 +21,6 @@ const consumer = createManifestQueueConsumer({
   queueUrl: config.queueUrl,
 });
 
-export const handler = middy<SQSEvent, SQSBatchResponse>().handler((event) => consumer.handle(event.Records));
+export const handler = middy<SQSEvent, SQSBatchResponse>()
+  .use(lambdaContextLogging(brokerLogger))
+  .handler((event) => consumer.handle(event.Records));

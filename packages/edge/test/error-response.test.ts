@@ -1,10 +1,17 @@
 import { ConflictError, DependencyFailureError } from '@bridgeport/core';
-import { errorResponse } from '../../src/http/error-handler';
-import type { Logger } from '../../src/http/logger';
+import { errorResponse } from '../src/error-response';
+import type { Logger } from '../src/logger';
 
 const silent = (): Logger & { errors: unknown[][] } => {
   const errors: unknown[][] = [];
-  return { errors, error: (...args) => errors.push(args), info: () => undefined };
+  return {
+    errors,
+    error: (...args) => {
+      errors.push(args);
+    },
+    info: () => undefined,
+    warn: () => undefined,
+  };
 };
 
 describe('errorResponse', () => {

@@ -1,0 +1,73 @@
+import { InputLimit, NotFoundError } from '@bridgeport/core';
+import {
+  type HttpResponse,
+  httpErrorHandler,
+  type JsonBodyRules,
+  json,
+  jsonBody,
+  jsonBodyParser,
+  type Logger,
+} from '@bridgeport/edge';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { Injector } from './injector';
+import { parseProducerRoute } from './injector';
+import { brokerLogger } from './logger';
+
+/** A Lambda handler behind an API Gateway REST proxy integration. */
+export type InjectorHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<HttpResponse>;
+
+/**
+ * How the producer endpoint reads an event: no size limit of its own (the event's size is checked once it is
+ * built, `413` past EventBridge's limit), an event at most `InputLimit.MAX_JSON_DEPTH` deep.
+ */
+export const PRODUCER_BODY_RULES: JsonBodyRules = {
+  maxDepth: InputLimit.MAX_JSON_DEPTH,
+  tooDeepMessage: 'The event nests too deep',
+};
+
+/**
+ * The producer route of a request: API Gateway's `resource` when it names the route (one resource per producer
+ * on the broker API), else the path (a resource template such as `/{event_type}/{version}`). `NotFoundError` when
+ * neither is a producer route.
+ */
+export function producerRouteOf(event: Pick<APIGatewayProxyEvent, 'resource' | 'path'>): {
+  eventType: string;
+  version: number;
+} {
+  const fromResource = event.resource ? parseProducerRoute(event.resource) : undefined;
+  const route = fromResource ?? parseProducerRoute(event.path);
+  if (route === undefined) {
+    throw new NotFoundError(`No producer route matches ${event.path}`);
+  }
+  return route;
+}
+
+/** Answers `404` for a request that names no producer route, before its body is read. */
+function producerRoute(): MiddlewareObj<APIGatewayProxyEvent, HttpResponse> {
+  return {
+    name: 'bridgeportProducerRoute',
+    before: (request) => {
+      producerRouteOf(request.event);
+    },
+  };
+}
+
+/**
+ * The HTTP face of the injector, behind every HTTP producer route (the Lambda and the local producer endpoint):
+ * `200 {"event_id"}`, or the edge's answer to the typed error (`400 {message, errors}`, `404`, `409`, `413`, `415`,
+ * `502`/`503`), logged with the request id.
+ */
+export function createInjectorHandler(
+  injector: Injector,
+  options: { readonly logger?: Logger } = {},
+): InjectorHandler {
+  return middy<APIGatewayProxyEvent, HttpResponse, Error, Context>()
+    .use(httpErrorHandler({ logger: options.logger ?? brokerLogger }))
+    .use(producerRoute())
+    .use(jsonBodyParser(PRODUCER_BODY_RULES))
+    .handler(async (event) => {
+      const route = producerRouteOf(event);
+      return json(200, await injector.publish(route.eventType, route.version, jsonBody(event)));
+    }) as unknown as InjectorHandler;
+}
