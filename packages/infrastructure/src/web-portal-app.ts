@@ -13,6 +13,10 @@ export const WebPortalContext = {
   PORTAL_API_DOMAIN: 'portalApiDomain',
   /** The producer endpoint's URL, for the example `curl`s (optional). */
   PRODUCER_ENDPOINT_URL: 'producerEndpointUrl',
+  /** The portal stack's `PortalUserPoolDomain`: the page signs in through its hosted UI (with the client below). */
+  COGNITO_DOMAIN: 'cognitoDomain',
+  /** The portal stack's `PortalWebClientId`. */
+  COGNITO_CLIENT_ID: 'cognitoClientId',
   /** The built web portal (default: packages/web/dist). */
   SITE_ASSETS_DIR: 'siteAssetsDir',
 } as const;
@@ -41,12 +45,23 @@ export function buildWebPortalApp(options: AppProps & { readonly env?: EnvSource
     );
   }
   const producerEndpointUrl = read(WebPortalContext.PRODUCER_ENDPOINT_URL);
+  const cognitoDomain = read(WebPortalContext.COGNITO_DOMAIN);
+  const clientId = read(WebPortalContext.COGNITO_CLIENT_ID);
+  if ((cognitoDomain === undefined) !== (clientId === undefined)) {
+    const missing =
+      cognitoDomain === undefined ? WebPortalContext.COGNITO_DOMAIN : WebPortalContext.COGNITO_CLIENT_ID;
+    throw new InfrastructureInputError(
+      missing,
+      `Context ${missing} is required with ${missing === WebPortalContext.COGNITO_DOMAIN ? WebPortalContext.COGNITO_CLIENT_ID : WebPortalContext.COGNITO_DOMAIN}: the portal stack's outputs PortalUserPoolDomain and PortalWebClientId`,
+    );
+  }
   const stack = new WebPortalStack(app, {
     target,
     siteAssetsDir: read(WebPortalContext.SITE_ASSETS_DIR) ?? path.join(__dirname, '..', '..', 'web', 'dist'),
     portalApiDomain,
     portalApiStage: target.environment,
     ...(producerEndpointUrl === undefined ? {} : { producerEndpointUrl }),
+    ...(cognitoDomain === undefined || clientId === undefined ? {} : { signIn: { cognitoDomain, clientId } }),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };

@@ -14,9 +14,6 @@ export interface WebAsset {
 /** Files by their path under the site root: `index.html`, `app.js`, `app.css`. */
 export type WebAssets = ReadonlyMap<string, WebAsset>;
 
-/** The settings file beside the page: `{ "apiUrl": "…", "producerUrl": "…" }`, written by whoever serves the site. */
-export const WEB_CONFIG_PATH = 'config.json';
-
 const appDir = path.join(__dirname, 'app');
 
 export async function buildWebAssets(options: { readonly minify?: boolean } = {}): Promise<WebAssets> {

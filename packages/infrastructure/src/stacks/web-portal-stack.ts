@@ -1,4 +1,5 @@
 import { stackNames } from '@bridgeport/core';
+import type { WebConfig } from '@bridgeport/web/config';
 import { DefaultStackSynthesizer, Duration, RemovalPolicy, type Stack, Token } from 'aws-cdk-lib';
 import {
   AllowedMethods,
@@ -37,6 +38,14 @@ export const PORTAL_API_PATHS = [
   '/insights',
 ] as const;
 
+/** The portal's user pool, whose hosted UI the page signs in through (the portal stack's outputs). */
+export interface WebPortalSignIn {
+  /** The hosted UI's domain, e.g. `dev-bridgeport-123456789012.auth.eu-west-1.amazoncognito.com` (`PortalUserPoolDomain`). */
+  readonly cognitoDomain: string;
+  /** The web portal's app client (`PortalWebClientId`). */
+  readonly clientId: string;
+}
+
 export interface WebPortalStackProps extends SharedStackProps {
   /** Folder holding the built web portal (`pnpm --filter @bridgeport/web build`): `index.html`, `app.js`, `app.css`. */
   readonly siteAssetsDir: string;
@@ -49,6 +58,17 @@ export interface WebPortalStackProps extends SharedStackProps {
    * @default - none: the page shows a placeholder
    */
   readonly producerEndpointUrl?: string;
+  /**
+   * The user pool's hosted UI: the page shows "Sign in" going there and exchanges the code with PKCE.
+   * @default - none: the page takes a pasted ID token
+   */
+  readonly signIn?: WebPortalSignIn;
+}
+
+/** The content security policy of every answer: the page talks to its own origin and, when given, the hosted UI. */
+export function webPortalContentSecurityPolicy(cognitoDomain?: string): string {
+  const connect = cognitoDomain === undefined ? "'self'" : `'self' https://${cognitoDomain}`;
+  return `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src ${connect}; frame-ancestors 'none'`;
 }
 
 /**
@@ -63,12 +83,31 @@ export class WebPortalStack extends SharedStack {
   public readonly distribution: Distribution;
 
   constructor(scope: Construct, props: WebPortalStackProps) {
-    const { siteAssetsDir, portalApiDomain, portalApiStage, producerEndpointUrl, ...sharedProps } = props;
+    const { siteAssetsDir, portalApiDomain, portalApiStage, producerEndpointUrl, signIn, ...sharedProps } =
+      props;
     const { environment } = props.target;
     super(scope, stackNames(environment).webPortal, `Bridgeport ${environment}: web portal`, sharedProps);
     if (!Token.isUnresolved(portalApiDomain) && !/^[a-z0-9.-]+$/.test(portalApiDomain)) {
       throw new Error(
         `WebPortalStack: portalApiDomain must be a host name, got ${JSON.stringify(portalApiDomain)}`,
+      );
+    }
+    if (
+      signIn !== undefined &&
+      !Token.isUnresolved(signIn.cognitoDomain) &&
+      !/^[a-z0-9.-]+$/.test(signIn.cognitoDomain)
+    ) {
+      throw new Error(
+        `WebPortalStack: signIn.cognitoDomain must be a host name, got ${JSON.stringify(signIn.cognitoDomain)}`,
+      );
+    }
+    if (
+      signIn !== undefined &&
+      !Token.isUnresolved(signIn.clientId) &&
+      !/^[\w+]{1,128}$/.test(signIn.clientId)
+    ) {
+      throw new Error(
+        `WebPortalStack: signIn.clientId must be an app client id, got ${JSON.stringify(signIn.clientId)}`,
       );
     }
 
@@ -99,8 +138,7 @@ export class WebPortalStack extends SharedStack {
     const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          contentSecurityPolicy:
-            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
+          contentSecurityPolicy: webPortalContentSecurityPolicy(signIn?.cognitoDomain),
           override: true,
         },
         contentTypeOptions: { override: true },
@@ -140,12 +178,18 @@ export class WebPortalStack extends SharedStack {
       logFilePrefix: 'distribution/',
     });
 
+    // The API is reached through this distribution, on the page's own origin: apiUrl ''.
+    const config: WebConfig = {
+      apiUrl: '',
+      producerUrl: producerEndpointUrl ?? '',
+      region: this.region,
+      ...(signIn === undefined
+        ? {}
+        : { cognitoDomain: signIn.cognitoDomain, cognitoClientId: signIn.clientId }),
+    };
     new BucketDeployment(this, 'Files', {
       destinationBucket: this.siteBucket,
-      sources: [
-        Source.asset(siteAssetsDir),
-        Source.jsonData('config.json', { apiUrl: '', producerUrl: producerEndpointUrl ?? '' }),
-      ],
+      sources: [Source.asset(siteAssetsDir), Source.jsonData('config.json', config)],
       distribution: this.distribution,
       distributionPaths: ['/index.html', '/app.js', '/app.css', '/config.json'],
       memoryLimit: 256,

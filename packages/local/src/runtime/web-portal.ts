@@ -2,7 +2,7 @@
  * The web portal on the portal port: `/` and its files, built when the runtime starts, plus `config.json` naming
  * the producer endpoint. The portal API keeps its paths; the page's own routes live in the address fragment.
  */
-import { buildWebAssets, WEB_CONFIG_PATH, type WebAssets } from '@bridgeport/web';
+import { buildWebAssets, WEB_CONFIG_PATH, type WebAssets, type WebConfig } from '@bridgeport/web';
 import type { LocalRoute } from '../http/server';
 
 export interface WebPortalRouteOptions {
@@ -18,7 +18,9 @@ export async function webPortalRoute(options: WebPortalRouteOptions): Promise<Lo
     if (request.method !== 'GET' && request.method !== 'HEAD') return false;
     const name = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
     if (name === WEB_CONFIG_PATH) {
-      const body = JSON.stringify({ apiUrl: '', producerUrl: options.producerUrl() ?? '' });
+      // No sign-in service locally: the page takes a pasted token or a `#token=` link.
+      const config: WebConfig = { apiUrl: '', producerUrl: options.producerUrl() ?? '' };
+      const body = JSON.stringify(config);
       response.writeHead(200, {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(body),

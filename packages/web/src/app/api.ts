@@ -1,4 +1,7 @@
 /** The portal API, as the web portal calls it: one place for the base URL, the token and the error shape. */
+import { WEB_CONFIG_PATH, type WebConfig } from '../config';
+import { type HostedUiSettings, hostedUiBaseUrl } from './hosted-ui';
+import type { Session } from './session';
 
 export interface ProblemDetail {
   /** JSON path of the field, e.g. `$.data.properties.x` or `query.limit`. */
@@ -33,61 +36,38 @@ export interface PortalSettings {
   readonly apiUrl: string;
   /** Base URL of the producer endpoint, shown in the example `curl`. */
   readonly producerUrl: string;
-}
-
-const TOKEN_KEY = 'bridgeport.token';
-
-export const tokenStore = {
-  get(): string | undefined {
-    return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
-  },
-  set(token: string): void {
-    sessionStorage.setItem(TOKEN_KEY, token.trim());
-  },
-  clear(): void {
-    sessionStorage.removeItem(TOKEN_KEY);
-  },
-};
-
-/** Takes a token given in the address (`#token=…`, as `pnpm start` prints it) and removes it from the address. */
-export function adoptTokenFromLocation(): void {
-  const match = /^#token=([^&]+)/.exec(window.location.hash);
-  if (match?.[1] === undefined) return;
-  tokenStore.set(decodeURIComponent(match[1]));
-  history.replaceState(null, '', `${window.location.pathname}${window.location.search}#/`);
-}
-
-/** Claims of the token (unverified: only to show who is signed in; the API verifies it). */
-export function tokenClaims(token: string | undefined): Record<string, unknown> | undefined {
-  const payload = token?.split('.')[1];
-  if (payload === undefined) return undefined;
-  try {
-    const text = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
+  /** The user pool's hosted UI, when config.json names one (in AWS); absent locally. */
+  readonly hostedUi?: HostedUiSettings;
 }
 
 export class PortalApi {
-  constructor(private readonly settings: PortalSettings) {}
+  constructor(
+    private readonly settings: PortalSettings,
+    private readonly session: Session,
+  ) {}
 
   get producerUrl(): string {
     return this.settings.producerUrl;
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const token = tokenStore.get();
-    const response = await fetch(`${this.settings.apiUrl}${path}`, {
-      method,
-      headers: {
-        accept: 'application/json',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    const send = (token: string | undefined) =>
+      fetch(`${this.settings.apiUrl}${path}`, {
+        method,
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    const token = await this.session.currentToken();
+    let response = await send(token);
+    if (response.status === 401 && token !== undefined) {
+      // The token was refused (expired or revoked): once more with a refreshed one, else the tab is signed out.
+      const refreshed = await this.session.afterUnauthorized();
+      if (refreshed !== undefined && refreshed !== token) response = await send(refreshed);
+    }
     const text = await response.text();
     let parsed: unknown;
     try {
@@ -134,12 +114,29 @@ export class PortalApi {
 
 /** Reads `config.json` beside the page (the static site's; the local runtime serves one too). */
 export async function loadSettings(): Promise<PortalSettings> {
-  const response = await fetch('config.json', { headers: { accept: 'application/json' } });
+  const response = await fetch(WEB_CONFIG_PATH, { headers: { accept: 'application/json' } });
   if (!response.ok) return { apiUrl: '', producerUrl: '' };
-  const value = (await response.json()) as Partial<PortalSettings>;
+  return settingsFrom((await response.json()) as Partial<WebConfig>);
+}
+
+/** The page's settings from config.json: the hosted UI only when both its domain and its client are named. */
+export function settingsFrom(config: Partial<WebConfig>): PortalSettings {
+  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+  const domain = text(config.cognitoDomain);
+  const clientId = text(config.cognitoClientId);
+  const region = text(config.region);
   return {
-    apiUrl: (value.apiUrl ?? '').replace(/\/+$/, ''),
-    producerUrl: (value.producerUrl ?? '').replace(/\/+$/, ''),
+    apiUrl: text(config.apiUrl).replace(/\/+$/, ''),
+    producerUrl: text(config.producerUrl).replace(/\/+$/, ''),
+    ...(domain === '' || clientId === ''
+      ? {}
+      : {
+          hostedUi: {
+            baseUrl: hostedUiBaseUrl(domain),
+            clientId,
+            ...(region === '' ? {} : { region }),
+          },
+        }),
   };
 }
 

@@ -1,43 +1,79 @@
 import { useEffect, useMemo, useState } from 'react';
-import {
-  adoptTokenFromLocation,
-  loadSettings,
-  PortalApi,
-  type PortalSettings,
-  tokenClaims,
-  tokenStore,
-} from './api';
+import { loadSettings, PortalApi, type PortalSettings } from './api';
+import { asError, ErrorNotice, Loading } from './common';
+import { logoutUrl } from './hosted-ui';
 import { CatalogPage } from './pages/catalog';
 import { EventTypePage } from './pages/event-type';
 import { MySubscriptionsPage } from './pages/my-subscriptions';
 import { NewEventTypePage } from './pages/new-event-type';
-import { SignInPage } from './pages/sign-in';
+import { redirectUri, SignInPage } from './pages/sign-in';
 import { SubscribePage } from './pages/subscribe';
 import { href, navigate, type Route, useRoute } from './router';
+import { adoptTokenFromLocation, Session, tokenClaims } from './session';
 
 function teamsOf(claims: Record<string, unknown> | undefined): string[] {
   const groups = claims?.['cognito:groups'] ?? claims?.teams;
   return Array.isArray(groups) ? groups.map(String).filter((group) => group !== 'platform-admins') : [];
 }
 
+interface Started {
+  readonly settings: PortalSettings;
+  readonly session: Session;
+  /** Why finishing a hosted-UI sign-in failed, shown on the sign-in page. */
+  readonly signInError?: Error;
+}
+
+/**
+ * Reads config.json, opens the tab's session and takes what the address brings: a `#token=` link, or the hosted
+ * UI's answer (`?code=…&state=…`), exchanged for tokens and removed from the address.
+ */
+async function start(): Promise<Started> {
+  const settings = await loadSettings().catch((): PortalSettings => ({ apiUrl: '', producerUrl: '' }));
+  const session = new Session(
+    sessionStorage,
+    settings.hostedUi === undefined ? {} : { hostedUi: settings.hostedUi },
+  );
+  adoptTokenFromLocation(session);
+  if (window.location.search === '') return { settings, session };
+  const clean = (hash: string) => {
+    history.replaceState(null, '', `${window.location.pathname}${hash}`);
+    // replaceState announces nothing: the router reads the new route on this event.
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  };
+  try {
+    const returnTo = await session.finishSignIn(window.location.search);
+    if (returnTo !== undefined) clean(returnTo);
+    return { settings, session };
+  } catch (failure) {
+    clean('#/sign-in');
+    return { settings, session, signInError: asError(failure) };
+  }
+}
+
 export function App() {
-  const [settings, setSettings] = useState<PortalSettings | undefined>(undefined);
-  const [token, setToken] = useState(() => {
-    adoptTokenFromLocation();
-    return tokenStore.get();
-  });
+  const [started, setStarted] = useState<Started | undefined>(undefined);
+  const [token, setToken] = useState<string | undefined>(undefined);
   const route = useRoute();
   useEffect(() => {
-    loadSettings().then(setSettings, () => setSettings({ apiUrl: '', producerUrl: '' }));
+    let unsubscribe = () => {};
+    start().then((value) => {
+      setStarted(value);
+      setToken(value.session.token);
+      unsubscribe = value.session.subscribe(() => setToken(value.session.token));
+    });
+    return () => unsubscribe();
+  }, []);
+  useEffect(() => {
+    if (started === undefined) return;
     // A sign-in link opened in a tab that already shows the portal.
-    const signInLink = () => {
-      adoptTokenFromLocation();
-      setToken(tokenStore.get());
-    };
+    const signInLink = () => adoptTokenFromLocation(started.session);
     window.addEventListener('hashchange', signInLink);
     return () => window.removeEventListener('hashchange', signInLink);
-  }, []);
-  const api = useMemo(() => (settings === undefined ? undefined : new PortalApi(settings)), [settings]);
+  }, [started]);
+  const api = useMemo(
+    () => (started === undefined ? undefined : new PortalApi(started.settings, started.session)),
+    [started],
+  );
   const claims = tokenClaims(token);
   const user =
     typeof claims?.['cognito:username'] === 'string'
@@ -49,6 +85,15 @@ export function App() {
   useEffect(() => {
     document.title = `Bridgeport — ${titleOf(route)}`;
   }, [route]);
+
+  const signOut = () => {
+    if (started === undefined) return;
+    started.session.signOut();
+    const hostedUi = started.settings.hostedUi;
+    // The hosted UI ends its own session too, then sends the browser back to the portal.
+    if (hostedUi !== undefined) window.location.assign(logoutUrl(hostedUi, redirectUri()));
+    else navigate({ page: 'sign-in' });
+  };
 
   return (
     <>
@@ -79,15 +124,7 @@ export function App() {
                 {user ?? 'signed in'}
                 {teamsOf(claims).length === 0 ? '' : ` (${teamsOf(claims).join(', ')})`}
               </span>{' '}
-              <button
-                type="button"
-                className="link"
-                onClick={() => {
-                  tokenStore.clear();
-                  setToken(undefined);
-                  navigate({ page: 'sign-in' });
-                }}
-              >
+              <button type="button" className="link" onClick={signOut}>
                 Sign out
               </button>
             </>
@@ -95,17 +132,16 @@ export function App() {
         </div>
       </header>
       <div id="content">
-        {api === undefined ? (
-          <p className="muted">Loading…</p>
-        ) : token === undefined && route.page !== 'sign-in' ? (
-          <SignInPage onSignedIn={() => setToken(tokenStore.get())} />
+        {started === undefined || api === undefined ? (
+          <main>
+            <Loading what="the portal" />
+          </main>
+        ) : token === undefined || route.page === 'sign-in' ? (
+          <SignInPage session={started.session} signedIn={token !== undefined}>
+            <ErrorNotice {...(started.signInError === undefined ? {} : { error: started.signInError })} />
+          </SignInPage>
         ) : (
-          <Page
-            route={route}
-            api={api}
-            teams={teamsOf(claims)}
-            onSignedIn={() => setToken(tokenStore.get())}
-          />
+          <Page route={route} api={api} teams={teamsOf(claims)} />
         )}
       </div>
     </>
@@ -116,12 +152,10 @@ function Page({
   route,
   api,
   teams,
-  onSignedIn,
 }: {
   readonly route: Route;
   readonly api: PortalApi;
   readonly teams: string[];
-  readonly onSignedIn: () => void;
 }) {
   switch (route.page) {
     case 'catalog':
@@ -142,7 +176,7 @@ function Page({
     case 'my-subscriptions':
       return <MySubscriptionsPage api={api} />;
     case 'sign-in':
-      return <SignInPage onSignedIn={onSignedIn} />;
+      return null;
     case 'not-found':
       return (
         <main>
