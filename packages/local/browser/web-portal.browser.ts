@@ -1,6 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  BucketKind,
+  bucketName,
+  consumerManifestKey,
+  LOCAL_ACCOUNT_ID,
+  LOCAL_REGION,
+} from '@bridgeport/core';
 import type { Browser, Page } from 'playwright-core';
 import { type Bridgeport, startBridgeport } from '../src/runtime/bridgeport';
 import { type Sink, startSink, testOptions, waitFor } from '../test/e2e/support';
@@ -15,6 +23,12 @@ const SCHEMA = {
     depot: { type: 'string' },
   },
 };
+
+/** The page's document, in functions evaluated in the page (this package is type-checked without the DOM). */
+interface PageDocument {
+  getElementById(id: string): { textContent: string | null } | null;
+  readonly activeElement: { readonly id: string; readonly tagName: string } | null;
+}
 
 describe('the web portal in a browser', () => {
   let dataDir: string;
@@ -175,19 +189,102 @@ describe('the web portal in a browser', () => {
     });
   });
 
-  it('works on a narrow screen', async () => {
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${runtime.portalUrl}/#/`);
-    await page.locator('tr[data-event-type="scanned_parcel"]').waitFor();
-    // Evaluated in the page: the document is no wider than the window.
-    const overflow = await page.evaluate(() => {
-      const view = globalThis as unknown as {
-        document: { documentElement: { scrollWidth: number } };
-        innerWidth: number;
-      };
-      return view.document.documentElement.scrollWidth - view.innerWidth;
+  it('names a refused endpoint at its field, for assistive technology too', async () => {
+    await page.goto(`${runtime.portalUrl}/#/events/scanned_parcel/subscribe?version=1`);
+    await page.getByLabel('Target type').selectOption('LAMBDA');
+    const endpoint = page.getByLabel('Lambda function ARN');
+    // A function in another region than the portal's: EventBridge could not invoke it.
+    await endpoint.fill('arn:aws:lambda:eu-west-1:123456789012:function:ship-parcels');
+    await page.getByRole('button', { name: 'Subscribe' }).click();
+
+    const problem = page.locator('.field', { has: endpoint }).locator('.field-problems');
+    await problem.first().waitFor();
+    expect(await problem.first().innerText()).toMatch(/region/);
+    expect(await endpoint.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await endpoint.getAttribute('aria-describedby')) ?? '';
+    expect(describedBy).not.toBe('');
+    const description = await page.evaluate(
+      (ids) =>
+        ids
+          .split(' ')
+          .map(
+            (id) =>
+              (globalThis as unknown as { document: PageDocument }).document.getElementById(id)
+                ?.textContent ?? '',
+          )
+          .join(' '),
+      describedBy,
+    );
+    expect(description).toMatch(/region/);
+    await screenshot(page, 'subscribe-bad-endpoint');
+  });
+
+  it('moves the focus to the page a link opens, so a screen reader starts there', async () => {
+    await page.getByRole('link', { name: 'My subscriptions' }).click();
+    await page.getByRole('heading', { name: 'My subscriptions', level: 1 }).waitFor();
+
+    const focused = await page.evaluate(
+      () => (globalThis as unknown as { document: PageDocument }).document.activeElement?.id,
+    );
+    expect(focused).toBe('content');
+    await page.keyboard.press('Tab');
+    const next = await page.evaluate(
+      () => (globalThis as unknown as { document: PageDocument }).document.activeElement?.tagName,
+    );
+    expect(['A', 'BUTTON', 'SUMMARY', 'INPUT', 'SELECT', 'TEXTAREA']).toContain(next);
+  });
+
+  it('shows a redeployment that fails, with its reason, without a reload', async () => {
+    const card = page.locator('section', { hasText: 'scanned_parcel v1 → HTTPS' });
+    const id = await card.locator('[data-subscription]').getAttribute('data-subscription');
+    expect(id).toMatch(/^[a-z0-9]{12}$/);
+    // The consumer manifest is replaced by one the deployer cannot read, as a broken pipeline change would.
+    const s3 = new S3Client({ endpoint: runtime.awsUrl, forcePathStyle: true });
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucketName(BucketKind.SUBSCRIBER, {
+          environment: 'web',
+          account: LOCAL_ACCOUNT_ID,
+          region: LOCAL_REGION,
+        }),
+        Key: consumerManifestKey('scanned_parcel', 1, id ?? ''),
+        Body: '{"not": "a manifest"}',
+      }),
+    );
+
+    await card.locator('[data-status="FAILED"]').waitFor({ timeout: 40_000 });
+    const answer = await fetch(`${runtime.portalUrl}/subscriptions/${id}`, {
+      headers: { authorization: `Bearer ${token}` },
     });
-    expect(overflow).toBeLessThanOrEqual(0);
-    await screenshot(page, 'catalog-narrow');
+    const { status_reason: reason } = (await answer.json()) as { status_reason?: string };
+    expect(reason).toEqual(expect.any(String));
+    expect(await card.locator('.status-reason').innerText()).toBe(`: ${reason}`);
+    await screenshot(page, 'my-subscriptions-failed');
+  });
+
+  it('fits every page on a narrow screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const pages: [string, string, string][] = [
+      ['catalog', '#/', 'tr[data-event-type="scanned_parcel"]'],
+      ['new-event-type', '#/new', 'textarea'],
+      ['event-type', '#/events/scanned_parcel', 'tr[data-field="weight_kg"]'],
+      ['subscribe', '#/events/scanned_parcel/subscribe?version=1', '[data-testid="match-report"]'],
+      ['my-subscriptions', '#/subscriptions', '[data-subscription]'],
+      ['sign-in', '#/sign-in', 'textarea'],
+    ];
+    for (const [name, address, ready] of pages) {
+      await page.goto(`${runtime.portalUrl}/${address}`);
+      await page.locator(ready).first().waitFor();
+      // Evaluated in the page: the document is no wider than the window.
+      const overflow = await page.evaluate(() => {
+        const view = globalThis as unknown as {
+          document: { documentElement: { scrollWidth: number } };
+          innerWidth: number;
+        };
+        return view.document.documentElement.scrollWidth - view.innerWidth;
+      });
+      expect({ page: name, overflow: Math.max(0, overflow) }).toEqual({ page: name, overflow: 0 });
+      await screenshot(page, `${name}-narrow`);
+    }
   });
 });

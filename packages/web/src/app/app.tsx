@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { loadSettings, PortalApi, type PortalSettings } from './api';
 import { asError, ErrorNotice, Loading } from './common';
 import { logoutUrl } from './hosted-ui';
@@ -82,8 +82,14 @@ export function App() {
         ? claims.sub
         : undefined;
 
+  const content = useRef<HTMLDivElement>(null);
+  const firstRoute = useRef(true);
   useEffect(() => {
     document.title = `Bridgeport — ${titleOf(route)}`;
+    // A new page: the focus moves to its content (not on the first load), so keyboard and screen-reader users
+    // start there instead of at the link they followed.
+    if (firstRoute.current) firstRoute.current = false;
+    else content.current?.focus();
   }, [route]);
 
   const signOut = () => {
@@ -131,7 +137,7 @@ export function App() {
           )}
         </div>
       </header>
-      <div id="content">
+      <div id="content" ref={content} tabIndex={-1}>
         {started === undefined || api === undefined ? (
           <main>
             <Loading what="the portal" />

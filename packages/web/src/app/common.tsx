@@ -139,10 +139,11 @@ export function TextField(props: {
         placeholder={props.placeholder}
         list={props.list}
         aria-invalid={invalid}
+        aria-describedby={invalid ? `${id}-problems` : undefined}
         onChange={(event) => props.onChange(event.target.value)}
       />
       {props.children}
-      <FieldProblems error={props.error} path={props.path} />
+      <FieldProblems error={props.error} path={props.path} id={`${id}-problems`} />
     </div>
   );
 }

@@ -10,13 +10,15 @@ export interface Loaded<T> {
 
 /**
  * Loads `load()` when `key` changes; while `poll(data)` says so (a deployment in progress), loads again every
- * `intervalMs`, so statuses change on the page without a reload.
+ * `intervalMs`, so statuses change on the page without a reload; otherwise every `idleIntervalMs` when given, so a
+ * change started elsewhere (another tab, the pipeline) shows up too.
  */
 export function useLoad<T>(
   load: () => Promise<T>,
   key: string,
   poll: (data: T) => boolean = () => false,
   intervalMs = 1500,
+  idleIntervalMs?: number,
 ): Loaded<T> {
   const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
   const [tick, setTick] = useState(0);
@@ -35,7 +37,8 @@ export function useLoad<T>(
       (data) => {
         if (cancelled) return;
         setState({ data, loading: false });
-        if (pollRef.current(data)) timer = setTimeout(() => setTick((n) => n + 1), intervalMs);
+        const wait = pollRef.current(data) ? intervalMs : idleIntervalMs;
+        if (wait !== undefined) timer = setTimeout(() => setTick((n) => n + 1), wait);
       },
       (error: unknown) => {
         if (!cancelled) setState({ error: asError(error), loading: false });
@@ -45,7 +48,7 @@ export function useLoad<T>(
       cancelled = true;
       if (timer !== undefined) clearTimeout(timer);
     };
-  }, [key, tick, intervalMs]);
+  }, [key, tick, intervalMs, idleIntervalMs]);
 
   return { ...state, reload };
 }

@@ -95,3 +95,48 @@ export interface MatchReport {
   }[];
   readonly receivers: number;
 }
+
+/** One period of an insights series: its start and the counts of that period. */
+export interface InsightsPoint {
+  readonly timestamp: string;
+  readonly [figure: string]: number | string;
+}
+
+export interface SubscriptionInsights {
+  readonly id: string;
+  readonly team?: string;
+  readonly connection_type: string;
+  /** Only for the caller's own team's subscriptions. */
+  readonly endpoint?: string;
+  readonly status: string;
+  readonly matched: number;
+  readonly delivered: number;
+  readonly failed: number;
+  readonly dead_lettered: number;
+  readonly retried: number;
+  /** p50 and p99 from the bus to the target; `null` fields (or `null`) when nothing was delivered. */
+  readonly latency_ms: { readonly p50: number | null; readonly p99: number | null } | null;
+  readonly series: InsightsPoint[];
+}
+
+export interface VersionInsights {
+  readonly version: number;
+  readonly published: number;
+  readonly rejected: {
+    readonly schema: number;
+    readonly size: number;
+    readonly auth: number;
+    readonly total: number;
+  };
+  readonly series: InsightsPoint[];
+  readonly subscriptions: SubscriptionInsights[];
+}
+
+/** `GET /events/{event_type}/insights` (docs/api.md#insights). */
+export interface EventTypeInsights {
+  readonly event_type: string;
+  readonly from: string;
+  readonly to: string;
+  readonly period: number;
+  readonly versions: VersionInsights[];
+}

@@ -11,6 +11,7 @@ import {
   StatusBadge,
 } from '../common';
 import { IN_PROGRESS, useLoad } from '../hooks';
+import { EventTypeInsightsView, InsightsLoader } from '../insights';
 import { href } from '../router';
 import { curlCommand, exampleEvent, fieldRows, type Json } from '../schema-view';
 import type { Compatibility, EventTypeView, EventVersionView, Page, SubscriptionView } from '../types';
@@ -58,7 +59,9 @@ export function EventTypePage({ api, eventType }: { readonly api: PortalApi; rea
               <th scope="col">Version</th>
               <th scope="col">Status</th>
               <th scope="col">Created</th>
-              <th scope="col" />
+              <th scope="col">
+                <span className="visually-hidden">Show</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -77,6 +80,7 @@ export function EventTypePage({ api, eventType }: { readonly api: PortalApi; rea
                     type="button"
                     className="secondary"
                     aria-pressed={v.version === version}
+                    aria-label={`Show version ${v.version}`}
                     onClick={() => setSelected(v.version)}
                   >
                     {v.version === version ? 'Shown' : 'Show'}
@@ -92,6 +96,11 @@ export function EventTypePage({ api, eventType }: { readonly api: PortalApi; rea
         <CompareVersions api={api} eventType={eventType} versions={view.versions.map((v) => v.version)} />
       ) : null}
       <Subscriptions api={api} eventType={eventType} />
+      <Section title="Insights">
+        <InsightsLoader api={api} eventType={eventType}>
+          {(insights) => <EventTypeInsightsView insights={insights} />}
+        </InsightsLoader>
+      </Section>
       <NewVersion
         api={api}
         eventType={eventType}

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { ApiError, encode, type PortalApi } from '../api';
 import { asError, ErrorNotice, Loading, Section, StatusBadge } from '../common';
 import { IN_PROGRESS, useLoad } from '../hooks';
+import { InsightsLoader, SubscriptionInsightsView } from '../insights';
 import { href } from '../router';
 import type { DeadLetterView, Page, SubscriptionView } from '../types';
 
@@ -25,6 +26,9 @@ export function MySubscriptionsPage({ api }: { readonly api: PortalApi }) {
     },
     'mine',
     (items) => items.some((item) => IN_PROGRESS.has(item.status)),
+    1500,
+    // A redeployment started elsewhere (the pipeline, another tab) shows up within 10 s.
+    10_000,
   );
   return (
     <main>
@@ -104,7 +108,9 @@ function SubscriptionCard(props: {
       </details>
       <details>
         <summary>Insights</summary>
-        <Insights api={api} subscription={s} />
+        <InsightsLoader api={api} eventType={s.event_type}>
+          {(insights) => <SubscriptionInsightsView insights={insights} subscriptionId={s.id} />}
+        </InsightsLoader>
       </details>
       <button
         type="button"
@@ -177,7 +183,9 @@ function DeadLetters({ api, id }: { readonly api: PortalApi; readonly id: string
                 <th scope="col">Failed at</th>
                 <th scope="col">Error</th>
                 <th scope="col">Attempts</th>
-                <th scope="col" />
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -271,62 +279,5 @@ function Replay({ api, id }: { readonly api: PortalApi; readonly id: string }) {
       <ErrorNotice {...(error === undefined ? {} : { error })} />
       {state === undefined ? null : <pre className="json">{JSON.stringify(state, null, 2)}</pre>}
     </form>
-  );
-}
-
-interface InsightsView {
-  readonly subscriptions?:
-    | Record<string, Record<string, unknown>>
-    | { readonly id: string; readonly [key: string]: unknown }[];
-  readonly [key: string]: unknown;
-}
-
-function Insights({
-  api,
-  subscription,
-}: {
-  readonly api: PortalApi;
-  readonly subscription: SubscriptionView;
-}) {
-  const insights = useLoad(
-    () => api.get<InsightsView>(`/events/${encode(subscription.event_type)}/insights`),
-    `${subscription.event_type}:${subscription.id}`,
-  );
-  if (unavailable(insights.error)) return <p className="muted">Insights are not available on this portal.</p>;
-  if (insights.error !== undefined) return <ErrorNotice error={insights.error} />;
-  if (insights.data === undefined) return <Loading what="insights" />;
-  return <InsightsFigures data={insights.data} subscriptionId={subscription.id} />;
-}
-
-/** The figures of one subscription (delivered, failed, latency), drawn as labelled bars. */
-function InsightsFigures({
-  data,
-  subscriptionId,
-}: {
-  readonly data: InsightsView;
-  readonly subscriptionId: string;
-}) {
-  const list: Record<string, unknown>[] = Array.isArray(data.subscriptions)
-    ? data.subscriptions
-    : Object.entries(data.subscriptions ?? {}).map(([id, value]) => ({ id, ...value }));
-  const mine = list.find((entry) => entry.id === subscriptionId || entry.subscription_id === subscriptionId);
-  const figures = Object.entries(mine ?? {}).filter(([, value]) => typeof value === 'number') as [
-    string,
-    number,
-  ][];
-  if (figures.length === 0) return <p className="muted">No traffic recorded for this subscription yet.</p>;
-  const max = Math.max(1, ...figures.map(([, value]) => value));
-  return (
-    <ul className="bars" data-testid="insights">
-      {figures.map(([name, value]) => (
-        <li key={name}>
-          <span className="bar-label">{name.replace(/_/g, ' ')}</span>
-          <span className="bar" style={{ width: `${Math.round((value / max) * 100)}%` }} aria-hidden="true" />
-          <span className="bar-value" data-figure={name}>
-            {value}
-          </span>
-        </li>
-      ))}
-    </ul>
   );
 }
