@@ -12,7 +12,7 @@ import {
 import type { Browser, Page } from 'playwright-core';
 import { type Bridgeport, startBridgeport } from '../src/runtime/bridgeport';
 import { type Sink, startSink, testOptions, waitFor } from '../test/e2e/support';
-import { launchBrowser, screenshot } from './support';
+import { curlRequest, launchBrowser, screenshot, shellWords } from './support';
 
 const SCHEMA = {
   type: 'object',
@@ -157,29 +157,33 @@ describe('the web portal in a browser', () => {
     await page.getByRole('heading', { name: 'My subscriptions' }).waitFor();
   });
 
-  it('shows the status turn ACTIVE without a reload, then the published example arrives', async () => {
+  it('shows the status turn ACTIVE without a reload, then the copied example is published and arrives', async () => {
     const card = page.locator('section', { hasText: 'scanned_parcel v1 → HTTPS' });
     await card.locator('[data-status="ACTIVE"]').waitFor({ timeout: 30_000 });
     await screenshot(page, 'my-subscriptions');
 
     await page.goto(`${runtime.portalUrl}/#/events/scanned_parcel`);
-    const example = JSON.parse(await page.getByTestId('example-event').innerText()) as Record<
-      string,
-      unknown
-    >;
+    await page
+      .context()
+      .grantPermissions(['clipboard-read', 'clipboard-write'], { origin: runtime.portalUrl });
+    await page.getByRole('button', { name: 'Copy as curl' }).click();
+    await page.getByRole('button', { name: 'Copied' }).waitFor();
+    const copied = await page.evaluate(() =>
+      (
+        globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
+      ).navigator.clipboard.readText(),
+    );
     const key = await fetch(`${runtime.portalUrl}/events/scanned_parcel/producer-key`, {
       headers: { authorization: `Bearer ${token}` },
-    }).then(async (answer) =>
-      answer.ok ? ((await answer.json()) as { key?: string; api_key?: string }) : {},
-    );
-    const producerKey = key.key ?? key.api_key;
-    const published = await fetch(`${runtime.brokerUrl}/scanned_parcel/1`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(producerKey === undefined ? {} : { 'x-api-key': producerKey }),
-      },
-      body: JSON.stringify({ ...example, data: { ...(example.data as object), weight_kg: 25 } }),
+    }).then(async (answer) => (answer.ok ? ((await answer.json()) as { api_key?: string }) : {}));
+    // The copied command as the shell reads it, with the producer's key; its weight edited past the filter's 10.
+    const request = curlRequest(shellWords(copied, { PRODUCER_KEY: key.api_key ?? '' }));
+    expect(request.url).toBe(`${runtime.brokerUrl}/scanned_parcel/1`);
+    const example = JSON.parse(request.body ?? '') as { data: Record<string, unknown> };
+    const published = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: JSON.stringify({ ...example, data: { ...example.data, weight_kg: 25 } }),
     });
     expect(published.status).toBe(200);
     const delivered = await waitFor('the delivery', () => sink.on('/parcels')[0], 20_000);
