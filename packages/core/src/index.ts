@@ -55,6 +55,17 @@ export {
 } from './events-table';
 export type { LimitBreach } from './input-limits';
 export { InputLimit, jsonTextTooDeep, schemaLimitBreach, valueTooDeep } from './input-limits';
+export {
+  BROKER_METRICS_NAMESPACE,
+  BROKER_METRICS_SERVICE,
+  BrokerDimension,
+  BrokerMetric,
+  EVENTBRIDGE_METRICS_NAMESPACE,
+  EventBridgeDimension,
+  EventBridgeMetric,
+  REJECTION_REASONS,
+  RejectionReason,
+} from './insights';
 export type { BodySizeLimit } from './json-request';
 export {
   assertJsonContentType,

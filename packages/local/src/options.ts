@@ -20,6 +20,8 @@ export interface RuntimeOptions {
   readonly loopbackTls: boolean;
   /** How long the bus archive keeps events for replay, in days (0: forever). */
   readonly archiveRetentionDays: number;
+  /** How long the local CloudWatch keeps data points, in days (0: forever). */
+  readonly metricRetentionDays: number;
   /** HTTPS consumers may be on this machine (loopback), though never on the runtime's own ports. */
   readonly allowLoopbackTargets: boolean;
   /** Open connections each server (portal, producer endpoint, AWS endpoint) accepts at most. */
@@ -123,6 +125,13 @@ export const OPTION_SPECS = {
     kind: 'days',
     default: '30',
     description: 'how long the bus archive keeps events for replay, days (0 keeps them forever)',
+  },
+  metricRetentionDays: {
+    flag: 'metric-retention-days',
+    env: 'BRIDGEPORT_METRIC_RETENTION_DAYS',
+    kind: 'days',
+    default: '15',
+    description: 'how long the local CloudWatch keeps data points for insights, days (0 keeps them forever)',
   },
   allowLoopbackTargets: {
     flag: 'allow-loopback-targets',

@@ -15,6 +15,7 @@ describe('parseRuntimeOptions', () => {
       maxEventSizeBytes: 262144,
       retryBaseMs: 1000,
       archiveRetentionDays: 30,
+      metricRetentionDays: 15,
       loopbackTls: false,
       allowLoopbackTargets: true,
       maxConnections: 1000,

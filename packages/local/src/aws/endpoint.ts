@@ -4,6 +4,8 @@ import path from 'node:path';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '@bridgeport/core';
 import { DEFAULT_MAX_EVENT_SIZE_BYTES, type LocalBus, type LocalBusOptions } from '../bus/local-bus';
 import { createLimitedServer, type ServerLimits } from '../http/server';
+import type { MetricStore } from './cloudwatch/metric-store';
+import type { RunningCloudWatch } from './cloudwatch/service';
 import { sendJson } from './protocol';
 import type { S3Lifecycle, S3Notifications } from './s3/server';
 import type { SchemaRegistryStore } from './schemas/registry';
@@ -16,7 +18,7 @@ export interface AwsEndpointOptions {
   readonly host?: string;
   /** Default 4566; 0 picks a free port. */
   readonly port?: number;
-  /** State lives under `dataDir/{service}` (`dynamodb`, `s3`, `eventbridge`, `schemas`, `queues`…). */
+  /** State lives under `dataDir/{service}` (`dynamodb`, `s3`, `cloudwatch`, `eventbridge`, `schemas`, `queues`…). */
   readonly dataDir: string;
   /** Default `LOCAL_ACCOUNT_ID`. */
   readonly account?: string;
@@ -38,6 +40,8 @@ export interface AwsEndpointOptions {
   readonly onInternalError?: (error: unknown) => void;
   /** Connection and time limits. @default ServerLimit, with 60 s keep-alive and 300 s to send a request */
   readonly limits?: ServerLimits;
+  /** Days the local CloudWatch keeps data points (0: forever). @default DEFAULT_METRIC_RETENTION_DAYS */
+  readonly metricRetentionDays?: number;
 }
 
 /** The running AWS-compatible endpoint and the building blocks behind it. */
@@ -54,6 +58,8 @@ export interface AwsEndpoint {
   readonly schemas: SchemaRegistryStore;
   /** The local SQS queues. */
   readonly queues: LocalQueueStore;
+  /** The local CloudWatch's data points. */
+  readonly metrics: MetricStore;
   /** Object created/removed notifications of the local S3. */
   readonly s3Notifications: S3Notifications;
   /** What lifecycle rules do in AWS, done on request (expiring a noncurrent version). */
@@ -66,7 +72,7 @@ export interface AwsEndpoint {
 
 /**
  * Starts one HTTP server that answers like a single AWS edge: every service listed in `services.ts`
- * (DynamoDB and S3 proxied to loopback backends; EventBridge, SQS and Schemas served in process).
+ * (DynamoDB and S3 proxied to loopback backends; EventBridge, SQS, Schemas and CloudWatch served in process).
  * Requests are routed by `X-Amz-Target`, else by the service in the SigV4 credential scope.
  */
 export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<AwsEndpoint> {
@@ -102,6 +108,8 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
         agent,
         bus: options.bus,
         queues: options.queues,
+        metricRetentionDays: options.metricRetentionDays,
+        metrics: (running.monitoring as RunningCloudWatch | undefined)?.metrics,
       };
       const instance: RunningService = await service.start(context);
       started.push(instance);
@@ -121,7 +129,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
         400,
         {
           __type: 'UnknownServiceException',
-          message: 'This endpoint serves DynamoDB, S3, EventBridge, SQS and Schemas.',
+          message: 'This endpoint serves DynamoDB, S3, EventBridge, SQS, Schemas and CloudWatch.',
         },
         'application/json',
       );
@@ -148,6 +156,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       bus: services.events.bus,
       schemas: services.schemas.store,
       queues: services.sqs.queues,
+      metrics: services.monitoring.metrics,
       s3Notifications: services.s3.notifications,
       s3Lifecycle: services.s3.lifecycle,
       close() {

@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LocalBusOptions } from '../bus/local-bus';
+import type { MetricStore } from './cloudwatch/metric-store';
 import type { LocalQueueStore } from './sqs/queue-store';
 
 /** What every service of the AWS endpoint is started with. */
@@ -26,6 +27,10 @@ export interface ServiceContext {
   readonly bus?: Omit<LocalBusOptions, 'dataDir' | 'account' | 'region'>;
   /** A queue store shared with the caller, if any. */
   readonly queues?: LocalQueueStore;
+  /** Days the local CloudWatch keeps data points (0: forever). @default DEFAULT_METRIC_RETENTION_DAYS */
+  readonly metricRetentionDays?: number;
+  /** The local CloudWatch's store, once started (the bus records EventBridge's metrics into it). */
+  readonly metrics?: MetricStore;
 }
 
 /** A started service: answers its requests, and closes (its state stays on disk). */

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { cloudWatchService } from './cloudwatch/service';
 import { dynamoDbService } from './dynamodb/service';
 import { eventBridgeService } from './eventbridge/service';
 import { credentialScopeService } from './protocol';
@@ -14,6 +15,8 @@ import { sqsService } from './sqs/service';
 export const localAwsServices = {
   dynamodb: dynamoDbService,
   s3: s3Service,
+  // Before the bus, which records EventBridge's per-rule metrics into it (and closes first).
+  monitoring: cloudWatchService,
   events: eventBridgeService,
   schemas: schemasService,
   sqs: sqsService,

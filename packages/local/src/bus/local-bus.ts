@@ -58,6 +58,8 @@ export interface LocalBusOptions {
   readonly maxConcurrencyPerTarget?: number;
   /** Observer of every delivery outcome (metrics, logs, tests). */
   readonly onDelivery?: (report: DeliveryReport) => void;
+  /** Observer of the rules each accepted (or replayed) event matched (metrics). */
+  readonly onMatched?: (eventBusName: string, ruleNames: readonly string[]) => void;
   /** Event log segment size. Default 32 MiB. */
   readonly segmentBytes?: number;
   /** Rules per bus. Default 300. */
@@ -112,6 +114,7 @@ export class LocalBus {
   private readonly capMs: number;
   private readonly maxConcurrency: number;
   private readonly onDelivery: ((report: DeliveryReport) => void) | undefined;
+  private readonly onMatched: LocalBusOptions['onMatched'];
   private closed = false;
   private idleWaiters: (() => void)[] = [];
   private outstanding = 0;
@@ -139,6 +142,7 @@ export class LocalBus {
     this.capMs = options.backoff?.capMs ?? 60_000;
     this.maxConcurrency = options.maxConcurrencyPerTarget ?? 64;
     this.onDelivery = options.onDelivery;
+    this.onMatched = options.onMatched;
     this.apiDestinations = options.apiDestinations;
     this.scheduler = new RuleScheduler({
       topology: this.topology,
@@ -217,6 +221,7 @@ export class LocalBus {
       { eventBusName, event, eventJson: JSON.stringify(event), deliveries },
     ]);
     if (record === undefined) return;
+    this.reportMatched(record);
     for (let index = 0; index < record.deliveries.length; index += 1) {
       this.enqueue({ stored: record, index, attempts: 0 });
     }
@@ -267,6 +272,7 @@ export class LocalBus {
       }
       stored.forEach((record, i) => {
         results[accepted[i].position] = { EventId: record.event.id };
+        this.reportMatched(record);
         for (let index = 0; index < record.deliveries.length; index += 1) {
           this.enqueue({ stored: record, index, attempts: 0 });
         }
@@ -540,7 +546,7 @@ export class LocalBus {
       }
     }
     this.store.markDone(job.stored.seq, job.index);
-    this.report(job, 'dead-lettered', failure);
+    this.report(job, 'dead-lettered', failure, undefined, target?.DeadLetterConfig?.Arn);
     this.settle();
   }
 
@@ -567,6 +573,7 @@ export class LocalBus {
     outcome: DeliveryReport['outcome'],
     failure?: { code: string; message: string },
     retryInMs?: number,
+    deadLetterArn?: string,
   ): void {
     if (!this.onDelivery) return;
     const address = job.stored.deliveries[job.index];
@@ -579,7 +586,14 @@ export class LocalBus {
       outcome,
       ...(failure ? { errorCode: failure.code, errorMessage: failure.message } : {}),
       ...(retryInMs !== undefined ? { retryInMs } : {}),
+      ingestedAt: job.stored.ingestedAt,
+      ...(deadLetterArn === undefined ? {} : { deadLetterArn }),
     });
+  }
+
+  private reportMatched(record: StoredEvent): void {
+    if (!this.onMatched || record.deliveries.length === 0) return;
+    this.onMatched(record.eventBusName, [...new Set(record.deliveries.map((address) => address.ruleName))]);
   }
 
   private settle(): void {

@@ -152,4 +152,8 @@ export interface DeliveryReport {
   readonly errorMessage?: string;
   /** Delay before the next attempt, for `retrying`. */
   readonly retryInMs?: number;
+  /** When the bus took the event in, epoch milliseconds. */
+  readonly ingestedAt: number;
+  /** For `dead-lettered`: the target's dead-letter queue, when it has one. */
+  readonly deadLetterArn?: string;
 }

@@ -8,7 +8,7 @@ import type { CliCommand } from './types';
 const USAGE = `Usage: bridgeport start [options]
 
 Runs the whole of Bridgeport on this machine: the portal API, the producer endpoint, the local
-EventBridge bus and deployer, and an AWS-compatible endpoint (DynamoDB, S3, EventBridge, SQS, Schemas).
+EventBridge bus and deployer, and an AWS-compatible endpoint (DynamoDB, S3, EventBridge, SQS, Schemas, CloudWatch).
 Every option can also be set with its environment variable.
 
 Options:

@@ -152,6 +152,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
         port: options.awsPort,
         limits,
         dataDir,
+        metricRetentionDays: options.metricRetentionDays,
         ...scope,
         queues,
         bus: {
@@ -435,7 +436,7 @@ export function readyBanner(bridgeport: Bridgeport): string[] {
       : `  Web portal         ${bridgeport.portalUrl}/#token=${bridgeport.demoToken}`,
     `  Portal API         ${bridgeport.portalUrl}   (GET /health, /events, /subscriptions)`,
     `  Producer endpoint  ${bridgeport.brokerUrl}   (POST /{event_type}/{version})`,
-    `  AWS endpoint       ${bridgeport.awsUrl}   (DynamoDB, S3, EventBridge, SQS, Schemas)`,
+    `  AWS endpoint       ${bridgeport.awsUrl}   (DynamoDB, S3, EventBridge, SQS, Schemas, CloudWatch)`,
     ...demo,
     bridgeport.firstStart
       ? `Bridgeport is ready. Next: create an event type with curl -X POST ${bridgeport.portalUrl}/events -H "authorization: Bearer $TOKEN" (walk-through in README.md, "Run it locally"); for the aws CLI or SDKs: ${sdk}`

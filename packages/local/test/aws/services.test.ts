@@ -20,6 +20,16 @@ describe('the services of the local AWS endpoint', () => {
     expect(serviceOf(request({ 'x-amz-target': 'AWSEvents.PutEvents' }))).toBe(AwsService.EVENTS);
     expect(serviceOf(request({ 'x-amz-target': 'AmazonSQS.SendMessage' }))).toBe(AwsService.SQS);
     expect(serviceOf(request({ 'x-amz-target': 'DynamoDB_20120810.GetItem' }))).toBe(AwsService.DYNAMODB);
+    expect(serviceOf(request({ 'x-amz-target': 'GraniteServiceVersion20100801.GetMetricData' }))).toBe(
+      AwsService.MONITORING,
+    );
+  });
+
+  it("routes CloudWatch's RPC v2 CBOR and awsQuery requests to CloudWatch", () => {
+    const rpc = '/service/GraniteServiceVersion20100801/operation/GetMetricData';
+    expect(serviceOf(request(signed('monitoring'), rpc))).toBe(AwsService.MONITORING);
+    expect(serviceOf(request({}, rpc))).toBe(AwsService.MONITORING);
+    expect(serviceOf(request(signed('monitoring'), '/'))).toBe(AwsService.MONITORING);
   });
 
   it('routes a signed request by the service of its credential scope, header or presigned query', () => {

@@ -36,7 +36,9 @@ describe('the bridgeport command', () => {
     expect(result.stdout).toContain(
       '--broker-port <value>     producer endpoint port (default 3001); env BRIDGEPORT_BROKER_PORT',
     );
-    expect(result.stdout).toContain('AWS-compatible endpoint (DynamoDB, S3, EventBridge, SQS, Schemas)');
+    expect(result.stdout).toContain(
+      'AWS-compatible endpoint (DynamoDB, S3, EventBridge, SQS, Schemas, CloudWatch)',
+    );
   });
 
   it('names a malformed option and exits with 2', async () => {

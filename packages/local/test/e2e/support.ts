@@ -181,6 +181,7 @@ export function testOptions(dataDir: string, overrides: Partial<RuntimeOptions> 
     retryBaseMs: 10,
     loopbackTls: false,
     archiveRetentionDays: 30,
+    metricRetentionDays: 15,
     allowLoopbackTargets: true,
     maxConnections: 1000,
     ...overrides,

@@ -1,4 +1,5 @@
 import { LocalBus } from '../../bus/local-bus';
+import { EventBusMetrics } from '../cloudwatch/event-bus-metrics';
 import type { LocalAwsService, RunningService } from '../service';
 import { handleEventBridgeRequest } from './handler';
 
@@ -13,8 +14,18 @@ export const eventBridgeService: LocalAwsService<RunningEventBridge> = {
   targetPrefix: 'AWSEvents.',
   directory: 'eventbridge',
   async start(context) {
+    // EventBridge's per-rule metrics (AWS/Events), as the bus in AWS publishes them.
+    const metrics = context.metrics === undefined ? undefined : new EventBusMetrics(context.metrics);
     const bus = await LocalBus.open({
       ...context.bus,
+      onDelivery: (report) => {
+        metrics?.delivery(report);
+        context.bus?.onDelivery?.(report);
+      },
+      onMatched: (eventBusName, ruleNames) => {
+        metrics?.matched(eventBusName, ruleNames);
+        context.bus?.onMatched?.(eventBusName, ruleNames);
+      },
       dataDir: context.directory,
       account: context.account,
       region: context.region,

@@ -1,0 +1,225 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { GroupCommitFile, writeFileAtomic } from '../../bus/durable-file';
+import type { DataPoint } from './statistics';
+
+/** A metric's identity: namespace, name and its exact set of dimensions. */
+export interface MetricIdentity {
+  readonly namespace: string;
+  readonly metricName: string;
+  /** Sorted by name when stored. */
+  readonly dimensions: readonly { readonly name: string; readonly value: string }[];
+}
+
+/** A data point to record: raw values (with counts) or a statistic set, and the unit given with it. */
+export type NewDataPoint = DataPoint & { readonly unit?: string };
+
+/** CloudWatch keeps one-minute data 15 days: the local store's default retention. */
+export const DEFAULT_METRIC_RETENTION_DAYS = 15;
+
+interface Series {
+  readonly identity: MetricIdentity;
+  readonly points: DataPoint[];
+}
+
+/** One line of the store's file. */
+interface StoredLine {
+  readonly n: string;
+  readonly m: string;
+  readonly d: [string, string][];
+  readonly p: NewDataPoint;
+}
+
+export interface MetricStoreOptions {
+  /** Days a data point is kept, by its timestamp (0: forever). @default DEFAULT_METRIC_RETENTION_DAYS */
+  readonly retentionDays?: number;
+  /** @default Date.now */
+  readonly now?: () => number;
+  /** How often expired points are dropped (and the file rewritten without them). @default one hour */
+  readonly pruneIntervalMs?: number;
+}
+
+function seriesKey(identity: MetricIdentity): string {
+  return JSON.stringify([
+    identity.namespace,
+    identity.metricName,
+    identity.dimensions.map((d) => [d.name, d.value]),
+  ]);
+}
+
+function normalized(identity: MetricIdentity): MetricIdentity {
+  return {
+    namespace: identity.namespace,
+    metricName: identity.metricName,
+    dimensions: [...identity.dimensions].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+  };
+}
+
+/**
+ * The local CloudWatch's data points: raw values kept as they were put (so percentiles are exact), one JSON line
+ * each in `dir/metrics.jsonl`, fsync'd before `put` resolves, so a restart keeps them. Points older than the
+ * retention are dropped when the store opens and then every `pruneIntervalMs`.
+ */
+export class MetricStore {
+  private readonly series = new Map<string, Series>();
+  private readonly retentionMs: number;
+  private readonly now: () => number;
+  private readonly timer: NodeJS.Timeout | undefined;
+  private pruning: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    private readonly filePath: string,
+    private file: GroupCommitFile,
+    options: MetricStoreOptions,
+  ) {
+    const days = options.retentionDays ?? DEFAULT_METRIC_RETENTION_DAYS;
+    this.retentionMs = days === 0 ? Number.POSITIVE_INFINITY : days * 86_400_000;
+    this.now = options.now ?? Date.now;
+    if (Number.isFinite(this.retentionMs)) {
+      this.timer = setInterval(() => {
+        this.pruning = this.pruning.then(() => this.prune()).catch(() => undefined);
+      }, options.pruneIntervalMs ?? 3_600_000);
+      this.timer.unref();
+    }
+  }
+
+  static async open(dir: string, options: MetricStoreOptions = {}): Promise<MetricStore> {
+    const filePath = path.join(dir, 'metrics.jsonl');
+    const lines: StoredLine[] = [];
+    try {
+      for (const line of (await readFile(filePath, 'utf8')).split('\n')) {
+        if (!line) continue;
+        try {
+          lines.push(JSON.parse(line) as StoredLine);
+        } catch {
+          // a torn last line: GroupCommitFile cuts it off on open
+        }
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    const store = new MetricStore(filePath, await GroupCommitFile.open(filePath), options);
+    for (const line of lines) {
+      store.add(
+        {
+          namespace: line.n,
+          metricName: line.m,
+          dimensions: line.d.map(([name, value]) => ({ name, value })),
+        },
+        line.p,
+      );
+    }
+    await store.prune();
+    return store;
+  }
+
+  /** Records data points of one metric; resolves once they are on disk. */
+  async put(identity: MetricIdentity, points: readonly NewDataPoint[]): Promise<void> {
+    if (this.closed) throw new Error('The metric store is closed.');
+    await this.pruning; // a prune swaps the file
+    const metric = normalized(identity);
+    const d = metric.dimensions.map((dimension): [string, string] => [dimension.name, dimension.value]);
+    const text = points
+      .map(
+        (p) =>
+          `${JSON.stringify({ n: metric.namespace, m: metric.metricName, d, p } satisfies StoredLine)}\n`,
+      )
+      .join('');
+    await this.file.append(text);
+    for (const point of points) this.add(metric, point);
+  }
+
+  /**
+   * Records data points the runtime itself measures (EventBridge's, the broker's): written with the next flush
+   * without waiting for it, so that recording never slows a delivery.
+   */
+  record(identity: MetricIdentity, points: readonly NewDataPoint[]): void {
+    if (this.closed) return;
+    const metric = normalized(identity);
+    const d = metric.dimensions.map((dimension): [string, string] => [dimension.name, dimension.value]);
+    void this.pruning.then(() => {
+      if (this.closed) return;
+      this.file.appendLazy(
+        points
+          .map(
+            (p) =>
+              `${JSON.stringify({ n: metric.namespace, m: metric.metricName, d, p } satisfies StoredLine)}\n`,
+          )
+          .join(''),
+      );
+    });
+    for (const point of points) this.add(metric, point);
+  }
+
+  /** The data points of exactly this metric (same dimensions, in any order), oldest first. */
+  points(identity: MetricIdentity): readonly DataPoint[] {
+    return this.series.get(seriesKey(normalized(identity)))?.points ?? [];
+  }
+
+  /** Every metric, optionally only those of a namespace / name / having these dimensions (a value optional). */
+  list(filter: {
+    readonly namespace?: string;
+    readonly metricName?: string;
+    readonly dimensions?: readonly { readonly name: string; readonly value?: string }[];
+  }): MetricIdentity[] {
+    const found: MetricIdentity[] = [];
+    for (const { identity } of this.series.values()) {
+      if (filter.namespace !== undefined && identity.namespace !== filter.namespace) continue;
+      if (filter.metricName !== undefined && identity.metricName !== filter.metricName) continue;
+      const matches = (filter.dimensions ?? []).every((wanted) =>
+        identity.dimensions.some(
+          (d) => d.name === wanted.name && (wanted.value === undefined || d.value === wanted.value),
+        ),
+      );
+      if (matches) found.push(identity);
+    }
+    return found;
+  }
+
+  /** Drops points older than the retention and rewrites the file without them. */
+  async prune(): Promise<void> {
+    if (this.closed || !Number.isFinite(this.retentionMs)) return;
+    const oldest = this.now() - this.retentionMs;
+    let dropped = 0;
+    for (const [key, series] of this.series) {
+      const kept = series.points.filter((point) => point.t >= oldest);
+      dropped += series.points.length - kept.length;
+      if (kept.length === 0) this.series.delete(key);
+      else if (kept.length < series.points.length) series.points.splice(0, series.points.length, ...kept);
+    }
+    if (dropped === 0) return;
+    await this.file.close();
+    const lines: string[] = [];
+    for (const { identity, points } of this.series.values()) {
+      const d = identity.dimensions.map((dimension): [string, string] => [dimension.name, dimension.value]);
+      for (const p of points)
+        lines.push(`${JSON.stringify({ n: identity.namespace, m: identity.metricName, d, p })}\n`);
+    }
+    await writeFileAtomic(this.filePath, lines.join(''));
+    this.file = await GroupCommitFile.open(this.filePath);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.timer) clearInterval(this.timer);
+    await this.pruning;
+    this.closed = true;
+    await this.file.close();
+  }
+
+  private add(identity: MetricIdentity, point: NewDataPoint): void {
+    const key = seriesKey(identity);
+    let series = this.series.get(key);
+    if (!series) {
+      series = { identity, points: [] };
+      this.series.set(key, series);
+    }
+    const { unit: _unit, ...stored } = point;
+    const points = series.points;
+    // Kept in time order; points usually arrive in order, so this is an append.
+    let at = points.length;
+    while (at > 0 && (points[at - 1] as DataPoint).t > stored.t) at -= 1;
+    points.splice(at, 0, stored as DataPoint);
+  }
+}
