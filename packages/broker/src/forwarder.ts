@@ -4,7 +4,13 @@ import {
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
 import { type MessageAttributeValue, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { InputLimit, jsonTextTooDeep, type ValidationProblem } from '@bridgeport/core';
+import {
+  InputLimit,
+  jsonTextTooDeep,
+  parseDetailType,
+  RejectionReason,
+  type ValidationProblem,
+} from '@bridgeport/core';
 import type { Logger } from '@bridgeport/edge';
 import {
   buildEventEntry,
@@ -15,6 +21,7 @@ import {
   packBatches,
 } from './events';
 import { brokerLogger } from './logger';
+import { noProducerMetrics, type ProducerMetrics } from './metrics';
 
 /** Why a message went to the producer's dead-letter queue instead of the bus (the `ERROR_CODE` attribute). */
 export const DeadLetterReason = {
@@ -61,6 +68,8 @@ export interface ForwardBatchOptions {
   readonly maxEntriesPerRequest?: number;
   /** @default brokerLogger */
   readonly logger?: Logger;
+  /** Counts published and refused events (`powertoolsProducerMetrics()` in Lambda). @default noProducerMetrics */
+  readonly metrics?: ProducerMetrics;
 }
 
 /** What became of each message. `batchItemFailures` is the Lambda partial batch response. */
@@ -181,6 +190,12 @@ export async function forwardBatch(
   const maxEventSizeBytes = options.maxEventSizeBytes ?? DEFAULT_MAX_EVENT_SIZE_BYTES;
   const logger = options.logger ?? brokerLogger;
   const { route } = options.producer;
+  const metrics = options.metrics ?? noProducerMetrics;
+  const parsed = parseDetailType(route.detailType);
+  const subject =
+    parsed === undefined
+      ? undefined
+      : { busName: route.busName, eventType: parsed.eventType, version: parsed.version };
   const accepted: Accepted[] = [];
   const rejected: Rejected[] = [];
   for (const message of messages) {
@@ -202,6 +217,12 @@ export async function forwardBatch(
     const item = rejected[index] as Rejected;
     if (send.status === 'fulfilled') {
       deadLettered.push(item.messageId);
+      if (subject !== undefined) {
+        metrics.rejected(
+          subject,
+          item.reason === DeadLetterReason.EVENT_TOO_LARGE ? RejectionReason.SIZE : RejectionReason.SCHEMA,
+        );
+      }
       logger.warn('Message sent to the dead-letter queue', {
         messageId: item.messageId,
         reason: item.reason,
@@ -229,6 +250,7 @@ export async function forwardBatch(
         const result = output.Entries?.[index];
         if (result?.EventId !== undefined && result.ErrorCode === undefined) {
           published.push(item.messageId);
+          if (subject !== undefined) metrics.published(subject, item.size);
         } else {
           failed.push(item.messageId);
           logger.warn('The bus refused an event; the message will be retried', {

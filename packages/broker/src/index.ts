@@ -111,6 +111,8 @@ export { createInjector, parseProducerRoute } from './injector';
 export type { InjectorHandler } from './injector-handler';
 export { createInjectorHandler, PRODUCER_BODY_RULES, producerRouteOf } from './injector-handler';
 export { brokerLogger } from './logger';
+export type { EmfRecord, MetricsSubject, ProducerMetrics, ProducerMetricsOptions } from './metrics';
+export { noProducerMetrics, powertoolsProducerMetrics } from './metrics';
 export type {
   ManifestReader,
   ProducerCatalogOptions,

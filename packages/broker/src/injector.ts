@@ -10,11 +10,13 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   type ProducerPlan,
+  RejectionReason,
   sqsQueueUrl,
   ValidationError,
 } from '@bridgeport/core';
 import { isRetryablePutEventsError, PublishFailedError } from './errors';
 import { buildEventEntry, DEFAULT_MAX_EVENT_SIZE_BYTES, eventEntrySize } from './events';
+import { noProducerMetrics, type ProducerMetrics } from './metrics';
 import type { ResolvedProducer } from './producers';
 
 /** Finds a producer by event type and version (a `ProducerCatalog`, or any stand-in such as the local runtime's). */
@@ -32,6 +34,11 @@ export interface InjectorOptions {
    * @default AWS's queue URL in the plan's account and region
    */
   readonly ingressQueueUrl?: (plan: ProducerPlan) => string;
+  /**
+   * Counts published and refused events per event type and version (`powertoolsProducerMetrics()` in Lambda).
+   * @default noProducerMetrics
+   */
+  readonly metrics?: ProducerMetrics;
 }
 
 /** Body of a `200` answer. */
@@ -67,6 +74,7 @@ function errorName(error: unknown): string {
 /** The HTTP injector behind every HTTP producer route. */
 export function createInjector(options: InjectorOptions): Injector {
   const maxEventSizeBytes = options.maxEventSizeBytes ?? DEFAULT_MAX_EVENT_SIZE_BYTES;
+  const metrics = options.metrics ?? noProducerMetrics;
 
   async function publish(eventType: string, version: number, envelope: unknown): Promise<InjectedEvent> {
     const producer = await options.producers.resolve(eventType, version);
@@ -86,8 +94,10 @@ export function createInjector(options: InjectorOptions): Injector {
         { context: { eventType, version, queueUrl: url } },
       );
     }
+    const subject = { busName: producer.route.busName, eventType, version };
     const problems = producer.validate(envelope);
     if (problems.length > 0) {
+      metrics.rejected(subject, RejectionReason.SCHEMA);
       throw new ValidationError(
         `The event does not match the schema of ${eventType} version ${version}`,
         problems,
@@ -96,6 +106,7 @@ export function createInjector(options: InjectorOptions): Injector {
     const entry = buildEventEntry(producer.route, envelope);
     const size = eventEntrySize(entry);
     if (size > maxEventSizeBytes) {
+      metrics.rejected(subject, RejectionReason.SIZE);
       throw new PayloadTooLargeError(`The event is ${size} bytes; the limit is ${maxEventSizeBytes} bytes`);
     }
     let output: PutEventsCommandOutput;
@@ -110,6 +121,7 @@ export function createInjector(options: InjectorOptions): Injector {
       const code = result?.ErrorCode ?? 'MissingEventId';
       throw new PublishFailedError(code, isRetryablePutEventsError(result?.ErrorCode));
     }
+    metrics.published(subject, size);
     return { event_id: result.EventId };
   }
 

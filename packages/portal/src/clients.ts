@@ -1,8 +1,9 @@
 /**
  * The one place the portal creates AWS SDK clients. Defaults only: region, credentials and endpoints come
  * from the SDK's standard configuration (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_S3`,
- * `AWS_ENDPOINT_URL_SCHEMAS`, `AWS_ENDPOINT_URL_SQS`…), so the same code runs in Lambda, on a laptop and in tests.
+ * `AWS_ENDPOINT_URL_SCHEMAS`, `AWS_ENDPOINT_URL_SQS`, `AWS_ENDPOINT_URL_CLOUDWATCH`…), so the same code runs in Lambda, on a laptop and in tests.
  */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -18,6 +19,8 @@ export interface PortalClients {
   readonly eventBridge: EventBridgeClient;
   /** Subscriptions' dead-letter queues. */
   readonly sqs: SQSClient;
+  /** Insights (GetMetricData). */
+  readonly cloudWatch: CloudWatchClient;
 }
 
 /** Creates the portal's SDK clients with default configuration. */
@@ -30,5 +33,6 @@ export function createPortalClients(): PortalClients {
     schemas: new SchemasClient({}),
     eventBridge: new EventBridgeClient({}),
     sqs: new SQSClient({}),
+    cloudWatch: new CloudWatchClient({}),
   };
 }

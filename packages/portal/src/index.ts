@@ -1,3 +1,5 @@
+export type { MetricQuery, MetricSeries, MetricsReader } from './adapters/metrics';
+export { CloudWatchMetrics } from './adapters/metrics';
 export type { ObjectStorageOptions } from './adapters/object-storage';
 export { ObjectStorage } from './adapters/object-storage';
 export type { SchemaRegistryOptions } from './adapters/schema-registry';
@@ -41,6 +43,17 @@ export type {
 } from './services/event-types';
 export { DEFAULT_LEASE_SECONDS, EventTypeService } from './services/event-types';
 export { checkSubscriptionFilter } from './services/filter';
+export type {
+  CatalogInsights,
+  EventTypeInsights,
+  InsightsQuery,
+  InsightsServiceOptions,
+  SubscriptionInsights,
+  VersionInsights,
+} from './services/insights';
+export { InsightsService, TOP_EVENT_TYPES } from './services/insights';
+export type { InsightsWindow } from './services/insights-window';
+export { InsightsLimit, parseInsightsWindow } from './services/insights-window';
 export type { ListQuery } from './services/pagination';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './services/pagination';
 export type { PortalServices } from './services/portal-services';

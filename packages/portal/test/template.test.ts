@@ -51,7 +51,7 @@ describe('template.yaml', () => {
     expect(declared).toEqual(
       portalRoutes.map((route) => `${route.method} ${route.resource} ${route.function}`).sort(),
     );
-    expect(portalRoutes).toHaveLength(19);
+    expect(portalRoutes).toHaveLength(21);
   });
 
   it('puts every route on the API {env}-self-service-portal-api with the environment as stage', () => {
@@ -239,6 +239,76 @@ describe('template.yaml', () => {
     });
     // The archive the AWS bus stack names (core's naming) is the one granted.
     expect(eventArchiveName('dev')).toBe('dev.custom.events.bus-archive');
+  });
+
+  it('lets only the catalog function read metrics (GetMetricData, for insights), besides reading the events table', () => {
+    const catalog = statements(PortalFunction.CATALOG);
+    const byId = Object.fromEntries(catalog.map((statement) => [statement.Sid, statement]));
+
+    expect(catalog.flatMap((statement) => statement.Action).sort()).toEqual([
+      'cloudwatch:GetMetricData',
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+    ]);
+    // GetMetricData has no resource-level permissions: "*" is the only resource IAM accepts for it.
+    expect(byId.ReadMetrics).toEqual({
+      Sid: 'ReadMetrics',
+      Effect: 'Allow',
+      Action: ['cloudwatch:GetMetricData'],
+      Resource: '*',
+    });
+    expect(byId.EventsTableRead?.Resource).toEqual([
+      { 'Fn::GetAtt': ['EventsTable', 'Arn'] },
+      { 'Fn::Sub': sub('EventsTable.Arn', '/index/*') },
+    ]);
+    for (const fn of [PortalFunction.EVENTS, PortalFunction.SUBSCRIPTIONS]) {
+      expect(statements(fn).flatMap((statement) => statement.Action)).not.toContainEqual(
+        expect.stringMatching(/^cloudwatch:/),
+      );
+    }
+  });
+
+  it('serves the insights routes from the catalog function, behind the Cognito authorizer', () => {
+    const events = resources[PortalFunction.CATALOG]?.Properties.Events as Record<
+      string,
+      { Properties: Node }
+    >;
+    const routes = Object.values(events).map(
+      (event) => `${event.Properties.Method} ${event.Properties.Path}`,
+    );
+    expect(routes).toEqual(expect.arrayContaining(['get /events/{event_type}/insights', 'get /insights']));
+    for (const event of Object.values(events)) expect(event.Properties.Auth).toBeUndefined(); // the API's default
+  });
+
+  it('grants replays (StartReplay, DescribeReplay) to the subscriptions function only, on its archive and replays', () => {
+    const replayActions = [
+      'events:StartReplay',
+      'events:DescribeReplay',
+      'events:ListReplays',
+      'events:CancelReplay',
+    ];
+    const granted = (fn: string) =>
+      statements(fn).filter((statement) => statement.Action.some((action) => replayActions.includes(action)));
+
+    expect(granted(PortalFunction.EVENTS)).toEqual([]);
+    expect(granted(PortalFunction.CATALOG)).toEqual([]);
+    const subscriptions = granted(PortalFunction.SUBSCRIPTIONS);
+    expect(subscriptions.map((statement) => statement.Sid).sort()).toEqual(['ReplayFromArchive', 'Replays']);
+    // What the replay service calls, and nothing more: no ListReplays or CancelReplay, no wildcard action.
+    expect(subscriptions.flatMap((statement) => statement.Action).sort()).toEqual([
+      'events:DescribeArchive',
+      'events:DescribeReplay',
+      'events:StartReplay',
+      'events:StartReplay',
+    ]);
+    for (const statement of subscriptions) {
+      for (const resource of statement.Resource) {
+        expect(JSON.stringify(resource)).toMatch(
+          /:(archive\/\$\{Environment\}\.custom\.events\.bus-archive|replay\/\*)"/,
+        );
+      }
+    }
   });
 
   it('is deployed as {env}-self-service-portal for dev and prod', () => {

@@ -3,6 +3,7 @@ import { createBrokerClients } from '../clients';
 import { readInjectorConfig } from '../config';
 import { createInjector } from '../injector';
 import { createInjectorHandler } from '../injector-handler';
+import { powertoolsProducerMetrics } from '../metrics';
 import { ProducerCatalog, s3ManifestReader } from '../producers';
 
 const config = readInjectorConfig(process.env);
@@ -14,6 +15,7 @@ const injector = createInjector({
   }),
   eventBridge: clients.eventBridge,
   maxEventSizeBytes: config.maxEventSizeBytes,
+  metrics: powertoolsProducerMetrics(),
 });
 
 export const handler = createInjectorHandler(injector);

@@ -6,10 +6,12 @@ import { createBrokerClients } from '../clients';
 import { readForwarderConfig } from '../config';
 import { forwardBatch } from '../forwarder';
 import { brokerLogger } from '../logger';
+import { powertoolsProducerMetrics } from '../metrics';
 import { ProducerCatalog, s3ManifestReader } from '../producers';
 
 const config = readForwarderConfig(process.env);
 const clients = createBrokerClients();
+const metrics = powertoolsProducerMetrics();
 const producers = new ProducerCatalog({
   read: s3ManifestReader({ client: clients.s3, bucket: config.publisherBucket }),
   ttlMs: config.producerCacheTtlSeconds * 1000,
@@ -41,6 +43,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
       sqs: clients.sqs,
       deadLetterQueueUrl: config.deadLetterQueueUrl,
       maxEventSizeBytes: config.maxEventSizeBytes,
+      metrics,
     });
     return { batchItemFailures: result.batchItemFailures };
   });

@@ -7,7 +7,7 @@ import {
   SetQueueAttributesCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { forwardBatch, type ResolvedProducer } from '@bridgeport/broker';
+import { forwardBatch, type ProducerMetrics, type ResolvedProducer } from '@bridgeport/broker';
 import type { ProducerPlan } from '@bridgeport/core';
 import { type Logger, silentLogger } from '@bridgeport/edge';
 import { SqsError, SqsErrorCode } from '../aws/sqs/errors';
@@ -34,6 +34,8 @@ export interface SqsProducerPollersOptions {
   readonly maxEventSizeBytes?: number;
   /** The forwarder's logger. @default silent */
   readonly logger?: Logger;
+  /** The forwarder's metrics (published and refused events). @default none */
+  readonly metrics?: ProducerMetrics;
   /** Progress lines (dead-lettered messages, failures). */
   readonly log?: (line: string) => void;
   /** Messages per batch, as the event source mapping's batch size. @default 10 */
@@ -157,6 +159,7 @@ export class SqsProducerPollers implements SqsProducerRunner {
             deadLetterQueueUrl,
             maxEventSizeBytes: this.options.maxEventSizeBytes,
             logger: this.options.logger ?? silentLogger,
+            ...(this.options.metrics === undefined ? {} : { metrics: this.options.metrics }),
           },
         );
         const failed = new Set(result.batchItemFailures.map((failure) => failure.itemIdentifier));

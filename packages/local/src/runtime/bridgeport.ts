@@ -5,7 +5,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { brokerLogger, createInjector, createInjectorHandler } from '@bridgeport/broker';
+import {
+  brokerLogger,
+  createInjector,
+  createInjectorHandler,
+  powertoolsProducerMetrics,
+} from '@bridgeport/broker';
 import { busName, eventArchiveName, localScope } from '@bridgeport/core';
 import { type Logger, silentLogger } from '@bridgeport/edge';
 import {
@@ -21,6 +26,7 @@ import {
   portalRoutes,
   readPortalConfig,
 } from '@bridgeport/portal';
+import { ingestEmf } from '../aws/cloudwatch/emf';
 import { type AwsEndpoint, startAwsEndpoint } from '../aws/endpoint';
 import { localQueueUrl } from '../aws/sqs/handler';
 import { LocalQueueStore } from '../aws/sqs/queue-store';
@@ -263,6 +269,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
       [PortalFunction.EVENTS]: createEventsHandler(services),
       [PortalFunction.SUBSCRIPTIONS]: createSubscriptionsHandler(services),
       [PortalFunction.CATALOG]: createCatalogHandler({
+        insights: services.insights,
         get catalog() {
           return new CatalogService({
             ...services,
@@ -301,11 +308,14 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
     const producers = new ProducerRoutes();
     const injectorEventBridge = inProcessEventBridgeClient(aws.bus);
     cleanups.push(() => injectorEventBridge.destroy());
+    // The producer edge's EMF records reach the local CloudWatch as CloudWatch Logs would bring them there.
+    const producerMetrics = powertoolsProducerMetrics({ emit: (record) => ingestEmf(aws.metrics, record) });
     const injector = createInjectorHandler(
       createInjector({
         producers,
         eventBridge: injectorEventBridge,
         maxEventSizeBytes: options.maxEventSizeBytes,
+        metrics: producerMetrics,
         ingressQueueUrl: (plan) => localQueueUrl(awsUrl, plan, plan.sqs?.ingressQueueName ?? ''),
       }),
       { logger: options.brokerLogger ?? brokerLogger },
@@ -316,6 +326,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
       eventBridge: injectorEventBridge,
       maxEventSizeBytes: options.maxEventSizeBytes,
       logger: options.brokerLogger ?? silentLogger,
+      metrics: producerMetrics,
       log,
     });
     const deployer = new LocalDeployer({

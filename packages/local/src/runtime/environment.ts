@@ -13,6 +13,7 @@ const SERVICE_ENDPOINT_VARIABLES = [
   'AWS_ENDPOINT_URL_EVENTBRIDGE',
   'AWS_ENDPOINT_URL_SCHEMAS',
   'AWS_ENDPOINT_URL_SQS',
+  'AWS_ENDPOINT_URL_CLOUDWATCH',
 ] as const;
 
 /** Variables that would send the SDK elsewhere (or sign with a real session) and are cleared locally. */

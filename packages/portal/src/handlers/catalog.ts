@@ -3,6 +3,7 @@ import { jsonBody, type Logger } from '@bridgeport/edge';
 import { pathParameter, queryParameter } from '../http/request';
 import { json } from '../http/response';
 import type { CatalogService } from '../services/catalog';
+import type { InsightsQuery, InsightsService } from '../services/insights';
 import {
   defaultPortalServices,
   type PortalHandler,
@@ -13,6 +14,7 @@ import {
 
 export interface CatalogHandlerServices {
   readonly catalog: CatalogService;
+  readonly insights: InsightsService;
 }
 
 type ApiEvent = Parameters<RouteAction<unknown>>[1];
@@ -30,6 +32,17 @@ function versionParameter(event: ApiEvent): number {
   return versionNumber(pathParameter(event, 'version'), 'path.version');
 }
 
+function insightsQuery(event: ApiEvent): InsightsQuery {
+  const from = queryParameter(event, 'from');
+  const to = queryParameter(event, 'to');
+  const period = queryParameter(event, 'period');
+  return {
+    ...(from === undefined ? {} : { from }),
+    ...(to === undefined ? {} : { to }),
+    ...(period === undefined ? {} : { period }),
+  };
+}
+
 /** Actions of the catalog route group (read-only), keyed by `METHOD resource`. */
 export const catalogActions: Readonly<Record<string, RouteAction<CatalogHandlerServices>>> = {
   'GET /asyncapi': async ({ catalog }) => json(200, await catalog.asyncApi()),
@@ -44,6 +57,9 @@ export const catalogActions: Readonly<Record<string, RouteAction<CatalogHandlerS
         versionNumber(queryParameter(event, 'to'), 'query.to'),
       ),
     ),
+  'GET /events/{event_type}/insights': async ({ insights }, event, caller) =>
+    json(200, await insights.eventType(pathParameter(event, 'event_type'), insightsQuery(event), caller)),
+  'GET /insights': async ({ insights }, event) => json(200, await insights.catalog(insightsQuery(event))),
   'POST /events/{event_type}/versions/{version}/match': async ({ catalog }, event) =>
     json(
       200,
@@ -59,5 +75,8 @@ export function createCatalogHandler(
   return routeGroupHandler(catalogActions, services, options);
 }
 
-/** `GET /asyncapi`, `GET /events/{event_type}/asyncapi`, `GET /events/{event_type}/compatibility`, `POST /events/{event_type}/versions/{version}/match`. */
+/**
+ * `GET /asyncapi`, `GET /events/{event_type}/asyncapi`, `GET /events/{event_type}/compatibility`,
+ * `GET /events/{event_type}/insights`, `GET /insights`, `POST /events/{event_type}/versions/{version}/match`.
+ */
 export const catalogHandler: PortalHandler = createCatalogHandler(defaultPortalServices);

@@ -1,4 +1,5 @@
 import { DeadLetterQueues } from '../adapters/dead-letter-queue';
+import { CloudWatchMetrics } from '../adapters/metrics';
 import { ObjectStorage } from '../adapters/object-storage';
 import { SchemaRegistry } from '../adapters/schema-registry';
 import type { PortalClients } from '../clients';
@@ -7,6 +8,7 @@ import { EventStore } from '../store/event-store';
 import { CatalogService } from './catalog';
 import { DeadLetterService } from './dead-letters';
 import { EventTypeService } from './event-types';
+import { InsightsService } from './insights';
 import { ReplayService } from './replays';
 import { SubscriptionService } from './subscriptions';
 
@@ -17,6 +19,7 @@ export interface PortalServices {
   readonly eventTypes: EventTypeService;
   readonly subscriptions: SubscriptionService;
   readonly catalog: CatalogService;
+  readonly insights: InsightsService;
 }
 
 /** Wires the services to the given clients (tests and the local runtime pass their own). */
@@ -46,5 +49,11 @@ export function createPortalServices(options: {
     eventTypes,
     subscriptions,
     catalog: new CatalogService({ eventTypes, subscriptions, config }),
+    insights: new InsightsService({
+      eventTypes,
+      subscriptions,
+      metrics: new CloudWatchMetrics({ client: clients.cloudWatch }),
+      config,
+    }),
   };
 }

@@ -1,8 +1,9 @@
 /**
  * The three wire protocols CloudWatch accepts, decoded to one input object and encoded back:
- * - AWS JSON 1.0 (`X-Amz-Target: GraniteServiceVersion20100801.<Op>`), what `@aws-sdk/client-cloudwatch` sends;
- * - Smithy RPC v2 CBOR (`POST /service/GraniteServiceVersion20100801/operation/<Op>`), what botocore (the AWS CLI)
- *   sends since CloudWatch listed it first;
+ * - AWS JSON 1.0 (`X-Amz-Target: GraniteServiceVersion20100801.<Op>`, `x-amzn-query-mode: true`), what
+ *   `@aws-sdk/client-cloudwatch` sends, and botocore (the `aws` CLI), which ranks JSON before CBOR;
+ * - Smithy RPC v2 CBOR (`POST /service/GraniteServiceVersion20100801/operation/<Op>`), CloudWatch's first-listed
+ *   protocol, for SDKs that take it;
  * - awsQuery (form-encoded `Action=<Op>`, XML answers), what older CLIs and SDKs send.
  * CBOR coding is `@smithy/core`'s, the SDK's own.
  */

@@ -230,7 +230,7 @@ describe('the local CloudWatch on the AWS endpoint', () => {
     ).rejects.toThrow(/data points/);
   });
 
-  it('speaks RPC v2 CBOR, as botocore and the AWS CLI send it', async () => {
+  it("speaks RPC v2 CBOR, CloudWatch's first-listed protocol", async () => {
     await put('Published', [{ t: base, value: 4 }]);
     const body = cbor.serialize({
       StartTime: dateToTag(new Date(base)),

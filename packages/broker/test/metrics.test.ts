@@ -1,0 +1,172 @@
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { silentLogger } from '@bridgeport/edge';
+import { mockClient } from 'aws-sdk-client-mock';
+import { eventEntrySize } from '../src/events';
+import { forwardBatch } from '../src/forwarder';
+import { createInjector } from '../src/injector';
+import { type EmfRecord, powertoolsProducerMetrics } from '../src/metrics';
+import { resolveProducer } from '../src/producers';
+import { parcelEvent, parcelManifest } from './fixtures';
+
+const eventBridgeMock = mockClient(EventBridgeClient);
+const sqsMock = mockClient(SQSClient);
+
+/** What each EMF record says: its metrics with their values, and its dimensions with their values. */
+function summary(record: EmfRecord): {
+  metrics: Record<string, unknown>;
+  dimensions: Record<string, unknown>;
+  namespace: string;
+} {
+  const [directive] = record._aws.CloudWatchMetrics;
+  const fields = record as Record<string, unknown>;
+  return {
+    namespace: directive?.Namespace ?? '',
+    metrics: Object.fromEntries((directive?.Metrics ?? []).map((m) => [m.Name, fields[m.Name]])),
+    dimensions: Object.fromEntries((directive?.Dimensions[0] ?? []).map((name) => [name, fields[name]])),
+  };
+}
+
+const subjectDimensions = {
+  service: 'event-broker',
+  EventBusName: 'dev.custom.events.bus',
+  EventType: 'parcel_registered',
+  Version: '1',
+};
+
+function acceptEverything(): void {
+  eventBridgeMock.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => ({
+    FailedEntryCount: 0,
+    Entries: input.Entries.map((_entry, i) => ({ EventId: `evt-${i}` })),
+  }));
+}
+
+describe('the producer edge metrics (Embedded Metric Format through Powertools)', () => {
+  beforeEach(() => {
+    eventBridgeMock.reset();
+    sqsMock.reset();
+    sqsMock.on(SendMessageCommand).resolves({ MessageId: 'dlq-1' });
+  });
+
+  it('counts what the injector publishes, with its size, and what it refuses, by reason', async () => {
+    acceptEverything();
+    const records: EmfRecord[] = [];
+    const producer = resolveProducer(parcelManifest());
+    const injector = createInjector({
+      producers: {
+        resolve: async (type, version) =>
+          type === 'parcel_registered' && version === 1 ? producer : undefined,
+      },
+      eventBridge: new EventBridgeClient({ region: 'eu-west-1' }),
+      maxEventSizeBytes: 400,
+      metrics: powertoolsProducerMetrics({ emit: (record) => records.push(record) }),
+    });
+    const outcome = (envelope: unknown, eventType = 'parcel_registered') =>
+      injector.publish(eventType, 1, envelope).then(
+        () => 'published',
+        (error: Error) => error.name,
+      );
+
+    const outcomes = [
+      await outcome(parcelEvent('P1')),
+      await outcome({ data: {} }),
+      await outcome(parcelEvent('bad-id')),
+      await outcome(parcelEvent('P2', { note: 'x'.repeat(400) })),
+      // An event type without a producer counts nothing (no metric is made up from a request's path).
+      await outcome(parcelEvent('P3'), 'parcel_lost'),
+    ];
+
+    expect(outcomes).toEqual([
+      'published',
+      'ValidationError',
+      'ValidationError',
+      'PayloadTooLargeError',
+      'NotFoundError',
+    ]);
+    const [entry] = eventBridgeMock.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries ?? [];
+    expect(records.map(summary)).toEqual([
+      {
+        namespace: 'Bridgeport/Broker',
+        metrics: { Published: 1, EventSize: eventEntrySize(entry ?? {}) },
+        dimensions: subjectDimensions,
+      },
+      {
+        namespace: 'Bridgeport/Broker',
+        metrics: { Rejected: 1 },
+        dimensions: { ...subjectDimensions, Reason: 'schema' },
+      },
+      {
+        namespace: 'Bridgeport/Broker',
+        metrics: { Rejected: 1 },
+        dimensions: { ...subjectDimensions, Reason: 'schema' },
+      },
+      {
+        namespace: 'Bridgeport/Broker',
+        metrics: { Rejected: 1 },
+        dimensions: { ...subjectDimensions, Reason: 'size' },
+      },
+    ]);
+    expect(records[0]?._aws.CloudWatchMetrics[0]?.Metrics).toEqual([
+      { Name: 'Published', Unit: 'Count' },
+      { Name: 'EventSize', Unit: 'Bytes' },
+    ]);
+  });
+
+  it('counts what an SQS forwarder publishes and dead-letters', async () => {
+    acceptEverything();
+    const records: EmfRecord[] = [];
+    const result = await forwardBatch(
+      [
+        { messageId: 'm1', body: JSON.stringify(parcelEvent('P1')) },
+        { messageId: 'm2', body: '{not json' },
+        { messageId: 'm3', body: JSON.stringify(parcelEvent('P3', { note: 'x'.repeat(300) })) },
+      ],
+      {
+        producer: resolveProducer(parcelManifest({ connection_type: 'SQS' })),
+        eventBridge: new EventBridgeClient({ region: 'eu-west-1' }),
+        sqs: new SQSClient({ region: 'eu-west-1' }),
+        deadLetterQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/dlq',
+        maxEventSizeBytes: 300,
+        logger: silentLogger,
+        metrics: powertoolsProducerMetrics({ emit: (record) => records.push(record) }),
+      },
+    );
+
+    expect(result.published).toEqual(['m1']);
+    expect(records.map(summary).map((r) => [r.metrics, r.dimensions.Reason])).toEqual(
+      expect.arrayContaining([
+        [{ Rejected: 1 }, 'schema'],
+        [{ Rejected: 1 }, 'size'],
+        [{ Published: 1, EventSize: expect.any(Number) }, undefined],
+      ]),
+    );
+    expect(records).toHaveLength(3);
+  });
+
+  it('writes each record to stdout as one EMF line when no sink is given (how CloudWatch Logs gets it in Lambda)', () => {
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const previous = process.env.POWERTOOLS_DEV;
+    delete process.env.POWERTOOLS_DEV;
+    try {
+      powertoolsProducerMetrics().rejected(
+        { busName: 'dev.custom.events.bus', eventType: 'parcel_registered', version: 1 },
+        'auth',
+      );
+    } finally {
+      write.mockRestore();
+      if (previous !== undefined) process.env.POWERTOOLS_DEV = previous;
+    }
+    const emf = lines
+      .map((line) => JSON.parse(line) as EmfRecord)
+      .find((record) => record._aws !== undefined);
+    expect(emf && summary(emf)).toEqual({
+      namespace: 'Bridgeport/Broker',
+      metrics: { Rejected: 1 },
+      dimensions: { ...subjectDimensions, Reason: 'auth' },
+    });
+  });
+});
