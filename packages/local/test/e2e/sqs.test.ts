@@ -175,6 +175,26 @@ describe('SQS producers and SQS consumers in the local runtime', () => {
     expect(sink.on('/hook')).toHaveLength(before);
   });
 
+  it("counts what the forwarder published and refused, and each subscription's deliveries, in the insights", async () => {
+    await (runtime as Bridgeport).bus.whenIdle();
+    const from = new Date(Date.now() - 10 * 60_000).toISOString();
+
+    const response = await call('GET', portal(`/events/queued_parcel/insights?from=${from}&period=60`));
+
+    expect(response.status).toBe(200);
+    const [version] = (response.body as { versions: Record<string, unknown>[] }).versions;
+    expect(version).toMatchObject({
+      version: 1,
+      published: 1,
+      rejected: { schema: 1, size: 0, auth: 0, total: 1 },
+    });
+    const subscriptions = version?.subscriptions as { matched: number; delivered: number; failed: number }[];
+    expect(subscriptions.map(({ matched, delivered, failed }) => ({ matched, delivered, failed }))).toEqual([
+      { matched: 1, delivered: 1, failed: 0 },
+      { matched: 1, delivered: 1, failed: 0 },
+    ]);
+  });
+
   it('resumes forwarding after a restart', async () => {
     await stop();
     await start();
