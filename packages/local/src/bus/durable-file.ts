@@ -6,16 +6,21 @@ interface Waiter {
   reject(error: unknown): void;
 }
 
+/** How long `appendLazy` records wait for an `append` to ride along with before they are flushed on their own. */
+export const LAZY_FLUSH_DELAY_MS = 25;
+
 /**
  * An append-only file with group commit: every `append` waiting at the same time is written with one
  * `write` and made durable with one `fdatasync`, so many small records cost one disk flush.
- * `appendLazy` records ride along with the next flush without being waited for.
+ * `appendLazy` records ride along with the next flush without being waited for; they never start a flush
+ * of their own while appends keep coming (at most one every `LAZY_FLUSH_DELAY_MS` when none do).
  */
 export class GroupCommitFile {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private waiters: Waiter[] = [];
   private flushing: Promise<void> | undefined;
+  private lazyTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private size: number;
 
@@ -71,7 +76,7 @@ export class GroupCommitFile {
   appendLazy(data: string | Buffer): void {
     if (this.closed) return;
     this.buffer(data);
-    this.scheduleFlush();
+    this.scheduleLazyFlush();
   }
 
   /** Resolves once everything appended so far is durable. */
@@ -86,6 +91,8 @@ export class GroupCommitFile {
     if (this.closed) return;
     await this.sync();
     this.closed = true;
+    clearTimeout(this.lazyTimer);
+    this.lazyTimer = undefined;
     await this.handle.close();
   }
 
@@ -97,14 +104,29 @@ export class GroupCommitFile {
 
   private scheduleFlush(): void {
     if (this.flushing) return;
+    if (this.lazyTimer !== undefined) {
+      clearTimeout(this.lazyTimer);
+      this.lazyTimer = undefined;
+    }
     this.flushing = this.flushLoop().finally(() => {
       this.flushing = undefined;
-      if (this.pending.length > 0) this.scheduleFlush();
+      if (this.waiters.length > 0) this.scheduleFlush();
+      else if (this.pending.length > 0) this.scheduleLazyFlush();
     });
   }
 
+  /** Lazy records alone: flushed after a short delay, unless an append (or a flush under way) takes them first. */
+  private scheduleLazyFlush(): void {
+    if (this.flushing || this.lazyTimer !== undefined) return;
+    this.lazyTimer = setTimeout(() => {
+      this.lazyTimer = undefined;
+      this.scheduleFlush();
+    }, LAZY_FLUSH_DELAY_MS);
+  }
+
+  /** One write + fdatasync per batch; goes on while appends wait (lazy records left alone wait for the timer). */
   private async flushLoop(): Promise<void> {
-    while (this.pending.length > 0) {
+    for (let first = true; this.pending.length > 0 && (first || this.waiters.length > 0); first = false) {
       const chunks = this.pending;
       const waiters = this.waiters;
       const bytes = this.pendingBytes;

@@ -62,4 +62,31 @@ describe('GroupCommitFile', () => {
     expect(await readFile(filePath, 'utf8')).toBe('{"a":1}\n{"a":2}\n');
     expect(dropped).toEqual([]);
   });
+
+  it('writes lazy records with the next append, and on their own shortly after when no append comes', async () => {
+    const filePath = path.join(dir, 'log.jsonl');
+    const file = await GroupCommitFile.open(filePath);
+
+    file.appendLazy('{"lazy":1}\n');
+    await file.append('{"a":1}\n');
+    expect(await readFile(filePath, 'utf8')).toBe('{"lazy":1}\n{"a":1}\n');
+
+    file.appendLazy('{"lazy":2}\n');
+    for (let waited = 0; waited < 5000; waited += 10) {
+      if ((await readFile(filePath, 'utf8')).endsWith('{"lazy":2}\n')) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(await readFile(filePath, 'utf8')).toBe('{"lazy":1}\n{"a":1}\n{"lazy":2}\n');
+    await file.close();
+  });
+
+  it('writes lazy records still waiting when the file is closed', async () => {
+    const filePath = path.join(dir, 'log.jsonl');
+    const file = await GroupCommitFile.open(filePath);
+
+    file.appendLazy('{"lazy":1}\n');
+    await file.close();
+
+    expect(await readFile(filePath, 'utf8')).toBe('{"lazy":1}\n');
+  });
 });

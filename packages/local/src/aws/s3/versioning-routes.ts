@@ -10,7 +10,7 @@ import {
   NULL_VERSION_ID,
   type ObjectVersion,
   type S3VersionStore,
-  versionContext,
+  withVersionContext,
 } from './versions';
 
 /** The parts of a Koa context (s3rver's server is a Koa app) the versioning routes use. */
@@ -113,7 +113,7 @@ export function versioningRoutes(
           return;
         }
         const context: { versionId?: string } = {};
-        await versionContext.run(context, next);
+        await withVersionContext(context, next);
         if (context.versionId !== undefined) ctx.set(VERSION_ID_HEADER, context.versionId);
         return;
       }
@@ -332,7 +332,7 @@ async function copyObject(
     );
   }
   const context: { versionId?: string } = {};
-  const written = await versionContext.run(context, () =>
+  const written = await withVersionContext(context, () =>
     store.putObject({ bucket, key, content, metadata }),
   );
   const lastModified = new Date().toISOString();

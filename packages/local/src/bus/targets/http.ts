@@ -4,6 +4,7 @@ import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { outboundProblem, urlPort } from '@bridgeport/core';
 import { TargetDeliveryError } from '../errors';
+import type { TargetDefinition, TargetHttpParameters } from '../types';
 import type { Delivery, TargetDispatcher } from './dispatcher';
 
 /** One address a host name resolves to. */
@@ -43,6 +44,33 @@ export interface HttpTargetOptions {
   readonly reservedPorts?: () => readonly number[];
 }
 
+/** The outcome of checking an IP address target against the outbound policy, for one set of reserved ports. */
+interface CheckedAddress {
+  readonly reserved: readonly number[];
+  readonly problem: string | undefined;
+  readonly lookup: LookupFunction;
+}
+
+/** What every delivery to one target definition at one endpoint shares. */
+interface PreparedTarget {
+  readonly endpoint: string;
+  readonly url: URL;
+  /** The host without IPv6 brackets. */
+  readonly host: string;
+  /** The host as the URL writes it (IPv6 in brackets). */
+  readonly hostname: string;
+  readonly port: number;
+  /** Path and query. */
+  readonly path: string;
+  /** `user:password` of a URL that carries them. */
+  readonly auth: string | undefined;
+  readonly client: typeof http | typeof https;
+  readonly agent: http.Agent;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Set when the host is an IP address: it is checked once per set of reserved ports. */
+  readonly literal: { readonly address: ResolvedAddress; checkedFor: CheckedAddress | undefined } | undefined;
+}
+
 /** HTTP status codes EventBridge retries for API destinations; other 4xx fail at once. */
 const RETRYABLE_STATUS = new Set([401, 407, 409, 429]);
 
@@ -55,6 +83,7 @@ export class HttpTargetDispatcher implements TargetDispatcher {
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
   private readonly timeoutMs: number;
+  private readonly prepared = new WeakMap<TargetDefinition, PreparedTarget>();
 
   constructor(private readonly options: HttpTargetOptions = {}) {
     const maxSockets = options.maxSockets ?? 256;
@@ -74,34 +103,22 @@ export class HttpTargetDispatcher implements TargetDispatcher {
     if (!endpoint) {
       throw new TargetDeliveryError('NO_RESOURCE', `No endpoint is known for ${delivery.target.Arn}.`, false);
     }
-    const url = buildUrl(endpoint, delivery);
-    if (url.protocol === 'http:' && !this.options.allowInsecureHttp && !isLoopback(url.hostname)) {
-      throw new TargetDeliveryError(
-        'INVALID_ENDPOINT',
-        `Plain http is allowed only to loopback hosts: ${url.host}.`,
-        false,
-      );
-    }
-    const target = await this.checkedAddress(url);
-    const lookup: LookupFunction = (_hostname, options, callback) => {
-      if (options.all === true) callback(null, [target]);
-      else callback(null, target.address, target.family);
-    };
-    const headers: Record<string, string | number> = {
-      'content-type': 'application/json; charset=utf-8',
-      'user-agent': 'Amazon/EventBridge/ApiDestinations',
-      ...this.options.headers,
-      ...(delivery.target.HttpParameters?.HeaderParameters ?? {}),
-      'content-length': Buffer.byteLength(delivery.payload),
-    };
+    const prepared = this.prepare(endpoint, delivery.target);
+    const lookup = await this.checkedLookup(prepared);
+    const headers: Record<string, string | number> = { ...prepared.headers };
+    headers['content-length'] = Buffer.byteLength(delivery.payload);
+    const { url } = prepared;
     await new Promise<void>((resolve, reject) => {
-      const client = url.protocol === 'https:' ? https : http;
-      const request = client.request(
-        url,
+      const request = prepared.client.request(
         {
+          protocol: url.protocol,
+          hostname: prepared.host,
+          port: url.port,
+          path: prepared.path,
+          ...(prepared.auth === undefined ? {} : { auth: prepared.auth }),
           method: 'POST',
           headers,
-          agent: url.protocol === 'https:' ? this.httpsAgent : this.httpAgent,
+          agent: prepared.agent,
           timeout: this.timeoutMs,
           lookup,
         },
@@ -143,35 +160,119 @@ export class HttpTargetDispatcher implements TargetDispatcher {
   }
 
   /**
-   * Resolves the target's host once and checks every address it resolves to (DNS rebinding: the name may
-   * point somewhere else by the time of the next delivery); the request then connects to the checked address.
+   * What every delivery to this target shares (its URL, headers, agent), worked out once per target definition
+   * and endpoint: a target changed by PutTargets is a new definition, an API destination moved is a new endpoint.
+   */
+  private prepare(endpoint: string, target: TargetDefinition): PreparedTarget {
+    const cached = this.prepared.get(target);
+    if (cached !== undefined && cached.endpoint === endpoint) return cached;
+    const url = buildUrl(endpoint, target.HttpParameters);
+    if (url.protocol === 'http:' && !this.options.allowInsecureHttp && !isLoopback(url.hostname)) {
+      throw new TargetDeliveryError(
+        'INVALID_ENDPOINT',
+        `Plain http is allowed only to loopback hosts: ${url.host}.`,
+        false,
+      );
+    }
+    const https_ = url.protocol === 'https:';
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const version = isIP(host);
+    const prepared: PreparedTarget = {
+      endpoint,
+      url,
+      host,
+      hostname: url.hostname,
+      port: urlPort(url),
+      path: `${url.pathname}${url.search}`,
+      auth:
+        url.username === '' && url.password === ''
+          ? undefined
+          : `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`,
+      client: https_ ? https : http,
+      agent: https_ ? this.httpsAgent : this.httpAgent,
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'user-agent': 'Amazon/EventBridge/ApiDestinations',
+        ...this.options.headers,
+        ...(target.HttpParameters?.HeaderParameters ?? {}),
+      },
+      literal:
+        version === 0
+          ? undefined
+          : { address: { address: host, family: version === 6 ? 6 : 4 }, checkedFor: undefined },
+    };
+    this.prepared.set(target, prepared);
+    return prepared;
+  }
+
+  /**
+   * The lookup a request connects through: to the one address checked against the outbound policy. A host name
+   * is resolved at every delivery (DNS rebinding: it may point somewhere else by the next one) and every address it
+   * resolves to is checked; an IP address is checked again only when the runtime's reserved ports change.
    * No connection is attempted to an address the outbound policy refuses.
    */
-  private async checkedAddress(url: URL): Promise<ResolvedAddress> {
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    const port = urlPort(url);
+  private async checkedLookup(prepared: PreparedTarget): Promise<LookupFunction> {
+    const reserved = this.options.reservedPorts?.() ?? [];
+    const { literal } = prepared;
+    if (literal !== undefined) {
+      const checked = literal.checkedFor;
+      if (checked === undefined || !samePorts(checked.reserved, reserved)) {
+        const problem = this.addressProblem(prepared, reserved, literal.address.address);
+        literal.checkedFor = { reserved: [...reserved], problem, lookup: fixedLookup(literal.address) };
+      }
+      const current = literal.checkedFor as CheckedAddress;
+      if (current.problem !== undefined) {
+        throw new TargetDeliveryError('FORBIDDEN_TARGET', `Refused: ${current.problem}.`, false);
+      }
+      return current.lookup;
+    }
+    return fixedLookup(await this.checkedAddress(prepared, reserved));
+  }
+
+  /** Why the outbound policy refuses the target's host (when it is an IP address, that address), if it does. */
+  private addressProblem(
+    prepared: PreparedTarget,
+    reserved: readonly number[],
+    address: string | undefined,
+  ): string | undefined {
     const policy = {
       allowLoopback: this.options.allowLoopbackTargets === true,
-      reservedLoopbackPorts: this.options.reservedPorts?.() ?? [],
+      reservedLoopbackPorts: reserved,
     };
-    const named = outboundProblem(url.hostname, port, policy);
+    const named = outboundProblem(prepared.hostname, prepared.port, policy);
+    if (named !== undefined || address === undefined) return named;
+    return outboundProblem(address, prepared.port, policy, `${prepared.host} resolves to ${address}, which`);
+  }
+
+  /** Resolves a host name and checks every address it resolves to; the first one is connected to. */
+  private async checkedAddress(
+    prepared: PreparedTarget,
+    reserved: readonly number[],
+  ): Promise<ResolvedAddress> {
+    const named = this.addressProblem(prepared, reserved, undefined);
     if (named !== undefined) throw new TargetDeliveryError('FORBIDDEN_TARGET', `Refused: ${named}.`, false);
-    const version = isIP(host);
+    const { host } = prepared;
     let addresses: readonly ResolvedAddress[];
-    if (version !== 0) addresses = [{ address: host, family: version === 6 ? 6 : 4 }];
-    else {
-      try {
-        addresses = await (this.options.resolver ?? systemResolver)(host);
-      } catch (error) {
-        throw connectionError(error instanceof Error ? error : new Error(String(error)));
-      }
+    try {
+      addresses = await (this.options.resolver ?? systemResolver)(host);
+    } catch (error) {
+      throw connectionError(error instanceof Error ? error : new Error(String(error)));
     }
     const [first] = addresses;
     if (first === undefined) {
       throw new TargetDeliveryError('CONNECTION_FAILURE', `${host} resolves to no address.`, true);
     }
     for (const { address } of addresses) {
-      const problem = outboundProblem(address, port, policy, `${host} resolves to ${address}, which`);
+      const policy = {
+        allowLoopback: this.options.allowLoopbackTargets === true,
+        reservedLoopbackPorts: reserved,
+      };
+      const problem = outboundProblem(
+        address,
+        prepared.port,
+        policy,
+        `${host} resolves to ${address}, which`,
+      );
       if (problem !== undefined) {
         throw new TargetDeliveryError('FORBIDDEN_TARGET', `Refused: ${problem}.`, false);
       }
@@ -197,8 +298,7 @@ function connectionError(error: Error): TargetDeliveryError {
   );
 }
 
-function buildUrl(endpoint: string, delivery: Delivery): URL {
-  const parameters = delivery.target.HttpParameters;
+function buildUrl(endpoint: string, parameters: TargetHttpParameters | undefined): URL {
   let resolved = endpoint;
   for (const value of parameters?.PathParameterValues ?? [])
     resolved = resolved.replace('*', encodeURIComponent(value));
@@ -206,6 +306,19 @@ function buildUrl(endpoint: string, delivery: Delivery): URL {
   for (const [key, value] of Object.entries(parameters?.QueryStringParameters ?? {}))
     url.searchParams.append(key, value);
   return url;
+}
+
+function fixedLookup(target: ResolvedAddress): LookupFunction {
+  return (_hostname, options, callback) => {
+    if (options.all === true) callback(null, [target]);
+    else callback(null, target.address, target.family);
+  };
+}
+
+function samePorts(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function isLoopback(hostname: string): boolean {

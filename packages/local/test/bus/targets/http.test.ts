@@ -162,6 +162,59 @@ describe('HttpTargetDispatcher outbound safety', () => {
     await dispatcher.close();
   });
 
+  it("refuses a target once its port becomes one of the runtime's own, after delivering to it before", async () => {
+    const reserved: number[] = [];
+    const dispatcher = new HttpTargetDispatcher({
+      allowLoopbackTargets: true,
+      reservedPorts: () => reserved,
+    });
+    const sent = delivery(`http://127.0.0.1:${port}/x`);
+
+    await dispatcher.deliver(sent);
+    reserved.push(port);
+    const error = await refusal(dispatcher.deliver(sent));
+
+    expect(error).toMatchObject({ code: 'FORBIDDEN_TARGET', retryable: false });
+    expect(received).toHaveLength(1);
+    await dispatcher.close();
+  });
+
+  it('resolves a host name again at every delivery to the same target', async () => {
+    const table: Record<string, string[]> = { 'sink.example.test': ['127.0.0.1'] };
+    const resolver = fakeResolver(table);
+    const dispatcher = new HttpTargetDispatcher({
+      resolver: resolver.resolve,
+      allowLoopbackTargets: true,
+      allowInsecureHttp: true,
+    });
+    const sent = delivery(`http://sink.example.test:${port}/x`);
+
+    await dispatcher.deliver(sent);
+    table['sink.example.test'] = ['10.0.0.5'];
+    const error = await refusal(dispatcher.deliver(sent));
+
+    expect(resolver.asked).toEqual(['sink.example.test', 'sink.example.test']);
+    expect(error.message).toMatch(/resolves to 10\.0\.0\.5, which is a private address/);
+    expect(received).toHaveLength(1);
+    await dispatcher.close();
+  });
+
+  it('sends the headers of the target definition in force (a changed target is a new definition)', async () => {
+    const dispatcher = new HttpTargetDispatcher({ allowLoopbackTargets: true });
+    const first = delivery(`http://127.0.0.1:${port}/x`);
+    const changed: Delivery = {
+      ...first,
+      target: { ...first.target, HttpParameters: { HeaderParameters: { 'x-team': 'parcels' } } },
+    };
+
+    await dispatcher.deliver(first);
+    await dispatcher.deliver(changed);
+
+    expect(received[0]?.['x-team']).toBeUndefined();
+    expect(received[1]).toEqual(expect.objectContaining({ 'x-team': 'parcels' }));
+    await dispatcher.close();
+  });
+
   it('refuses metadata host names before resolving them', async () => {
     const resolver = fakeResolver({});
     const dispatcher = new HttpTargetDispatcher({ resolver: resolver.resolve });
