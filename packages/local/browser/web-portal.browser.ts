@@ -193,6 +193,34 @@ describe('the web portal in a browser', () => {
     });
   });
 
+  it("counts the delivery in the subscription's insights, as a chart with its table", async () => {
+    await page.goto(`${runtime.portalUrl}/#/subscriptions`);
+    const card = page.locator('section', { hasText: 'scanned_parcel v1 → HTTPS' });
+    await card.locator('summary', { hasText: 'Insights' }).click();
+    const insights = card.getByTestId('subscription-insights');
+    const delivered = insights.locator('[data-figure="delivered"] dd');
+    // Metrics are written as deliveries happen; Refresh asks again until the delivery is counted.
+    const refresh = card.getByRole('button', { name: 'Refresh' });
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      await refresh.and(page.locator(':enabled')).waitFor();
+      if ((await delivered.count()) > 0 && (await delivered.innerText()) === '1') break;
+      if (Date.now() > deadline) throw new Error('The delivery was not counted within 20 s');
+      await page.waitForTimeout(500);
+      await refresh.click();
+    }
+    expect(await insights.locator('[data-figure="published"] dd').innerText()).toBe('1');
+    expect(await insights.locator('[data-figure="failed"] dd').innerText()).toBe('0');
+    // A level line of one period has no height, so it is checked as drawn rather than as "visible".
+    const line = insights.locator('svg[role="img"] polyline[data-figure="delivered"]');
+    expect(await line.getAttribute('points')).toMatch(/^[\d.]+,[\d.]+( [\d.]+,[\d.]+)+$/);
+    await insights.locator('summary', { hasText: 'Figures as a table' }).first().click();
+    const rows = insights.locator('table').first().locator('tbody tr');
+    expect(await rows.count()).toBeGreaterThan(0);
+    expect(await insights.locator('[data-figure="latency-p50"]').count()).toBe(1);
+    await screenshot(page, 'my-subscriptions-insights');
+  });
+
   it('names a refused endpoint at its field, for assistive technology too', async () => {
     await page.goto(`${runtime.portalUrl}/#/events/scanned_parcel/subscribe?version=1`);
     await page.getByLabel('Target type').selectOption('LAMBDA');
@@ -240,7 +268,7 @@ describe('the web portal in a browser', () => {
 
   it('shows a redeployment that fails, with its reason, without a reload', async () => {
     const card = page.locator('section', { hasText: 'scanned_parcel v1 → HTTPS' });
-    const id = await card.locator('[data-subscription]').getAttribute('data-subscription');
+    const id = await card.locator('dl[data-subscription]').getAttribute('data-subscription');
     expect(id).toMatch(/^[a-z0-9]{12}$/);
     // The consumer manifest is replaced by one the deployer cannot read, as a broken pipeline change would.
     const s3 = new S3Client({ endpoint: runtime.awsUrl, forcePathStyle: true });
