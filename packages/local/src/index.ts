@@ -28,26 +28,23 @@ export { SchemaRegistryStore, SchemaType } from './aws/schemas/registry';
 export type { LocalAwsService, RunningService, ServiceContext } from './aws/service';
 export type { RunningServices } from './aws/services';
 export { AwsService, localAwsServices, serviceOf } from './aws/services';
+export type { RedrivePolicy } from './aws/sqs/attributes';
+export { parseRedrivePolicy } from './aws/sqs/attributes';
 // Local SQS: durable standard queues, served on the AWS endpoint and filled by SQS targets.
 export { QueueDoesNotExistError, SqsError, SqsErrorCode } from './aws/sqs/errors';
 export type { SqsRequestContext } from './aws/sqs/handler';
 export { handleSqsRequest, sqsOperations, sqsProtocol } from './aws/sqs/handler';
+export type { LocalQueueMessage } from './aws/sqs/queue-log';
 export type {
-  LocalQueueMessage,
   LocalQueueSink,
   LocalQueueStoreOptions,
   ReceivedQueueMessage,
   ReceiveOptions,
-  RedrivePolicy,
   SendOptions,
-  SqsMessageAttribute,
 } from './aws/sqs/queue-store';
-export {
-  LocalQueueStore,
-  md5OfBody,
-  md5OfMessageAttributes,
-  parseRedrivePolicy,
-} from './aws/sqs/queue-store';
+export { LocalQueueStore } from './aws/sqs/queue-store';
+export type { SqsMessageAttribute } from './aws/sqs/wire';
+export { md5OfBody, md5OfMessageAttributes } from './aws/sqs/wire';
 // Local EventBridge bus: durable log, routing, at-least-once delivery, pluggable targets.
 export { FileDeadLetterStore } from './bus/dead-letters';
 export { GroupCommitFile, writeFileAtomic } from './bus/durable-file';

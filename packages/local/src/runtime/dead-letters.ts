@@ -1,5 +1,6 @@
 import { DeadLetterAttribute } from '@bridgeport/core';
-import type { LocalQueueStore, SqsMessageAttribute } from '../aws/sqs/queue-store';
+import type { LocalQueueStore } from '../aws/sqs/queue-store';
+import type { SqsMessageAttribute } from '../aws/sqs/wire';
 import { sqsQueueName } from '../bus/targets/sqs';
 import type { DeadLetter, DeadLetterSink } from '../bus/types';
 

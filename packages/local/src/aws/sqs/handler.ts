@@ -8,15 +8,22 @@ import {
 import { AwsServiceError, accessKeyOf } from '../protocol';
 import { SqsError, SqsErrorCode } from './errors';
 import {
-  checkVisibilityTimeout,
-  type LocalQueueStore,
-  md5OfBody,
-  md5OfMessageAttributes,
-  type ReceivedQueueMessage,
-  type SqsMessageAttribute,
-} from './queue-store';
+  batchEntries,
+  integer,
+  messageAttributes,
+  queueNameOf,
+  required,
+  selectAttributes,
+  str,
+  stringList,
+  stringMap,
+  systemAttributes,
+  visibilityTimeout,
+} from './parameters';
+import type { LocalQueueMessage } from './queue-log';
+import type { LocalQueueStore, SendOptions } from './queue-store';
+import { md5OfBody, md5OfMessageAttributes } from './wire';
 
-const MAX_BATCH_ENTRIES = 10;
 const MAX_BATCH_BYTES = 1_048_576;
 
 type Input = JsonInput;
@@ -31,41 +38,9 @@ export interface SqsRequestContext {
   readonly senderId: string;
 }
 
+type SendEntry = SendOptions & { readonly body: string };
+
 type Operation = (context: SqsRequestContext, input: Input) => Promise<unknown>;
-
-const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-
-function required(input: Input, field: string): string {
-  const value = input[field];
-  if (typeof value !== 'string' || value === '') {
-    throw new SqsError(SqsErrorCode.MISSING_PARAMETER, `The request must contain the parameter ${field}.`);
-  }
-  return value;
-}
-
-function integer(input: Input, field: string, min: number, max: number): number | undefined {
-  const value = input[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new SqsError(
-      SqsErrorCode.INVALID_PARAMETER_VALUE,
-      `Value ${String(value)} for parameter ${field} is invalid. Reason: Must be between ${min} and ${max}, if provided.`,
-    );
-  }
-  return value;
-}
-
-function stringMap(value: unknown): Record<string, string> {
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new SqsError(SqsErrorCode.INVALID_PARAMETER_VALUE, 'Attributes must be a map of strings.');
-  }
-  return Object.fromEntries(Object.entries(value).map(([name, v]) => [name, String(v)]));
-}
-
-function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-}
 
 /**
  * `{baseUrl}/queue/{region}/{account}/{name}`: the path-style URL of an SQS emulator, naming the region and
@@ -84,123 +59,63 @@ export function localQueueUrl(
   return `${baseUrl}/queue/${scope.region}/${scope.account}/${queueName}`;
 }
 
-/** The queue name of a queue URL (any host: what matters is the path's last segment). */
-function queueNameOf(input: Input): string {
-  const url = required(input, 'QueueUrl');
-  const name = url.split('?')[0].replace(/\/+$/, '').split('/').pop() ?? '';
-  if (!/^[A-Za-z0-9_-]{1,80}(\.fifo)?$/.test(name)) {
+/** One entry's outcome: its result fields, or the SQS error that failed it alone. */
+type EntryResult = Record<string, unknown> | SqsError;
+
+/** Runs one entry's work; an SQS error fails that entry only, anything else fails the request. */
+async function settle<T>(work: () => T | Promise<T>): Promise<T | SqsError> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof SqsError) return error;
+    throw error;
+  }
+}
+
+/**
+ * The shape every SQS batch operation shares: the queue, 1–10 entries with distinct valid ids (`check` may
+ * refuse the whole request), the queue must exist, then one result per entry, reported in `Successful`
+ * (`{ Id, ...fields }`) or `Failed` (`{ Id, SenderFault, Code, Message }`) in the entries' order.
+ */
+async function batch(
+  context: SqsRequestContext,
+  input: Input,
+  run: (queueName: string, entries: readonly Input[]) => Promise<EntryResult[]>,
+  check?: (entries: readonly Input[]) => void,
+): Promise<{ Successful: Record<string, unknown>[]; Failed: Record<string, unknown>[] }> {
+  const queueName = queueNameOf(input);
+  const entries = batchEntries(input);
+  check?.(entries);
+  if (!(await context.store.queueExists(queueName))) {
     throw new SqsError(SqsErrorCode.QUEUE_DOES_NOT_EXIST, 'The specified queue does not exist.');
   }
-  return name;
-}
-
-function messageAttributes(value: unknown): Record<string, SqsMessageAttribute> {
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new SqsError(SqsErrorCode.INVALID_PARAMETER_VALUE, 'MessageAttributes must be a map.');
-  }
-  const attributes: Record<string, SqsMessageAttribute> = {};
-  for (const [name, raw] of Object.entries(value as Record<string, unknown>)) {
-    const attribute = (raw ?? {}) as Record<string, unknown>;
-    const dataType = str(attribute.DataType);
-    if (!dataType || !/^(String|Number|Binary)(\..+)?$/.test(dataType)) {
-      throw new SqsError(
-        SqsErrorCode.INVALID_PARAMETER_VALUE,
-        `The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`,
-      );
+  const results = await run(queueName, entries);
+  const Successful: Record<string, unknown>[] = [];
+  const Failed: Record<string, unknown>[] = [];
+  results.forEach((result, index) => {
+    const id = entries[index].Id as string;
+    if (result instanceof SqsError) {
+      Failed.push({
+        Id: id,
+        SenderFault: result.statusCode < 500,
+        Code: result.queryCode,
+        Message: result.message,
+      });
+    } else {
+      Successful.push({ Id: id, ...result });
     }
-    const binary = dataType.startsWith('Binary');
-    const stringValue = str(attribute.StringValue);
-    const binaryValue = str(attribute.BinaryValue);
-    if ((binary && binaryValue === undefined) || (!binary && stringValue === undefined)) {
-      throw new SqsError(
-        SqsErrorCode.INVALID_PARAMETER_VALUE,
-        `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${dataType}'.`,
-      );
-    }
-    attributes[name] = binary
-      ? { DataType: dataType, BinaryValue: binaryValue }
-      : { DataType: dataType, StringValue: stringValue };
-  }
-  return attributes;
+  });
+  return { Successful, Failed };
 }
 
-/** The message attributes a receiver asked for: `All`, `.*`, `prefix.*` or exact names. */
-function selectAttributes(
-  attributes: Readonly<Record<string, SqsMessageAttribute>>,
-  names: readonly string[],
-): Record<string, SqsMessageAttribute> {
-  const selected: Record<string, SqsMessageAttribute> = {};
-  for (const [name, attribute] of Object.entries(attributes)) {
-    const wanted = names.some(
-      (pattern) =>
-        pattern === 'All' ||
-        pattern === '.*' ||
-        pattern === name ||
-        (pattern.endsWith('.*') && name.startsWith(pattern.slice(0, -1))),
-    );
-    if (wanted) selected[name] = attribute;
-  }
-  return selected;
-}
-
-const SYSTEM_ATTRIBUTES = [
-  'SenderId',
-  'SentTimestamp',
-  'ApproximateReceiveCount',
-  'ApproximateFirstReceiveTimestamp',
-] as const;
-
-function systemAttributes(message: ReceivedQueueMessage, names: readonly string[]): Record<string, string> {
-  const values: Record<(typeof SYSTEM_ATTRIBUTES)[number], string> = {
-    SenderId: message.senderId,
-    SentTimestamp: String(message.sentAt),
-    ApproximateReceiveCount: String(message.receiveCount),
-    ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt),
+/** What SendMessage and SendMessageBatch answer for a sent message. */
+function sentOutput(message: LocalQueueMessage): Record<string, unknown> {
+  const md5OfAttributes = md5OfMessageAttributes(message.messageAttributes);
+  return {
+    MessageId: message.messageId,
+    MD5OfMessageBody: md5OfBody(message.body),
+    ...(md5OfAttributes ? { MD5OfMessageAttributes: md5OfAttributes } : {}),
   };
-  const all = names.includes('All');
-  return Object.fromEntries(
-    SYSTEM_ATTRIBUTES.filter((name) => all || names.includes(name)).map((name) => [name, values[name]]),
-  );
-}
-
-/** Checks a batch's entries: present, at most 10, ids valid and distinct. */
-function batchEntries(input: Input): Input[] {
-  const entries = Array.isArray(input.Entries) ? (input.Entries as Input[]) : [];
-  if (entries.length === 0) {
-    throw new SqsError(
-      SqsErrorCode.EMPTY_BATCH_REQUEST,
-      'There should be at least one entry in the request.',
-    );
-  }
-  if (entries.length > MAX_BATCH_ENTRIES) {
-    throw new SqsError(
-      SqsErrorCode.TOO_MANY_ENTRIES_IN_BATCH_REQUEST,
-      `Maximum number of entries per request are ${MAX_BATCH_ENTRIES}. You have sent ${entries.length}.`,
-    );
-  }
-  const ids = new Set<string>();
-  for (const entry of entries) {
-    const id = str(entry.Id) ?? '';
-    if (!/^[A-Za-z0-9_-]{1,80}$/.test(id)) {
-      throw new SqsError(
-        SqsErrorCode.INVALID_BATCH_ENTRY_ID,
-        'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.',
-      );
-    }
-    if (ids.has(id)) {
-      throw new SqsError(SqsErrorCode.BATCH_ENTRY_IDS_NOT_DISTINCT, `Id ${id} repeated.`);
-    }
-    ids.add(id);
-  }
-  return entries;
-}
-
-function failure(id: string, error: unknown): Record<string, unknown> {
-  if (error instanceof SqsError) {
-    return { Id: id, SenderFault: error.statusCode < 500, Code: error.queryCode, Message: error.message };
-  }
-  throw error;
 }
 
 /** The SQS operations the local endpoint implements, by X-Amz-Target operation name (AWS JSON 1.0). */
@@ -247,69 +162,52 @@ export const sqsOperations: Readonly<Record<string, Operation>> = {
     return {};
   },
   SendMessage: async (context, input) => {
-    const attributes = messageAttributes(input.MessageAttributes);
     const message = await context.store.sendMessage(queueNameOf(input), required(input, 'MessageBody'), {
-      messageAttributes: attributes,
+      messageAttributes: messageAttributes(input.MessageAttributes),
       delaySeconds: integer(input, 'DelaySeconds', 0, 900),
       senderId: context.senderId,
     });
-    const md5OfAttributes = md5OfMessageAttributes(attributes);
-    return {
-      MessageId: message.messageId,
-      MD5OfMessageBody: md5OfBody(message.body),
-      ...(md5OfAttributes ? { MD5OfMessageAttributes: md5OfAttributes } : {}),
-    };
+    return sentOutput(message);
   },
-  SendMessageBatch: async (context, input) => {
-    const queueName = queueNameOf(input);
-    const entries = batchEntries(input);
-    const total = entries.reduce((sum, entry) => sum + Buffer.byteLength(str(entry.MessageBody) ?? ''), 0);
-    if (total > MAX_BATCH_BYTES) {
-      throw new SqsError(
-        SqsErrorCode.BATCH_REQUEST_TOO_LONG,
-        `Batch requests cannot be longer than ${MAX_BATCH_BYTES} bytes. You have sent ${total} bytes.`,
-      );
-    }
-    if (!(await context.store.queueExists(queueName))) {
-      throw new SqsError(SqsErrorCode.QUEUE_DOES_NOT_EXIST, 'The specified queue does not exist.');
-    }
-    const prepared = entries.map((entry) => {
-      try {
-        return {
-          body: required(entry, 'MessageBody'),
-          messageAttributes: messageAttributes(entry.MessageAttributes),
-          delaySeconds: integer(entry, 'DelaySeconds', 0, 900),
-          senderId: context.senderId,
-        };
-      } catch (error) {
-        if (error instanceof SqsError) return error;
-        throw error;
-      }
-    });
-    const valid = prepared.filter(
-      (entry): entry is Exclude<typeof entry, SqsError> => !(entry instanceof SqsError),
-    );
-    const sent = await context.store.sendMessages(queueName, valid);
-    const Successful: Record<string, unknown>[] = [];
-    const Failed: Record<string, unknown>[] = [];
-    let next = 0;
-    prepared.forEach((entry, index) => {
-      const id = entries[index].Id as string;
-      const result = entry instanceof SqsError ? entry : sent[next++];
-      if (result instanceof SqsError) {
-        Failed.push(failure(id, result));
-        return;
-      }
-      const md5OfAttributes = md5OfMessageAttributes(result.messageAttributes);
-      Successful.push({
-        Id: id,
-        MessageId: result.messageId,
-        MD5OfMessageBody: md5OfBody(result.body),
-        ...(md5OfAttributes ? { MD5OfMessageAttributes: md5OfAttributes } : {}),
-      });
-    });
-    return { Successful, Failed };
-  },
+  SendMessageBatch: (context, input) =>
+    batch(
+      context,
+      input,
+      async (queueName, entries) => {
+        const prepared = await Promise.all(
+          entries.map((entry) =>
+            settle(
+              (): SendEntry => ({
+                body: required(entry, 'MessageBody'),
+                messageAttributes: messageAttributes(entry.MessageAttributes),
+                delaySeconds: integer(entry, 'DelaySeconds', 0, 900),
+                senderId: context.senderId,
+              }),
+            ),
+          ),
+        );
+        const valid = prepared.filter((entry): entry is SendEntry => !(entry instanceof SqsError));
+        const sent = await context.store.sendMessages(queueName, valid);
+        let next = 0;
+        return prepared.map((entry) => {
+          if (entry instanceof SqsError) return entry;
+          const result = sent[next++];
+          return result instanceof SqsError ? result : sentOutput(result);
+        });
+      },
+      (entries) => {
+        const total = entries.reduce(
+          (sum, entry) => sum + Buffer.byteLength(str(entry.MessageBody) ?? ''),
+          0,
+        );
+        if (total > MAX_BATCH_BYTES) {
+          throw new SqsError(
+            SqsErrorCode.BATCH_REQUEST_TOO_LONG,
+            `Batch requests cannot be longer than ${MAX_BATCH_BYTES} bytes. You have sent ${total} bytes.`,
+          );
+        }
+      },
+    ),
   ReceiveMessage: async (context, input) => {
     const queueName = queueNameOf(input);
     const maxMessages = integer(input, 'MaxNumberOfMessages', 1, 10) ?? 1;
@@ -356,57 +254,42 @@ export const sqsOperations: Readonly<Record<string, Operation>> = {
     await context.store.deleteMessage(queueNameOf(input), required(input, 'ReceiptHandle'));
     return {};
   },
-  DeleteMessageBatch: async (context, input) => {
-    const queueName = queueNameOf(input);
-    const entries = batchEntries(input);
-    if (!(await context.store.queueExists(queueName))) {
-      throw new SqsError(SqsErrorCode.QUEUE_DOES_NOT_EXIST, 'The specified queue does not exist.');
-    }
-    const Successful: Record<string, unknown>[] = [];
-    const Failed: Record<string, unknown>[] = [];
-    for (const entry of entries) {
-      const id = entry.Id as string;
-      try {
-        await context.store.deleteMessage(queueName, required(entry, 'ReceiptHandle'));
-        Successful.push({ Id: id });
-      } catch (error) {
-        Failed.push(failure(id, error));
+  DeleteMessageBatch: (context, input) =>
+    batch(context, input, async (queueName, entries) => {
+      const results: EntryResult[] = [];
+      for (const entry of entries) {
+        results.push(
+          await settle(async () => {
+            await context.store.deleteMessage(queueName, required(entry, 'ReceiptHandle'));
+            return {};
+          }),
+        );
       }
-    }
-    return { Successful, Failed };
-  },
+      return results;
+    }),
   ChangeMessageVisibility: async (context, input) => {
-    const seconds = input.VisibilityTimeout;
-    if (typeof seconds !== 'number') {
-      throw new SqsError(
-        SqsErrorCode.MISSING_PARAMETER,
-        'The request must contain the parameter VisibilityTimeout.',
-      );
-    }
-    checkVisibilityTimeout(seconds);
+    const seconds = visibilityTimeout(input, 'VisibilityTimeout');
     await context.store.changeVisibility(queueNameOf(input), required(input, 'ReceiptHandle'), seconds);
     return {};
   },
-  ChangeMessageVisibilityBatch: async (context, input) => {
-    const queueName = queueNameOf(input);
-    const entries = batchEntries(input);
-    if (!(await context.store.queueExists(queueName))) {
-      throw new SqsError(SqsErrorCode.QUEUE_DOES_NOT_EXIST, 'The specified queue does not exist.');
-    }
-    const Successful: Record<string, unknown>[] = [];
-    const Failed: Record<string, unknown>[] = [];
-    for (const entry of entries) {
-      const id = entry.Id as string;
-      try {
-        const seconds = typeof entry.VisibilityTimeout === 'number' ? entry.VisibilityTimeout : 0;
-        await context.store.changeVisibility(queueName, required(entry, 'ReceiptHandle'), seconds);
-        Successful.push({ Id: id });
-      } catch (error) {
-        Failed.push(failure(id, error));
+  ChangeMessageVisibilityBatch: (context, input) =>
+    batch(context, input, async (queueName, entries) => {
+      const results: EntryResult[] = [];
+      for (const [index, entry] of entries.entries()) {
+        results.push(
+          await settle(async () => {
+            // As SQS: the timeout is required in each entry too, and its absence fails that entry.
+            const seconds = visibilityTimeout(
+              entry,
+              `ChangeMessageVisibilityBatchRequestEntry.${index + 1}.VisibilityTimeout`,
+            );
+            await context.store.changeVisibility(queueName, required(entry, 'ReceiptHandle'), seconds);
+            return {};
+          }),
+        );
       }
-    }
-    return { Successful, Failed };
-  },
+      return results;
+    }),
 };
 
 /**

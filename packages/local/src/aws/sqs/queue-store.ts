@@ -1,29 +1,38 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+/**
+ * The queue engine of the local SQS. Kept as one class past ~400 lines on purpose: sends, receives, visibility,
+ * redrive and compaction all run under one per-queue lock (`enter`/`leave`) over the same in-memory state, and
+ * splitting them would spread that lock's protocol over several files. Everything else lives beside it:
+ * queue attributes (`attributes.ts`), the queue catalog (`queue-catalog.ts`), the append log
+ * (`queue-log.ts`) and the wire format (`wire.ts`).
+ */
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { LOCAL_ACCOUNT_ID, LOCAL_PARTITION, LOCAL_REGION, scopedArn } from '@bridgeport/core';
-import { GroupCommitFile, writeFileAtomic } from '../../bus/durable-file';
+import {
+  COMPUTED_ATTRIBUTES,
+  checkAttributes,
+  checkQueueName,
+  checkVisibilityTimeout,
+  parseRedrivePolicy,
+  QUEUE_ATTRIBUTES,
+  queueNameOfArn,
+  type StoredQueue,
+} from './attributes';
 import { QueueDoesNotExistError, SqsError, SqsErrorCode } from './errors';
-
-/** A message attribute as SQS carries it; binary values are bytes. */
-export interface SqsMessageAttribute {
-  readonly DataType: string;
-  readonly StringValue?: string;
-  /** Base64, as the AWS JSON protocol writes blobs. */
-  readonly BinaryValue?: string;
-}
-
-export interface LocalQueueMessage {
-  readonly messageId: string;
-  readonly body: string;
-  readonly messageAttributes: Readonly<Record<string, SqsMessageAttribute>>;
-  /** Epoch milliseconds. */
-  readonly sentAt: number;
-  /** Epoch milliseconds before which the message is not delivered (DelaySeconds). */
-  readonly visibleAt: number;
-  /** Access key or account of the sender. */
-  readonly senderId: string;
-}
+import { QueueCatalog } from './queue-catalog';
+import {
+  compact,
+  compactionThreshold,
+  type Entry,
+  type LocalQueueMessage,
+  log,
+  logLazy,
+  openQueue,
+  type QueueState,
+  wake,
+} from './queue-log';
+import { attributesSize, parseReceiptHandle, receiptHandle, type SqsMessageAttribute } from './wire';
 
 /** A message handed out by `receive`, with what SQS tells about its delivery. */
 export interface ReceivedQueueMessage extends LocalQueueMessage {
@@ -55,78 +64,6 @@ export interface ReceiveOptions {
   readonly signal?: AbortSignal;
 }
 
-/** A queue's redrive policy, parsed. */
-export interface RedrivePolicy {
-  readonly deadLetterTargetArn: string;
-  readonly maxReceiveCount: number;
-}
-
-/** Queue attributes a caller may set, with their defaults and limits. */
-const SETTABLE: Record<string, { readonly default: string; readonly min?: number; readonly max?: number }> = {
-  DelaySeconds: { default: '0', min: 0, max: 900 },
-  MaximumMessageSize: { default: '262144', min: 1024, max: 1_048_576 },
-  MessageRetentionPeriod: { default: '345600', min: 60, max: 1_209_600 },
-  ReceiveMessageWaitTimeSeconds: { default: '0', min: 0, max: 20 },
-  VisibilityTimeout: { default: '30', min: 0, max: 43_200 },
-  RedrivePolicy: { default: '' },
-  RedriveAllowPolicy: { default: '' },
-  Policy: { default: '' },
-  SqsManagedSseEnabled: { default: 'true' },
-  KmsMasterKeyId: { default: '' },
-  KmsDataKeyReusePeriodSeconds: { default: '300', min: 60, max: 86_400 },
-};
-
-/** Attributes only SQS computes. */
-const COMPUTED = [
-  'ApproximateNumberOfMessages',
-  'ApproximateNumberOfMessagesNotVisible',
-  'ApproximateNumberOfMessagesDelayed',
-  'CreatedTimestamp',
-  'LastModifiedTimestamp',
-  'QueueArn',
-] as const;
-
-const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
-const METADATA_FILE = 'queues.json';
-
-interface StoredQueue {
-  attributes: Record<string, string>;
-  /** Epoch seconds. */
-  createdAt: number;
-  lastModifiedAt: number;
-}
-
-interface Entry {
-  message: LocalQueueMessage;
-  invisibleUntil: number;
-  receiveCount: number;
-  firstReceivedAt: number;
-}
-
-interface QueueState {
-  readonly name: string;
-  readonly filePath: string;
-  /** Replaced by compaction. */
-  file: GroupCommitFile;
-  /** Records in the current log file. */
-  records: number;
-  readonly messages: Map<string, Entry>;
-  readonly waiters: Set<() => void>;
-  /** Operations between `enter` and `leave`: they append to `file` and change `messages`. */
-  busy: number;
-  /** Set while the log is rewritten; operations wait for it before they start. */
-  compacting: Promise<void> | undefined;
-  /** Called when `busy` drops to 0 while a compaction waits. */
-  idle: (() => void) | undefined;
-  closed: boolean;
-}
-
-type LogRecord =
-  | { t: 's'; m: LocalQueueMessage & { attributes?: unknown } }
-  | { t: 'd'; id: string }
-  | { t: 'r'; id: string; n: number; f: number }
-  | { t: 'p' };
-
 export interface LocalQueueStoreOptions {
   /** @default LOCAL_ACCOUNT_ID */
   readonly account?: string;
@@ -143,10 +80,9 @@ export interface LocalQueueStoreOptions {
  * dead-letter queue behave as SQS's do; after a restart, messages that were in flight are visible again.
  */
 export class LocalQueueStore implements LocalQueueSink {
-  private metadata: Promise<Map<string, StoredQueue>> | undefined;
+  private readonly catalog: QueueCatalog;
   private readonly open = new Map<string, Promise<QueueState>>();
   private closed = false;
-  private saving: Promise<void> = Promise.resolve();
   readonly account: string;
   readonly region: string;
   readonly partition: string;
@@ -158,6 +94,7 @@ export class LocalQueueStore implements LocalQueueSink {
     this.account = options.account ?? LOCAL_ACCOUNT_ID;
     this.region = options.region ?? LOCAL_REGION;
     this.partition = options.partition ?? LOCAL_PARTITION;
+    this.catalog = new QueueCatalog(directory);
   }
 
   /** `arn:aws:sqs:region:account:name`. */
@@ -173,12 +110,12 @@ export class LocalQueueStore implements LocalQueueSink {
    */
   async createQueue(queueName: string, attributes: Readonly<Record<string, string>> = {}): Promise<void> {
     checkQueueName(queueName);
-    const queues = await this.queues();
-    const wanted = await this.checkAttributes(attributes, queueName);
+    const queues = await this.catalog.all();
+    const wanted = await checkAttributes(attributes, queueName, (name) => this.queueExists(name));
     const existing = queues.get(queueName);
     if (existing) {
       for (const [name, value] of Object.entries(wanted)) {
-        if ((existing.attributes[name] ?? SETTABLE[name]?.default) !== value) {
+        if ((existing.attributes[name] ?? QUEUE_ATTRIBUTES[name]?.default) !== value) {
           throw new SqsError(
             SqsErrorCode.QUEUE_NAME_EXISTS,
             `A queue already exists with the same name and a different value for attribute ${name}`,
@@ -190,21 +127,21 @@ export class LocalQueueStore implements LocalQueueSink {
     }
     const now = Math.floor(Date.now() / 1000);
     queues.set(queueName, { attributes: wanted, createdAt: now, lastModifiedAt: now });
-    await this.saveMetadata();
+    await this.catalog.save();
   }
 
   async queueExists(queueName: string): Promise<boolean> {
-    return (await this.queues()).has(queueName);
+    return (await this.catalog.all()).has(queueName);
   }
 
   /** Queue names, sorted, optionally by prefix. */
   async listQueues(prefix = ''): Promise<string[]> {
-    return [...(await this.queues()).keys()].filter((name) => name.startsWith(prefix)).sort();
+    return [...(await this.catalog.all()).keys()].filter((name) => name.startsWith(prefix)).sort();
   }
 
   /** Deletes a queue and its messages. */
   async deleteQueue(queueName: string): Promise<void> {
-    const queues = await this.queues();
+    const queues = await this.catalog.all();
     if (!queues.has(queueName)) throw new QueueDoesNotExistError(queueName);
     const state = this.open.get(queueName);
     this.open.delete(queueName);
@@ -217,7 +154,7 @@ export class LocalQueueStore implements LocalQueueSink {
       wake(queue);
     }
     await rm(path.join(this.directory, `${queueName}.jsonl`), { force: true });
-    await this.saveMetadata();
+    await this.catalog.save();
   }
 
   /** The requested attributes (`All` for every one), computed ones included. */
@@ -225,9 +162,13 @@ export class LocalQueueStore implements LocalQueueSink {
     queueName: string,
     names: readonly string[] = ['All'],
   ): Promise<Record<string, string>> {
-    const stored = await this.stored(queueName);
+    const stored = await this.catalog.get(queueName);
     for (const name of names) {
-      if (name !== 'All' && !(name in SETTABLE) && !(COMPUTED as readonly string[]).includes(name)) {
+      if (
+        name !== 'All' &&
+        !(name in QUEUE_ATTRIBUTES) &&
+        !(COMPUTED_ATTRIBUTES as readonly string[]).includes(name)
+      ) {
         throw new SqsError(SqsErrorCode.INVALID_ATTRIBUTE_NAME, `Unknown Attribute ${name}.`, { name });
       }
     }
@@ -251,27 +192,27 @@ export class LocalQueueStore implements LocalQueueSink {
       CreatedTimestamp: String(stored.createdAt),
       LastModifiedTimestamp: String(stored.lastModifiedAt),
     };
-    for (const name of Object.keys(SETTABLE)) {
-      const value = stored.attributes[name] ?? SETTABLE[name].default;
+    for (const name of Object.keys(QUEUE_ATTRIBUTES)) {
+      const value = stored.attributes[name] ?? QUEUE_ATTRIBUTES[name].default;
       if (value !== '') values[name] = value;
     }
     return Object.fromEntries(Object.entries(values).filter(([name]) => wanted(name)));
   }
 
   async setAttributes(queueName: string, attributes: Readonly<Record<string, string>>): Promise<void> {
-    const stored = await this.stored(queueName);
-    const checked = await this.checkAttributes(attributes, queueName);
+    const stored = await this.catalog.get(queueName);
+    const checked = await checkAttributes(attributes, queueName, (name) => this.queueExists(name));
     for (const [name, value] of Object.entries(checked)) {
       if (value === '') delete stored.attributes[name];
       else stored.attributes[name] = value;
     }
     stored.lastModifiedAt = Math.floor(Date.now() / 1000);
-    await this.saveMetadata();
+    await this.catalog.save();
   }
 
   /** Removes every message of the queue. */
   async purge(queueName: string): Promise<void> {
-    await this.stored(queueName);
+    await this.catalog.get(queueName);
     const queue = await this.enter(queueName);
     try {
       queue.messages.clear();
@@ -304,7 +245,7 @@ export class LocalQueueStore implements LocalQueueSink {
     queueName: string,
     entries: readonly (SendOptions & { readonly body: string })[],
   ): Promise<(LocalQueueMessage | SqsError)[]> {
-    const stored = await this.stored(queueName);
+    const stored = await this.catalog.get(queueName);
     const queue = await this.enter(queueName);
     try {
       return await this.sendPrepared(queue, stored, entries);
@@ -345,7 +286,9 @@ export class LocalQueueStore implements LocalQueueSink {
   }
 
   private prepare(stored: StoredQueue, body: string, options: SendOptions): LocalQueueMessage {
-    const maxSize = Number(stored.attributes.MaximumMessageSize ?? SETTABLE.MaximumMessageSize.default);
+    const maxSize = Number(
+      stored.attributes.MaximumMessageSize ?? QUEUE_ATTRIBUTES.MaximumMessageSize.default,
+    );
     const size = Buffer.byteLength(body) + attributesSize(options.messageAttributes ?? {});
     if (size > maxSize) {
       throw new SqsError(
@@ -360,7 +303,7 @@ export class LocalQueueStore implements LocalQueueSink {
       );
     }
     const delaySeconds =
-      options.delaySeconds ?? Number(stored.attributes.DelaySeconds ?? SETTABLE.DelaySeconds.default);
+      options.delaySeconds ?? Number(stored.attributes.DelaySeconds ?? QUEUE_ATTRIBUTES.DelaySeconds.default);
     if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > 900) {
       throw new SqsError(
         SqsErrorCode.INVALID_PARAMETER_VALUE,
@@ -386,7 +329,7 @@ export class LocalQueueStore implements LocalQueueSink {
   async receive(queueName: string, options: ReceiveOptions = {}): Promise<ReceivedQueueMessage[]> {
     const deadline = Date.now() + (options.waitMs ?? 0);
     for (;;) {
-      const stored = await this.stored(queueName);
+      const stored = await this.catalog.get(queueName);
       const redrive = await this.redriveOf(stored);
       const queue = await this.enter(queueName);
       let taken: ReturnType<LocalQueueStore['take']>;
@@ -416,7 +359,7 @@ export class LocalQueueStore implements LocalQueueSink {
 
   /** DeleteMessage: true when the message was still there. */
   async deleteMessage(queueName: string, receiptHandle: string): Promise<boolean> {
-    await this.stored(queueName);
+    await this.catalog.get(queueName);
     const { messageId } = parseReceiptHandle(receiptHandle, queueName);
     return this.delete(queueName, messageId);
   }
@@ -439,7 +382,7 @@ export class LocalQueueStore implements LocalQueueSink {
     receiptHandle: string,
     visibilityTimeoutSeconds: number,
   ): Promise<void> {
-    await this.stored(queueName);
+    await this.catalog.get(queueName);
     checkVisibilityTimeout(visibilityTimeoutSeconds);
     const { messageId } = parseReceiptHandle(receiptHandle, queueName);
     const queue = await this.queue(queueName);
@@ -492,9 +435,10 @@ export class LocalQueueStore implements LocalQueueSink {
     const max = options.maxMessages ?? 10;
     const visibilityMs =
       (options.visibilityTimeoutSeconds ??
-        Number(stored.attributes.VisibilityTimeout ?? SETTABLE.VisibilityTimeout.default)) * 1000;
+        Number(stored.attributes.VisibilityTimeout ?? QUEUE_ATTRIBUTES.VisibilityTimeout.default)) * 1000;
     const retentionMs =
-      Number(stored.attributes.MessageRetentionPeriod ?? SETTABLE.MessageRetentionPeriod.default) * 1000;
+      Number(stored.attributes.MessageRetentionPeriod ?? QUEUE_ATTRIBUTES.MessageRetentionPeriod.default) *
+      1000;
     const now = Date.now();
     let nextVisibleAt = Number.POSITIVE_INFINITY;
     const received: ReceivedQueueMessage[] = [];
@@ -571,91 +515,6 @@ export class LocalQueueStore implements LocalQueueSink {
     return { deadLetterQueue, maxReceiveCount: policy.maxReceiveCount };
   }
 
-  private async checkAttributes(
-    attributes: Readonly<Record<string, string>>,
-    queueName: string,
-  ): Promise<Record<string, string>> {
-    const checked: Record<string, string> = {};
-    for (const [name, raw] of Object.entries(attributes)) {
-      const spec = SETTABLE[name];
-      if (spec === undefined || name === 'FifoQueue') {
-        if (name === 'FifoQueue' && raw === 'false') continue;
-        throw new SqsError(SqsErrorCode.INVALID_ATTRIBUTE_NAME, `Unknown Attribute ${name}.`, { name });
-      }
-      const value = String(raw);
-      if (spec.min !== undefined && spec.max !== undefined) {
-        const number = Number(value);
-        if (value.trim() === '' || !Number.isInteger(number) || number < spec.min || number > spec.max) {
-          throw invalidAttributeValue(name, value, `must be an integer from ${spec.min} to ${spec.max}`);
-        }
-      }
-      if (name === 'RedrivePolicy' && value !== '') {
-        const policy = parseRedrivePolicy(value);
-        if (policy === undefined) {
-          throw invalidAttributeValue(
-            name,
-            value,
-            'Redrive policy must be a JSON object with deadLetterTargetArn and maxReceiveCount (1 to 1000).',
-          );
-        }
-        const target = queueNameOfArn(policy.deadLetterTargetArn);
-        if (target === undefined || target === queueName || !(await this.queueExists(target))) {
-          throw invalidAttributeValue(name, value, 'Dead letter target does not exist.');
-        }
-        checked[name] = JSON.stringify(policy);
-        continue;
-      }
-      checked[name] = value;
-    }
-    return checked;
-  }
-
-  private queues(): Promise<Map<string, StoredQueue>> {
-    this.metadata ??= this.loadMetadata();
-    return this.metadata;
-  }
-
-  private async stored(queueName: string): Promise<StoredQueue> {
-    const stored = (await this.queues()).get(queueName);
-    if (stored === undefined) throw new QueueDoesNotExistError(queueName);
-    return stored;
-  }
-
-  private async loadMetadata(): Promise<Map<string, StoredQueue>> {
-    await mkdir(this.directory, { recursive: true });
-    const queues = new Map<string, StoredQueue>();
-    try {
-      const saved = JSON.parse(await readFile(path.join(this.directory, METADATA_FILE), 'utf8')) as {
-        queues?: Record<string, StoredQueue>;
-      };
-      for (const [name, queue] of Object.entries(saved.queues ?? {})) queues.set(name, queue);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    // Queues that SQS targets filled before queues had attributes: defaults.
-    for (const file of await readdir(this.directory)) {
-      const name = file.endsWith('.jsonl') ? file.slice(0, -'.jsonl'.length) : undefined;
-      if (name !== undefined && QUEUE_NAME.test(name) && !queues.has(name)) {
-        const now = Math.floor(Date.now() / 1000);
-        queues.set(name, { attributes: {}, createdAt: now, lastModifiedAt: now });
-      }
-    }
-    return queues;
-  }
-
-  /** Writes `queues.json`; writes are serialized, each one with the state at its turn. */
-  private saveMetadata(): Promise<void> {
-    const write = this.saving.then(async () => {
-      const queues = await this.queues();
-      await writeFileAtomic(
-        path.join(this.directory, METADATA_FILE),
-        `${JSON.stringify({ queues: Object.fromEntries(queues) }, null, 2)}\n`,
-      );
-    });
-    this.saving = write.catch(() => undefined);
-    return write;
-  }
-
   /**
    * Starts an operation that appends to the queue's log: waits while the log is being compacted, and keeps
    * a compaction from starting until `leave`.
@@ -692,236 +551,4 @@ export class LocalQueueStore implements LocalQueueSink {
     }
     return queue;
   }
-}
-
-async function openQueue(name: string, filePath: string): Promise<QueueState> {
-  const messages: QueueState['messages'] = new Map();
-  let records = 0;
-  try {
-    for (const line of (await readFile(filePath, 'utf8')).split('\n')) {
-      if (!line) continue;
-      records += 1;
-      let record: LogRecord;
-      try {
-        record = JSON.parse(line) as LogRecord;
-      } catch {
-        continue; // torn last line: never acknowledged
-      }
-      if (record.t === 's') {
-        const { attributes: _legacy, ...stored } = record.m;
-        const message: LocalQueueMessage = {
-          ...stored,
-          messageAttributes: stored.messageAttributes ?? {},
-          visibleAt: stored.visibleAt ?? stored.sentAt,
-          senderId: stored.senderId ?? LOCAL_ACCOUNT_ID,
-        };
-        const counted = record.m as { receiveCount?: number; firstReceivedAt?: number };
-        messages.set(message.messageId, {
-          message,
-          invisibleUntil: 0,
-          receiveCount: counted.receiveCount ?? 0,
-          firstReceivedAt: counted.firstReceivedAt ?? 0,
-        });
-      } else if (record.t === 'd') messages.delete(record.id);
-      else if (record.t === 'p') messages.clear();
-      else if (record.t === 'r') {
-        const entry = messages.get(record.id);
-        if (entry) {
-          entry.receiveCount = record.n;
-          entry.firstReceivedAt = record.f;
-        }
-      }
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  // Compaction: a log mostly made of deleted messages is rewritten with the live ones.
-  if (records > compactionThreshold(messages.size)) {
-    await writeFileAtomic(filePath, liveRecords(messages));
-    records = messages.size;
-  }
-  return {
-    name,
-    filePath,
-    file: await GroupCommitFile.open(filePath),
-    records,
-    messages,
-    waiters: new Set(),
-    busy: 0,
-    compacting: undefined,
-    idle: undefined,
-    closed: false,
-  };
-}
-
-/** A log with more records than this (for so many live messages) is rewritten. */
-function compactionThreshold(liveMessages: number): number {
-  return 2 * liveMessages + 100;
-}
-
-/** The log of a queue holding just `messages`: one send record each, receive counts included. */
-function liveRecords(messages: ReadonlyMap<string, Entry>): string {
-  let text = '';
-  for (const entry of messages.values()) {
-    text += `${JSON.stringify({
-      t: 's',
-      m: { ...entry.message, receiveCount: entry.receiveCount, firstReceivedAt: entry.firstReceivedAt },
-    })}\n`;
-  }
-  return text;
-}
-
-/**
- * Rewrites a running queue's log with its live messages and continues in a new file. Runs with the queue
- * locked: operations that started finish first (their records are in the old log and their changes in
- * `messages`), later ones wait until the new log is open.
- */
-async function compact(queue: QueueState): Promise<void> {
-  if (queue.busy > 0) {
-    await new Promise<void>((resolve) => {
-      queue.idle = resolve;
-    });
-    queue.idle = undefined;
-  }
-  if (queue.closed) return;
-  const previous = queue.file;
-  try {
-    await previous.sync();
-    await writeFileAtomic(queue.filePath, liveRecords(queue.messages));
-  } catch (error) {
-    console.warn(`${queue.filePath}: compaction failed, the log is kept as it is: ${String(error)}`);
-    return;
-  }
-  queue.file = await GroupCommitFile.open(queue.filePath);
-  queue.records = queue.messages.size;
-  await previous.close();
-}
-
-function log(queue: QueueState, record: LogRecord): Promise<void> {
-  queue.records += 1;
-  return queue.file.append(`${JSON.stringify(record)}\n`);
-}
-
-function logLazy(queue: QueueState, record: LogRecord): void {
-  queue.records += 1;
-  queue.file.appendLazy(`${JSON.stringify(record)}\n`);
-}
-
-function wake(queue: QueueState): void {
-  for (const waiter of [...queue.waiters]) waiter();
-}
-
-function checkQueueName(queueName: string): void {
-  if (queueName.endsWith('.fifo')) {
-    throw new SqsError(
-      SqsErrorCode.UNSUPPORTED_OPERATION,
-      'FIFO queues are not supported by the local runtime; use a standard queue.',
-    );
-  }
-  if (!QUEUE_NAME.test(queueName)) {
-    throw new SqsError(
-      SqsErrorCode.INVALID_PARAMETER_VALUE,
-      'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length',
-    );
-  }
-}
-
-export function checkVisibilityTimeout(seconds: number): void {
-  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 43_200) {
-    throw new SqsError(
-      SqsErrorCode.INVALID_PARAMETER_VALUE,
-      `Value ${seconds} for parameter VisibilityTimeout is invalid. Reason: Must be >= 0 and <= 43200.`,
-    );
-  }
-}
-
-function invalidAttributeValue(name: string, value: string, reason: string): SqsError {
-  return new SqsError(
-    SqsErrorCode.INVALID_ATTRIBUTE_VALUE,
-    `Invalid value for the parameter ${name}. Reason: ${reason}`,
-    { name, value },
-  );
-}
-
-/** A RedrivePolicy attribute (maxReceiveCount may be a string, as SQS returns it), or undefined. */
-export function parseRedrivePolicy(value: string | undefined): RedrivePolicy | undefined {
-  if (!value) return undefined;
-  try {
-    const parsed = JSON.parse(value) as { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown };
-    const maxReceiveCount = Number(parsed.maxReceiveCount);
-    if (
-      typeof parsed.deadLetterTargetArn !== 'string' ||
-      !Number.isInteger(maxReceiveCount) ||
-      maxReceiveCount < 1 ||
-      maxReceiveCount > 1000
-    )
-      return undefined;
-    return { deadLetterTargetArn: parsed.deadLetterTargetArn, maxReceiveCount };
-  } catch {
-    return undefined;
-  }
-}
-
-/** `arn:…:sqs:region:account:name` → name. */
-function queueNameOfArn(arn: string): string | undefined {
-  const parts = arn.split(':');
-  return parts.length === 6 && parts[0] === 'arn' && parts[2] === 'sqs' ? parts[5] : undefined;
-}
-
-function receiptHandle(queueName: string, messageId: string): string {
-  return Buffer.from(`${queueName} ${messageId} ${randomUUID()}`).toString('base64');
-}
-
-function parseReceiptHandle(handle: string, queueName: string): { messageId: string } {
-  const [queue, messageId, nonce] = Buffer.from(handle, 'base64').toString('utf8').split(' ');
-  if (queue !== queueName || !messageId || !nonce) {
-    throw new SqsError(
-      SqsErrorCode.RECEIPT_HANDLE_IS_INVALID,
-      `The input receipt handle "${handle}" is not a valid receipt handle.`,
-    );
-  }
-  return { messageId };
-}
-
-function attributesSize(attributes: Readonly<Record<string, SqsMessageAttribute>>): number {
-  let size = 0;
-  for (const [name, attribute] of Object.entries(attributes)) {
-    size += Buffer.byteLength(name) + Buffer.byteLength(attribute.DataType);
-    size += attribute.StringValue !== undefined ? Buffer.byteLength(attribute.StringValue) : 0;
-    size += attribute.BinaryValue !== undefined ? Buffer.from(attribute.BinaryValue, 'base64').length : 0;
-  }
-  return size;
-}
-
-/** MD5 (hex) of a message body, as SQS returns it in `MD5OfBody` / `MD5OfMessageBody`. */
-export function md5OfBody(body: string): string {
-  return createHash('md5').update(body, 'utf8').digest('hex');
-}
-
-/** MD5 (hex) of message attributes, by SQS's documented encoding; undefined when there are none. */
-export function md5OfMessageAttributes(
-  attributes: Readonly<Record<string, SqsMessageAttribute>>,
-): string | undefined {
-  const names = Object.keys(attributes).sort();
-  if (names.length === 0) return undefined;
-  const hash = createHash('md5');
-  const lengthPrefixed = (bytes: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(bytes.length);
-    hash.update(length);
-    hash.update(bytes);
-  };
-  for (const name of names) {
-    const attribute = attributes[name];
-    lengthPrefixed(Buffer.from(name, 'utf8'));
-    lengthPrefixed(Buffer.from(attribute.DataType, 'utf8'));
-    if (attribute.BinaryValue !== undefined) {
-      hash.update(Buffer.from([2]));
-      lengthPrefixed(Buffer.from(attribute.BinaryValue, 'base64'));
-    } else {
-      hash.update(Buffer.from([1]));
-      lengthPrefixed(Buffer.from(attribute.StringValue ?? '', 'utf8'));
-    }
-  }
-  return hash.digest('hex');
 }

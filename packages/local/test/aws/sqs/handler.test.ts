@@ -337,6 +337,44 @@ describe('the local SQS with the AWS SDK v3 SQSClient', () => {
     expect(again.Messages?.map((message) => message.Body)).toEqual(['one']);
   });
 
+  it('fails a batch entry without a VisibilityTimeout, as SQS does, and changes the others', async () => {
+    const url = await create('orders');
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: url,
+        Entries: [
+          { Id: 'a', MessageBody: 'one' },
+          { Id: 'b', MessageBody: 'two' },
+        ],
+      }),
+    );
+    const received = (await receive(url, { MaxNumberOfMessages: 2 })).Messages ?? [];
+    const handle = (body: string) => received.find((message) => message.Body === body)?.ReceiptHandle;
+
+    const changed = await sqs.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: url,
+        Entries: [
+          { Id: 'a', ReceiptHandle: handle('one'), VisibilityTimeout: 0 },
+          { Id: 'b', ReceiptHandle: handle('two') },
+        ],
+      }),
+    );
+    const again = await receive(url, { MaxNumberOfMessages: 2 });
+
+    expect(changed.Successful).toEqual([{ Id: 'a' }]);
+    expect(changed.Failed).toEqual([
+      {
+        Id: 'b',
+        SenderFault: true,
+        Code: 'MissingParameter',
+        Message: 'The request must contain the parameter ChangeMessageVisibilityBatchRequestEntry.2.VisibilityTimeout.',
+      },
+    ]);
+    // Only the changed message is visible again; the failed entry's message keeps its timeout.
+    expect(again.Messages?.map((message) => message.Body)).toEqual(['one']);
+  });
+
   it('purges a queue', async () => {
     const url = await create('orders');
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'gone' }));
