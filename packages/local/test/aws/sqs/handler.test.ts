@@ -368,7 +368,8 @@ describe('the local SQS with the AWS SDK v3 SQSClient', () => {
         Id: 'b',
         SenderFault: true,
         Code: 'MissingParameter',
-        Message: 'The request must contain the parameter ChangeMessageVisibilityBatchRequestEntry.2.VisibilityTimeout.',
+        Message:
+          'The request must contain the parameter ChangeMessageVisibilityBatchRequestEntry.2.VisibilityTimeout.',
       },
     ]);
     // Only the changed message is visible again; the failed entry's message keeps its timeout.
