@@ -52,6 +52,8 @@ interface OpenArchive {
   files: Map<string, GroupCommitFile>;
   /** Appends whose file is still being opened. */
   opening: Set<Promise<void>>;
+  /** Day files being opened (one open per file, however many events wait for it). */
+  openingFiles: Map<string, Promise<GroupCommitFile>>;
   eventCount: number;
   sizeBytes: number;
 }
@@ -142,7 +144,14 @@ export class EventArchives {
         archive.sizeBytes += Buffer.byteLength(line);
       }
       if (text === '') continue;
-      const appending: Promise<void> = this.file(archive, dayOf(at))
+      const day = dayOf(at);
+      const open = archive.files.get(day);
+      // Straight to the open file, unless earlier events still wait for a file to open (their order is kept).
+      if (open !== undefined && archive.opening.size === 0) {
+        open.appendLazy(text);
+        continue;
+      }
+      const appending: Promise<void> = this.file(archive, day)
         .then((file) => file.appendLazy(text))
         .finally(() => archive.opening.delete(appending));
       archive.opening.add(appending);
@@ -215,6 +224,7 @@ export class EventArchives {
       pattern: definition.eventPattern === undefined ? undefined : compile(definition.eventPattern),
       files: existing?.files ?? new Map(),
       opening: existing?.opening ?? new Set(),
+      openingFiles: existing?.openingFiles ?? new Map(),
       eventCount: existing?.eventCount ?? 0,
       sizeBytes: existing?.sizeBytes ?? 0,
     };
@@ -231,18 +241,20 @@ export class EventArchives {
     return archive;
   }
 
-  private async file(archive: OpenArchive, day: string): Promise<GroupCommitFile> {
-    let file = archive.files.get(day);
-    if (file === undefined) {
-      file = await GroupCommitFile.open(path.join(this.dir, archive.definition.name, `${day}.jsonl`));
-      const raced = archive.files.get(day);
-      if (raced !== undefined) {
-        await file.close();
-        return raced;
-      }
-      archive.files.set(day, file);
+  private file(archive: OpenArchive, day: string): Promise<GroupCommitFile> {
+    const file = archive.files.get(day);
+    if (file !== undefined) return Promise.resolve(file);
+    let opening = archive.openingFiles.get(day);
+    if (opening === undefined) {
+      opening = GroupCommitFile.open(path.join(this.dir, archive.definition.name, `${day}.jsonl`))
+        .then((opened) => {
+          archive.files.set(day, opened);
+          return opened;
+        })
+        .finally(() => archive.openingFiles.delete(day));
+      archive.openingFiles.set(day, opening);
     }
-    return file;
+    return opening;
   }
 
   private async days(name: string): Promise<string[]> {
@@ -280,6 +292,15 @@ function describe(archive: OpenArchive): ArchiveDescription {
   };
 }
 
+let dayStart = Number.NaN;
+let dayName = '';
+
+/** The UTC day of an instant, `YYYY-MM-DD` (formatted once per day). */
 function dayOf(ms: number): string {
-  return new Date(Math.max(0, ms)).toISOString().slice(0, 10);
+  const at = Math.max(0, ms);
+  if (!(at >= dayStart && at < dayStart + DAY_MS)) {
+    dayStart = at - (at % DAY_MS);
+    dayName = new Date(dayStart).toISOString().slice(0, 10);
+  }
+  return dayName;
 }

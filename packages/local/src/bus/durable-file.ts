@@ -16,7 +16,7 @@ export const LAZY_FLUSH_DELAY_MS = 25;
  * of their own while appends keep coming (at most one every `LAZY_FLUSH_DELAY_MS` when none do).
  */
 export class GroupCommitFile {
-  private pending: Buffer[] = [];
+  private pending: (string | Buffer)[] = [];
   private pendingBytes = 0;
   private waiters: Waiter[] = [];
   private flushing: Promise<void> | undefined;
@@ -97,9 +97,8 @@ export class GroupCommitFile {
   }
 
   private buffer(data: string | Buffer): void {
-    const chunk = typeof data === 'string' ? Buffer.from(data) : data;
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
+    this.pending.push(data);
+    this.pendingBytes += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
   }
 
   private scheduleFlush(): void {
@@ -134,7 +133,7 @@ export class GroupCommitFile {
       this.waiters = [];
       this.pendingBytes = 0;
       try {
-        const data = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, bytes);
+        const data = toBuffer(chunks, bytes);
         let offset = 0;
         while (offset < data.length) {
           const { bytesWritten } = await this.handle.write(data, offset);
@@ -151,6 +150,15 @@ export class GroupCommitFile {
       }
     }
   }
+}
+
+/** One buffer of the records in order: text records are joined and encoded once. */
+function toBuffer(chunks: readonly (string | Buffer)[], bytes: number): Buffer {
+  if (chunks.every((chunk) => typeof chunk === 'string')) return Buffer.from(chunks.join(''));
+  return Buffer.concat(
+    chunks.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk)),
+    bytes,
+  );
 }
 
 /** The length of the file's complete lines: the offset just after its last newline (0 when there is none). */

@@ -264,19 +264,24 @@ export class LocalBus {
     });
     if (accepted.length > 0) {
       const stored = await this.store.append(accepted);
-      for (const busName of new Set(accepted.map((item) => item.eventBusName))) {
-        this.archives.record(
-          busName,
-          accepted.filter((item) => item.eventBusName === busName),
-        );
+      const busName = accepted[0].eventBusName;
+      if (accepted.every((item) => item.eventBusName === busName)) this.archives.record(busName, accepted);
+      else {
+        for (const name of new Set(accepted.map((item) => item.eventBusName))) {
+          this.archives.record(
+            name,
+            accepted.filter((item) => item.eventBusName === name),
+          );
+        }
       }
-      stored.forEach((record, i) => {
+      for (let i = 0; i < stored.length; i += 1) {
+        const record = stored[i];
         results[accepted[i].position] = { EventId: record.event.id };
         this.reportMatched(record);
         for (let index = 0; index < record.deliveries.length; index += 1) {
           this.enqueue({ stored: record, index, attempts: 0 });
         }
-      });
+      }
     }
     return { FailedEntryCount: entries.length - accepted.length, Entries: results };
   }
@@ -632,9 +637,17 @@ function toDate(value: Date | number | string): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-/** RFC 3339 with second precision, as EventBridge writes `time`. */
+let formattedSecond = Number.NaN;
+let formattedTime = '';
+
+/** RFC 3339 with second precision, as EventBridge writes `time` (formatted once per second of events). */
 function formatTime(date: Date): string {
-  return `${date.toISOString().slice(0, 19)}Z`;
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== formattedSecond) {
+    formattedTime = `${date.toISOString().slice(0, 19)}Z`;
+    formattedSecond = second;
+  }
+  return formattedTime;
 }
 
 /**

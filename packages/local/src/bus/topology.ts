@@ -87,6 +87,7 @@ export class Topology {
   private readonly buses = new Map<string, StoredBus>();
   private readonly rules = new Map<string, Map<string, StoredRule>>();
   private readonly ruleSets = new Map<string, RuleSet>();
+  private readonly descriptions = new WeakMap<StoredRule, RuleDescription>();
   private writes: Promise<void> = Promise.resolve();
   /** Stored rules whose pattern no longer compiles (they are kept but not routed). */
   readonly loadProblems: string[] = [];
@@ -413,7 +414,16 @@ export class Topology {
   findTarget(eventBusName: string, ruleName: string, targetId: string): RoutedTarget | undefined {
     const rule = this.rules.get(eventBusName)?.get(ruleName);
     const target = rule?.targets.find((candidate) => candidate.Id === targetId);
-    return rule && target ? { rule: this.ruleDescription(rule), target } : undefined;
+    return rule && target ? { rule: this.describedRule(rule), target } : undefined;
+  }
+
+  /** The rule's description, made once per rule definition (a new one at every PutRule) and state. */
+  private describedRule(rule: StoredRule): RuleDescription {
+    const cached = this.descriptions.get(rule);
+    if (cached !== undefined && cached.State === rule.state) return cached;
+    const description = this.ruleDescription(rule);
+    this.descriptions.set(rule, description);
+    return description;
   }
 
   // ---- routing -------------------------------------------------------------------------------

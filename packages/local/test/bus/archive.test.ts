@@ -72,6 +72,20 @@ describe('EventArchives', () => {
     await archives.close();
   });
 
+  it('keeps the order of events recorded while its day file is still being opened, and after', async () => {
+    const archives = await EventArchives.open(dir, { now: () => now });
+    await archives.ensure(definition);
+    const names = Array.from({ length: 50 }, (_, i) => `e${i}`);
+
+    for (const name of names.slice(0, 25)) archives.record(definition.busName, [event(name, now - 1000)]);
+    expect(await ids(archives, now - 2000, now + 1)).toEqual(names.slice(0, 25));
+    for (const name of names.slice(25)) archives.record(definition.busName, [event(name, now - 1000)]);
+
+    expect(await ids(archives, now - 2000, now + 1)).toEqual(names);
+    expect(archives.describe(definition.name).EventCount).toBe(50);
+    await archives.close();
+  });
+
   it('deletes days past the retention at the next start and keeps events since then', async () => {
     const archives = await EventArchives.open(dir, { now: () => now });
     await archives.ensure(definition);

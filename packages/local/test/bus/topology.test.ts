@@ -92,11 +92,13 @@ describe('Topology', () => {
     const event = { source: 'x', 'detail-type': 'd', detail: {} };
 
     const enabled = topology.route('local.custom.events.bus', event);
+    expect(topology.findTarget('local.custom.events.bus', 'r', 't')?.rule.State).toBe('ENABLED');
     await topology.setRuleState({ Name: 'r', EventBusName: 'local.custom.events.bus' }, 'DISABLED');
     const disabled = topology.route('local.custom.events.bus', event);
 
     expect(enabled).toEqual([{ ruleName: 'r', targetId: 't' }]);
     expect(disabled).toEqual([]);
+    expect(topology.findTarget('local.custom.events.bus', 'r', 't')?.rule.State).toBe('DISABLED');
     expect(topology.listEventBuses().items.map((bus) => bus.Name)).toEqual([
       'default',
       'local.custom.events.bus',

@@ -1,8 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
-import http from 'node:http';
-import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { outboundProblem, urlPort } from '@bridgeport/core';
+import { Pool } from 'undici';
 import { TargetDeliveryError } from '../errors';
 import type { TargetDefinition, TargetHttpParameters } from '../types';
 import type { Delivery, TargetDispatcher } from './dispatcher';
@@ -32,7 +31,7 @@ export interface HttpTargetOptions {
   readonly timeoutMs?: number;
   /** Allow `http://` to hosts other than loopback. Default false. */
   readonly allowInsecureHttp?: boolean;
-  /** Sockets kept per host. Default 256. */
+  /** Connections kept per origin (and checked address). Default 256. */
   readonly maxSockets?: number;
   /** Extra headers on every request. */
   readonly headers?: Readonly<Record<string, string>>;
@@ -48,7 +47,6 @@ export interface HttpTargetOptions {
 interface CheckedAddress {
   readonly reserved: readonly number[];
   readonly problem: string | undefined;
-  readonly lookup: LookupFunction;
 }
 
 /** What every delivery to one target definition at one endpoint shares. */
@@ -62,33 +60,31 @@ interface PreparedTarget {
   readonly port: number;
   /** Path and query. */
   readonly path: string;
-  /** `user:password` of a URL that carries them. */
-  readonly auth: string | undefined;
-  readonly client: typeof http | typeof https;
-  readonly agent: http.Agent;
   readonly headers: Readonly<Record<string, string>>;
   /** Set when the host is an IP address: it is checked once per set of reserved ports. */
   readonly literal: { readonly address: ResolvedAddress; checkedFor: CheckedAddress | undefined } | undefined;
 }
 
+/** Connection pools kept at most (origins × addresses); the oldest is closed past it. */
+const MAX_POOLS = 1024;
+
 /** HTTP status codes EventBridge retries for API destinations; other 4xx fail at once. */
 const RETRYABLE_STATUS = new Set([401, 407, 409, 429]);
 
 /**
- * HTTPS targets (API destinations, URLs): POSTs the event JSON with keep-alive connections.
+ * HTTPS targets (API destinations, URLs): POSTs the event JSON over pooled keep-alive connections (undici).
  * Connection errors, timeouts, 401, 407, 409, 429 and 5xx are retryable; other non-2xx responses are not.
  */
 export class HttpTargetDispatcher implements TargetDispatcher {
   readonly kind = 'HTTPS';
-  private readonly httpAgent: http.Agent;
-  private readonly httpsAgent: https.Agent;
+  private readonly maxSockets: number;
   private readonly timeoutMs: number;
+  /** Keep-alive connection pools, one per origin and checked address. */
+  private readonly pools = new Map<string, Pool>();
   private readonly prepared = new WeakMap<TargetDefinition, PreparedTarget>();
 
   constructor(private readonly options: HttpTargetOptions = {}) {
-    const maxSockets = options.maxSockets ?? 256;
-    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
-    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+    this.maxSockets = options.maxSockets ?? 256;
     this.timeoutMs = options.timeoutMs ?? 5000;
   }
 
@@ -104,59 +100,39 @@ export class HttpTargetDispatcher implements TargetDispatcher {
       throw new TargetDeliveryError('NO_RESOURCE', `No endpoint is known for ${delivery.target.Arn}.`, false);
     }
     const prepared = this.prepare(endpoint, delivery.target);
-    const lookup = await this.checkedLookup(prepared);
-    const headers: Record<string, string | number> = { ...prepared.headers };
-    headers['content-length'] = Buffer.byteLength(delivery.payload);
+    const pool = await this.checkedPool(prepared);
     const { url } = prepared;
-    await new Promise<void>((resolve, reject) => {
-      const request = prepared.client.request(
-        {
-          protocol: url.protocol,
-          hostname: prepared.host,
-          port: url.port,
-          path: prepared.path,
-          ...(prepared.auth === undefined ? {} : { auth: prepared.auth }),
-          method: 'POST',
-          headers,
-          agent: prepared.agent,
-          timeout: this.timeoutMs,
-          lookup,
-        },
-        (response) => {
-          const status = response.statusCode ?? 0;
-          if (status >= 200 && status < 300) {
-            response.resume();
-            response.on('end', resolve);
-            response.on('error', resolve);
-            return;
-          }
-          let body = '';
-          response.setEncoding('utf8');
-          response.on('data', (chunk: string) => {
-            if (body.length < 512) body += chunk;
-          });
-          response.on('end', () => {
-            const retryable = status >= 500 || RETRYABLE_STATUS.has(status);
-            const detail = body.trim().slice(0, 256);
-            reject(
-              new TargetDeliveryError(
-                status === 429 ? 'THROTTLING' : `HTTP_${status}`,
-                `${url.origin}${url.pathname} answered HTTP ${status}${detail ? `: ${detail}` : ''}`,
-                retryable,
-              ),
-            );
-          });
-          response.on('error', (error) => reject(connectionError(error)));
-        },
-      );
-      request.on('timeout', () => {
-        request.destroy(new TargetDeliveryError('TIMEOUT', `No response within ${this.timeoutMs} ms.`, true));
+    let answer: Awaited<ReturnType<Pool['request']>>;
+    try {
+      answer = await pool.request({
+        path: prepared.path,
+        method: 'POST',
+        headers: prepared.headers,
+        body: delivery.payload,
       });
-      request.on('error', (error) =>
-        reject(error instanceof TargetDeliveryError ? error : connectionError(error)),
-      );
-      request.end(delivery.payload);
-    });
+    } catch (error) {
+      throw deliveryFailure(error, this.timeoutMs);
+    }
+    const status = answer.statusCode;
+    if (status >= 200 && status < 300) {
+      await answer.body.dump().catch(() => undefined);
+      return;
+    }
+    let body = '';
+    try {
+      for await (const chunk of answer.body) {
+        if (body.length < 512) body += (chunk as Buffer).toString('utf8');
+      }
+    } catch (error) {
+      throw deliveryFailure(error, this.timeoutMs);
+    }
+    const retryable = status >= 500 || RETRYABLE_STATUS.has(status);
+    const detail = body.trim().slice(0, 256);
+    throw new TargetDeliveryError(
+      status === 429 ? 'THROTTLING' : `HTTP_${status}`,
+      `${url.origin}${url.pathname} answered HTTP ${status}${detail ? `: ${detail}` : ''}`,
+      retryable,
+    );
   }
 
   /**
@@ -174,7 +150,6 @@ export class HttpTargetDispatcher implements TargetDispatcher {
         false,
       );
     }
-    const https_ = url.protocol === 'https:';
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const version = isIP(host);
     const prepared: PreparedTarget = {
@@ -184,17 +159,18 @@ export class HttpTargetDispatcher implements TargetDispatcher {
       hostname: url.hostname,
       port: urlPort(url),
       path: `${url.pathname}${url.search}`,
-      auth:
-        url.username === '' && url.password === ''
-          ? undefined
-          : `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`,
-      client: https_ ? https : http,
-      agent: https_ ? this.httpsAgent : this.httpAgent,
       headers: {
         'content-type': 'application/json; charset=utf-8',
         'user-agent': 'Amazon/EventBridge/ApiDestinations',
         ...this.options.headers,
         ...(target.HttpParameters?.HeaderParameters ?? {}),
+        ...(url.username === '' && url.password === ''
+          ? {}
+          : {
+              authorization: `Basic ${Buffer.from(
+                `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`,
+              ).toString('base64')}`,
+            }),
       },
       literal:
         version === 0
@@ -211,22 +187,44 @@ export class HttpTargetDispatcher implements TargetDispatcher {
    * resolves to is checked; an IP address is checked again only when the runtime's reserved ports change.
    * No connection is attempted to an address the outbound policy refuses.
    */
-  private async checkedLookup(prepared: PreparedTarget): Promise<LookupFunction> {
+  private async checkedPool(prepared: PreparedTarget): Promise<Pool> {
     const reserved = this.options.reservedPorts?.() ?? [];
     const { literal } = prepared;
     if (literal !== undefined) {
       const checked = literal.checkedFor;
       if (checked === undefined || !samePorts(checked.reserved, reserved)) {
         const problem = this.addressProblem(prepared, reserved, literal.address.address);
-        literal.checkedFor = { reserved: [...reserved], problem, lookup: fixedLookup(literal.address) };
+        literal.checkedFor = { reserved: [...reserved], problem };
       }
       const current = literal.checkedFor as CheckedAddress;
       if (current.problem !== undefined) {
         throw new TargetDeliveryError('FORBIDDEN_TARGET', `Refused: ${current.problem}.`, false);
       }
-      return current.lookup;
+      return this.pool(prepared.url.origin, literal.address);
     }
-    return fixedLookup(await this.checkedAddress(prepared, reserved));
+    return this.pool(prepared.url.origin, await this.checkedAddress(prepared, reserved));
+  }
+
+  /** The pool of connections to `origin` made to the checked `address` (the request keeps the origin's host name). */
+  private pool(origin: string, address: ResolvedAddress): Pool {
+    const key = `${origin} ${address.address}`;
+    let pool = this.pools.get(key);
+    if (pool === undefined) {
+      if (this.pools.size >= MAX_POOLS) {
+        const [oldestKey, oldest] = this.pools.entries().next().value as [string, Pool];
+        this.pools.delete(oldestKey);
+        void oldest.close().catch(() => undefined);
+      }
+      pool = new Pool(origin, {
+        connections: this.maxSockets,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+        connectTimeout: this.timeoutMs,
+        connect: { lookup: fixedLookup(address) },
+      });
+      this.pools.set(key, pool);
+    }
+    return pool;
   }
 
   /** Why the outbound policy refuses the target's host (when it is an IP address, that address), if it does. */
@@ -281,9 +279,22 @@ export class HttpTargetDispatcher implements TargetDispatcher {
   }
 
   async close(): Promise<void> {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((pool) => pool.destroy().catch(() => undefined)));
   }
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** A failed request as a delivery error: no answer in time (`TIMEOUT`), or a connection failure; both retryable. */
+function deliveryFailure(error: unknown, timeoutMs: number): TargetDeliveryError {
+  if (error instanceof TargetDeliveryError) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== undefined && TIMEOUT_CODES.has(code)) {
+    return new TargetDeliveryError('TIMEOUT', `No response within ${timeoutMs} ms.`, true, { cause: error });
+  }
+  return connectionError(error instanceof Error ? error : new Error(String(error)));
 }
 
 function connectionError(error: Error): TargetDeliveryError {
