@@ -103,7 +103,16 @@ load_names "$ENVIRONMENT" "$ACCOUNT" "$REGION"
 
 echo "Bridgeport deployment of '$ENVIRONMENT' to account $ACCOUNT, region $REGION"
 export CDK_DISABLE_CLI_TELEMETRY=true
-CONTEXT=(-c "environment=$ENVIRONMENT" -c "account=$ACCOUNT" -c "region=$REGION")
+# AWS::ApiGateway::Account (API Gateway's CloudWatch role) is one per account and region: this environment's broker
+# API stack manages it unless another stack of the region already set the role.
+API_GATEWAY_ACCOUNT=create
+GATEWAY_ROLE="$(aws apigateway get-account --region "$REGION" --query cloudwatchRoleArn --output text 2>/dev/null || true)"
+if [ -n "$GATEWAY_ROLE" ] && [ "$GATEWAY_ROLE" != None ]; then
+  OWNED="$(aws cloudformation describe-stack-resources --region "$REGION" --stack-name "$(name BROKER_API_STACK)" \
+    --query "length(StackResources[?ResourceType=='AWS::ApiGateway::Account'])" --output text 2>/dev/null || true)"
+  [ -n "$OWNED" ] && [ "$OWNED" != 0 ] || API_GATEWAY_ACCOUNT=existing
+fi
+CONTEXT=(-c "environment=$ENVIRONMENT" -c "account=$ACCOUNT" -c "region=$REGION" -c "apiGatewayAccount=$API_GATEWAY_ACCOUNT")
 deploy_stack() {
   cdk deploy --exclusively --require-approval never --no-notices --no-version-reporting "${CONTEXT[@]}" "$@"
 }

@@ -186,6 +186,8 @@ describe('SQS consumer stack', () => {
 
     const statements = template.findResources('Custom::BridgeportQueuePolicyStatement');
     expect(Object.keys(statements)).toHaveLength(1);
+    // A crashed handler fails the resource after 5 minutes, not CloudFormation's hour.
+    template.hasResourceProperties('Custom::BridgeportQueuePolicyStatement', { ServiceTimeout: '300' });
     const [properties] = Object.values(statements).map((resource) => resource.Properties);
     expect(properties.QueueUrl).toEqual({
       'Fn::Join': [

@@ -2,17 +2,14 @@ import type { DeploymentTarget, EnvSource } from '@bridgeport/core';
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { InfrastructureInputError } from './errors';
-import { BrokerApiStack } from './stacks/broker-api-stack';
+import { FEATURE_FLAGS } from './kit/feature-flags';
+import { ApiGatewayAccount, BrokerApiStack } from './stacks/broker-api-stack';
 import { ComponentsStorageStack } from './stacks/components-storage-stack';
 import { EventBusStack } from './stacks/event-bus-stack';
 import { SchemasBackupStack } from './stacks/schemas-backup-stack';
 import { resolveDeploymentTarget } from './target';
 
-/** CDK feature flags the stacks rely on (the CLI's context and cdk.json take precedence). */
-export const FEATURE_FLAGS: Readonly<Record<string, boolean>> = {
-  // Server access logs are granted by bucket policy, so log buckets keep ACLs disabled.
-  '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
-};
+export { FEATURE_FLAGS };
 
 export interface InfrastructureStacks {
   readonly schemasBackup: SchemasBackupStack;
@@ -47,7 +44,14 @@ export function buildInfrastructureApp(options: InfrastructureAppOptions = {}): 
   componentsStorage.addStackDependency(schemasBackup, 'Deployed in order');
   const bus = new EventBusStack(app, { target });
   bus.addStackDependency(componentsStorage, 'Deployed in order');
-  const brokerApi = new BrokerApiStack(app, { target });
+  const apiGatewayAccount: unknown = app.node.tryGetContext('apiGatewayAccount') ?? ApiGatewayAccount.CREATE;
+  if (apiGatewayAccount !== ApiGatewayAccount.CREATE && apiGatewayAccount !== ApiGatewayAccount.EXISTING) {
+    throw new InfrastructureInputError(
+      'apiGatewayAccount',
+      `Context apiGatewayAccount must be ${ApiGatewayAccount.CREATE} or ${ApiGatewayAccount.EXISTING}, got ${String(apiGatewayAccount)}`,
+    );
+  }
+  const brokerApi = new BrokerApiStack(app, { target, apiGatewayAccount });
   brokerApi.addStackDependency(componentsStorage, 'The injector reads producer manifests');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, target, stacks: { schemasBackup, componentsStorage, brokerApi, bus } };

@@ -12,6 +12,8 @@ interface Fakes {
   readonly deployedCommit?: string;
   /** Whether the account is CDK-bootstrapped. @default true */
   readonly bootstrapped?: boolean;
+  /** API Gateway's CloudWatch role in the region (set by another environment's stack). @default none */
+  readonly gatewayRole?: string;
   /** Tools left off PATH. */
   readonly without?: readonly string[];
 }
@@ -34,6 +36,7 @@ function deploy(args: string[], fakes: Fakes = {}) {
         '      *DeploymentSourceBucketName*) echo pipeline-bucket ;;',
         '      *DeploymentSourceObjectKey*) echo bridgeport/source.zip ;; esac ;;',
         `  "s3api head-object") ${fakes.deployedCommit === undefined ? 'exit 254' : `echo ${fakes.deployedCommit}`} ;;`,
+        `  "apigateway get-account") echo ${fakes.gatewayRole ?? 'None'} ;;`,
         'esac',
       ].join('\n'),
     };
@@ -62,7 +65,8 @@ function deploy(args: string[], fakes: Fakes = {}) {
   }
 }
 
-const CONTEXT = '-c environment=dev -c account=123456789012 -c region=eu-west-1';
+const CONTEXT =
+  '-c environment=dev -c account=123456789012 -c region=eu-west-1 -c apiGatewayAccount=create';
 const CDK_DEPLOY = `pnpm(infrastructure) exec cdk deploy --exclusively --require-approval never --no-notices --no-version-reporting ${CONTEXT}`;
 
 describe('local_deploy.sh', () => {
@@ -111,6 +115,15 @@ describe('local_deploy.sh', () => {
     expect(stdout).toContain(
       `source bundle s3://pipeline-bucket/bridgeport/source.zip is up to date (${HEAD})`,
     );
+  });
+
+  it("leaves API Gateway's account role to the environment of the region that already set it", () => {
+    const { status, calls } = deploy(['dev'], { gatewayRole: 'arn:aws:iam::123456789012:role/qa-gateway' });
+
+    expect(status).toBe(0);
+    const deploys = calls.filter((call) => call.includes('cdk deploy'));
+    expect(deploys).toHaveLength(3);
+    for (const call of deploys) expect(call).toContain('-c apiGatewayAccount=existing');
   });
 
   it('uses the prod configuration of samconfig.toml for prod', () => {

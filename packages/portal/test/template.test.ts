@@ -107,6 +107,35 @@ describe('template.yaml', () => {
     expect(sections.Outputs.PortalUserPoolArn).toBeDefined();
   });
 
+  it('serves on OpenAPI 3.0.1 (no stray Stage stage), with access logs kept 90 days', () => {
+    const api = resources.PortalApi?.Properties as Node & { Auth: Node; AccessLogSetting: Node };
+
+    expect(api.OpenApiVersion).toBe('3.0.1');
+    expect(api.AccessLogSetting.DestinationArn).toEqual({ 'Fn::GetAtt': ['PortalApiAccessLogs', 'Arn'] });
+    expect(JSON.parse(String(api.AccessLogSetting.Format))).toMatchObject({
+      requestId: '$context.requestId',
+    });
+    expect(resources.PortalApiAccessLogs?.Properties.RetentionInDays).toBe(90);
+  });
+
+  it("keeps each function's logs for 30 days in a log group of its own", () => {
+    for (const fn of Object.values(PortalFunction)) {
+      const config = resources[fn]?.Properties.LoggingConfig as { LogGroup: { Ref: string } } | undefined;
+      const logGroup = config?.LogGroup.Ref ?? 'missing';
+      expect(resources[logGroup]).toMatchObject({
+        Type: 'AWS::Logs::LogGroup',
+        Properties: { RetentionInDays: 30 },
+      });
+    }
+  });
+
+  it('keeps the named events table on delete and replacement, but not after a failed first create', () => {
+    const table = resources.EventsTable as unknown as Node;
+
+    expect(table.DeletionPolicy).toBe('RetainExceptOnCreate');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+  });
+
   it('builds each function with the Makefile on nodejs22.x', () => {
     expect(template.Globals.Function.Runtime).toBe('nodejs22.x');
     for (const fn of Object.values(PortalFunction)) {

@@ -1,5 +1,10 @@
 import { QUEUE_POLICY_STATEMENT_TYPE, QueuePolicyStatementProperty } from '@bridgeport/broker';
-import { BrokerHandler, brokerHandlerEntry, createBrokerFunction } from '@bridgeport/infrastructure/cdk-kit';
+import {
+  BrokerHandler,
+  brokerHandlerEntry,
+  CUSTOM_RESOURCE_TIMEOUT,
+  createBrokerFunction,
+} from '@bridgeport/infrastructure/cdk-kit';
 import { ArnFormat, CustomResource, Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
@@ -111,6 +116,7 @@ export class SqsConsumer extends ConsumerDelivery {
       }),
     );
     this.queuePolicyStatement = new CustomResource(this, 'QueuePolicyStatement', {
+      serviceTimeout: CUSTOM_RESOURCE_TIMEOUT,
       serviceToken: this.queuePolicyFunction.functionArn,
       resourceType: QUEUE_POLICY_STATEMENT_TYPE,
       properties: {

@@ -41,7 +41,8 @@ export class SecureBucket extends Bucket {
     }
     super(scope, id, {
       encryption: props.encryptionKey === undefined ? BucketEncryption.S3_MANAGED : BucketEncryption.KMS,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Fixed names: a failed first create rolls back cleanly, so that a re-run can create them again.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       ...bucketProps,
       versioned: true,
       enforceSSL: true,

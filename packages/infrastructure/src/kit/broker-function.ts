@@ -8,6 +8,12 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { acknowledgeNagFindings } from './nag';
 
+/**
+ * Longest a Bridgeport custom resource may take before CloudFormation fails it (`ServiceTimeout`), instead of
+ * CloudFormation's hour: a crashed handler cannot hold a deployment past the build.
+ */
+export const CUSTOM_RESOURCE_TIMEOUT = Duration.minutes(5);
+
 /** The broker's Lambda handlers that Bridgeport stacks deploy, as files to bundle with esbuild. */
 export const BrokerHandler = {
   INJECTOR: 'injector',
@@ -76,7 +82,8 @@ export function createBrokerFunction(
     depsLockFilePath: lockFile,
     projectRoot: dirname(lockFile),
     environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
-    bundling: { minify: true, sourceMap: true, target: 'node22' },
+    // The AWS SDK is bundled from the lockfile (not taken from the runtime), so a function runs the SDK it was tested with.
+    bundling: { minify: true, sourceMap: true, target: 'node22', externalModules: [] },
     retryAttempts: props.retryAttempts,
     deadLetterQueue: props.deadLetterQueue,
   });

@@ -4,6 +4,7 @@ import { App, type AppProps, CfnOutput, type Stack, Validations } from 'aws-cdk-
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { GeneratorInputError } from '../errors';
+import { FEATURE_FLAGS } from './feature-flags';
 import { readManifestText } from './manifest-source';
 
 /**
@@ -78,7 +79,7 @@ export async function buildGeneratorApp<M extends GeneratorManifest, S extends S
   options: GeneratorAppOptions = {},
 ): Promise<{ app: App; stack: S }> {
   const { s3, ...appProps } = options;
-  const app = new App(appProps);
+  const app = new App({ ...appProps, context: { ...FEATURE_FLAGS, ...appProps.context } });
   const source = contextString(app, GeneratorContext.MANIFEST);
   if (source === undefined) {
     throw new GeneratorInputError('Missing manifest: pass -c manifest=<path or s3://bucket/key>');

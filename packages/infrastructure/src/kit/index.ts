@@ -6,9 +6,11 @@ export type { BrokerFunctionProps } from './broker-function';
 export {
   BrokerHandler,
   brokerHandlerEntry,
+  CUSTOM_RESOURCE_TIMEOUT,
   createBrokerFunction,
   findWorkspaceLockFile,
 } from './broker-function';
+export { FEATURE_FLAGS } from './feature-flags';
 export type {
   GeneratorApp,
   GeneratorAppDefinition,

@@ -32,7 +32,21 @@ import { BrokerHandler, brokerHandlerEntry, createBrokerFunction } from '../kit/
 import { acknowledgeNagFindings } from '../kit/nag';
 import { SharedStack, type SharedStackProps } from './shared-stack';
 
+/**
+ * Who sets API Gateway's account-level CloudWatch role (`AWS::ApiGateway::Account`, one per account and region):
+ * this stack (`create`), or an environment deployed earlier in the region (`existing`).
+ */
+export const ApiGatewayAccount = { CREATE: 'create', EXISTING: 'existing' } as const;
+export type ApiGatewayAccount = (typeof ApiGatewayAccount)[keyof typeof ApiGatewayAccount];
+
 export interface BrokerApiStackProps extends SharedStackProps {
+  /**
+   * Whether this stack creates the region's API Gateway account settings (its CloudWatch role), which access
+   * logs need. Pass `existing` when another environment of the same region has them, so that two stacks do
+   * not take turns overwriting one resource.
+   * @default ApiGatewayAccount.CREATE
+   */
+  readonly apiGatewayAccount?: ApiGatewayAccount;
   /**
    * Entry file of the injector (bundled with esbuild).
    * @default the `@bridgeport/broker` injector handler
@@ -91,17 +105,19 @@ export class BrokerApiStack extends SharedStack {
     const names = ssmParameterNames(environment);
     const publisherBucket = bucketName(BucketKind.PUBLISHER, props.target);
 
+    const managesAccount = props.apiGatewayAccount !== ApiGatewayAccount.EXISTING;
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     this.api = new RestApi(this, 'Api', {
       restApiName: brokerApiName(environment),
       description:
         'Producers POST events to /{event_type}/{version}; each route is added by its producer stack',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
-      cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      // AWS::ApiGateway::Account is one per region: only one environment of a region manages it.
+      cloudWatchRole: managesAccount,
+      cloudWatchRoleRemovalPolicy: managesAccount ? RemovalPolicy.RETAIN : undefined,
       deployOptions: {
         stageName: environment,
         tracingEnabled: true,

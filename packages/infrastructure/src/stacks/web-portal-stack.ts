@@ -1,6 +1,14 @@
 import { stackNames } from '@bridgeport/core';
 import type { WebConfig } from '@bridgeport/web/config';
-import { DefaultStackSynthesizer, Duration, RemovalPolicy, type Stack, Token } from 'aws-cdk-lib';
+import {
+  type CfnResource,
+  CustomResource,
+  DefaultStackSynthesizer,
+  Duration,
+  RemovalPolicy,
+  type Stack,
+  Token,
+} from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
@@ -123,7 +131,7 @@ export class WebPortalStack extends SharedStack {
       versioned: true,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.OBJECT_WRITER,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       serverAccessLogsBucket: this.logsBucket,
       serverAccessLogsPrefix: 'DistributionLogs/',
       lifecycleRules: [
@@ -187,13 +195,21 @@ export class WebPortalStack extends SharedStack {
         ? {}
         : { cognitoDomain: signIn.cognitoDomain, cognitoClientId: signIn.clientId }),
     };
-    new BucketDeployment(this, 'Files', {
+    const files = new BucketDeployment(this, 'Files', {
       destinationBucket: this.siteBucket,
       sources: [Source.asset(siteAssetsDir), Source.jsonData('config.json', config)],
       distribution: this.distribution,
       distributionPaths: ['/index.html', '/app.js', '/app.css', '/config.json'],
       memoryLimit: 256,
     });
+    // The copier may run for its function's 15 minutes, not CloudFormation's hour.
+    const copy = files.node.children.find((child) => child instanceof CustomResource);
+    if (copy !== undefined) {
+      (copy.node.defaultChild as CfnResource).addPropertyOverride(
+        'ServiceTimeout',
+        String(Duration.minutes(15).toSeconds()),
+      );
+    }
 
     acknowledgeNagFindings(
       this.distribution,

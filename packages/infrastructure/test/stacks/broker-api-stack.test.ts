@@ -1,6 +1,7 @@
 import { BucketKind, bucketName, ssmParameterNames } from '@bridgeport/core';
 import { App, Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { buildInfrastructureApp } from '../../src/app';
 import { BrokerApiStack } from '../../src/stacks/broker-api-stack';
 import {
   actionsOf,
@@ -25,6 +26,19 @@ describe('BrokerApiStack', () => {
     injector = onlyResource(template, 'AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ PUBLISHER_COMPONENTS_BUCKET: Match.anyValue() }) },
     });
+  });
+
+  it("sets the region's API Gateway account role unless told another environment has it", () => {
+    const existing = buildInfrastructureApp({
+      context: { ...NO_BUNDLING, ...TARGET, apiGatewayAccount: 'existing' },
+      env: {},
+    }).stacks.brokerApi;
+
+    template.resourceCountIs('AWS::ApiGateway::Account', 1);
+    templateOf(existing).resourceCountIs('AWS::ApiGateway::Account', 0);
+    expect(() =>
+      buildInfrastructureApp({ context: { ...NO_BUNDLING, ...TARGET, apiGatewayAccount: 'maybe' }, env: {} }),
+    ).toThrow('Context apiGatewayAccount must be create or existing, got maybe');
   });
 
   it('creates the REST API {env}-event-broker-api, regional, with a stage named after the environment', () => {

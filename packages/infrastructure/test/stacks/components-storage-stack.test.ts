@@ -87,6 +87,16 @@ describe('ComponentsStorageStack', () => {
       },
     );
 
+    it('keeps both named buckets on delete and replacement, but not after a failed first create', () => {
+      for (const name of [PUBLISHER, SUBSCRIBER]) {
+        template.hasResource('AWS::S3::Bucket', {
+          Properties: Match.objectLike({ BucketName: name }),
+          DeletionPolicy: 'RetainExceptOnCreate',
+          UpdateReplacePolicy: 'Retain',
+        });
+      }
+    });
+
     it('refuses requests without TLS on both buckets', () => {
       for (const bucket of [publisher, subscriber]) {
         template.hasResourceProperties('AWS::S3::BucketPolicy', {

@@ -27,10 +27,10 @@ describe('SchemasBackupStack', () => {
     });
   });
 
-  it('keeps the backups when the stack is deleted', () => {
+  it('keeps the backups when the stack is deleted or the bucket replaced, but not after a failed first create', () => {
     template.hasResource('AWS::S3::Bucket', {
       Properties: { BucketName: bucketName(BucketKind.SCHEMAS_BACKUP, TARGET) },
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
       UpdateReplacePolicy: 'Retain',
     });
   });

@@ -86,6 +86,16 @@ describe('WebPortalStack', () => {
     );
   });
 
+  it("gives the file copier 15 minutes (ServiceTimeout), not CloudFormation's hour", () => {
+    template.hasResourceProperties('Custom::CDKBucketDeployment', { ServiceTimeout: '900' });
+  });
+
+  it('keeps its log buckets on delete and replacement, but not after a failed first create', () => {
+    const buckets = Object.values(template.findResources('AWS::S3::Bucket'));
+    expect(buckets.length).toBeGreaterThan(0);
+    for (const bucket of buckets) expect(bucket.DeletionPolicy).toBe('RetainExceptOnCreate');
+  });
+
   it('sends security headers with every answer', () => {
     template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
       ResponseHeadersPolicyConfig: Match.objectLike({

@@ -10,6 +10,7 @@ import {
   acknowledgeNagFindings,
   BrokerHandler,
   brokerHandlerEntry,
+  CUSTOM_RESOURCE_TIMEOUT,
   createBrokerFunction,
 } from '@bridgeport/infrastructure/cdk-kit';
 import { ArnFormat, Aws, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
@@ -126,6 +127,7 @@ export class HttpProducer extends Construct {
     });
     this.sharedResources = shared.map((pathPart, index) => {
       const resource = new CustomResource(this, `SharedResource${index}`, {
+        serviceTimeout: CUSTOM_RESOURCE_TIMEOUT,
         serviceToken: this.sharedResourceFunction.functionArn,
         resourceType: SHARED_API_RESOURCE_TYPE,
         properties: {
@@ -162,6 +164,7 @@ export class HttpProducer extends Construct {
       new PolicyStatement({ actions: ['apigateway:POST'], resources: [`${apiArn}/deployments`] }),
     );
     this.stageRedeployment = new CustomResource(this, 'StageRedeployment', {
+      serviceTimeout: CUSTOM_RESOURCE_TIMEOUT,
       serviceToken: this.sharedResourceFunction.functionArn,
       resourceType: STAGE_REDEPLOYMENT_TYPE,
       properties: {

@@ -92,6 +92,17 @@ describe('HttpProducer', () => {
     });
   });
 
+  it('gives its custom resources 5 minutes (ServiceTimeout), not the CloudFormation default of an hour', () => {
+    const stack = new Stack(new App({ context: NO_BUNDLING }), 'Producer', {
+      env: { account: '123456789012', region: 'eu-west-1' },
+    });
+    new HttpProducer(stack, 'Route', props);
+    const template = Template.fromStack(stack);
+
+    template.hasResourceProperties('Custom::BridgeportStageRedeployment', { ServiceTimeout: '300' });
+    template.allResourcesProperties('Custom::BridgeportSharedApiResource', { ServiceTimeout: '300' });
+  });
+
   it('redeploys on deletion even for a route without shared path parts', () => {
     const stack = new Stack(new App({ context: NO_BUNDLING }), 'Producer', {
       env: { account: '123456789012', region: 'eu-west-1' },
