@@ -15,6 +15,7 @@ export {
   GeneratorContext,
   GeneratorInputError,
   parseConsumerManifestOrThrow,
+  refuseConsumer,
   runConsumerApp,
 } from './app';
 export type { ConsumerDeliveryProps, ConsumerRedriveProps } from './constructs/consumer-delivery';

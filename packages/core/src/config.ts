@@ -25,6 +25,13 @@ export const EnvVar = {
   RESERVED_TARGET_PORTS: 'BRIDGEPORT_RESERVED_TARGET_PORTS',
   /** The producer endpoint's base URL, named in the catalog's AsyncAPI documents (optional). */
   PRODUCER_ENDPOINT_URL: 'BRIDGEPORT_PRODUCER_ENDPOINT_URL',
+  /**
+   * Lambda functions and SQS queues of the environment's account that subscriptions may target (comma-separated
+   * ARNs, a trailing `*` for a prefix). Unset: no allow-list (the local runtime); empty: none allowed.
+   */
+  ALLOWED_CONSUMER_TARGETS: 'BRIDGEPORT_ALLOWED_CONSUMER_TARGETS',
+  /** The CDK bootstrap qualifier the deployment build deploys generated stacks with. */
+  CDK_QUALIFIER: 'BRIDGEPORT_CDK_QUALIFIER',
 } as const;
 export type EnvVar = (typeof EnvVar)[keyof typeof EnvVar];
 

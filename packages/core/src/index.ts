@@ -1,5 +1,12 @@
 export type { EnvSource, ReadIntOptions, ReadStringOptions } from './config';
 export { EnvVar, readEnvironmentName, readInt, readString } from './config';
+export {
+  consumerSecretProblem,
+  consumerTargetProblem,
+  isAllowedConsumerTarget,
+  parseAllowedConsumerTargets,
+  readAllowedConsumerTargets,
+} from './consumer-targets';
 export type {
   CompareSchemasOptions,
   Draft04Compatibility,
@@ -105,6 +112,7 @@ export type {
   ArnParts,
   AwsScope,
   BucketScope,
+  GeneratorBootstrapNames,
   ManifestKey,
   SsmParameterNames,
   StackNames,
@@ -130,6 +138,9 @@ export {
   EVENT_TYPE_PATTERN,
   eventArchiveName,
   formatArn,
+  GENERATOR_CDK_QUALIFIER,
+  GENERATOR_CDK_TOOLKIT_STACK,
+  generatorBootstrapNames,
   LOCAL_ACCOUNT_ID,
   LOCAL_PARTITION,
   LOCAL_REGION,

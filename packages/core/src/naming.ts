@@ -210,6 +210,33 @@ export function deploymentProjectName(env: string): string {
   return `${env}-components-deployment`;
 }
 
+/**
+ * The CDK bootstrap the deployment pipeline deploys generated stacks with (one per account and region, shared by
+ * its environments): its own qualifier, toolkit stack and CloudFormation execution policy (a customer managed
+ * policy that allows only what the generators create), instead of the default bootstrap's administrator access.
+ */
+export interface GeneratorBootstrapNames {
+  /** `cdk bootstrap --qualifier` (≤10 characters). */
+  readonly qualifier: string;
+  readonly toolkitStack: string;
+  /** Name of the customer managed policy (account-wide, so it carries the region). */
+  readonly executionPolicy: string;
+}
+
+export const GENERATOR_CDK_QUALIFIER = 'bridgeport';
+export const GENERATOR_CDK_TOOLKIT_STACK = 'BridgeportCDKToolkit';
+
+export function generatorBootstrapNames(region: string): GeneratorBootstrapNames {
+  if (typeof region !== 'string' || !REGION_PATTERN.test(region)) {
+    invalid('$.region', 'region', region, `must match ${REGION_PATTERN.source}`);
+  }
+  return {
+    qualifier: GENERATOR_CDK_QUALIFIER,
+    toolkitStack: GENERATOR_CDK_TOOLKIT_STACK,
+    executionPolicy: `bridgeport-generated-stacks-${region}`,
+  };
+}
+
 /** The EventBridge schema registry holding one schema per event type. */
 export function schemaRegistryName(env: string): string {
   checkEnvironment(env);

@@ -2,7 +2,14 @@
  * Prints, as shell assignments, the names `local_deploy.sh` needs for one environment, account and region:
  * `tsx bin/names.ts <environment> <account> <region>`. Names come from core, never from the script.
  */
-import { BucketKind, bucketName, stackNames } from '@bridgeport/core';
+import {
+  BucketKind,
+  bucketName,
+  generatorBootstrapNames,
+  REGION_PATTERN,
+  ssmParameterNames,
+  stackNames,
+} from '@bridgeport/core';
 
 const [environment = '', account = '', region = ''] = process.argv.slice(2);
 try {
@@ -17,6 +24,15 @@ try {
     SCHEMAS_BACKUP_BUCKET: bucketName(BucketKind.SCHEMAS_BACKUP, target),
     PUBLISHER_BUCKET: bucketName(BucketKind.PUBLISHER, target),
     SUBSCRIBER_BUCKET: bucketName(BucketKind.SUBSCRIBER, target),
+    WEB_PORTAL_STACK: stacks.webPortal,
+    BROKER_API_ID_PARAMETER: ssmParameterNames(environment).brokerRestApiId,
+    ...(REGION_PATTERN.test(region)
+      ? {
+          CDK_QUALIFIER: generatorBootstrapNames(region).qualifier,
+          CDK_TOOLKIT_STACK: generatorBootstrapNames(region).toolkitStack,
+          CDK_EXECUTION_POLICY: generatorBootstrapNames(region).executionPolicy,
+        }
+      : {}),
   };
   for (const [key, value] of Object.entries(names)) console.log(`${key}=${value}`);
 } catch (error) {

@@ -24,6 +24,6 @@ export { SchemasBackupStack } from './stacks/schemas-backup-stack';
 export type { SharedStackProps } from './stacks/shared-stack';
 export { SharedStack } from './stacks/shared-stack';
 export type { WebPortalStackProps } from './stacks/web-portal-stack';
-export { PORTAL_API_PATHS, WebPortalStack } from './stacks/web-portal-stack';
+export { PORTAL_API_PATHS, WebPortalOutput, WebPortalStack } from './stacks/web-portal-stack';
 export { CdkEnvVar, InfrastructureContext, resolveDeploymentTarget } from './target';
 export { buildWebPortalApp, WebPortalContext } from './web-portal-app';

@@ -11,6 +11,10 @@ export const InfrastructureContext = {
   ENVIRONMENT: 'environment',
   ACCOUNT: 'account',
   REGION: 'region',
+  /** `create` (default) or `existing`: whether the broker API stack sets API Gateway's account role. */
+  API_GATEWAY_ACCOUNT: 'apiGatewayAccount',
+  /** Same-account Lambda and SQS targets subscriptions may have (comma-separated ARNs). @default none */
+  ALLOWED_CONSUMER_TARGETS: 'allowedConsumerTargets',
 } as const;
 export type InfrastructureContext = (typeof InfrastructureContext)[keyof typeof InfrastructureContext];
 

@@ -5,6 +5,7 @@ import {
   type EnvSource,
   EnvVar,
   REGION_PATTERN,
+  readAllowedConsumerTargets,
   readEnvironmentName,
   readString,
   schemaRegistryName,
@@ -26,6 +27,11 @@ export interface PortalConfig {
    * this (`BRIDGEPORT_ALLOW_LOOPBACK_HTTP_CONSUMERS=true`); a deployed portal accepts https:// endpoints only.
    */
   readonly allowLoopbackHttpConsumers: boolean;
+  /**
+   * Lambda functions and SQS queues of this account that subscriptions may target (ARNs, a trailing `*` for a
+   * prefix). @default no allow-list: only the local runtime leaves it unset; template.yaml always sets it
+   */
+  readonly allowedConsumerTargets?: readonly string[];
   /** Loopback ports HTTPS consumers may never name (the local runtime's own servers). @default none */
   readonly reservedTargetPorts?: readonly number[];
   /**
@@ -53,6 +59,7 @@ export function readPortalConfig(env: EnvSource): PortalConfig {
     default: '',
     pattern: /^(\d{1,5}(,\d{1,5})*)?$/,
   });
+  const allowedConsumerTargets = readAllowedConsumerTargets(env);
   return {
     environment,
     account,
@@ -75,5 +82,6 @@ export function readPortalConfig(env: EnvSource): PortalConfig {
       }) === 'true',
     ...(producerEndpointUrl === '' ? {} : { producerEndpointUrl: producerEndpointUrl.replace(/\/+$/, '') }),
     ...(reservedPorts === '' ? {} : { reservedTargetPorts: reservedPorts.split(',').map(Number) }),
+    ...(allowedConsumerTargets === undefined ? {} : { allowedConsumerTargets }),
   };
 }

@@ -182,6 +182,15 @@ describe('template.yaml', () => {
     expect(variables).not.toContain(EnvVar.REGION);
   });
 
+  it('always sets the allow-list of same-account consumer targets, empty (none allowed) unless given', () => {
+    const variables = template.Globals.Function.Environment.Variables;
+    const parameters = (template as unknown as { Parameters: Record<string, { Default?: unknown }> })
+      .Parameters;
+
+    expect(variables[EnvVar.ALLOWED_CONSUMER_TARGETS]).toEqual({ Ref: 'AllowedConsumerTargets' });
+    expect(parameters.AllowedConsumerTargets?.Default).toBe('');
+  });
+
   it('grants each function only what it uses, on named resources', () => {
     const events = statements(PortalFunction.EVENTS);
     const subscriptions = statements(PortalFunction.SUBSCRIPTIONS);

@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { InvalidManifestError } from '@bridgeport/core';
+import { GENERATED_RESOURCE_TYPES } from '@bridgeport/infrastructure/cdk-kit';
+import { Template } from 'aws-cdk-lib/assertions';
 import { describeManifestError, GeneratorInputError } from '../src/app';
-import { example, producerApp, tempManifest } from './helpers';
+import { EXAMPLES, example, producerApp, tempManifest } from './helpers';
 
 const valid = JSON.parse(readFileSync(example('sqs-producer'), 'utf8')) as Record<string, unknown>;
 
@@ -91,4 +93,21 @@ describe('the producer app input', () => {
       file.cleanup();
     }
   });
+});
+
+describe('the resource types of every example stack', () => {
+  it.each(readdirSync(EXAMPLES).filter((name) => name.endsWith('.json')))(
+    '%s holds only types the execution policy of the generators allows',
+    async (name) => {
+      const { stack } = await producerApp(join(EXAMPLES, name));
+      const types = Object.values(
+        Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string }>,
+      ).map((resource) => resource.Type);
+
+      expect(types.length).toBeGreaterThan(0);
+      expect(types.filter((type) => !(GENERATED_RESOURCE_TYPES as readonly string[]).includes(type))).toEqual(
+        [],
+      );
+    },
+  );
 });

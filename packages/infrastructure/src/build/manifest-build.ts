@@ -8,6 +8,8 @@ import {
   DeploymentComponent,
   type EnvSource,
   EnvVar,
+  GENERATOR_CDK_QUALIFIER,
+  GENERATOR_CDK_TOOLKIT_STACK,
   type ManifestKey,
   type ManifestVersionReader,
   manifestStackName,
@@ -26,6 +28,13 @@ export interface ManifestBuildInput {
   readonly key: string;
   readonly component: DeploymentComponent;
   readonly manifest: ManifestKey;
+  /** The CDK bootstrap qualifier generated stacks deploy with (`BRIDGEPORT_CDK_QUALIFIER`). */
+  readonly qualifier: string;
+  /**
+   * The environment's allow-list of same-account consumer targets (`BRIDGEPORT_ALLOWED_CONSUMER_TARGETS`),
+   * passed to the consumer generator; unset is an empty list (nothing of the account allowed).
+   */
+  readonly allowedConsumerTargets: string;
 }
 
 /**
@@ -71,7 +80,22 @@ export function readManifestBuildInput(env: EnvSource): ManifestBuildInput {
       `${PipelineVariable.COMPONENT} must be ${expected} for ${bucket}, got '${component}'`,
     );
   }
-  return { environment, bucket, key, component: expected, manifest };
+  const qualifier = env[EnvVar.CDK_QUALIFIER] || GENERATOR_CDK_QUALIFIER;
+  if (!/^[a-z0-9-]{1,10}$/.test(qualifier)) {
+    throw new InfrastructureInputError(
+      EnvVar.CDK_QUALIFIER,
+      `${EnvVar.CDK_QUALIFIER} must be 1-10 characters of a-z, 0-9 and -, got '${qualifier}'`,
+    );
+  }
+  return {
+    environment,
+    bucket,
+    key,
+    component: expected,
+    manifest,
+    qualifier,
+    allowedConsumerTargets: env[EnvVar.ALLOWED_CONSUMER_TARGETS] ?? '',
+  };
 }
 
 /** The `cdk deploy` of one manifest version by its generator (run in `packages/{component}-generator`). */
@@ -92,6 +116,14 @@ export function cdkDeployArguments(input: ManifestBuildInput, versionId: string)
     `${GeneratorContext.MANIFEST_VERSION}=${versionId}`,
     '-c',
     `${GeneratorContext.ENVIRONMENT}=${input.environment}`,
+    // The generators' own bootstrap: its roles deploy with an execution policy limited to what they create.
+    '-c',
+    `@aws-cdk/core:bootstrapQualifier=${input.qualifier}`,
+    '--toolkit-stack-name',
+    GENERATOR_CDK_TOOLKIT_STACK,
+    ...(input.component === DeploymentComponent.CONSUMER
+      ? ['-c', `${GeneratorContext.ALLOWED_CONSUMER_TARGETS}=${input.allowedConsumerTargets}`]
+      : []),
   ];
 }
 
@@ -101,7 +133,7 @@ export interface ManifestBuildOptions {
   readonly manifests: ManifestVersionReader;
   /** Deletes the stack of a manifest that is gone. */
   readonly cloudFormation: CloudFormationClient;
-  /** Runs the generator's `cdk deploy` (`npx` with these arguments); resolves with its exit code. */
+  /** Runs the generator's `cdk deploy` (the CDK CLI with these arguments, `cdk` first); resolves with its exit code. */
   readonly runCdk: (args: readonly string[]) => Promise<number>;
   /** Longest wait for a stack deletion. @default 3600 s */
   readonly deleteTimeoutSeconds?: number;

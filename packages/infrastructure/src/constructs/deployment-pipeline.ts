@@ -4,6 +4,7 @@ import {
   deploymentPipelineName,
   deploymentProjectName,
   EnvVar,
+  GENERATOR_CDK_QUALIFIER,
   PipelineVariable,
 } from '@bridgeport/core';
 import { ArnFormat, type CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -21,20 +22,26 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { BUNDLE_BUILD_STEP } from '../build/bundle-layout';
 import { BrokerHandler, brokerHandlerEntry, createBrokerFunction } from '../kit/broker-function';
 import { acknowledgeNagFindings } from '../kit/nag';
 import { SecureBucket } from './secure-bucket';
 
-/** Key of the Bridgeport source bundle (a zip of the repository) in the pipeline's source bucket. */
+/** Key of the pipeline's source (the zipped generators bundle) in the pipeline's bucket. */
 export const DEFAULT_SOURCE_OBJECT_KEY = 'bridgeport/source.zip';
-/** The CDK bootstrap qualifier of `cdk bootstrap` without `--qualifier`. */
-export const DEFAULT_CDK_QUALIFIER = 'hnb659fds';
+/**
+ * The CDK bootstrap qualifier generated stacks deploy with: the generators' own bootstrap (core's
+ * `generatorBootstrapNames`), whose CloudFormation execution policy allows only what the generators create.
+ */
+export const DEFAULT_CDK_QUALIFIER = GENERATOR_CDK_QUALIFIER;
 
 /** Variables the build reads besides the pipeline variables. */
 export const BuildEnvVar = {
   ENVIRONMENT: EnvVar.ENVIRONMENT,
   PUBLISHER_BUCKET: EnvVar.PUBLISHER_BUCKET,
   SUBSCRIBER_BUCKET: EnvVar.SUBSCRIBER_BUCKET,
+  CDK_QUALIFIER: EnvVar.CDK_QUALIFIER,
+  ALLOWED_CONSUMER_TARGETS: EnvVar.ALLOWED_CONSUMER_TARGETS,
 } as const;
 
 export interface DeploymentPipelineProps {
@@ -57,6 +64,12 @@ export interface DeploymentPipelineProps {
    * @default DEFAULT_CDK_QUALIFIER
    */
   readonly cdkQualifier?: string;
+  /**
+   * Lambda functions and SQS queues of the account that subscriptions may target (ARNs, a trailing `*` for a
+   * prefix): the consumer generator refuses any other target of the account at deploy time.
+   * @default none allowed
+   */
+  readonly allowedConsumerTargets?: readonly string[];
   /**
    * Time limit of one deployment.
    * @default Duration.minutes(60)
@@ -85,13 +98,14 @@ export interface DeploymentPipelineProps {
 }
 
 /**
- * The build's commands: one TypeScript step (`bin/manifest-build.ts`) checks every pipeline variable (only a
- * manifest key of one of the two buckets, and its generator, pass), decides from what the bucket holds now with
- * the rule the trigger uses (core's `reconcileManifest`), then deploys the current version with its generator or
- * deletes the stack of a deleted manifest.
+ * The build's commands, run in the generators bundle (the pipeline's source, see `buildGeneratorsBundle`; nothing
+ * is installed): one step (`manifest-build.js`, from `bin/manifest-build.ts`) checks every pipeline variable
+ * (only a manifest key of one of the two buckets, and its generator, pass), decides from what the bucket holds
+ * now with the rule the trigger uses (core's `reconcileManifest`), then deploys the current version with its
+ * generator and the bundled CDK CLI, or deletes the stack of a deleted manifest.
  */
 export function deploymentBuildCommands(): string[] {
-  return ['node --import tsx packages/infrastructure/bin/manifest-build.ts'];
+  return [`node ${BUNDLE_BUILD_STEP}`];
 }
 
 /** ARNs of every stack the generators make in `environment` (`{env}-producer-…`, `{env}-consumer-…`). */
@@ -134,8 +148,8 @@ export class DeploymentPipeline extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const qualifier = props.cdkQualifier ?? DEFAULT_CDK_QUALIFIER;
-    if (!/^[A-Za-z0-9_-]{1,10}$/.test(qualifier)) {
-      throw new Error(`DeploymentPipeline: cdkQualifier must match ^[A-Za-z0-9_-]{1,10}$, got ${qualifier}`);
+    if (!/^[a-z0-9-]{1,10}$/.test(qualifier)) {
+      throw new Error(`DeploymentPipeline: cdkQualifier must match ^[a-z0-9-]{1,10}$, got ${qualifier}`);
     }
     this.sourceObjectKey = props.sourceObjectKey ?? DEFAULT_SOURCE_OBJECT_KEY;
     const pipelineName = deploymentPipelineName(props.environment);
@@ -169,16 +183,21 @@ export class DeploymentPipeline extends Construct {
         [BuildEnvVar.ENVIRONMENT]: { value: props.environment },
         [BuildEnvVar.PUBLISHER_BUCKET]: { value: props.publisherBucket.bucketName },
         [BuildEnvVar.SUBSCRIBER_BUCKET]: { value: props.subscriberBucket.bucketName },
+        [BuildEnvVar.CDK_QUALIFIER]: { value: qualifier },
+        ...((props.allowedConsumerTargets ?? []).length === 0
+          ? {}
+          : {
+              [BuildEnvVar.ALLOWED_CONSUMER_TARGETS]: {
+                value: (props.allowedConsumerTargets ?? []).join(','),
+              },
+            }),
         CDK_DISABLE_CLI_TELEMETRY: { value: 'true' },
       },
       buildSpec: BuildSpec.fromObject({
         version: '0.2',
         env: { shell: 'bash' },
         phases: {
-          install: {
-            'runtime-versions': { nodejs: 22 },
-            commands: ['corepack enable', 'pnpm install --frozen-lockfile'],
-          },
+          install: { 'runtime-versions': { nodejs: 22 } },
           build: { commands: deploymentBuildCommands() },
         },
       }),

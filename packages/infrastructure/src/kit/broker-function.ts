@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Code, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -26,10 +26,43 @@ export const BrokerHandler = {
 } as const;
 export type BrokerHandler = (typeof BrokerHandler)[keyof typeof BrokerHandler];
 
-/** Every broker handler is a subpath export of `@bridgeport/broker` (`@bridgeport/broker/handlers/<name>`). */
+/**
+ * Set only inside the generators bundle (esbuild `define`): where its prebuilt handlers are, relative to the
+ * bundled app file. In the workspace it is not defined and handlers are bundled from their sources.
+ */
+declare const __BRIDGEPORT_PREBUILT_HANDLERS__: string | undefined;
+
+/** The directory of prebuilt handlers (`<dir>/<handler>/index.js`) when running from the generators bundle. */
+export function prebuiltHandlersDirectory(): string | undefined {
+  return typeof __BRIDGEPORT_PREBUILT_HANDLERS__ === 'string'
+    ? resolve(__dirname, __BRIDGEPORT_PREBUILT_HANDLERS__)
+    : undefined;
+}
+
+/** File name of a prebuilt handler in its directory; its export is `handler`. */
+export const PREBUILT_HANDLER_FILE = 'index.js';
+
+/**
+ * Every broker handler is a subpath export of `@bridgeport/broker` (`@bridgeport/broker/handlers/<name>`); in the
+ * generators bundle, the handler's prebuilt `index.js` (the SDK included).
+ */
 export function brokerHandlerEntry(handler: BrokerHandler): string {
+  const prebuilt = prebuiltHandlersDirectory();
+  if (prebuilt !== undefined) return join(prebuilt, handler, PREBUILT_HANDLER_FILE);
   return require.resolve(`@bridgeport/broker/handlers/${handler}`);
 }
+
+/**
+ * How every broker function is bundled (esbuild through `NodejsFunction`, or the generators bundle's prebuilt
+ * handlers): minified with source maps for node22, and nothing left external, so the AWS SDK of the lockfile
+ * is in the bundle rather than the runtime's own.
+ */
+export const BROKER_BUNDLING = {
+  minify: true,
+  sourceMap: true,
+  target: 'node22',
+  externalModules: [] as string[],
+} as const;
 
 /** The workspace's lock file above `from` (esbuild bundles from the workspace root). */
 export function findWorkspaceLockFile(from: string): string {
@@ -59,6 +92,18 @@ export interface BrokerFunctionProps {
   readonly deadLetterQueue?: IQueue;
 }
 
+/** `NodejsFunction`'s props of a handler bundled by esbuild from its TypeScript source, at synth time. */
+function bundledFromSource(entry: string) {
+  const lockFile = findWorkspaceLockFile(entry);
+  return {
+    entry,
+    handler: 'handler',
+    depsLockFilePath: lockFile,
+    projectRoot: dirname(lockFile),
+    bundling: { ...BROKER_BUNDLING, externalModules: [...BROKER_BUNDLING.externalModules] },
+  };
+}
+
 /**
  * A broker function as every Bridgeport stack deploys it: nodejs22.x on arm64, bundled with esbuild from the
  * workspace root (minified, with source maps), logging to its own log group `<id>Logs` kept for a month. The
@@ -69,21 +114,20 @@ export function createBrokerFunction(
   id: string,
   props: BrokerFunctionProps,
 ): NodejsFunction {
-  const lockFile = findWorkspaceLockFile(props.entry);
+  const prebuilt = prebuiltHandlersDirectory();
+  const code =
+    prebuilt !== undefined && props.entry.startsWith(prebuilt)
+      ? { code: Code.fromAsset(dirname(props.entry)), handler: 'index.handler' }
+      : bundledFromSource(props.entry);
   const fn = new NodejsFunction(scope, id, {
     description: props.description,
-    entry: props.entry,
-    handler: 'handler',
+    ...code,
     runtime: Runtime.NODEJS_22_X,
     architecture: Architecture.ARM_64,
     memorySize: props.memorySize ?? 256,
     timeout: props.timeout ?? Duration.seconds(30),
     logGroup: new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH }),
-    depsLockFilePath: lockFile,
-    projectRoot: dirname(lockFile),
     environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
-    // The AWS SDK is bundled from the lockfile (not taken from the runtime), so a function runs the SDK it was tested with.
-    bundling: { minify: true, sourceMap: true, target: 'node22', externalModules: [] },
     retryAttempts: props.retryAttempts,
     deadLetterQueue: props.deadLetterQueue,
   });

@@ -15,6 +15,11 @@ export const GeneratorContext = {
   MANIFEST: 'manifest',
   ENVIRONMENT: 'environment',
   MANIFEST_VERSION: 'manifestVersion',
+  /**
+   * The environment's allow-list of same-account consumer targets (comma-separated ARNs, core's
+   * `parseAllowedConsumerTargets`); the pipeline always passes it. Absent: no allow-list.
+   */
+  ALLOWED_CONSUMER_TARGETS: 'allowedConsumerTargets',
 } as const;
 
 /** The manifest version output of a stack synthesized from a file or without a version. */
@@ -57,6 +62,12 @@ export interface GeneratorAppDefinition<M extends GeneratorManifest, S extends S
   readonly parse: (text: string, source: string) => Validated<M>;
   /** The manifest's key in its components bucket (core's naming). */
   readonly manifestKey: (manifest: M) => string;
+  /**
+   * What the generator refuses to deploy although the manifest is valid (what a subscriber may target), checked
+   * again at deploy time: returns the reason, or undefined. `context` reads the app's context as a string (an
+   * empty string is returned as such).
+   */
+  readonly refuse?: (manifest: M, context: (key: string) => string | undefined) => string | undefined;
   /** The stack class, constructed as `new stack(app, { manifest })`. */
   readonly stack: new (
     scope: Construct,
@@ -96,6 +107,12 @@ export async function buildGeneratorApp<M extends GeneratorManifest, S extends S
       `Manifest ${source} is for environment ${manifest.environment}, not ${environment}`,
     );
   }
+  // Raw context: an empty value (an empty allow-list) is a value, not an absent one.
+  const refused = definition.refuse?.(manifest, (key) => {
+    const value: unknown = app.node.tryGetContext(key);
+    return typeof value === 'string' ? value : undefined;
+  });
+  if (refused !== undefined) throw new GeneratorInputError(`Manifest ${source} is refused: ${refused}`);
   const stack = new definition.stack(app, { manifest });
   new CfnOutput(stack, GeneratedStackOutput.MANIFEST_KEY, {
     value: definition.manifestKey(manifest),

@@ -10,6 +10,8 @@ export {
   createBrokerFunction,
   findWorkspaceLockFile,
 } from './broker-function';
+export type { ExecutionPolicyScope, PolicyDocumentJson, PolicyStatementJson } from './execution-policy';
+export { GENERATED_RESOURCE_TYPES, generatorExecutionPolicy } from './execution-policy';
 export { FEATURE_FLAGS } from './feature-flags';
 export type {
   GeneratorApp,

@@ -20,7 +20,12 @@ export interface ComponentsStorageStackProps extends SharedStackProps {
    */
   readonly pipeline?: Pick<
     DeploymentPipelineProps,
-    'sourceObjectKey' | 'cdkQualifier' | 'buildTimeout' | 'triggerEntry' | 'statusEntry'
+    | 'sourceObjectKey'
+    | 'cdkQualifier'
+    | 'allowedConsumerTargets'
+    | 'buildTimeout'
+    | 'triggerEntry'
+    | 'statusEntry'
   >;
 }
 
@@ -77,11 +82,11 @@ export class ComponentsStorageStack extends SharedStack {
     });
     new CfnOutput(this, ComponentsStorageOutput.SOURCE_BUCKET, {
       value: this.deployment.bucket.bucketName,
-      description: 'Bucket local_deploy.sh uploads the Bridgeport source bundle to',
+      description: 'Bucket local_deploy.sh uploads the generators bundle (the pipeline source) to',
     });
     new CfnOutput(this, ComponentsStorageOutput.SOURCE_KEY, {
       value: this.deployment.sourceObjectKey,
-      description: 'Key of the Bridgeport source bundle the deployment pipeline builds from',
+      description: 'Key of the generators bundle the deployment pipeline builds from',
     });
     new CfnOutput(this, ComponentsStorageOutput.PIPELINE, {
       value: this.deployment.pipeline.pipelineName,

@@ -1,6 +1,7 @@
 import { stackNames } from '@bridgeport/core';
 import type { WebConfig } from '@bridgeport/web/config';
 import {
+  CfnOutput,
   type CfnResource,
   CustomResource,
   DefaultStackSynthesizer,
@@ -35,6 +36,9 @@ import type { Construct } from 'constructs';
 import { SecureBucket } from '../constructs/secure-bucket';
 import { acknowledgeNagFindings } from '../kit/nag';
 import { SharedStack, type SharedStackProps } from './shared-stack';
+
+/** Outputs of the stack that `local_deploy.sh` reads. */
+export const WebPortalOutput = { URL: 'WebPortalUrl' } as const;
 
 /** The portal API's paths, served by the API through the distribution so the page and the API share an origin. */
 export const PORTAL_API_PATHS = [
@@ -195,6 +199,11 @@ export class WebPortalStack extends SharedStack {
         ? {}
         : { cognitoDomain: signIn.cognitoDomain, cognitoClientId: signIn.clientId }),
     };
+    new CfnOutput(this, WebPortalOutput.URL, {
+      value: `https://${this.distribution.distributionDomainName}`,
+      description: 'URL of the web portal',
+    });
+
     const files = new BucketDeployment(this, 'Files', {
       destinationBucket: this.siteBucket,
       sources: [Source.asset(siteAssetsDir), Source.jsonData('config.json', config)],

@@ -50,6 +50,18 @@ describe('readManifestBuildInput', () => {
         version: 1,
         subscriptionId: 'abcdef123456',
       },
+      qualifier: 'bridgeport',
+      allowedConsumerTargets: '',
+    });
+    expect(
+      readManifestBuildInput({
+        ...ENV,
+        BRIDGEPORT_CDK_QUALIFIER: 'bp-qa',
+        BRIDGEPORT_ALLOWED_CONSUMER_TARGETS: 'arn:aws:sqs:eu-west-1:123456789012:orders-*',
+      }),
+    ).toMatchObject({
+      qualifier: 'bp-qa',
+      allowedConsumerTargets: 'arn:aws:sqs:eu-west-1:123456789012:orders-*',
     });
   });
 
@@ -63,6 +75,7 @@ describe('readManifestBuildInput', () => {
     ],
     ['another generator', { COMPONENT: '../x' }, 'COMPONENT'],
     ['a missing variable', { MANIFEST_KEY: '' }, 'MANIFEST_KEY'],
+    ['a qualifier CDK would refuse', { BRIDGEPORT_CDK_QUALIFIER: 'Not/Valid' }, 'BRIDGEPORT_CDK_QUALIFIER'],
   ])('refuses %s, naming the variable', (_what, change, setting) => {
     const read = () => readManifestBuildInput({ ...ENV, ...change });
     expect(read).toThrow(InfrastructureInputError);
@@ -136,6 +149,12 @@ describe('runManifestBuild against the local S3', () => {
         'environment=dev',
       ]),
     );
+    // The generators' own bootstrap, and the (empty) allow-list of same-account targets for the consumer.
+    const args = (cdkRuns[0] ?? []).join(' ');
+    expect(args).toContain(
+      '-c @aws-cdk/core:bootstrapQualifier=bridgeport --toolkit-stack-name BridgeportCDKToolkit',
+    );
+    expect(cdkRuns[0]?.slice(-2)).toEqual(['-c', 'allowedConsumerTargets=']);
   });
 
   it('deletes the stack by name once the current version is a delete marker', async () => {

@@ -1,10 +1,12 @@
 import { BucketKind, bucketName, deploymentProjectName, tableName } from '@bridgeport/core';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { Match } from 'aws-cdk-lib/assertions';
+import { buildInfrastructureApp } from '../../src/app';
 import { deploymentBuildCommands } from '../../src/constructs/deployment-pipeline';
 import {
   actionsOf,
   infrastructure,
+  NO_BUNDLING,
   onlyResource,
   roleIdOf,
   statementsOfRole,
@@ -163,16 +165,24 @@ describe('ComponentsStorageStack', () => {
           { Name: 'BRIDGEPORT_ENVIRONMENT', Type: 'PLAINTEXT', Value: 'dev' },
           { Name: 'PUBLISHER_COMPONENTS_BUCKET', Type: 'PLAINTEXT', Value: { Ref: publisher } },
           { Name: 'SUBSCRIBER_COMPONENTS_BUCKET', Type: 'PLAINTEXT', Value: { Ref: subscriber } },
+          { Name: 'BRIDGEPORT_CDK_QUALIFIER', Type: 'PLAINTEXT', Value: 'bridgeport' },
         ]),
       );
+      // No allow-list given: the variable is left out and the build allows no same-account target.
+      expect(properties.Environment.EnvironmentVariables.map((variable) => variable.Name)).not.toContain(
+        'BRIDGEPORT_ALLOWED_CONSUMER_TARGETS',
+      );
       const buildSpec = JSON.parse(properties.Source.BuildSpec) as {
-        phases: { install: { commands: string[] }; build: { commands: string[] } };
+        phases: {
+          install: { 'runtime-versions': unknown; commands?: string[] };
+          build: { commands: string[] };
+        };
       };
-      expect(buildSpec.phases.install.commands).toEqual([
-        'corepack enable',
-        'pnpm install --frozen-lockfile',
-      ]);
-      expect(buildSpec.phases.build.commands).toEqual(deploymentBuildCommands());
+      // The source is the self-contained generators bundle: nothing is installed from a registry.
+      expect(buildSpec.phases.install).toEqual({ 'runtime-versions': { nodejs: 22 } });
+      expect(buildSpec.phases.build.commands).toEqual(['node manifest-build.js']);
+      expect(deploymentBuildCommands()).toEqual(['node manifest-build.js']);
+      expect(properties.Source.BuildSpec).not.toMatch(/npm|pnpm|yarn|corepack/);
     });
 
     it('lets the build read manifests, delete generated stacks and assume the deploy and file-publishing roles only', () => {
@@ -200,11 +210,14 @@ describe('ComponentsStorageStack', () => {
             [
               'arn:',
               { Ref: 'AWS::Partition' },
-              `:iam::123456789012:role/cdk-hnb659fds-${name}-role-123456789012-eu-west-1`,
+              `:iam::123456789012:role/cdk-bridgeport-${name}-role-123456789012-eu-west-1`,
             ],
           ],
         })),
       );
+      // The generators' own bootstrap, and never its image-publishing or lookup roles.
+      expect(JSON.stringify(statements)).not.toMatch(/image-publishing|lookup-role|hnb659fds/);
+      expect(statements.filter((s) => actionsOf(s).includes('sts:AssumeRole'))).toEqual([assume]);
       const everyAction = statements.flatMap(actionsOf);
       expect(everyAction).not.toContain('*');
       expect(everyAction.filter((action) => action.startsWith('iam:'))).toEqual([]);
@@ -346,5 +359,29 @@ describe('ComponentsStorageStack', () => {
       Value: { Ref: Match.stringLikeRegexp('PipelineBucket') },
     });
     template.hasOutput('DeploymentSourceObjectKey', { Value: 'bridgeport/source.zip' });
+  });
+
+  it("hands the environment's allow-list of consumer targets to the build, and refuses a malformed one", () => {
+    const build = (allowedConsumerTargets: string) =>
+      buildInfrastructureApp({ context: { ...NO_BUNDLING, ...TARGET, allowedConsumerTargets }, env: {} })
+        .stacks.componentsStorage;
+    const allowList =
+      'arn:aws:lambda:eu-west-1:123456789012:function:orders-*, arn:aws:sqs:eu-west-1:123456789012:jobs';
+
+    templateOf(build(allowList)).hasResourceProperties('AWS::CodeBuild::Project', {
+      Environment: {
+        EnvironmentVariables: Match.arrayWith([
+          {
+            Name: 'BRIDGEPORT_ALLOWED_CONSUMER_TARGETS',
+            Type: 'PLAINTEXT',
+            Value:
+              'arn:aws:lambda:eu-west-1:123456789012:function:orders-*,arn:aws:sqs:eu-west-1:123456789012:jobs',
+          },
+        ]),
+      },
+    });
+    expect(() => build('arn:aws:s3:::bucket')).toThrow(
+      /allowedConsumerTargets: "arn:aws:s3:::bucket" is not a Lambda function or SQS queue ARN/,
+    );
   });
 });

@@ -86,6 +86,17 @@ describe('WebPortalStack', () => {
     );
   });
 
+  it('names its URL in the output local_deploy.sh prints', () => {
+    template.hasOutput('WebPortalUrl', {
+      Value: {
+        'Fn::Join': [
+          '',
+          ['https://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^Distribution'), 'DomainName'] }],
+        ],
+      },
+    });
+  });
+
   it("gives the file copier 15 minutes (ServiceTimeout), not CloudFormation's hour", () => {
     template.hasResourceProperties('Custom::CDKBucketDeployment', { ServiceTimeout: '900' });
   });

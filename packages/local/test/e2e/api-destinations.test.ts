@@ -31,6 +31,7 @@ describe('the API destinations and connections of HTTPS consumers, through the E
   let eventBridge: EventBridgeClient;
   let plain: string;
   let withSecret: string;
+  let ownSecret: string;
   const portal = (route: string) => `${runtime.portalUrl}${route}`;
 
   const subscribe = async (body: Record<string, unknown>): Promise<string> => {
@@ -63,7 +64,20 @@ describe('the API destinations and connections of HTTPS consumers, through the E
     });
     expect(created.status).toBe(201);
     plain = await subscribe({ connection_string: sink.url('/plain'), rate_limit_per_second: 25 });
-    withSecret = await subscribe({ connection_string: sink.url('/secret'), secret_name: 'team/hook-key' });
+    // Only the subscription's own secret is accepted; the refusal names it (and keeps the id for the retry).
+    const refused = await call('POST', portal('/subscriptions'), {
+      event_type: EVENT_TYPE,
+      version: 1,
+      connection_type: 'HTTPS',
+      connection_string: sink.url('/secret'),
+      secret_name: 'team/hook-key',
+    });
+    expect(refused.status).toBe(400);
+    const [problem] = (refused.body as { errors: { message: string }[] }).errors;
+    ownSecret = String(problem?.message.split(', ').pop());
+    expect(ownSecret).toMatch(new RegExp(`^bridgeport/${ENV}/consumers/[a-z0-9]{12}$`));
+    withSecret = await subscribe({ connection_string: sink.url('/secret'), secret_name: ownSecret });
+    expect(ownSecret).toBe(`bridgeport/${ENV}/consumers/${withSecret}`);
   });
 
   afterAll(async () => {
@@ -164,7 +178,7 @@ describe('the API destinations and connections of HTTPS consumers, through the E
       ApiKeyAuthParameters: { ApiKeyName: SUBSCRIPTION_HEADER },
     });
     expect(JSON.stringify(plainConnection)).not.toContain('ApiKeyValue');
-    expect(JSON.stringify(secretConnection)).not.toContain('team/hook-key');
+    expect(JSON.stringify(secretConnection)).not.toContain(ownSecret);
     expect(secretConnection.AuthParameters).toEqual({ ApiKeyAuthParameters: {} });
   });
 

@@ -4,6 +4,8 @@ import {
   ConflictError,
   consumerEventPattern,
   consumerManifestKey,
+  consumerSecretProblem,
+  consumerTargetProblem,
   EVENT_TYPE_PATTERN,
   NotFoundError,
   newSubscriptionId,
@@ -97,6 +99,17 @@ export class SubscriptionService {
     if (!validated.ok) throw new ValidationError('The subscription is not valid', validated.errors);
     const request = validated.value;
     const { event_type: eventType, version } = request;
+    const targetProblem = consumerTargetProblem(
+      request.connection_type,
+      request.connection_string,
+      this.config.account,
+      this.config.allowedConsumerTargets,
+    );
+    if (targetProblem !== undefined) {
+      throw new ValidationError('The subscription is not valid', [
+        { path: '$.connection_string', message: targetProblem },
+      ]);
+    }
 
     const type = await this.store.getEventType(eventType);
     if (type === undefined || type.state === RecordState.CREATING) throw eventTypeNotFound(eventType);
@@ -116,9 +129,18 @@ export class SubscriptionService {
     }
 
     // The team is part of the request's identity: another team's identical request is another subscription.
-    const digest = requestDigest({ ...request, team });
+    // The secret is not: a request refused for its secret_name keeps its id, so that the subscriber can create
+    // the secret named after it and send the request again.
+    const { secret_name: _secret, ...identity } = request;
+    const digest = requestDigest({ ...identity, team });
     const claim = { eventType, version, digest };
     const { id, pending } = await this.claim(claim);
+    const secretProblem = consumerSecretProblem(this.config.environment, id, request.secret_name);
+    if (secretProblem !== undefined) {
+      throw new ValidationError('The subscription is not valid', [
+        { path: '$.secret_name', message: secretProblem },
+      ]);
+    }
     const manifest = this.manifest(request, id, type.application);
     const ruleProblem = check(consumerEventPattern(manifest));
     if (ruleProblem !== undefined) {

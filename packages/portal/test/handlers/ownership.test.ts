@@ -124,17 +124,25 @@ describe('event types belong to the team named by their application', () => {
 describe('subscriptions belong to the team that made them', () => {
   let parcelsSubscription: string;
 
+  let parcelsSecret: string;
+
   beforeAll(async () => {
-    const created = await subscribe(
-      PARCELS,
+    const request = (secretName: string) =>
       shipOrders({
         event_type: 'owned_a',
         connection_type: 'HTTPS',
         connection_string: 'https://hooks.parcels.example.com/orders',
-        secret_name: 'parcels/orders-hook',
+        secret_name: secretName,
         filter: undefined,
-      }),
-    );
+      });
+    // Only the subscription's own secret is accepted: the refusal names it.
+    const refused = await subscribe(PARCELS, request('parcels/orders-hook'));
+    expect(refused.statusCode).toBe(400);
+    const [problem] = refused.body.errors as { path: string; message: string }[];
+    expect(problem?.path).toBe('$.secret_name');
+    parcelsSecret = String(problem?.message.split(', ').pop());
+    expect(parcelsSecret).toMatch(/^bridgeport\/test\/consumers\/[a-z0-9]{12}$/);
+    const created = await subscribe(PARCELS, request(parcelsSecret));
     expect(created.statusCode).toBe(201);
     expect(created.body).toMatchObject({
       team: 'parcels',
@@ -186,7 +194,7 @@ describe('subscriptions belong to the team that made them', () => {
     expect(oneAsOrders.body).not.toHaveProperty('connection_string');
     expect(seenByParcels).toMatchObject({
       connection_string: 'https://hooks.parcels.example.com/orders',
-      secret_name: 'parcels/orders-hook',
+      secret_name: parcelsSecret,
     });
   });
 

@@ -375,22 +375,34 @@ describe('POST /subscriptions for an HTTPS consumer', () => {
       ...overrides,
     });
 
-  it('carries secret_name and rate_limit_per_second into the record and the consumer manifest', async () => {
-    const response = await subscribe(
+  it("refuses any secret but the subscription's own, keeping its id for the request naming its own", async () => {
+    const refused = await subscribe(
       https({ secret_name: 'consumers/ship-orders', rate_limit_per_second: 25 }),
     );
 
+    expect(refused.statusCode).toBe(400);
+    const [problem] = refused.body.errors as { path: string; message: string }[];
+    expect(problem?.path).toBe('$.secret_name');
+    const own =
+      /^must be this subscription's own secret, (bridgeport\/[a-z0-9-]+\/consumers\/([a-z0-9]{12}))$/.exec(
+        problem?.message ?? '',
+      );
+    expect(own).not.toBeNull();
+    const [, secretName, id] = own as RegExpExecArray;
+
+    const response = await subscribe(https({ secret_name: secretName, rate_limit_per_second: 25 }));
+
     expect(response.statusCode).toBe(201);
-    expect(response.body).toMatchObject({ secret_name: 'consumers/ship-orders', rate_limit_per_second: 25 });
+    expect(response.body).toMatchObject({ id, secret_name: secretName, rate_limit_per_second: 25 });
     const manifest = await harness.readJson(
       harness.config.subscriberBucket,
-      consumerManifestKey('order_created', 1, String(response.body.id)),
+      consumerManifestKey('order_created', 1, String(id)),
     );
     expect(manifest).toMatchObject({
       consumer: {
         type: 'HTTPS',
         connection_string: 'https://hooks.example.com/orders',
-        secret_name: 'consumers/ship-orders',
+        secret_name: secretName,
         rate_limit_per_second: 25,
       },
     });
@@ -491,5 +503,52 @@ describe('identical subscription requests at once', () => {
     ).toEqual([String(second.body.id), String(later.body.id)].sort());
     const keys = await harness.keys(harness.config.subscriberBucket);
     expect(keys.filter((key) => key.includes(`/${String(second.body.id)}/`))).toHaveLength(1);
+  });
+});
+
+describe('same-account Lambda and SQS targets', () => {
+  const LOCAL = '000000000000';
+  const subscribeWithAllowList = (body: unknown) => {
+    const guarded = portalOn({
+      ...harness,
+      config: {
+        ...harness.config,
+        allowedConsumerTargets: [`arn:aws:lambda:us-east-1:${LOCAL}:function:orders-*`],
+      },
+    });
+    return call(guarded.subscriptions, { method: 'POST', resource: '/subscriptions', body });
+  };
+
+  it.each([
+    ['Lambda function', 'LAMBDA', `arn:aws:lambda:us-east-1:${LOCAL}:function:bridgeport-injector`],
+    ['SQS queue', 'SQS', `arn:aws:sqs:us-east-1:${LOCAL}:payroll-jobs`],
+  ])(
+    'refuses a %s of the account that is not on the allow-list, writing nothing',
+    async (what, type, arn) => {
+      const before = await harness.keys(harness.config.subscriberBucket);
+
+      const response = await subscribeWithAllowList(
+        shipOrders({ connection_type: type, connection_string: arn, target_unit: `refused-${type}` }),
+      );
+
+      expect(response.statusCode).toBe(400);
+      expect(response.body.errors).toEqual([
+        {
+          path: '$.connection_string',
+          message: `is a ${what} of this account (${LOCAL}) that is not on the environment's allow-list of consumer targets (BRIDGEPORT_ALLOWED_CONSUMER_TARGETS); ask the platform team to add it`,
+        },
+      ]);
+      expect(await harness.keys(harness.config.subscriberBucket)).toEqual(before);
+    },
+  );
+
+  it('accepts a target the allow-list names, and targets in other accounts', async () => {
+    const allowed = await subscribeWithAllowList(
+      shipOrders({ connection_string: `arn:aws:lambda:us-east-1:${LOCAL}:function:orders-shipping` }),
+    );
+    const otherAccount = await subscribeWithAllowList(shipOrders({ target_unit: 'elsewhere' }));
+
+    expect(allowed.statusCode).toBe(201);
+    expect(otherAccount.statusCode).toBe(201);
   });
 });
