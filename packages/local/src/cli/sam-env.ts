@@ -50,6 +50,13 @@ export function samEnvironment(
       [EnvVar.PUBLISHER_BUCKET]: config.publisherBucket,
       [EnvVar.SUBSCRIBER_BUCKET]: config.subscriberBucket,
       [EnvVar.ALLOW_LOOPBACK_HTTP_CONSUMERS]: String(config.allowLoopbackHttpConsumers),
+      // The runtime has no allow-list of consumer targets: every local function and queue, as it accepts them.
+      [EnvVar.ALLOWED_CONSUMER_TARGETS]: (
+        config.allowedConsumerTargets ?? [
+          `arn:aws:lambda:${config.region}:${config.account}:*`,
+          `arn:aws:sqs:${config.region}:${config.account}:*`,
+        ]
+      ).join(','),
       AWS_ENDPOINT_URL_DYNAMODB: endpoint,
       AWS_ENDPOINT_URL_S3: endpoint,
       AWS_ENDPOINT_URL_SCHEMAS: endpoint,

@@ -56,6 +56,10 @@ describe('bridgeport sam-env', () => {
 
   it('names one AWS endpoint, the runtime port on the docker host, for every service', () => {
     const { Parameters } = samEnvironment(runtimeOptions(4999), '10.0.0.7');
+    // The portal under sam local accepts every local function and queue, as the runtime does.
+    expect(Parameters.BRIDGEPORT_ALLOWED_CONSUMER_TARGETS).toMatch(
+      /^arn:aws:lambda:[a-z0-9-]+:000000000000:\*,arn:aws:sqs:[a-z0-9-]+:000000000000:\*$/,
+    );
     const endpoints = Object.entries(Parameters).filter(([name]) => name.startsWith('AWS_ENDPOINT_URL'));
 
     expect(endpoints.length).toBeGreaterThanOrEqual(3);
