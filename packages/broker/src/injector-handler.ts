@@ -54,8 +54,26 @@ function producerRoute(): MiddlewareObj<APIGatewayProxyEvent, HttpResponse> {
 }
 
 /**
+ * Answers `403 {"message":"Forbidden"}` for a request to an HTTP producer whose API key was not issued for its
+ * event type, before its body is read (API Gateway refuses a request without a valid key before the Lambda).
+ */
+function producerKey(injector: Injector): MiddlewareObj<APIGatewayProxyEvent, HttpResponse> {
+  return {
+    name: 'bridgeportProducerKey',
+    before: async (request) => {
+      const route = producerRouteOf(request.event);
+      await injector.authorize(
+        route.eventType,
+        route.version,
+        request.event.requestContext?.identity?.apiKey,
+      );
+    },
+  };
+}
+
+/**
  * The HTTP face of the injector, behind every HTTP producer route (the Lambda and the local producer endpoint):
- * `200 {"event_id"}`, or the edge's answer to the typed error (`400 {message, errors}`, `404`, `409`, `413`, `415`,
+ * `200 {"event_id"}`, or the edge's answer to the typed error (`400 {message, errors}`, `403`, `404`, `409`, `413`, `415`,
  * `502`/`503`), logged with the request id.
  */
 export function createInjectorHandler(
@@ -65,6 +83,7 @@ export function createInjectorHandler(
   return middy<APIGatewayProxyEvent, HttpResponse, Error, Context>()
     .use(httpErrorHandler({ logger: options.logger ?? brokerLogger }))
     .use(producerRoute())
+    .use(producerKey(injector))
     .use(jsonBodyParser(PRODUCER_BODY_RULES))
     .handler(async (event) => {
       const route = producerRouteOf(event);

@@ -6,6 +6,8 @@ import {
 import {
   ConflictError,
   EVENT_TYPE_PATTERN,
+  ForbiddenError,
+  isProducerKeyOf,
   isTransientAwsError,
   NotFoundError,
   PayloadTooLargeError,
@@ -52,6 +54,13 @@ export interface Injector {
    * `ValidationError` (with every problem), `PayloadTooLargeError` or `PublishFailedError`.
    */
   publish(eventType: string, version: number, envelope: unknown): Promise<InjectedEvent>;
+  /**
+   * Throws `ForbiddenError` ("Forbidden", as API Gateway answers) unless `apiKey` — the key API Gateway admitted
+   * the request with (`requestContext.identity.apiKey`) — was issued for the producers of `eventType`: API
+   * Gateway admits any key of the stage's usage plans on every key-requiring route. Routes that require no key
+   * (no HTTP producer deployed) pass, and are answered by `publish`.
+   */
+  authorize(eventType: string, version: number, apiKey: string | null | undefined): Promise<void>;
 }
 
 const VERSION_PATTERN = /^[1-9]\d{0,14}$/;
@@ -125,5 +134,12 @@ export function createInjector(options: InjectorOptions): Injector {
     return { event_id: result.EventId };
   }
 
-  return { publish };
+  async function authorize(eventType: string, version: number, apiKey: string | null | undefined) {
+    const plan = (await options.producers.resolve(eventType, version))?.plan;
+    if (plan?.http?.apiKeyRequired && !isProducerKeyOf(apiKey, plan.environment, plan.eventType)) {
+      throw new ForbiddenError('Forbidden', { context: { eventType, version } });
+    }
+  }
+
+  return { publish, authorize };
 }

@@ -1,6 +1,6 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, NoSuchKey, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { ProducerType } from '@bridgeport/core';
+import { newProducerKeyValue, ProducerType } from '@bridgeport/core';
 import { type HttpResponse, type Logger, REQUEST_ID_KEY, silentLogger } from '@bridgeport/edge';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -17,6 +17,8 @@ interface ProducerRequest {
   readonly body?: string | null;
   readonly isBase64Encoded?: boolean;
   readonly headers?: Record<string, string>;
+  /** The key API Gateway admitted the request with (`requestContext.identity.apiKey`). */
+  readonly apiKey?: string | null;
 }
 
 /** The injector behind its HTTP handler, sent requests as API Gateway's proxy integration hands them over. */
@@ -39,6 +41,7 @@ function overHttp(injector: Injector, logger: Logger = silentLogger): HttpInject
           multiValueHeaders: {},
           body: request.body ?? null,
           isBase64Encoded: request.isBase64Encoded ?? false,
+          requestContext: { identity: { apiKey: request.apiKey ?? null } },
         } as APIGatewayProxyEvent,
         { awsRequestId: REQUEST_ID } as Context,
       ),
@@ -58,10 +61,14 @@ function injectorFor(producers: ResolvedProducer[], maxEventSizeBytes?: number):
   );
 }
 
+/** A key issued for the producers of parcel_registered, as API Gateway admitted it. */
+const KEY = newProducerKeyValue('dev', 'parcel_registered');
+
 const post = (body: unknown, path = '/parcel_registered/1') => ({
   path,
   body: typeof body === 'string' ? body : JSON.stringify(body),
   headers: { 'Content-Type': 'application/json' },
+  apiKey: KEY,
 });
 
 describe('createInjector', () => {
@@ -70,6 +77,26 @@ describe('createInjector', () => {
   beforeEach(() => {
     eventBridgeMock.reset();
     injector = injectorFor([resolveProducer(parcelManifest())]);
+  });
+
+  it('answers 403 Forbidden without a key issued for the event type, before reading the body, and puts nothing on the bus', async () => {
+    const answers = [
+      await injector.handle({ ...post(parcelEvent('P1')), apiKey: undefined }),
+      await injector.handle({ ...post(parcelEvent('P2')), apiKey: null }),
+      await injector.handle({
+        ...post(parcelEvent('P3')),
+        apiKey: newProducerKeyValue('dev', 'parcel_lost'),
+      }),
+      await injector.handle({
+        ...post(parcelEvent('P4')),
+        apiKey: newProducerKeyValue('prod', 'parcel_registered'),
+      }),
+      await injector.handle({ ...post('{not json'), apiKey: undefined }),
+    ];
+
+    expect(answers.map((answer) => answer.statusCode)).toEqual([403, 403, 403, 403, 403]);
+    expect(JSON.parse(answers[0]?.body ?? '')).toEqual({ message: 'Forbidden' });
+    expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
   it('puts a valid event on the bus as the owning application and answers 200 with its id', async () => {
@@ -263,6 +290,7 @@ describe('createInjector', () => {
       path: '/parcel_registered/1',
       body: Buffer.from(JSON.stringify(parcelEvent())).toString('base64'),
       isBase64Encoded: true,
+      apiKey: KEY,
     });
 
     expect(response.statusCode).toBe(200);
@@ -299,7 +327,7 @@ describe('createInjectorHandler', () => {
     const injector = injectorFor([resolveProducer(parcelManifest())]);
     const deep = `${'['.repeat(200)}${']'.repeat(200)}`;
 
-    const response = await injector.handle({ path: '/parcel_registered/1', body: deep });
+    const response = await injector.handle({ path: '/parcel_registered/1', body: deep, apiKey: KEY });
 
     expect(response.statusCode).toBe(400);
     expect(JSON.parse(response.body)).toEqual({

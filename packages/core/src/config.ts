@@ -32,6 +32,10 @@ export const EnvVar = {
   ALLOWED_CONSUMER_TARGETS: 'BRIDGEPORT_ALLOWED_CONSUMER_TARGETS',
   /** The CDK bootstrap qualifier the deployment build deploys generated stacks with. */
   CDK_QUALIFIER: 'BRIDGEPORT_CDK_QUALIFIER',
+  /** The broker REST API's id: producer keys' usage plans admit them to its stage. */
+  BROKER_API_ID: 'BRIDGEPORT_BROKER_API_ID',
+  /** The broker REST API's stage. @default the environment name */
+  BROKER_API_STAGE: 'BRIDGEPORT_BROKER_API_STAGE',
 } as const;
 export type EnvVar = (typeof EnvVar)[keyof typeof EnvVar];
 

@@ -100,7 +100,6 @@ export {
   DEFAULT_RATE_LIMIT_PER_SECOND,
   MANIFEST_FORMAT,
   MAX_RATE_LIMIT_PER_SECOND,
-  PRINCIPAL_PATTERN,
   parseConsumerManifest,
   parseProducerManifest,
   producerManifestSchema,
@@ -110,6 +109,7 @@ export {
 } from './manifest';
 export type {
   ArnParts,
+  AwsPartition,
   AwsScope,
   BucketScope,
   GeneratorBootstrapNames,
@@ -120,6 +120,7 @@ export type {
 export {
   ACCOUNT_ID_PATTERN,
   APPLICATION_PATTERN,
+  AWS_PARTITIONS,
   apiDestinationName,
   BucketKind,
   brokerApiName,
@@ -149,14 +150,17 @@ export {
   NAME_HASH_LENGTH,
   NameLimit,
   newSubscriptionId,
+  PRINCIPAL_PATTERN,
   parseArn,
   parseDetailType,
   parseManifestKey,
   portalApiName,
+  producerApiKeyName,
   producerDeadLetterQueueName,
   producerIngressQueueName,
   producerManifestKey,
   producerStackName,
+  producerUsagePlanName,
   REGION_PATTERN,
   redriveRuleName,
   replayName,
@@ -181,16 +185,19 @@ export type {
   ProducerHttpRoute,
   ProducerPlan,
   ProducerSqsIngress,
+  ProducerThrottle,
   SubscriptionPatternInput,
 } from './plan';
 export {
   consumerEventPattern,
   consumerPlan,
   INGRESS_MAX_RECEIVE_COUNT,
+  PRODUCER_THROTTLE,
   producerPlan,
   SUBSCRIPTION_HEADER,
   subscriptionEventPattern,
 } from './plan';
+export { isProducerKeyOf, newProducerKeyValue, PRODUCER_KEY_HEADER, producerThrottle } from './producer-keys';
 export type {
   ManifestChange,
   ManifestVersion,
@@ -235,6 +242,8 @@ export {
   HttpsConsumerLimit,
   isLoopbackHost,
   LAMBDA_FUNCTION_ARN_PATTERN,
+  MAX_ALLOWED_PRINCIPALS,
+  MAX_PRODUCER_RATE_LIMIT_PER_SECOND,
   RetryPolicyLimit,
   SECRET_NAME_PATTERN,
   SQS_QUEUE_ARN_PATTERN,

@@ -11,6 +11,7 @@ import {
   APPLICATION_PATTERN,
   ENVIRONMENT_PATTERN,
   EVENT_TYPE_PATTERN,
+  PRINCIPAL_PATTERN,
   REGION_PATTERN,
   SUBSCRIPTION_ID_PATTERN,
 } from './naming';
@@ -101,12 +102,6 @@ export interface ConsumerManifest {
 }
 
 export type Manifest = ProducerManifest | ConsumerManifest;
-
-const PARTITION = '(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc)';
-/** An account id or an IAM root/role/user ARN. */
-export const PRINCIPAL_PATTERN = new RegExp(
-  `^(\\d{12}|arn:${PARTITION}:iam::\\d{12}:(root|role/[\\w+=,.@/-]{1,512}|user/[\\w+=,.@/-]{1,512}))$`,
-);
 
 const common = {
   format: { const: MANIFEST_FORMAT },

@@ -25,6 +25,27 @@ export const LOCAL_REGION = 'us-east-1';
 /** ARN partition of the embedded local runtime. */
 export const LOCAL_PARTITION = 'aws';
 
+/** The AWS partitions an ARN may name. */
+export const AWS_PARTITIONS = [
+  'aws',
+  'aws-cn',
+  'aws-us-gov',
+  'aws-iso',
+  'aws-iso-b',
+  'aws-iso-e',
+  'aws-iso-f',
+  'aws-eusc',
+] as const;
+export type AwsPartition = (typeof AWS_PARTITIONS)[number];
+
+/**
+ * An IAM principal allowed to send to an SQS producer's ingress queue: an account id, or the ARN of an
+ * account's root, an IAM role or an IAM user, in one of `AWS_PARTITIONS`.
+ */
+export const PRINCIPAL_PATTERN = new RegExp(
+  `^(\\d{12}|arn:(${AWS_PARTITIONS.join('|')}):iam::\\d{12}:(root|role/[\\w+=,.@/-]{1,512}|user/[\\w+=,.@/-]{1,512}))$`,
+);
+
 /** Where AWS resources live: the account and region every ARN and queue URL names. */
 export interface AwsScope {
   readonly partition: string;
@@ -84,6 +105,9 @@ export const NameLimit = {
   CONNECTION: 64,
   ALARM: 255,
   ARCHIVE: 48,
+  /** API Gateway API key and usage plan names (Bridgeport's own bound; API Gateway allows more). */
+  API_KEY: 128,
+  USAGE_PLAN: 128,
 } as const;
 
 /** Number of hex characters of sha256 appended by `shortenName`. */
@@ -435,6 +459,23 @@ export function producerIngressQueueName(env: string, eventType: string, version
 export function producerDeadLetterQueueName(env: string, eventType: string, version: number): string {
   checkVersioned(env, eventType, version);
   return shortenName(`${env}-${eventType}-v${version}-ingress-dlq`, NameLimit.QUEUE);
+}
+
+/** The API Gateway API key of an event type's HTTP producers (one at a time; a rotation replaces it). */
+export function producerApiKeyName(env: string, eventType: string): string {
+  checkEnvironment(env);
+  checkEventType(eventType);
+  return shortenName(`${env}-${eventType}-producer-key`, NameLimit.API_KEY);
+}
+
+/**
+ * The API Gateway usage plan of an event type's HTTP producers: the broker API stage, the producers' throttle and
+ * the type's key. One per event type, since API Gateway lets a key be in only one usage plan per stage.
+ */
+export function producerUsagePlanName(env: string, eventType: string): string {
+  checkEnvironment(env);
+  checkEventType(eventType);
+  return shortenName(`${env}-${eventType}-producers`, NameLimit.USAGE_PLAN);
 }
 
 /** Secrets Manager secret holding an HTTPS consumer's credentials. */

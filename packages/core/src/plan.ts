@@ -32,10 +32,24 @@ export const INGRESS_MAX_RECEIVE_COUNT = 3;
 /** The API key header an HTTPS consumer's connection sends when it has no secret: its value is the subscription id. */
 export const SUBSCRIPTION_HEADER = 'x-bridgeport-subscription';
 
+/** API Gateway throttle of a producer route's usage plan (steady rate per second, and burst). */
+export interface ProducerThrottle {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+/** What an event type's usage plan allows its producers' key, across the type's versions. */
+export const PRODUCER_THROTTLE: ProducerThrottle = { rateLimit: 100, burstLimit: 200 };
+
 export interface ProducerHttpRoute {
   /** `POST /{event_type}/{version}` on the broker API. */
   readonly pathParts: readonly [string, string];
   readonly method: 'POST';
+  /**
+   * Producers send the event type's API key (`x-api-key`), which the portal issues in the type's usage plan;
+   * requests without a valid key for this event type are refused before anything is put on the bus.
+   */
+  readonly apiKeyRequired: true;
 }
 
 export interface ProducerSqsIngress {
@@ -93,7 +107,14 @@ export function producerPlan(m: ProducerManifest): ProducerPlan {
   };
   switch (m.connection_type) {
     case ProducerType.HTTPS:
-      return { ...base, http: { pathParts: [m.event_type, String(m.version)], method: 'POST' } };
+      return {
+        ...base,
+        http: {
+          pathParts: [m.event_type, String(m.version)],
+          method: 'POST',
+          apiKeyRequired: true,
+        },
+      };
     case ProducerType.SQS:
       return {
         ...base,

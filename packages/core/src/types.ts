@@ -33,6 +33,16 @@ export interface EventTypeRequest {
   readonly connection_type: ProducerType;
   /** JSON Schema of the event's `data`. */
   readonly data: JsonSchema;
+  /**
+   * SQS event types: the IAM principals (account ids, root, role or user ARNs) allowed to send to the ingress
+   * queues. @default the deploying account
+   */
+  readonly allowed_principals?: readonly string[];
+  /**
+   * HTTPS event types: requests per second the producers' key may make (bursts of twice as many).
+   * @default PRODUCER_THROTTLE.rateLimit
+   */
+  readonly rate_limit_per_second?: number;
 }
 
 /** Body of `PUT /events/{event_type}`: at least one of the two. */

@@ -5,7 +5,13 @@
 import { buildEnvelopeSchema, MAX_SCHEMA_LENGTH } from './envelope';
 import { InputLimit, schemaLimitBreach, valueTooDeep } from './input-limits';
 import { linearRegExpProblem } from './linear-regexp';
-import { APPLICATION_PATTERN, EVENT_TYPE_PATTERN, parseArn } from './naming';
+import {
+  APPLICATION_PATTERN,
+  AWS_PARTITIONS,
+  EVENT_TYPE_PATTERN,
+  PRINCIPAL_PATTERN,
+  parseArn,
+} from './naming';
 import { AddressClass, classifyHost, outboundProblem, urlPort } from './outbound';
 import {
   ajvFor,
@@ -58,7 +64,7 @@ export const TARGET_UNIT_MAX_LENGTH = 256;
 /** EventBridge API destinations accept invocation endpoints up to 2048 characters. */
 export const HTTPS_ENDPOINT_MAX_LENGTH = 2048;
 
-const PARTITION = '(?:aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc)';
+const PARTITION = `(?:${AWS_PARTITIONS.join('|')})`;
 const REGION = '[a-z]{2,4}(?:-[a-z]+)+-\\d{1,2}';
 /** A Lambda function ARN, optionally qualified by version or alias, in any partition. */
 export const LAMBDA_FUNCTION_ARN_PATTERN = new RegExp(
@@ -251,15 +257,57 @@ function patternProblems(data: JsonObject, base: string): ValidationProblem[] {
 
 const EVENT_TYPE_FIELDS = ['application', 'event_type', 'description', 'connection_type', 'data'] as const;
 
+/** Most requests per second an event type's producers may be allowed (API Gateway's default account limit). */
+export const MAX_PRODUCER_RATE_LIMIT_PER_SECOND = 10_000;
+
+/** Most principals an SQS producer may name (each one a statement principal of the ingress queue's policy). */
+export const MAX_ALLOWED_PRINCIPALS = 50;
+
+/**
+ * Checks `allowed_principals` of an SQS event type: 1 to `MAX_ALLOWED_PRINCIPALS` distinct account ids or IAM
+ * root, role or user ARNs in a known partition; each problem names the item.
+ */
+function checkAllowedPrincipals(value: unknown, path: string, problems: Problems): value is string[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_ALLOWED_PRINCIPALS) {
+    problems.add(path, `must be a list of 1 to ${MAX_ALLOWED_PRINCIPALS} IAM principals`);
+    return false;
+  }
+  const before = problems.list.length;
+  const seen = new Set<string>();
+  value.forEach((principal: unknown, index) => {
+    const at = `${path}[${index}]`;
+    if (typeof principal !== 'string') {
+      problems.add(at, 'must be a string');
+    } else if (!PRINCIPAL_PATTERN.test(principal)) {
+      problems.add(
+        at,
+        `must be a 12-digit account id or an IAM ARN arn:{partition}:iam::{account}:root, …:role/{name} or …:user/{name}, with a partition of ${AWS_PARTITIONS.join(', ')}`,
+      );
+    } else if (seen.has(principal)) {
+      problems.add(at, 'is named twice');
+    }
+    if (typeof principal === 'string') seen.add(principal);
+  });
+  return problems.list.length === before;
+}
+
 /** Validates the body of `POST /events`. */
 export function validateEventTypeRequest(input: unknown): Validated<EventTypeRequest> {
   const problems = new Problems();
   if (!requireObject(input, problems)) return { ok: false, errors: problems.list };
-  unknownFields(input, EVENT_TYPE_FIELDS, '$', problems);
+  unknownFields(input, [...EVENT_TYPE_FIELDS, 'allowed_principals', 'rate_limit_per_second'], '$', problems);
   for (const field of EVENT_TYPE_FIELDS) {
     if (input[field] === undefined) problems.add(`$.${field}`, 'is required');
   }
-  const { application, event_type, description, connection_type, data } = input;
+  const {
+    application,
+    event_type,
+    description,
+    connection_type,
+    data,
+    allowed_principals,
+    rate_limit_per_second,
+  } = input;
   if (application !== undefined) checkApplication(application, '$.application', problems);
   if (event_type !== undefined)
     checkString(event_type, '$.event_type', problems, { pattern: EVENT_TYPE_PATTERN });
@@ -268,6 +316,26 @@ export function validateEventTypeRequest(input: unknown): Validated<EventTypeReq
   }
   if (connection_type !== undefined) {
     checkOneOf(connection_type, Object.values(ProducerType), '$.connection_type', problems);
+  }
+  if (allowed_principals !== undefined) {
+    if (connection_type !== ProducerType.SQS) {
+      problems.add('$.allowed_principals', `is only for ${ProducerType.SQS} event types`);
+    } else {
+      checkAllowedPrincipals(allowed_principals, '$.allowed_principals', problems);
+    }
+  }
+  if (rate_limit_per_second !== undefined) {
+    if (connection_type !== ProducerType.HTTPS) {
+      problems.add('$.rate_limit_per_second', `is only for ${ProducerType.HTTPS} event types`);
+    } else {
+      checkInteger(
+        rate_limit_per_second,
+        1,
+        MAX_PRODUCER_RATE_LIMIT_PER_SECOND,
+        '$.rate_limit_per_second',
+        problems,
+      );
+    }
   }
   if (data !== undefined) problems.list.push(...validateDataSchema(data));
   if (problems.list.length > 0) return { ok: false, errors: dedupeProblems(problems.list) };
@@ -279,6 +347,10 @@ export function validateEventTypeRequest(input: unknown): Validated<EventTypeReq
       description: description as string,
       connection_type: connection_type as ProducerType,
       data: data as JsonSchema,
+      ...(allowed_principals === undefined ? {} : { allowed_principals: allowed_principals as string[] }),
+      ...(rate_limit_per_second === undefined
+        ? {}
+        : { rate_limit_per_second: rate_limit_per_second as number }),
     },
   };
 }

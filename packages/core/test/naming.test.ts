@@ -19,10 +19,12 @@ import {
   parseDetailType,
   parseManifestKey,
   portalApiName,
+  producerApiKeyName,
   producerDeadLetterQueueName,
   producerIngressQueueName,
   producerManifestKey,
   producerStackName,
+  producerUsagePlanName,
   ruleName,
   SUBSCRIPTION_ID_PATTERN,
   schemaBackupKey,
@@ -238,6 +240,16 @@ describe('per-event-type and per-subscription names', () => {
     expect(producerDeadLetterQueueName('dev', 'parcel_delivered', 1)).toBe(
       'dev-parcel_delivered-v1-ingress-dlq',
     );
+  });
+
+  it('names the API key and the usage plan of an event type’s HTTP producers, within their limits', () => {
+    const longest = `e${'x'.repeat(63)}`;
+
+    expect(producerApiKeyName('dev', 'parcel_delivered')).toBe('dev-parcel_delivered-producer-key');
+    expect(producerUsagePlanName('dev', 'parcel_delivered')).toBe('dev-parcel_delivered-producers');
+    expect(producerApiKeyName(ENV20, longest).length).toBeLessThanOrEqual(NameLimit.API_KEY);
+    expect(producerUsagePlanName(ENV20, longest).length).toBeLessThanOrEqual(NameLimit.USAGE_PLAN);
+    expect(() => producerApiKeyName('dev', 'Not-A-Type')).toThrow(ValidationError);
   });
 
   // [name function, limit, allowed characters, event type length that lands exactly on the limit]

@@ -42,7 +42,7 @@ describe('producerPlan', () => {
       validationSchema: producer.schema,
       requestModel: { $schema: 'http://json-schema.org/draft-04/schema#', ...producer.schema },
       draft04Incompatibilities: [],
-      http: { pathParts: ['parcel_delivered', '2'], method: 'POST' },
+      http: { pathParts: ['parcel_delivered', '2'], method: 'POST', apiKeyRequired: true },
       ssm,
     });
   });

@@ -42,6 +42,80 @@ describe('validateEventTypeRequest', () => {
     expect(validateEventTypeRequest(request).ok).toBe(true);
   });
 
+  it('accepts allowed principals of an SQS producer: account ids, root, role and user ARNs in any partition', () => {
+    const allowed_principals = [
+      '123456789012',
+      'arn:aws:iam::123456789012:root',
+      'arn:aws-cn:iam::123456789012:role/path/warehouse-sync',
+      'arn:aws-us-gov:iam::123456789012:user/scanner+bot@depot',
+    ];
+    const request = { ...eventType, connection_type: 'SQS', allowed_principals };
+
+    expect(validateEventTypeRequest(request)).toEqual({ ok: true, value: request });
+  });
+
+  it('refuses allowed principals that are not IAM principals, naming each item', () => {
+    const request = {
+      ...eventType,
+      connection_type: 'SQS',
+      allowed_principals: [
+        'arn:aws:iam::123456789012:role/ok',
+        'arn:aws:iam::12345:role/short-account',
+        'arn:aws-mars:iam::123456789012:root',
+        'arn:aws:iam::123456789012:group/readers',
+        'arn:aws:sts::123456789012:assumed-role/x/y',
+        '*',
+        42,
+        'arn:aws:iam::123456789012:role/ok',
+      ],
+    };
+    const errors = errorsOf(validateEventTypeRequest(request));
+
+    expect(errors.map((error) => error.path)).toEqual([
+      '$.allowed_principals[1]',
+      '$.allowed_principals[2]',
+      '$.allowed_principals[3]',
+      '$.allowed_principals[4]',
+      '$.allowed_principals[5]',
+      '$.allowed_principals[6]',
+      '$.allowed_principals[7]',
+    ]);
+    expect(errors[1]?.message).toMatch(
+      /^must be a 12-digit account id or an IAM ARN arn:\{partition\}:iam::\{account\}:root, …:role\/\{name\} or …:user\/\{name\}, with a partition of aws, aws-cn, /,
+    );
+    expect(errors[5]).toEqual({ path: '$.allowed_principals[6]', message: 'must be a string' });
+    expect(errors[6]).toEqual({ path: '$.allowed_principals[7]', message: 'is named twice' });
+  });
+
+  it('refuses an empty or oversized principal list, and principals on an HTTPS producer', () => {
+    const sqs = { ...eventType, connection_type: 'SQS' };
+    const many = Array.from({ length: 51 }, (_, i) => String(100000000000 + i));
+
+    expect(errorsOf(validateEventTypeRequest({ ...sqs, allowed_principals: [] }))).toEqual([
+      { path: '$.allowed_principals', message: 'must be a list of 1 to 50 IAM principals' },
+    ]);
+    expect(errorsOf(validateEventTypeRequest({ ...sqs, allowed_principals: many }))).toEqual([
+      { path: '$.allowed_principals', message: 'must be a list of 1 to 50 IAM principals' },
+    ]);
+    expect(
+      errorsOf(validateEventTypeRequest({ ...eventType, allowed_principals: ['123456789012'] })),
+    ).toEqual([{ path: '$.allowed_principals', message: 'is only for SQS event types' }]);
+  });
+
+  it('accepts a rate limit for an HTTPS producer from 1 to 10,000 per second, and refuses it elsewhere', () => {
+    const limited = { ...eventType, rate_limit_per_second: 25 };
+
+    expect(validateEventTypeRequest(limited)).toEqual({ ok: true, value: limited });
+    for (const rate_limit_per_second of [0, 10_001, 2.5, '25']) {
+      expect(errorsOf(validateEventTypeRequest({ ...eventType, rate_limit_per_second }))).toEqual([
+        { path: '$.rate_limit_per_second', message: 'must be an integer from 1 to 10000' },
+      ]);
+    }
+    expect(
+      errorsOf(validateEventTypeRequest({ ...eventType, connection_type: 'SQS', rate_limit_per_second: 25 })),
+    ).toEqual([{ path: '$.rate_limit_per_second', message: 'is only for HTTPS event types' }]);
+  });
+
   it('rejects a body that is not an object', () => {
     expect(errorsOf(validateEventTypeRequest([eventType]))).toEqual([
       { path: '$', message: 'must be a JSON object' },

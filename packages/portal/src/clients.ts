@@ -1,8 +1,11 @@
 /**
  * The one place the portal creates AWS SDK clients. Defaults only: region, credentials and endpoints come
  * from the SDK's standard configuration (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_S3`,
- * `AWS_ENDPOINT_URL_SCHEMAS`, `AWS_ENDPOINT_URL_SQS`, `AWS_ENDPOINT_URL_CLOUDWATCH`…), so the same code runs in Lambda, on a laptop and in tests.
+ * `AWS_ENDPOINT_URL_SCHEMAS`, `AWS_ENDPOINT_URL_SQS`, `AWS_ENDPOINT_URL_CLOUDWATCH`,
+ * `AWS_ENDPOINT_URL_API_GATEWAY`…), so the same code runs in Lambda, on a laptop and in tests.
  */
+
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -21,6 +24,8 @@ export interface PortalClients {
   readonly sqs: SQSClient;
   /** Insights (GetMetricData). */
   readonly cloudWatch: CloudWatchClient;
+  /** HTTP producers' API keys and usage plans. */
+  readonly apiGateway: APIGatewayClient;
 }
 
 /** Creates the portal's SDK clients with default configuration. */
@@ -34,5 +39,6 @@ export function createPortalClients(): PortalClients {
     eventBridge: new EventBridgeClient({}),
     sqs: new SQSClient({}),
     cloudWatch: new CloudWatchClient({}),
+    apiGateway: new APIGatewayClient({}),
   };
 }

@@ -39,6 +39,11 @@ export interface PortalConfig {
    * runtime's), shown in the catalog's AsyncAPI documents. @default none: the documents name a server variable
    */
   readonly producerEndpointUrl?: string;
+  /**
+   * The broker API stage producer keys are issued for (their usage plans admit them to it).
+   * @default none: reading or rotating a producer key fails naming the missing variable
+   */
+  readonly brokerStage?: { readonly apiId: string; readonly stage: string };
 }
 
 /**
@@ -55,6 +60,7 @@ export function readPortalConfig(env: EnvSource): PortalConfig {
     default: '',
     pattern: /^(https?:\/\/[^\s]+)?$/,
   });
+  const brokerApiId = readString(env, EnvVar.BROKER_API_ID, { default: '', pattern: /^[A-Za-z0-9-]{0,64}$/ });
   const reservedPorts = readString(env, EnvVar.RESERVED_TARGET_PORTS, {
     default: '',
     pattern: /^(\d{1,5}(,\d{1,5})*)?$/,
@@ -83,5 +89,16 @@ export function readPortalConfig(env: EnvSource): PortalConfig {
     ...(producerEndpointUrl === '' ? {} : { producerEndpointUrl: producerEndpointUrl.replace(/\/+$/, '') }),
     ...(reservedPorts === '' ? {} : { reservedTargetPorts: reservedPorts.split(',').map(Number) }),
     ...(allowedConsumerTargets === undefined ? {} : { allowedConsumerTargets }),
+    ...(brokerApiId === ''
+      ? {}
+      : {
+          brokerStage: {
+            apiId: brokerApiId,
+            stage: readString(env, EnvVar.BROKER_API_STAGE, {
+              default: environment,
+              pattern: /^[A-Za-z0-9_-]{1,128}$/,
+            }),
+          },
+        }),
   };
 }

@@ -51,7 +51,7 @@ describe('template.yaml', () => {
     expect(declared).toEqual(
       portalRoutes.map((route) => `${route.method} ${route.resource} ${route.function}`).sort(),
     );
-    expect(portalRoutes).toHaveLength(21);
+    expect(portalRoutes).toHaveLength(23);
   });
 
   it('puts every route on the API {env}-self-service-portal-api with the environment as stage', () => {

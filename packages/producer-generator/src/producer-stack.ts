@@ -8,6 +8,7 @@ import {
   producerPlan,
 } from '@bridgeport/core';
 import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { AuthorizationType } from 'aws-cdk-lib/aws-apigateway';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { HttpProducer } from './constructs/http-producer';
@@ -58,6 +59,9 @@ export class ProducerStack extends Stack {
           injectorFunctionArn: imported(this, plan.ssm.injectorFunctionArn),
           pathParts: plan.http.pathParts,
           requestModel: plan.requestModel,
+          // Producers send their event type's API key, issued by the portal in the type's usage plan.
+          authorizationType: AuthorizationType.NONE,
+          apiKeyRequired: plan.http.apiKeyRequired,
           // The broker API stack grants API Gateway one permission for every producer route.
           grantInvoke: false,
         });

@@ -100,9 +100,18 @@ describe('HTTP producer stack', () => {
     template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true });
     template.hasResourceProperties('AWS::ApiGateway::Method', {
       HttpMethod: 'POST',
-      AuthorizationType: 'AWS_IAM',
       RequestValidatorId: { Ref: Match.anyValue() },
       RequestModels: { 'application/json': { Ref: Match.anyValue() } },
+    });
+  });
+
+  it("requires the event type's API key on the route, in place of IAM signatures", () => {
+    expect(plan.http?.apiKeyRequired).toBe(true);
+    template.resourceCountIs('AWS::ApiGateway::Method', 1);
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST',
+      AuthorizationType: 'NONE',
+      ApiKeyRequired: true,
     });
   });
 
@@ -175,6 +184,7 @@ describe('HTTP producer stack whose schema draft-04 cannot express', () => {
     template.resourceCountIs('AWS::ApiGateway::Model', 0);
     template.hasResourceProperties('AWS::ApiGateway::Method', {
       HttpMethod: 'POST',
+      ApiKeyRequired: true,
       RequestModels: Match.absent(),
     });
     template.resourceCountIs('AWS::ApiGateway::Deployment', 1);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { serializeManifest } from '@bridgeport/core';
+import { newProducerKeyValue, serializeManifest } from '@bridgeport/core';
 import type {
   APIGatewayProxyEvent,
   APIGatewayProxyResult,
@@ -22,6 +22,7 @@ const BUCKET = 'dev-publisher-components-bucket-123456789012-eu-west-1';
 const DLQ_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/dev-parcel_registered-v1-ingress-dlq';
 const eventBridgeMock = mockClient(EventBridgeClient);
 const sqsMock = mockClient(SQSClient);
+const KEY = newProducerKeyValue('dev', 'parcel_registered');
 const context = {
   awsRequestId: '8d3c1a52-0000-4000-8000-00000000f0rw',
   functionName: 'dev-parcel_registered-v1-forwarder',
@@ -165,7 +166,7 @@ describe('Lambda handlers, with manifests in S3', () => {
     });
   });
 
-  it('answers an API Gateway proxy request on a producer route', async () => {
+  it('answers an API Gateway proxy request on a producer route, with the key API Gateway admitted', async () => {
     // The same event type, now with an HTTP producer (an SQS one is answered 409).
     await s3.send(
       new PutObjectCommand({
@@ -179,9 +180,10 @@ describe('Lambda handlers, with manifests in S3', () => {
         resource: '/parcel_registered/1',
         path: '/parcel_registered/1',
         httpMethod: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', 'x-api-key': KEY },
         body: JSON.stringify(parcelEvent('P7')),
         isBase64Encoded: false,
+        requestContext: { identity: { apiKey: KEY, apiKeyId: 'key1' } },
       } as unknown as APIGatewayProxyEvent,
       context,
     );

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '@bridgeport/core';
 import { DEFAULT_MAX_EVENT_SIZE_BYTES, type LocalBus, type LocalBusOptions } from '../bus/local-bus';
 import { createLimitedServer, type ServerLimits } from '../http/server';
+import type { ApiGatewayStore } from './apigateway/store';
 import type { MetricStore } from './cloudwatch/metric-store';
 import type { RunningCloudWatch } from './cloudwatch/service';
 import { sendJson } from './protocol';
@@ -42,6 +43,11 @@ export interface AwsEndpointOptions {
   readonly limits?: ServerLimits;
   /** Days the local CloudWatch keeps data points (0: forever). @default DEFAULT_METRIC_RETENTION_DAYS */
   readonly metricRetentionDays?: number;
+  /**
+   * SigV4 access key ids mapped to IAM principal ARNs: who a request comes from when SQS checks a queue's policy
+   * (any other key is the account's own root). @default none
+   */
+  readonly principals?: Readonly<Record<string, string>>;
 }
 
 /** The running AWS-compatible endpoint and the building blocks behind it. */
@@ -60,6 +66,8 @@ export interface AwsEndpoint {
   readonly queues: LocalQueueStore;
   /** The local CloudWatch's data points. */
   readonly metrics: MetricStore;
+  /** The local API Gateway's API keys and usage plans (the producer endpoint's key check reads them). */
+  readonly apiGateway: ApiGatewayStore;
   /** Object created/removed notifications of the local S3. */
   readonly s3Notifications: S3Notifications;
   /** What lifecycle rules do in AWS, done on request (expiring a noncurrent version). */
@@ -72,7 +80,7 @@ export interface AwsEndpoint {
 
 /**
  * Starts one HTTP server that answers like a single AWS edge: every service listed in `services.ts`
- * (DynamoDB and S3 proxied to loopback backends; EventBridge, SQS, Schemas and CloudWatch served in process).
+ * (DynamoDB and S3 proxied to loopback backends; EventBridge, SQS, Schemas, CloudWatch and API Gateway served in process).
  * Requests are routed by `X-Amz-Target`, else by the service in the SigV4 credential scope.
  */
 export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<AwsEndpoint> {
@@ -110,6 +118,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
         queues: options.queues,
         metricRetentionDays: options.metricRetentionDays,
         metrics: (running.monitoring as RunningCloudWatch | undefined)?.metrics,
+        principals: options.principals,
       };
       const instance: RunningService = await service.start(context);
       started.push(instance);
@@ -129,7 +138,8 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
         400,
         {
           __type: 'UnknownServiceException',
-          message: 'This endpoint serves DynamoDB, S3, EventBridge, SQS, Schemas and CloudWatch.',
+          message:
+            'This endpoint serves DynamoDB, S3, EventBridge, SQS, Schemas, CloudWatch and API Gateway.',
         },
         'application/json',
       );
@@ -157,6 +167,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       schemas: services.schemas.store,
       queues: services.sqs.queues,
       metrics: services.monitoring.metrics,
+      apiGateway: services.apigateway.store,
       s3Notifications: services.s3.notifications,
       s3Lifecycle: services.s3.lifecycle,
       close() {

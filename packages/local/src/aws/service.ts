@@ -31,6 +31,8 @@ export interface ServiceContext {
   readonly metricRetentionDays?: number;
   /** The local CloudWatch's store, once started (the bus records EventBridge's metrics into it). */
   readonly metrics?: MetricStore;
+  /** SigV4 access key ids mapped to IAM principal ARNs (who sends to a queue with a policy). @default none */
+  readonly principals?: Readonly<Record<string, string>>;
 }
 
 /** A started service: answers its requests, and closes (its state stays on disk). */

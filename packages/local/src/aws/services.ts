@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { apiGatewayService } from './apigateway/service';
 import { cloudWatchService } from './cloudwatch/service';
 import { dynamoDbService } from './dynamodb/service';
 import { eventBridgeService } from './eventbridge/service';
@@ -20,6 +21,7 @@ export const localAwsServices = {
   events: eventBridgeService,
   schemas: schemasService,
   sqs: sqsService,
+  apigateway: apiGatewayService,
 } as const satisfies Record<string, LocalAwsService<RunningService>>;
 
 /** The AWS services the local edge serves. */

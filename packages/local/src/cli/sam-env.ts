@@ -57,9 +57,12 @@ export function samEnvironment(
           `arn:aws:sqs:${config.region}:${config.account}:*`,
         ]
       ).join(','),
+      [EnvVar.BROKER_API_ID]: config.brokerStage?.apiId ?? '',
+      [EnvVar.BROKER_API_STAGE]: config.brokerStage?.stage ?? config.environment,
       AWS_ENDPOINT_URL_DYNAMODB: endpoint,
       AWS_ENDPOINT_URL_S3: endpoint,
       AWS_ENDPOINT_URL_SCHEMAS: endpoint,
+      AWS_ENDPOINT_URL_API_GATEWAY: endpoint,
       NODE_OPTIONS: '--enable-source-maps',
     },
   };

@@ -53,6 +53,33 @@ interface Poller {
   readonly done: Promise<void>;
 }
 
+/**
+ * The ingress queue's policy, as `SqsProducer` deploys it: the allowed principals (an account id stands for its
+ * root) may send; the local SQS refuses other accounts' principals (`AccessDenied`).
+ */
+export function ingressQueuePolicy(
+  allowedPrincipals: readonly string[],
+  queueArn: string,
+  partition: string,
+): Record<string, unknown> {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'AllowProducersToSend',
+        Effect: 'Allow',
+        Principal: {
+          AWS: allowedPrincipals.map((principal) =>
+            /^\d{12}$/.test(principal) ? `arn:${partition}:iam::${principal}:root` : principal,
+          ),
+        },
+        Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+        Resource: queueArn,
+      },
+    ],
+  };
+}
+
 /** The dead-letter queue's retention, as deployed (14 days). */
 const DEAD_LETTER_RETENTION_SECONDS = '1209600';
 
@@ -91,6 +118,7 @@ export class SqsProducerPollers implements SqsProducerRunner {
     ).Attributes?.QueueArn;
     // Create, then set: the attributes of an existing ingress queue follow the plan (CreateQueue would refuse).
     const created = await sqs.send(new CreateQueueCommand({ QueueName: ingress.ingressQueueName }));
+    const { queues } = this.options;
     await sqs.send(
       new SetQueueAttributesCommand({
         QueueUrl: created.QueueUrl,
@@ -100,6 +128,13 @@ export class SqsProducerPollers implements SqsProducerRunner {
             deadLetterTargetArn: dlqArn,
             maxReceiveCount: ingress.maxReceiveCount,
           }),
+          Policy: JSON.stringify(
+            ingressQueuePolicy(
+              ingress.allowedPrincipals,
+              queues.queueArn(ingress.ingressQueueName),
+              queues.partition,
+            ),
+          ),
         },
       }),
     );

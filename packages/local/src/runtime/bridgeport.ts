@@ -45,9 +45,10 @@ import { issueToken, loadSigningKey, type TokenSubject, verifyBearer } from '../
 import { OPTION_SPECS, type RuntimeOptions } from '../options';
 import { createProducerEndpoint } from '../producer-endpoint/server';
 import { deadLetterQueueSink } from './dead-letters';
-import { applyEnvironment, clientUrl, localEnvironment } from './environment';
+import { applyEnvironment, clientUrl, LOCAL_BROKER_API_ID, localEnvironment } from './environment';
 import { DataDirectoryLockedError, errorCode, PortInUseError } from './errors';
 import { inProcessEventBridgeClient } from './in-process-eventbridge';
+import { loadPrincipals } from './principals';
 import { ensureDemoEventType, provisionSharedResources } from './provision';
 import { startTtlSweeper } from './ttl-sweeper';
 import { webPortalRoute } from './web-portal';
@@ -136,6 +137,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
       );
     }
     const signingKey = await loadSigningKey(dataDir);
+    const principals = await loadPrincipals(dataDir);
     const destinations = await ApiDestinations.open(path.join(dataDir, 'deployer', 'api-destinations.json'), {
       loopbackTls: options.loopbackTls,
     });
@@ -161,6 +163,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
         metricRetentionDays: options.metricRetentionDays,
         ...scope,
         queues,
+        principals,
         bus: {
           maxEventSizeBytes: options.maxEventSizeBytes,
           apiDestinations: destinations,
@@ -352,6 +355,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
     // producer its event type does not exist.
     const broker = createProducerEndpoint({
       injector,
+      keyCheck: { producers, keys: aws.apiGateway, apiId: LOCAL_BROKER_API_ID },
       stage: options.environment,
       scope,
       localRoutes: [health],
@@ -446,8 +450,8 @@ export function readyBanner(bridgeport: Bridgeport): string[] {
       ? `  Web portal         ${bridgeport.portalUrl}/   (sign in with a token from "pnpm exec bridgeport token")`
       : `  Web portal         ${bridgeport.portalUrl}/#token=${bridgeport.demoToken}`,
     `  Portal API         ${bridgeport.portalUrl}   (GET /health, /events, /subscriptions)`,
-    `  Producer endpoint  ${bridgeport.brokerUrl}   (POST /{event_type}/{version})`,
-    `  AWS endpoint       ${bridgeport.awsUrl}   (DynamoDB, S3, EventBridge, SQS, Schemas, CloudWatch)`,
+    `  Producer endpoint  ${bridgeport.brokerUrl}   (POST /{event_type}/{version} with x-api-key: GET /events/{event_type}/producer-key)`,
+    `  AWS endpoint       ${bridgeport.awsUrl}   (DynamoDB, S3, EventBridge, SQS, Schemas, CloudWatch, API Gateway)`,
     ...demo,
     bridgeport.firstStart
       ? `Bridgeport is ready. Next: create an event type with curl -X POST ${bridgeport.portalUrl}/events -H "authorization: Bearer $TOKEN" (walk-through in README.md, "Run it locally"); for the aws CLI or SDKs: ${sdk}`

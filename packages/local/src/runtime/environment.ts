@@ -14,7 +14,11 @@ const SERVICE_ENDPOINT_VARIABLES = [
   'AWS_ENDPOINT_URL_SCHEMAS',
   'AWS_ENDPOINT_URL_SQS',
   'AWS_ENDPOINT_URL_CLOUDWATCH',
+  'AWS_ENDPOINT_URL_API_GATEWAY',
 ] as const;
+
+/** The id of the local broker API: producer keys' usage plans admit them to its stage (the environment). */
+export const LOCAL_BROKER_API_ID = 'localbroker';
 
 /** Variables that would send the SDK elsewhere (or sign with a real session) and are cleared locally. */
 const CLEARED_VARIABLES = [
@@ -51,6 +55,8 @@ export function localEnvironment(input: LocalEnvironmentInput): Record<string, s
     [EnvVar.ENVIRONMENT]: input.environment,
     [EnvVar.ACCOUNT_ID]: input.scope.account,
     [EnvVar.MAX_EVENT_SIZE_BYTES]: String(input.maxEventSizeBytes),
+    [EnvVar.BROKER_API_ID]: LOCAL_BROKER_API_ID,
+    [EnvVar.BROKER_API_STAGE]: input.environment,
     // Consumers on this machine (http://127.0.0.1:…) are fine locally unless turned off; a deployed portal
     // takes public https:// endpoints only. The runtime's own ports are never a consumer.
     [EnvVar.ALLOW_LOOPBACK_HTTP_CONSUMERS]: String(input.allowLoopbackTargets ?? true),

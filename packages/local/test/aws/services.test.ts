@@ -34,6 +34,7 @@ describe('the services of the local AWS endpoint', () => {
 
   it('routes a signed request by the service of its credential scope, header or presigned query', () => {
     expect(serviceOf(request(signed('schemas'), '/v1/registries'))).toBe(AwsService.SCHEMAS);
+    expect(serviceOf(request(signed('apigateway'), '/apikeys'))).toBe(AwsService.APIGATEWAY);
     expect(serviceOf(request(signed('s3'), '/bucket/key'))).toBe(AwsService.S3);
     expect(
       serviceOf(request({}, '/bucket/key?X-Amz-Credential=AKID%2F20260101%2Fus-east-1%2Fs3%2Faws4_request')),

@@ -6,6 +6,7 @@ import {
   call,
   envelope,
   PARCEL_DATA_SCHEMA,
+  producerKey,
   type Sink,
   startSink,
   useTestSigningKey,
@@ -112,6 +113,7 @@ describe('bridgeport start as a process', () => {
       data: PARCEL_DATA_SCHEMA,
     });
     expect(created.status).toBe(201);
+    const key = await producerKey(first.portalUrl, 'scanned_parcel');
     const ids: string[] = [];
     for (const consumer of [
       { connection_type: 'HTTPS', connection_string: sink.url('/all') },
@@ -148,6 +150,7 @@ describe('bridgeport start as a process', () => {
             'POST',
             `${first.brokerUrl}/scanned_parcel/1`,
             envelope('any', { parcel_id: `p-${n}`, weight_kg: n }),
+            key,
           );
           if (answer.status === 200) acknowledged.push((answer.body as { event_id: string }).event_id);
         } catch {

@@ -9,6 +9,7 @@ import {
   call,
   envelope,
   PARCEL_DATA_SCHEMA,
+  producerKey,
   type Sink,
   startSink,
   testOptions,
@@ -54,6 +55,7 @@ describe('dead letters: one truth in the dead-letter queue, redrive and discard'
       'POST',
       `${runtime.brokerUrl}/scanned_parcel/1`,
       envelope('depot', { parcel_id: parcel, weight_kg: 1 }),
+      await producerKey(runtime.portalUrl, 'scanned_parcel'),
     );
     expect(response.status).toBe(200);
     return (response.body as { event_id: string }).event_id;

@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { portalRoutes } from '@bridgeport/portal';
 import { type Bridgeport, startBridgeport } from '../../src/runtime/bridgeport';
-import { call, envelope, PARCEL_DATA_SCHEMA, TEST_ADMIN, testOptions, tokenFor } from './support';
+import {
+  call,
+  envelope,
+  PARCEL_DATA_SCHEMA,
+  producerKey,
+  TEST_ADMIN,
+  testOptions,
+  tokenFor,
+} from './support';
 
 /** A small, fast PRNG with a fixed seed: every run sends the same requests. */
 function mulberry32(seed: number): () => number {
@@ -31,6 +39,7 @@ function send(
   body: Buffer | undefined,
   contentType: string | undefined,
   authorization: string | undefined,
+  apiKey?: string,
 ): Promise<RawResponse> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
@@ -43,6 +52,7 @@ function send(
         headers: {
           ...(contentType === undefined ? {} : { 'content-type': contentType }),
           ...(authorization === undefined ? {} : { authorization }),
+          ...(apiKey === undefined ? {} : { 'x-api-key': apiKey }),
           ...(body === undefined ? {} : { 'content-length': body.length }),
         },
         agent: false,
@@ -330,6 +340,7 @@ describe('a running runtime under hostile input', () => {
         'POST',
         `${runtime.brokerUrl}/redos_parcel/1`,
         envelope('north', { code: attack, [attack]: 'x' }),
+        await producerKey(runtime.portalUrl, 'redos_parcel'),
       );
       expect(published.status).toBe(400);
       expect(published.body).toMatchObject({
@@ -351,11 +362,16 @@ describe('a running runtime under hostile input', () => {
   });
 
   it('refuses unknown top-level envelope fields, naming them', async () => {
-    const published = await call('POST', `${runtime.brokerUrl}/fuzz_parcel/1`, {
-      ...envelope('north', { parcel_id: 'P-1', weight_kg: 1 }),
-      source: 'someone-else',
-      'detail-type': 'fuzz_parcel.1',
-    });
+    const published = await call(
+      'POST',
+      `${runtime.brokerUrl}/fuzz_parcel/1`,
+      {
+        ...envelope('north', { parcel_id: 'P-1', weight_kg: 1 }),
+        source: 'someone-else',
+        'detail-type': 'fuzz_parcel.1',
+      },
+      await producerKey(runtime.portalUrl, 'fuzz_parcel'),
+    );
 
     expect(published.status).toBe(400);
     expect(published.body).toMatchObject({
@@ -403,6 +419,7 @@ describe('a running runtime under hostile input', () => {
     const before = await snapshot(runtime.portalUrl);
     const fuzz = new Hostile(mulberry32(20261205));
     const adminToken = await tokenFor(TEST_ADMIN);
+    const key = (await producerKey(runtime.portalUrl, 'fuzz_parcel')).headers?.['x-api-key'] ?? '';
     const statuses = new Map<number, number>();
     const failures: string[] = [];
     const accepted: string[] = [];
@@ -448,7 +465,9 @@ describe('a running runtime under hostile input', () => {
         'Bearer e30.e30.forged',
         `Bearer ${adminToken.slice(0, -4)}AAAA`,
       ]);
-      const response = await send(base, method, target, body, contentType, authorization);
+      // Producers mostly send the event type's key (so the injector is reached), sometimes none or a wrong one.
+      const apiKey = producer ? fuzz.pick([key, key, key, undefined, `${key.slice(0, -4)}AAAA`]) : undefined;
+      const response = await send(base, method, target, body, contentType, authorization, apiKey);
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
       const label = `${method} ${target.slice(0, 120)} (${body?.length ?? 0} bytes, ${contentType})`;
       if (response.status >= 500)

@@ -8,7 +8,15 @@ import { buildEventEntry, eventEntrySize } from '@bridgeport/broker';
 import { busName, ruleName } from '@bridgeport/core';
 import { cbor, dateToTag } from '@smithy/core/cbor';
 import { type Bridgeport, startBridgeport } from '../../src/runtime/bridgeport';
-import { authHeaders, call, envelope, PARCEL_DATA_SCHEMA, testOptions, waitFor } from './support';
+import {
+  authHeaders,
+  call,
+  envelope,
+  PARCEL_DATA_SCHEMA,
+  producerKey,
+  testOptions,
+  waitFor,
+} from './support';
 
 const ENV = 'e2e';
 const MAX_EVENT_SIZE = 2048;
@@ -125,6 +133,7 @@ describe('insights after a known workload, through the portal, the SDK and the A
     // N published (K of them refused by the consumer), and refusals: 3 for the schema, 1 for the size.
     const route = { busName: busName(ENV), source: 'parcel-tracking', detailType: 'scanned_parcel.1' };
     const posted = new Map<string, { sentAt: number; answeredAt: number }>();
+    const key = await producerKey(runtime.portalUrl, 'scanned_parcel');
     for (let i = 0; i < N; i += 1) {
       const event = envelope('depot-7', {
         parcel_id: `P-${i}`,
@@ -133,22 +142,29 @@ describe('insights after a known workload, through the portal, the SDK and the A
       });
       sizes.push(eventEntrySize(buildEventEntry(route, event)));
       const sentAt = Date.now();
-      const response = await call('POST', `${runtime.brokerUrl}/scanned_parcel/1`, event);
+      const response = await call('POST', `${runtime.brokerUrl}/scanned_parcel/1`, event, key);
       expect(response.status).toBe(200);
       posted.set((response.body as { event_id: string }).event_id, { sentAt, answeredAt: Date.now() });
     }
     const refused = [
-      await call('POST', `${runtime.brokerUrl}/scanned_parcel/1`, envelope('depot-7', { weight_kg: 1 })),
+      await call('POST', `${runtime.brokerUrl}/scanned_parcel/1`, envelope('depot-7', { weight_kg: 1 }), key),
       await call(
         'POST',
         `${runtime.brokerUrl}/scanned_parcel/1`,
         envelope('depot-7', { parcel_id: 'P', weight_kg: -1 }),
+        key,
       ),
-      await call('POST', `${runtime.brokerUrl}/scanned_parcel/1`, { data: { parcel_id: 'P', weight_kg: 1 } }),
+      await call(
+        'POST',
+        `${runtime.brokerUrl}/scanned_parcel/1`,
+        { data: { parcel_id: 'P', weight_kg: 1 } },
+        key,
+      ),
       await call(
         'POST',
         `${runtime.brokerUrl}/scanned_parcel/1`,
         envelope('depot-7', { parcel_id: 'P', weight_kg: 1, note: 'x'.repeat(MAX_EVENT_SIZE) }),
+        key,
       ),
     ];
     expect(refused.map((r) => r.status)).toEqual([400, 400, 400, 413]);

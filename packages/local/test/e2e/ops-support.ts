@@ -12,7 +12,16 @@ import {
 } from '@bridgeport/core';
 import { createOpsClients, type OpsClients, runAudit, runRestore } from '@bridgeport/ops';
 import { type Bridgeport, startBridgeport } from '../../src/runtime/bridgeport';
-import { call, envelope, PARCEL_DATA_SCHEMA, type Sink, startSink, testOptions, waitFor } from './support';
+import {
+  call,
+  envelope,
+  PARCEL_DATA_SCHEMA,
+  producerKey,
+  type Sink,
+  startSink,
+  testOptions,
+  waitFor,
+} from './support';
 
 export const ENV = 'e2e';
 export const SCOPE = { environment: ENV, account: LOCAL_ACCOUNT_ID, region: LOCAL_REGION } as const;
@@ -153,7 +162,12 @@ export async function publishAndReceive(
   target = 'depot-7',
 ): Promise<void> {
   const before = world.sink.on(path).length;
-  const published = await call('POST', world.broker(`/${eventType}/${version}`), envelope(target, data));
+  const published = await call(
+    'POST',
+    world.broker(`/${eventType}/${version}`),
+    envelope(target, data),
+    await producerKey(world.runtime.portalUrl, eventType),
+  );
   expect(published.status).toBe(200);
   await settle(world.runtime);
   await waitFor(`delivery to ${path}`, () => world.sink.on(path).length > before);

@@ -18,7 +18,16 @@ import {
 } from '@aws-sdk/client-sqs';
 import { busName, ruleName, schemaName, schemaRegistryName } from '@bridgeport/core';
 import { type Bridgeport, startBridgeport } from '../../src/runtime/bridgeport';
-import { call, envelope, PARCEL_DATA_SCHEMA, type Sink, startSink, testOptions, waitFor } from './support';
+import {
+  call,
+  envelope,
+  PARCEL_DATA_SCHEMA,
+  producerKey,
+  type Sink,
+  startSink,
+  testOptions,
+  waitFor,
+} from './support';
 
 const ENV = 'regione2e';
 const REGION = 'eu-west-1';
@@ -109,6 +118,7 @@ describe('bridgeport start --region eu-west-1, seen through the AWS SDK', () => 
       'POST',
       `${runtime.brokerUrl}/regional_parcel/1`,
       envelope('depot-1', { parcel_id: 'ie-1', weight_kg: 1 }),
+      await producerKey(runtime.portalUrl, 'regional_parcel'),
     );
     expect(published.status).toBe(200);
 
@@ -150,6 +160,7 @@ describe('bridgeport start --region eu-west-1, seen through the AWS SDK', () => 
       'POST',
       `${runtime.brokerUrl}/regional_parcel/1`,
       envelope('depot-2', { parcel_id: 'ie-2', weight_kg: 2 }),
+      await producerKey(runtime.portalUrl, 'regional_parcel'),
     );
     const { Messages } = await sqs.send(
       new ReceiveMessageCommand({ QueueUrl: found.QueueUrl, WaitTimeSeconds: 5, MaxNumberOfMessages: 1 }),

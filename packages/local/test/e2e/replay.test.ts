@@ -4,7 +4,16 @@ import path from 'node:path';
 import { DescribeArchiveCommand, EventBridgeClient, ListArchivesCommand } from '@aws-sdk/client-eventbridge';
 import { busName, eventArchiveName } from '@bridgeport/core';
 import { type Bridgeport, startBridgeport } from '../../src/runtime/bridgeport';
-import { call, envelope, PARCEL_DATA_SCHEMA, type Sink, startSink, testOptions, waitFor } from './support';
+import {
+  call,
+  envelope,
+  PARCEL_DATA_SCHEMA,
+  producerKey,
+  type Sink,
+  startSink,
+  testOptions,
+  waitFor,
+} from './support';
 
 const ENV = 'e2e';
 
@@ -49,6 +58,7 @@ describe('replay from the bus archive, to one subscription', () => {
       'POST',
       `${runtime.brokerUrl}/scanned_parcel/1`,
       envelope('depot', { parcel_id: parcel, weight_kg: 1 }),
+      await producerKey(runtime.portalUrl, 'scanned_parcel'),
     );
     expect(response.status).toBe(200);
     return (response.body as { event_id: string }).event_id;

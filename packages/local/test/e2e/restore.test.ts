@@ -21,7 +21,7 @@ import {
   tableSnapshot,
   type World,
 } from './ops-support';
-import { call, waitFor } from './support';
+import { call, producerKey, waitFor } from './support';
 
 type Registry = Record<string, { version: string; content: unknown; description?: string }[]>;
 
@@ -232,10 +232,12 @@ describe('bridgeport restore against the local runtime', () => {
     });
     await settle(world.runtime);
     expect((await call('GET', world.portal('/events/short_lived'))).status).toBe(200);
-    const published = await call('POST', world.broker('/short_lived/1'), {
-      metadata: { event_attributes: { source: 's', target: 't' } },
-      data: {},
-    });
+    const published = await call(
+      'POST',
+      world.broker('/short_lived/1'),
+      { metadata: { event_attributes: { source: 's', target: 't' } }, data: {} },
+      await producerKey(world.runtime.portalUrl, 'short_lived'),
+    );
     expect(published.status).toBe(200);
   });
 

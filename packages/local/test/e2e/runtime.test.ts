@@ -22,7 +22,16 @@ import {
 } from '@bridgeport/core';
 import { type Bridgeport, startBridgeport } from '../../src/runtime/bridgeport';
 import { PortInUseError } from '../../src/runtime/errors';
-import { call, envelope, PARCEL_DATA_SCHEMA, type Sink, startSink, testOptions, waitFor } from './support';
+import {
+  call,
+  envelope,
+  PARCEL_DATA_SCHEMA,
+  producerKey,
+  type Sink,
+  startSink,
+  testOptions,
+  waitFor,
+} from './support';
 
 const ENV = 'e2e';
 const APPLICATION = 'parcel-tracking';
@@ -58,8 +67,13 @@ describe('bridgeport start, end to end', () => {
     });
     return id;
   };
-  const publish = (target: string, data: Record<string, unknown>) =>
-    call('POST', broker('/scanned_parcel/1'), envelope(target, data));
+  const publish = async (target: string, data: Record<string, unknown>) =>
+    call(
+      'POST',
+      broker('/scanned_parcel/1'),
+      envelope(target, data),
+      await producerKey((runtime as Bridgeport).portalUrl, 'scanned_parcel'),
+    );
   const settle = async (): Promise<void> => {
     await (runtime as Bridgeport).whenDeployed();
     await (runtime as Bridgeport).bus.whenIdle();

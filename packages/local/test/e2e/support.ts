@@ -164,6 +164,20 @@ export async function call(
   return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
 }
 
+/**
+ * The header with the producer key of an HTTP event type, read from the portal as a platform admin: what a
+ * producer sends with every event.
+ */
+export async function producerKey(portalUrl: string, eventType: string): Promise<CallOptions> {
+  const answer = await call('GET', `${portalUrl}/events/${eventType}/producer-key`);
+  if (answer.status !== 200) {
+    throw new Error(
+      `Reading the producer key of ${eventType}: ${answer.status} ${JSON.stringify(answer.body)}`,
+    );
+  }
+  return { headers: { 'x-api-key': (answer.body as { api_key: string }).api_key } };
+}
+
 /** Runtime options for tests: free ports, fast retries, the tests' signing key in the data directory. */
 export function testOptions(dataDir: string, overrides: Partial<RuntimeOptions> = {}): RuntimeOptions {
   useTestSigningKey(dataDir);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { GetBucketVersioningCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { type Bridgeport, readyBanner, startBridgeport } from '../../src/runtime/bridgeport';
 import { DataDirectoryLockedError } from '../../src/runtime/errors';
-import { call, envelope, testOptions, waitFor } from '../e2e/support';
+import { call, envelope, producerKey, testOptions, waitFor } from '../e2e/support';
 
 describe('startBridgeport', () => {
   let dataDir: string;
@@ -30,6 +30,7 @@ describe('startBridgeport', () => {
       'POST',
       `${runtime.brokerUrl}/scanned_parcel/1`,
       envelope('depot-1', { parcel_id: 'p1', depot: 'depot-1', scanned_at: '2026-11-26T08:00:00Z' }),
+      await producerKey(runtime.portalUrl, 'scanned_parcel'),
     );
 
     expect(version.body).toMatchObject({ application: 'parcel-tracking', status: 'ACTIVE' });
@@ -98,6 +99,7 @@ describe('startBridgeport', () => {
       'POST',
       `${runtime.brokerUrl}/scanned_parcel/1`,
       envelope('depot-9', { parcel_id: 'p2', depot: 'depot-9', scanned_at: '2026-11-26T08:00:00Z' }),
+      await producerKey(runtime.portalUrl, 'scanned_parcel'),
     );
     const messages = await waitFor('the queued message', async () => {
       const queued = await runtime.queues.peek('parcel-scans');
@@ -118,8 +120,9 @@ describe('startBridgeport', () => {
       connection_type: 'HTTPS',
       data: { type: 'object' },
     });
+    const key = await producerKey(runtime.portalUrl, 'short_lived');
     const live = async () =>
-      (await call('POST', `${runtime.brokerUrl}/short_lived/1`, envelope('x', {}))).status;
+      (await call('POST', `${runtime.brokerUrl}/short_lived/1`, envelope('x', {}), key)).status;
     await waitFor('the route to go live', async () => (await live()) === 200);
 
     const deleted = await call('DELETE', `${runtime.portalUrl}/events/short_lived`);

@@ -13,7 +13,9 @@ import {
   type JsonSchema,
   NotFoundError,
   PreconditionFailedError,
+  ProducerType,
   producerManifestKey,
+  producerThrottle,
   type SchemaComparison,
   schemaBackupKey,
   schemaName,
@@ -36,6 +38,7 @@ import {
 import { type Caller, requireTeam } from './caller';
 import { canonicalJson, requestDigest } from './canonical';
 import { decodePageToken, encodePageToken, type ListQuery } from './pagination';
+import type { ProducerKeyService } from './producer-keys';
 import { step } from './step';
 
 export interface EventTypeServiceOptions {
@@ -43,6 +46,8 @@ export interface EventTypeServiceOptions {
   readonly registry: SchemaRegistry;
   readonly storage: ObjectStorage;
   readonly config: PortalConfig;
+  /** Issues HTTP event types' producer keys at creation and removes them at deletion. @default none */
+  readonly producerKeys?: ProducerKeyService;
   /**
    * How long a request holds the pending work of a type it creates or changes; no other request takes that
    * work over before, unless the holder gives it up by failing. Must exceed the function's timeout.
@@ -68,6 +73,8 @@ export interface EventTypeView {
   readonly application: string;
   readonly description: string;
   readonly connection_type: string;
+  /** HTTPS event types: requests per second their producers' key may make (bursts of twice as many). */
+  readonly rate_limit_per_second?: number;
   readonly latest_version: number;
   /** Deployment status of the type: its latest version's, or `DELETING` while the type is being deleted. */
   readonly status: string;
@@ -141,6 +148,7 @@ export class EventTypeService {
   private readonly registry: SchemaRegistry;
   private readonly storage: ObjectStorage;
   private readonly config: PortalConfig;
+  private readonly producerKeys: ProducerKeyService | undefined;
   private readonly leaseMillis: number;
   private readonly now: () => Date;
 
@@ -149,6 +157,7 @@ export class EventTypeService {
     this.registry = options.registry;
     this.storage = options.storage;
     this.config = options.config;
+    this.producerKeys = options.producerKeys;
     this.leaseMillis = (options.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000;
     this.now = options.now ?? (() => new Date());
   }
@@ -170,6 +179,12 @@ export class EventTypeService {
         application: request.application,
         description: request.description,
         connection_type: request.connection_type,
+        ...(request.allowed_principals === undefined
+          ? {}
+          : { allowed_principals: [...request.allowed_principals] }),
+        ...(request.rate_limit_per_second === undefined
+          ? {}
+          : { rate_limit_per_second: request.rate_limit_per_second }),
         digest,
         owner,
         leaseUntil: this.leaseUntil(),
@@ -183,6 +198,11 @@ export class EventTypeService {
     }
     const completed = await this.whileOwning(eventType, owner, async () => {
       const version = await this.putPendingVersion(begun.value, request, 1, digest, undefined, owner);
+      if (request.connection_type === ProducerType.HTTPS && this.producerKeys !== undefined) {
+        // Before the manifest: the key exists (and is in its usage plan) when the route goes live.
+        await this.fence(eventType, owner);
+        await this.producerKeys.issue(eventType, begun.value.rate_limit_per_second);
+      }
       return this.provisionAndComplete(version, owner, digest, null);
     });
     return this.view(completed);
@@ -349,6 +369,7 @@ export class EventTypeService {
     await step('Removing the schema from the schema registry', () =>
       this.registry.deleteSchema(schemaName(eventType)),
     );
+    if (type.connection_type === ProducerType.HTTPS) await this.producerKeys?.remove(eventType);
     await this.store.deleteEventTypeRecords(eventType);
   }
 
@@ -444,6 +465,7 @@ export class EventTypeService {
       application: type.application,
       description: request.description,
       connection_type: type.connection_type,
+      ...(type.allowed_principals === undefined ? {} : { allowed_principals: type.allowed_principals }),
       data_schema: request.data,
       envelope_schema: buildEnvelopeSchema(request.data),
       ...(compatibility === undefined ? {} : { compatibility: compatibility as unknown as JsonObject }),
@@ -534,6 +556,9 @@ export class EventTypeService {
         account: this.config.account,
         region: this.config.region,
         version,
+        ...(record.allowed_principals === undefined
+          ? {}
+          : { allowed_principals: [...record.allowed_principals] }),
       },
     );
     await this.fence(eventType, owner);
@@ -584,6 +609,9 @@ export class EventTypeService {
         application: type.application,
         description: type.description,
         connection_type: type.connection_type,
+        ...(type.connection_type === ProducerType.HTTPS
+          ? { rate_limit_per_second: producerThrottle(type.rate_limit_per_second).rateLimit }
+          : {}),
         latest_version: type.latest_version,
         status:
           type.state === RecordState.DELETING

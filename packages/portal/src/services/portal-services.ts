@@ -1,3 +1,4 @@
+import { ApiKeys } from '../adapters/api-keys';
 import { DeadLetterQueues } from '../adapters/dead-letter-queue';
 import { CloudWatchMetrics } from '../adapters/metrics';
 import { ObjectStorage } from '../adapters/object-storage';
@@ -9,6 +10,7 @@ import { CatalogService } from './catalog';
 import { DeadLetterService } from './dead-letters';
 import { EventTypeService } from './event-types';
 import { InsightsService } from './insights';
+import { ProducerKeyService } from './producer-keys';
 import { ReplayService } from './replays';
 import { SubscriptionService } from './subscriptions';
 
@@ -17,6 +19,7 @@ export interface PortalServices {
   readonly config: PortalConfig;
   readonly store: EventStore;
   readonly eventTypes: EventTypeService;
+  readonly producerKeys: ProducerKeyService;
   readonly subscriptions: SubscriptionService;
   readonly catalog: CatalogService;
   readonly insights: InsightsService;
@@ -31,7 +34,12 @@ export function createPortalServices(options: {
   const store = new EventStore({ tableName: config.tableName, client: clients.dynamo });
   const storage = new ObjectStorage({ client: clients.s3 });
   const registry = new SchemaRegistry({ client: clients.schemas, registryName: config.schemaRegistryName });
-  const eventTypes = new EventTypeService({ store, registry, storage, config });
+  const producerKeys = new ProducerKeyService({
+    apiKeys: new ApiKeys({ client: clients.apiGateway }),
+    environment: config.environment,
+    brokerStage: config.brokerStage,
+  });
+  const eventTypes = new EventTypeService({ store, registry, storage, config, producerKeys });
   const subscriptions = new SubscriptionService({
     store,
     storage,
@@ -47,6 +55,7 @@ export function createPortalServices(options: {
     config,
     store,
     eventTypes,
+    producerKeys,
     subscriptions,
     catalog: new CatalogService({ eventTypes, subscriptions, config }),
     insights: new InsightsService({

@@ -43,6 +43,10 @@ export interface EventTypeRecord {
   readonly application: string;
   readonly description: string;
   readonly connection_type: ProducerType;
+  /** SQS event types: who may send to the ingress queues (absent: the deploying account). */
+  readonly allowed_principals?: readonly string[];
+  /** HTTPS event types: the producers' requests per second (their usage plan's throttle). */
+  readonly rate_limit_per_second?: number;
   /** Highest completed version; 0 while version 1 is being created. */
   readonly latest_version: number;
   /** The version whose side effects are in progress, if any. */
@@ -73,6 +77,8 @@ export interface EventVersionRecord {
   readonly application: string;
   readonly description: string;
   readonly connection_type: ProducerType;
+  /** SQS event types: who may send to the ingress queue, copied from the type. */
+  readonly allowed_principals?: readonly string[];
   /** The caller's JSON Schema of `data`. */
   readonly data_schema: JsonSchema;
   /** The full envelope schema producers and consumers see. */
@@ -457,7 +463,15 @@ export class EventStore {
    * has run out. Fails (`ok: false`) otherwise.
    */
   async beginEventTypeCreation(
-    input: Pick<EventTypeRecord, 'event_type' | 'application' | 'description' | 'connection_type'> & {
+    input: Pick<
+      EventTypeRecord,
+      | 'event_type'
+      | 'application'
+      | 'description'
+      | 'connection_type'
+      | 'allowed_principals'
+      | 'rate_limit_per_second'
+    > & {
       readonly digest: string;
       readonly owner: string;
       readonly leaseUntil: string;
@@ -470,6 +484,10 @@ export class EventStore {
       application: input.application,
       description: input.description,
       connection_type: input.connection_type,
+      ...(input.allowed_principals === undefined ? {} : { allowed_principals: input.allowed_principals }),
+      ...(input.rate_limit_per_second === undefined
+        ? {}
+        : { rate_limit_per_second: input.rate_limit_per_second }),
       latest_version: 0,
       pending_version: 1,
       pending_digest: input.digest,

@@ -3,6 +3,7 @@ import { createEventsHandler, type EventsHandlerServices } from '../../src/handl
 import { parseGroups } from '../../src/http/identity';
 import { portalRoutes } from '../../src/routes';
 import type { EventTypeService } from '../../src/services/event-types';
+import type { ProducerKeyService } from '../../src/services/producer-keys';
 import { apiEvent, call, claimsOf, member } from '../support/api';
 
 /** Services that record the caller they were asked for, to see what the middleware handed over. */
@@ -14,7 +15,7 @@ function recordingEvents(): { services: EventsHandlerServices; seen: unknown[] }
       return { value: { event_type: name }, revision: 1 };
     },
   } as unknown as EventTypeService;
-  return { services: { eventTypes }, seen };
+  return { services: { eventTypes, producerKeys: {} as ProducerKeyService }, seen };
 }
 
 const silent = { logger: silentLogger };

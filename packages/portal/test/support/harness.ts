@@ -9,10 +9,13 @@ import S3rver from 's3rver';
 import { createPortalClients, type PortalClients } from '../../src/clients';
 import { type PortalConfig, readPortalConfig } from '../../src/config';
 import { eventsTableDefinition } from '../../src/store/table';
+import { type ApiGatewayFake, fakeApiGateway } from './api-gateway-fake';
 
 export interface Harness {
   readonly config: PortalConfig;
   readonly clients: PortalClients;
+  /** The API keys and usage plans of HTTP producers (a mocked API Gateway). */
+  readonly apiGateway: ApiGatewayFake;
   /** Creates a bucket (the buckets of the configuration are created by `startHarness` unless told not to). */
   createBucket(name: string): Promise<void>;
   /** Keys in a bucket, sorted. */
@@ -45,7 +48,9 @@ export async function startHarness(
     AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${s3Address.port}`,
     BRIDGEPORT_ENVIRONMENT: 'test',
     BRIDGEPORT_ACCOUNT_ID: '000000000000',
+    BRIDGEPORT_BROKER_API_ID: 'brokerapi1',
   });
+  const apiGateway = fakeApiGateway();
   const config = readPortalConfig(process.env);
   const clients = createPortalClients();
 
@@ -68,6 +73,7 @@ export async function startHarness(
   return {
     config,
     clients,
+    apiGateway,
     createBucket,
     async keys(bucket) {
       const listed = await clients.s3.send(new ListObjectsV2Command({ Bucket: bucket }));
@@ -80,6 +86,7 @@ export async function startHarness(
     async stop() {
       clients.dynamo.destroy();
       clients.s3.destroy();
+      apiGateway.mock.restore();
       await s3.close();
       await new Promise<void>((resolve) => dynamo.close(() => resolve()));
       await rm(directory, { recursive: true, force: true });

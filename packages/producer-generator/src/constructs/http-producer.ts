@@ -57,6 +57,12 @@ export interface HttpProducerProps {
    */
   readonly authorizationType?: AuthorizationType;
   /**
+   * Whether producers must send an API key (`x-api-key`) of a usage plan on the stage; API Gateway answers 403
+   * to a request without one before the injector runs.
+   * @default false
+   */
+  readonly apiKeyRequired?: boolean;
+  /**
    * Whether to grant API Gateway permission to invoke the injector for this route. Turn off when the
    * broker infrastructure grants it once for the whole API.
    * @default true
@@ -112,6 +118,7 @@ export class HttpProducer extends Construct {
     }
     const stack = Stack.of(this);
     const authorizationType = props.authorizationType ?? AuthorizationType.IAM;
+    const apiKeyRequired = props.apiKeyRequired ?? false;
     const path = `/${props.pathParts.join('/')}`;
 
     const shared = props.pathParts.slice(0, -1);
@@ -209,6 +216,7 @@ export class HttpProducer extends Construct {
       resourceId: leaf.ref,
       httpMethod: 'POST',
       authorizationType,
+      apiKeyRequired,
       requestValidatorId: this.requestValidator.ref,
       requestModels: this.model === undefined ? undefined : { 'application/json': this.model.ref },
       integration: { type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: injectorUri },
@@ -236,6 +244,7 @@ export class HttpProducer extends Construct {
         JSON.stringify({
           path,
           authorizationType,
+          apiKeyRequired,
           model: props.requestModel ?? null,
           uri: stack.resolve(injectorUri),
         }),
@@ -256,6 +265,14 @@ export class HttpProducer extends Construct {
         reason:
           'Producers are AWS principals that sign requests with SigV4 (IAM authorization), not Cognito users.',
       });
+    } else if (authorizationType === AuthorizationType.NONE && apiKeyRequired) {
+      const reason =
+        "Producers are services, not users: each sends its event type's API key, which API Gateway checks against the type's throttled usage plan and the injector checks was issued for this event type.";
+      acknowledgeNagFindings(
+        this.method,
+        { id: 'AwsSolutions-APIG4', reason },
+        { id: 'AwsSolutions-COG4', reason },
+      );
     }
   }
 }

@@ -33,6 +33,21 @@ describe('HttpProducer', () => {
     expect(after).not.toEqual(before);
   });
 
+  it('changes the deployment logical id when an API key becomes required, so the stage is redeployed', () => {
+    expect(deploymentIds({ apiKeyRequired: true })).not.toEqual(deploymentIds({}));
+  });
+
+  it('requires no API key unless told to', () => {
+    const stack = new Stack(new App({ context: NO_BUNDLING }), 'Producer', {
+      env: { account: '123456789012', region: 'eu-west-1' },
+    });
+    new HttpProducer(stack, 'Route', props);
+    Template.fromStack(stack).hasResourceProperties('AWS::ApiGateway::Method', {
+      AuthorizationType: 'AWS_IAM',
+      ApiKeyRequired: false,
+    });
+  });
+
   it('changes the deployment logical id when the path changes', () => {
     expect(deploymentIds({ pathParts: ['parcel_registered', '2'] })).not.toEqual(deploymentIds({}));
   });

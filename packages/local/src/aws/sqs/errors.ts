@@ -18,6 +18,8 @@ export const SqsErrorCode = {
   INVALID_BATCH_ENTRY_ID: 'InvalidBatchEntryId',
   BATCH_REQUEST_TOO_LONG: 'BatchRequestTooLong',
   UNSUPPORTED_OPERATION: 'UnsupportedOperation',
+  /** The caller may not act on the queue (its policy does not allow it): HTTP 403, query code `AccessDenied`. */
+  ACCESS_DENIED: 'AccessDeniedException',
 } as const;
 export type SqsErrorCode = (typeof SqsErrorCode)[keyof typeof SqsErrorCode];
 
@@ -36,6 +38,7 @@ const QUERY_CODES: Record<SqsErrorCode, readonly [string, number]> = {
   InvalidBatchEntryId: ['AWS.SimpleQueueService.InvalidBatchEntryId', 400],
   BatchRequestTooLong: ['AWS.SimpleQueueService.BatchRequestTooLong', 400],
   UnsupportedOperation: ['AWS.SimpleQueueService.UnsupportedOperation', 400],
+  AccessDeniedException: ['AccessDenied', 403],
 };
 
 /** Base error of the local SQS. */

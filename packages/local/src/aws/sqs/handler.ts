@@ -6,6 +6,7 @@ import {
   serveJsonRequest,
 } from '../json-protocol';
 import { AwsServiceError, accessKeyOf } from '../protocol';
+import { maySend, principalOf } from './access';
 import { SqsError, SqsErrorCode } from './errors';
 import {
   batchEntries,
@@ -36,6 +37,20 @@ export interface SqsRequestContext {
   /** Ends long polls when the request goes away or the endpoint closes. */
   readonly signal: AbortSignal;
   readonly senderId: string;
+  /** Who is calling (see `principalOf`): sending to a queue with a `Policy` must be allowed to it. */
+  readonly principal: string;
+}
+
+/** Refuses (AccessDenied, 403) a sender the queue's policy does not admit, as SQS does; see `maySend`. */
+async function requireSend(context: SqsRequestContext, queueName: string): Promise<void> {
+  const { Policy: policy } = await context.store.getAttributes(queueName, ['Policy']);
+  const queueArn = context.store.queueArn(queueName);
+  if (!maySend(policy, context.principal, queueArn, context.store.account)) {
+    throw new SqsError(
+      SqsErrorCode.ACCESS_DENIED,
+      `User: ${context.principal} is not authorized to perform: sqs:sendmessage on resource: ${queueArn} because no resource-based policy allows the sqs:sendmessage action`,
+    );
+  }
 }
 
 type SendEntry = SendOptions & { readonly body: string };
@@ -162,8 +177,10 @@ export const sqsOperations: Readonly<Record<string, Operation>> = {
     return {};
   },
   SendMessage: async (context, input) => {
+    const attributes = messageAttributes(input.MessageAttributes);
+    await requireSend(context, queueNameOf(input));
     const message = await context.store.sendMessage(queueNameOf(input), required(input, 'MessageBody'), {
-      messageAttributes: messageAttributes(input.MessageAttributes),
+      messageAttributes: attributes,
       delaySeconds: integer(input, 'DelaySeconds', 0, 900),
       senderId: context.senderId,
     });
@@ -174,6 +191,7 @@ export const sqsOperations: Readonly<Record<string, Operation>> = {
       context,
       input,
       async (queueName, entries) => {
+        await requireSend(context, queueName);
         const prepared = await Promise.all(
           entries.map((entry) =>
             settle(
@@ -298,7 +316,9 @@ export const sqsOperations: Readonly<Record<string, Operation>> = {
  */
 export function toSqsAwsError(error: unknown): AwsServiceError {
   if (error instanceof SqsError) {
-    return new AwsServiceError(`com.amazonaws.sqs#${error.code}`, error.message, error.statusCode, {
+    const namespace =
+      error.code === SqsErrorCode.ACCESS_DENIED ? 'com.amazon.coral.service' : 'com.amazonaws.sqs';
+    return new AwsServiceError(`${namespace}#${error.code}`, error.message, error.statusCode, {
       'x-amzn-query-error': `${error.queryCode};Sender`,
     });
   }
@@ -323,7 +343,12 @@ export function handleSqsRequest(
   store: LocalQueueStore,
   request: IncomingMessage,
   response: ServerResponse,
-  options: JsonRequestOptions & { readonly baseUrl: string; readonly account: string },
+  options: JsonRequestOptions & {
+    readonly baseUrl: string;
+    readonly account: string;
+    /** Access key ids mapped to principal ARNs; any other key is the account's root. @default none */
+    readonly principals?: Readonly<Record<string, string>>;
+  },
 ): Promise<void> {
   return serveJsonRequest(
     sqsProtocol,
@@ -332,6 +357,7 @@ export function handleSqsRequest(
       baseUrl: options.baseUrl,
       signal,
       senderId: accessKeyOf(request) ?? options.account,
+      principal: principalOf(accessKeyOf(request), options.principals ?? {}, store),
     }),
     request,
     response,

@@ -27,6 +27,7 @@ export const sqsService: LocalAwsService<RunningSqs> = {
         void handleSqsRequest(queues, request, response, {
           baseUrl: context.baseUrl(),
           account: context.account,
+          ...(context.principals === undefined ? {} : { principals: context.principals }),
           maxBodyBytes: context.maxBodyBytes,
           signal: context.closing,
           onInternalError: context.onInternalError,
