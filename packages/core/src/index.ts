@@ -41,11 +41,7 @@ export {
   UnsupportedMediaTypeError,
   ValidationError,
 } from './errors';
-export type {
-  EventsTableItemKey,
-  EventsTableUpdate,
-  StatusUpdateInput,
-} from './events-table';
+export type { EventsTableItemKey } from './events-table';
 export {
   EVENTS_TABLE_META,
   EventsTableKey,
@@ -53,7 +49,6 @@ export {
   eventTypePartition,
   StatusAttribute,
   statusRecordKey,
-  statusUpdateOf,
   subscriptionKey,
   subscriptionPartition,
   VERSION_SORT_PREFIX,

@@ -10,9 +10,9 @@ import {
   PipelineVariable,
   parseManifestKey,
   statusRecordKey,
-  statusUpdateOf,
 } from '@bridgeport/core';
 import type { Logger } from '@bridgeport/edge';
+import { statusUpdateOf } from '@bridgeport/portal/status-update';
 import { brokerLogger } from '../logger';
 
 /** EventBridge detail type of CodePipeline's execution state changes. */

@@ -22,7 +22,6 @@ import {
   type JsonSchema,
   type ProducerType,
   type RetryPolicy,
-  statusUpdateOf,
   subscriptionKey,
   subscriptionPartition,
   ValidationError,
@@ -30,6 +29,7 @@ import {
   versionKey,
   versionSortKey,
 } from '@bridgeport/core';
+import { statusUpdateOf } from './status-update';
 
 /**
  * Progress of a record through the portal's own side effects (not the deployment): `CREATING` until every
