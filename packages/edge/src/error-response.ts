@@ -2,7 +2,6 @@ import {
   ConflictError,
   DependencyFailureError,
   ForbiddenError,
-  invalidJsonBodyError,
   NotFoundError,
   PayloadTooLargeError,
   PreconditionFailedError,
@@ -12,7 +11,6 @@ import {
   type ValidationProblem,
 } from '@bridgeport/core';
 import type { MiddlewareObj } from '@middy/core';
-import { HttpError } from '@middy/util';
 import type { Context } from 'aws-lambda';
 import { invocationLogger, type Logger } from './logger';
 import { type HttpResponse, json } from './response';
@@ -45,7 +43,6 @@ function conflictDetails(error: ConflictError): Record<string, unknown> {
  * cause; anything else is a generic 500 whose cause (with its stack) is only logged.
  */
 export function errorResponse(error: unknown, logger: Logger): HttpResponse {
-  if (error instanceof HttpError) return middyErrorResponse(error, logger);
   if (error instanceof ValidationError) {
     return json(400, { message: error.message, errors: error.problems } satisfies ErrorBody);
   }
@@ -66,25 +63,6 @@ export function errorResponse(error: unknown, logger: Logger): HttpResponse {
     return error.retryable
       ? json(503, { message: error.message }, { 'Retry-After': '1' })
       : json(502, { message: error.message });
-  }
-  logger.error('Unexpected error', { error });
-  return json(500, { message: INTERNAL_ERROR_MESSAGE });
-}
-
-/**
- * Middy's own HTTP errors: the JSON body parser's (a body that is not valid JSON) is a `400` with the parser's
- * reason; other client errors keep their status; anything else is a 500.
- */
-function middyErrorResponse(error: HttpError, logger: Logger): HttpResponse {
-  const cause = (error.cause ?? {}) as { readonly package?: unknown; readonly message?: unknown };
-  if (cause.package === '@middy/http-json-body-parser') {
-    return errorResponse(
-      invalidJsonBodyError(typeof cause.message === 'string' ? cause.message : error.message),
-      logger,
-    );
-  }
-  if (error.statusCode >= 400 && error.statusCode < 500 && error.expose) {
-    return json(error.statusCode, { message: error.message });
   }
   logger.error('Unexpected error', { error });
   return json(500, { message: INTERNAL_ERROR_MESSAGE });

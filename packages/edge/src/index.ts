@@ -1,8 +1,7 @@
 /**
  * Bridgeport's Lambda edge, shared by the portal API and the broker: one logger (Powertools), one typed-error →
- * HTTP mapping and one JSON request reader (Middy middleware). A package of its own so that the domain (`core`)
- * stays free of HTTP and Middy while the portal and the broker, which must not depend on each other, import the
- * same edge.
+ * HTTP mapping and one JSON request reader (Middy middleware). A package of its own, not a part of `core`, so that
+ * the domain stays free of HTTP, Middy and logging while both APIs import the same edge and answer by one rule.
  */
 export type { ErrorBody } from './error-response';
 export { errorResponse, httpErrorHandler, INTERNAL_ERROR_MESSAGE } from './error-response';

@@ -3,11 +3,11 @@ import {
   type BodySizeLimit,
   headerValue,
   jsonTextTooDeep,
+  parseJsonBody,
   requestBodyText,
   ValidationError,
 } from '@bridgeport/core';
 import type { MiddlewareObj } from '@middy/core';
-import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { HttpResponse } from './response';
 
@@ -39,20 +39,20 @@ const parsedEvents = new WeakSet<APIGatewayProxyEvent>();
 const withoutBody = new WeakSet<APIGatewayProxyEvent>();
 
 /**
- * Middy middleware reading the JSON body of POST, PUT and PATCH requests with `@middy/http-json-body-parser`, under
- * the rule every Bridgeport endpoint follows (core's `json-request`): `415` for a Content-Type that is not JSON
- * (none is read as JSON), `413` over the endpoint's limit, `400` past its depth; a missing body is `400` at
- * `jsonBody` (`optionalJsonBody` allows it). A body that is not valid JSON fails in the parser; the error handler
- * answers `400` with the parser's reason.
+ * Middy middleware reading the JSON body of POST, PUT and PATCH requests under the rule every Bridgeport endpoint
+ * follows (core's `json-request`): `415` for a Content-Type that is not JSON (none is read as JSON), `413` over the
+ * endpoint's limit, `400` past its depth, `400` with the parser's reason for a body that is not valid JSON; a
+ * missing body is `400` at `jsonBody` (`optionalJsonBody` allows it).
+ *
+ * The text is parsed with `JSON.parse` (core's `parseJsonBody`) rather than `@middy/http-json-body-parser`: since
+ * Middy 7 that parser refuses any `__proto__` key (422 "Forbidden key in JSON body"), while Bridgeport accepts such
+ * property names in schemas and events and stores them as they were sent (`JSON.parse` makes them own properties;
+ * nothing merges them into other objects).
  */
 export function jsonBodyParser(rules: JsonBodyRules): MiddlewareObj<APIGatewayProxyEvent, HttpResponse> {
-  // The Content-Type is checked below under Bridgeport's rule; `disableContentTypeCheck` is in the parser's code
-  // but not in its 6.x typings.
-  const parserOptions = { disableContentTypeCheck: true } as Parameters<typeof httpJsonBodyParser>[0];
-  const parser = httpJsonBodyParser<APIGatewayProxyEvent>(parserOptions);
   return {
     name: 'bridgeportJsonBody',
-    before: async (request) => {
+    before: (request) => {
       const { event } = request;
       if (!BODY_METHODS.has(event.httpMethod)) return;
       assertJsonContentType(header(event, 'content-type'));
@@ -71,9 +71,9 @@ export function jsonBodyParser(rules: JsonBodyRules): MiddlewareObj<APIGatewayPr
           { path: '$', message: `nests objects and arrays deeper than ${rules.maxDepth} levels` },
         ]);
       }
-      request.event = { ...event, body: text, isBase64Encoded: false };
-      await parser.before?.(request as Parameters<NonNullable<typeof parser.before>>[0]);
-      parsedEvents.add(request.event);
+      const parsed = { ...event, body: parseJsonBody(text) as unknown as string, isBase64Encoded: false };
+      request.event = parsed;
+      parsedEvents.add(parsed);
     },
   };
 }
