@@ -29,7 +29,9 @@ function compileOrThrow(pattern: string | object, options?: PatternOptions): Com
 
 /**
  * Validates a pattern the way EventBridge does. Returns AWS's reason text (what follows
- * `Event pattern is not valid. Reason: `) or `undefined` when the pattern is valid. Never throws.
+ * `Event pattern is not valid. Reason: `) or `undefined` when the pattern is valid. A pattern EventBridge would
+ * refuse never throws; anything else thrown while compiling (a fault of the compiler, not of the pattern) is
+ * rethrown, so that it is reported as the internal error it is.
  */
 export function check(pattern: string | object, options?: PatternOptions): string | undefined {
   try {
@@ -37,7 +39,7 @@ export function check(pattern: string | object, options?: PatternOptions): strin
     return undefined;
   } catch (error) {
     if (error instanceof PatternFault) return error.reason;
-    return error instanceof Error ? error.message : String(error);
+    throw error;
   }
 }
 

@@ -280,6 +280,16 @@ describe('check: AWS reason texts', () => {
     expect(check(cyclic)).toBe('Filter is not an object');
   });
 
+  it("rethrows a fault that is not the pattern's, instead of reporting it as an invalid pattern", () => {
+    const fault = new Error('a fault inside the compiler');
+    const options = {
+      get maxLength(): number {
+        throw fault;
+      },
+    };
+    expect(() => check('{"source": ["a"]}', options)).toThrow(fault);
+  });
+
   it('reports the first problem in document order', () => {
     expect(check('{"a": [], "b": "x"}')).toBe('Empty arrays are not allowed');
     expect(check('{"b": "x", "a": []}')).toBe('"b" must be an object or an array');

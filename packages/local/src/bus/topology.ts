@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { formatArn } from '@bridgeport/core';
-import { check, RuleSet } from '@bridgeport/event-patterns';
+import { check, InvalidEventPatternError, RuleSet } from '@bridgeport/event-patterns';
 import { writeFileAtomic } from './durable-file';
 import {
   BusInvalidEventPatternError,
@@ -463,7 +463,9 @@ export class Topology {
         ruleSet.add(rule.name, rule.eventPattern);
       } catch (error) {
         ruleSet.remove(rule.name);
-        throw new BusInvalidEventPatternError((error as Error).message, { cause: error });
+        // Only a pattern EventBridge would refuse is the caller's mistake; anything else is an internal error.
+        if (!(error instanceof InvalidEventPatternError)) throw error;
+        throw new BusInvalidEventPatternError(error.message, { cause: error });
       }
     } else {
       ruleSet.remove(rule.name);
