@@ -135,8 +135,14 @@ export function createInjector(options: InjectorOptions): Injector {
   }
 
   async function authorize(eventType: string, version: number, apiKey: string | null | undefined) {
-    const plan = (await options.producers.resolve(eventType, version))?.plan;
-    if (plan?.http?.apiKeyRequired && !isProducerKeyOf(apiKey, plan.environment, plan.eventType)) {
+    const producer = await options.producers.resolve(eventType, version);
+    const plan = producer?.plan;
+    if (
+      producer !== undefined &&
+      plan?.http?.apiKeyRequired &&
+      !isProducerKeyOf(apiKey, plan.environment, plan.eventType)
+    ) {
+      metrics.rejected({ busName: producer.route.busName, eventType, version }, RejectionReason.AUTH);
       throw new ForbiddenError('Forbidden', { context: { eventType, version } });
     }
   }

@@ -1,5 +1,6 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { newProducerKeyValue } from '@bridgeport/core';
 import { silentLogger } from '@bridgeport/edge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { eventEntrySize } from '../src/events';
@@ -109,6 +110,46 @@ describe('the producer edge metrics (Embedded Metric Format through Powertools)'
     expect(records[0]?._aws.CloudWatchMetrics[0]?.Metrics).toEqual([
       { Name: 'Published', Unit: 'Count' },
       { Name: 'EventSize', Unit: 'Bytes' },
+    ]);
+  });
+
+  it('counts a key issued for another event type as an auth refusal, and lets the right key through uncounted', async () => {
+    const records: EmfRecord[] = [];
+    const producer = resolveProducer(parcelManifest());
+    const injector = createInjector({
+      producers: {
+        resolve: async (type, version) =>
+          type === 'parcel_registered' && version === 1 ? producer : undefined,
+      },
+      eventBridge: new EventBridgeClient({ region: 'eu-west-1' }),
+      metrics: powertoolsProducerMetrics({ emit: (record) => records.push(record) }),
+    });
+    const outcome = (key: string | undefined, eventType = 'parcel_registered') =>
+      injector.authorize(eventType, 1, key).then(
+        () => 'admitted',
+        (error: Error) => error.name,
+      );
+
+    const outcomes = [
+      await outcome(newProducerKeyValue('dev', 'parcel_lost')),
+      await outcome(undefined),
+      await outcome(newProducerKeyValue('dev', 'parcel_registered')),
+      // No producer: nothing to authorize, and no metric made up from a request's path.
+      await outcome(undefined, 'parcel_lost'),
+    ];
+
+    expect(outcomes).toEqual(['ForbiddenError', 'ForbiddenError', 'admitted', 'admitted']);
+    expect(records.map(summary)).toEqual([
+      {
+        namespace: 'Bridgeport/Broker',
+        metrics: { Rejected: 1 },
+        dimensions: { ...subjectDimensions, Reason: 'auth' },
+      },
+      {
+        namespace: 'Bridgeport/Broker',
+        metrics: { Rejected: 1 },
+        dimensions: { ...subjectDimensions, Reason: 'auth' },
+      },
     ]);
   });
 

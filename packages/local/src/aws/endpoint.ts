@@ -4,6 +4,7 @@ import path from 'node:path';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '@bridgeport/core';
 import { DEFAULT_MAX_EVENT_SIZE_BYTES, type LocalBus, type LocalBusOptions } from '../bus/local-bus';
 import { createLimitedServer, type ServerLimits } from '../http/server';
+import { runtimeLogger } from '../runtime/logger';
 import type { ApiGatewayStore } from './apigateway/store';
 import type { MetricStore } from './cloudwatch/metric-store';
 import type { RunningCloudWatch } from './cloudwatch/service';
@@ -37,7 +38,7 @@ export interface AwsEndpointOptions {
   readonly queues?: LocalQueueStore;
   /** Largest EventBridge / Schemas request body. Default 2 MiB, or 4× the PutEvents size limit if larger. */
   readonly maxBodyBytes?: number;
-  /** Called with unexpected errors (answered as a generic 500). Default: console.error. */
+  /** Called with unexpected errors (answered as a generic 500). @default the runtime logger (`runtimeLogger.error`) */
   readonly onInternalError?: (error: unknown) => void;
   /** Connection and time limits. @default ServerLimit, with 60 s keep-alive and 300 s to send a request */
   readonly limits?: ServerLimits;
@@ -92,7 +93,9 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     options.maxBodyBytes ??
     Math.max(2 * 1024 * 1024, 4 * (options.bus?.maxEventSizeBytes ?? DEFAULT_MAX_EVENT_SIZE_BYTES));
   const onInternalError =
-    options.onInternalError ?? ((error: unknown) => console.error('AWS endpoint error:', error));
+    options.onInternalError ??
+    ((error: unknown) =>
+      runtimeLogger.error('AWS endpoint error', error instanceof Error ? error : { error: String(error) }));
   const endpointClosing = new AbortController();
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   let baseUrl = '';

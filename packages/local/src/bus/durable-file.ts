@@ -1,5 +1,6 @@
 import { type FileHandle, mkdir, open, rename } from 'node:fs/promises';
 import path from 'node:path';
+import { runtimeLogger } from '../runtime/logger';
 
 interface Waiter {
   resolve(): void;
@@ -177,7 +178,7 @@ async function endOfLastLine(handle: FileHandle, size: number): Promise<number> 
 }
 
 function warnTruncated(droppedBytes: number, filePath: string): void {
-  console.warn(`${filePath}: dropped ${droppedBytes} byte(s) of a torn last line`);
+  runtimeLogger.warn('Dropped the torn last line of a log file', { filePath, droppedBytes });
 }
 
 let tempFiles = 0;

@@ -5,6 +5,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { EventsTableKey, eventsTableDefinition } from '@bridgeport/portal';
+import { runtimeLogger } from './logger';
 
 export interface TtlSweeperOptions {
   readonly dynamodb: DynamoDBClient;
@@ -13,7 +14,7 @@ export interface TtlSweeperOptions {
   readonly intervalMs?: number;
   /** The clock in epoch seconds, the unit of the TTL attribute. @default Date.now() / 1000 */
   readonly now?: () => number;
-  /** Called when a sweep fails; the next one runs as planned. @default console.error */
+  /** Called when a sweep fails; the next one runs as planned. @default the runtime logger (`runtimeLogger.error`) */
   readonly onError?: (error: unknown) => void;
 }
 
@@ -34,7 +35,11 @@ export function startTtlSweeper(options: TtlSweeperOptions): TtlSweeper {
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const onError =
     options.onError ??
-    ((error: unknown) => console.error('Expiring items of the events table failed:', error));
+    ((error: unknown) =>
+      runtimeLogger.error(
+        'Expiring items of the events table failed',
+        error instanceof Error ? error : { error: String(error) },
+      ));
   const keyNames = (eventsTableDefinition(options.tableName).KeySchema ?? []).flatMap((key) =>
     key.AttributeName === undefined ? [] : [key.AttributeName],
   );

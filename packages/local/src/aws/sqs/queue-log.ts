@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { LOCAL_ACCOUNT_ID } from '@bridgeport/core';
 import { GroupCommitFile, writeFileAtomic } from '../../bus/durable-file';
+import { runtimeLogger } from '../../runtime/logger';
 import type { SqsMessageAttribute } from './wire';
 
 export interface LocalQueueMessage {
@@ -149,7 +150,10 @@ export async function compact(queue: QueueState): Promise<void> {
     await previous.sync();
     await writeFileAtomic(queue.filePath, liveRecords(queue.messages));
   } catch (error) {
-    console.warn(`${queue.filePath}: compaction failed, the log is kept as it is: ${String(error)}`);
+    runtimeLogger.warn('Compaction failed; the queue log is kept as it is', {
+      filePath: queue.filePath,
+      error: String(error),
+    });
     return;
   }
   queue.file = await GroupCommitFile.open(queue.filePath);

@@ -2,6 +2,7 @@ import { appendFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LocalQueueStore } from '../../../src/index';
+import { runtimeLogger } from '../../../src/runtime/logger';
 
 describe('LocalQueueStore log', () => {
   let dir: string;
@@ -21,18 +22,20 @@ describe('LocalQueueStore log', () => {
     await first.close();
     await appendFile(path.join(dir, 'q.jsonl'), '{"t":"s","m":{"messageId":"torn","bo');
 
-    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const warn = jest.spyOn(runtimeLogger, 'warn').mockImplementation(() => undefined);
     const second = new LocalQueueStore(dir);
     await second.sendMessage('q', 'two-acknowledged');
     await second.close();
-    const warnings = warn.mock.calls.map(([line]) => line);
+    const warnings = warn.mock.calls.map(([message, fields]) => [message, fields]);
     warn.mockRestore();
 
     const third = new LocalQueueStore(dir);
     const bodies = (await third.peek('q')).map((message) => message.body);
     await third.close();
     expect(bodies).toEqual(['one', 'two-acknowledged']);
-    expect(warnings).toEqual([`${path.join(dir, 'q.jsonl')}: dropped 36 byte(s) of a torn last line`]);
+    expect(warnings).toEqual([
+      ['Dropped the torn last line of a log file', { filePath: path.join(dir, 'q.jsonl'), droppedBytes: 36 }],
+    ]);
   });
 
   it('compacts the log while running, keeping every live message', async () => {
