@@ -4,7 +4,7 @@ import path from 'node:path';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '@bridgeport/core';
 import { DEFAULT_MAX_EVENT_SIZE_BYTES, type LocalBus, type LocalBusOptions } from '../bus/local-bus';
 import { createLimitedServer, type ServerLimits } from '../http/server';
-import { runtimeLogger } from '../runtime/logger';
+import { logError, runtimeLogger } from '../runtime/logger';
 import type { ApiGatewayStore } from './apigateway/store';
 import type { MetricStore } from './cloudwatch/metric-store';
 import type { RunningCloudWatch } from './cloudwatch/service';
@@ -93,9 +93,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     options.maxBodyBytes ??
     Math.max(2 * 1024 * 1024, 4 * (options.bus?.maxEventSizeBytes ?? DEFAULT_MAX_EVENT_SIZE_BYTES));
   const onInternalError =
-    options.onInternalError ??
-    ((error: unknown) =>
-      runtimeLogger.error('AWS endpoint error', error instanceof Error ? error : { error: String(error) }));
+    options.onInternalError ?? ((error: unknown) => logError(runtimeLogger, 'AWS endpoint error', error));
   const endpointClosing = new AbortController();
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   let baseUrl = '';

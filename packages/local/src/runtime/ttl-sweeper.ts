@@ -5,7 +5,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { EventsTableKey, eventsTableDefinition } from '@bridgeport/portal';
-import { runtimeLogger } from './logger';
+import { logError, runtimeLogger } from './logger';
 
 export interface TtlSweeperOptions {
   readonly dynamodb: DynamoDBClient;
@@ -35,11 +35,7 @@ export function startTtlSweeper(options: TtlSweeperOptions): TtlSweeper {
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const onError =
     options.onError ??
-    ((error: unknown) =>
-      runtimeLogger.error(
-        'Expiring items of the events table failed',
-        error instanceof Error ? error : { error: String(error) },
-      ));
+    ((error: unknown) => logError(runtimeLogger, 'Expiring items of the events table failed', error));
   const keyNames = (eventsTableDefinition(options.tableName).KeySchema ?? []).flatMap((key) =>
     key.AttributeName === undefined ? [] : [key.AttributeName],
   );
