@@ -11,8 +11,9 @@ import {
   isTransientAwsError,
   NotFoundError,
   PayloadTooLargeError,
-  type ProducerPlan,
+  ProducerType,
   RejectionReason,
+  type SqsProducerPlan,
   sqsQueueUrl,
   ValidationError,
 } from '@bridgeport/core';
@@ -35,7 +36,7 @@ export interface InjectorOptions {
    * The URL of an SQS producer's ingress queue, named when such a producer is posted to over HTTP.
    * @default AWS's queue URL in the plan's account and region
    */
-  readonly ingressQueueUrl?: (plan: ProducerPlan) => string;
+  readonly ingressQueueUrl?: (plan: SqsProducerPlan) => string;
   /**
    * Counts published and refused events per event type and version (`powertoolsProducerMetrics()` in Lambda).
    * @default noProducerMetrics
@@ -92,9 +93,9 @@ export function createInjector(options: InjectorOptions): Injector {
         context: { eventType, version },
       });
     }
-    if (producer.plan.sqs !== undefined) {
-      const { plan } = producer;
-      const queueName = producer.plan.sqs.ingressQueueName;
+    const { plan } = producer;
+    if (plan.type === ProducerType.SQS) {
+      const queueName = plan.sqs.ingressQueueName;
       const url =
         options.ingressQueueUrl?.(plan) ??
         sqsQueueUrl({ partition: 'aws', account: plan.account, region: plan.region }, queueName);

@@ -12,11 +12,6 @@ export interface ConsumerStackProps extends Omit<StackProps, 'stackName' | 'env'
   readonly manifest: ConsumerManifest;
 }
 
-function required<T>(value: T | undefined, what: string, plan: ConsumerPlan): T {
-  if (value === undefined) throw new Error(`The plan of ${plan.stackName} has no ${what}`);
-  return value;
-}
-
 /**
  * The stack of one subscription's consumer side, named by core and built from core's consumer plan:
  * one rule on the broker bus with the plan's pattern, and a `LambdaConsumer`, `SqsConsumer` or
@@ -53,28 +48,25 @@ export class ConsumerStack extends Stack {
       redrive: plan.redrive,
       description: `Subscription ${manifest.subscription_id} to ${manifest.event_type} version ${manifest.version}`,
     };
-    const render: Record<ConsumerType, () => LambdaConsumer | SqsConsumer | HttpConsumer> = {
-      [ConsumerType.LAMBDA]: () =>
-        new LambdaConsumer(this, 'LambdaConsumer', {
+    const target = plan.target;
+    switch (target.type) {
+      case ConsumerType.LAMBDA:
+        this.consumer = new LambdaConsumer(this, 'LambdaConsumer', { ...delivery, functionArn: target.arn });
+        break;
+      case ConsumerType.SQS:
+        this.consumer = new SqsConsumer(this, 'SqsConsumer', { ...delivery, queueArn: target.arn });
+        break;
+      case ConsumerType.HTTPS:
+        this.consumer = new HttpConsumer(this, 'HttpConsumer', {
           ...delivery,
-          functionArn: required(plan.target.arn, 'function ARN', plan),
-        }),
-      [ConsumerType.SQS]: () =>
-        new SqsConsumer(this, 'SqsConsumer', {
-          ...delivery,
-          queueArn: required(plan.target.arn, 'queue ARN', plan),
-        }),
-      [ConsumerType.HTTPS]: () =>
-        new HttpConsumer(this, 'HttpConsumer', {
-          ...delivery,
-          endpoint: required(plan.target.endpoint, 'endpoint', plan),
+          endpoint: target.endpoint,
           subscriptionId: plan.subscriptionId,
-          credentialsSecretName: plan.target.secretName,
-          rateLimitPerSecond: plan.target.rateLimitPerSecond,
-          connectionName: plan.target.connectionName,
-          apiDestinationName: plan.target.apiDestinationName,
-        }),
-    };
-    this.consumer = render[plan.type]();
+          credentialsSecretName: target.secretName,
+          rateLimitPerSecond: target.rateLimitPerSecond,
+          connectionName: target.connectionName,
+          apiDestinationName: target.apiDestinationName,
+        });
+        break;
+    }
   }
 }

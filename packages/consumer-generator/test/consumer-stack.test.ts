@@ -1,10 +1,28 @@
 import { readFileSync } from 'node:fs';
-import { type ConsumerPlan, consumerPlan } from '@bridgeport/core';
+import {
+  type ArnConsumerTarget,
+  type ConsumerPlan,
+  ConsumerType,
+  consumerPlan,
+  type HttpsConsumerTarget,
+} from '@bridgeport/core';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseConsumerManifestOrThrow } from '../src/app';
 import type { ConsumerStack } from '../src/consumer-stack';
 import { consumerApp, example } from './helpers';
+
+/** The target of a Lambda or SQS consumer's plan. */
+function arnTarget(plan: ConsumerPlan): ArnConsumerTarget {
+  if (plan.target.type === ConsumerType.HTTPS) throw new Error(`${plan.stackName} targets an HTTPS endpoint`);
+  return plan.target;
+}
+
+/** The target of an HTTPS consumer's plan. */
+function httpsTarget(plan: ConsumerPlan): HttpsConsumerTarget {
+  if (plan.target.type !== ConsumerType.HTTPS) throw new Error(`${plan.stackName} targets an ARN`);
+  return plan.target;
+}
 
 function planOf(name: string): ConsumerPlan {
   return consumerPlan(parseConsumerManifestOrThrow(readFileSync(example(name), 'utf8'), name));
@@ -148,11 +166,11 @@ describe('Lambda consumer stack', () => {
   it('targets the function by ARN and lets this rule invoke it', () => {
     const { plan, template } = synthesized;
     template.hasResourceProperties('AWS::Events::Rule', {
-      Targets: [Match.objectLike({ Arn: plan.target.arn })],
+      Targets: [Match.objectLike({ Arn: arnTarget(plan).arn })],
     });
     template.hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
-      FunctionName: plan.target.arn,
+      FunctionName: arnTarget(plan).arn,
       Principal: 'events.amazonaws.com',
       SourceArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
     });
@@ -177,7 +195,7 @@ describe('SQS consumer stack', () => {
   it('targets the queue by ARN and adds one statement for this rule to the queue policy', () => {
     const { plan, template } = synthesized;
     template.hasResourceProperties('AWS::Events::Rule', {
-      Targets: [Match.objectLike({ Arn: plan.target.arn })],
+      Targets: [Match.objectLike({ Arn: arnTarget(plan).arn })],
     });
     // Only the dead-letter queue gets a whole queue policy; the consumer's queue keeps its own.
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
@@ -201,7 +219,7 @@ describe('SQS consumer stack', () => {
       Effect: 'Allow',
       Principal: { Service: 'events.amazonaws.com' },
       Action: 'sqs:SendMessage',
-      Resource: plan.target.arn,
+      Resource: arnTarget(plan).arn,
       Condition: {
         ArnEquals: {
           'aws:SourceArn': `arn:aws:events:eu-west-1:123456789012:rule/dev.custom.events.bus/${plan.ruleName}`,
@@ -225,7 +243,7 @@ describe('SQS consumer stack', () => {
           {
             Effect: 'Allow',
             Action: ['sqs:GetQueueAttributes', 'sqs:SetQueueAttributes'],
-            Resource: plan.target.arn,
+            Resource: arnTarget(plan).arn,
           },
         ],
       },
@@ -257,9 +275,9 @@ describe('HTTPS consumer stack', () => {
 
   it('takes the credentials from the Secrets Manager secret, never inline', () => {
     const { plan, template } = synthesized;
-    const secret = plan.target.secretName;
+    const secret = httpsTarget(plan).secretName;
     template.hasResourceProperties('AWS::Events::Connection', {
-      Name: plan.target.connectionName,
+      Name: httpsTarget(plan).connectionName,
       AuthorizationType: 'API_KEY',
       AuthParameters: {
         ApiKeyAuthParameters: {
@@ -273,12 +291,12 @@ describe('HTTPS consumer stack', () => {
   it('posts to the endpoint through an API destination with the plan rate limit', () => {
     const { plan, template } = synthesized;
     template.hasResourceProperties('AWS::Events::ApiDestination', {
-      Name: plan.target.apiDestinationName,
-      InvocationEndpoint: plan.target.endpoint,
+      Name: httpsTarget(plan).apiDestinationName,
+      InvocationEndpoint: httpsTarget(plan).endpoint,
       HttpMethod: 'POST',
-      InvocationRateLimitPerSecond: plan.target.rateLimitPerSecond,
+      InvocationRateLimitPerSecond: httpsTarget(plan).rateLimitPerSecond,
     });
-    expect(plan.target.rateLimitPerSecond).toBe(5);
+    expect(httpsTarget(plan).rateLimitPerSecond).toBe(5);
     template.hasResourceProperties('AWS::Events::Rule', {
       Targets: [
         Match.objectLike({

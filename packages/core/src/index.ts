@@ -175,12 +175,16 @@ export {
 export type { OutboundPolicy } from './outbound';
 export { AddressClass, classifyAddress, classifyHost, ipVersion, outboundProblem, urlPort } from './outbound';
 export type {
+  ArnConsumerTarget,
   ConsumerPlan,
   ConsumerTarget,
+  HttpProducerPlan,
+  HttpsConsumerTarget,
   ProducerHttpRoute,
   ProducerPlan,
   ProducerSqsIngress,
   ProducerThrottle,
+  SqsProducerPlan,
   SubscriptionPatternInput,
 } from './plan';
 export {

@@ -60,9 +60,9 @@ export interface ProducerSqsIngress {
   readonly allowedPrincipals: readonly string[];
 }
 
-export interface ProducerPlan {
+/** What every producer plan holds, whatever its connection type. */
+interface ProducerPlanBase {
   readonly kind: 'producer';
-  readonly type: ProducerType;
   readonly stackName: string;
   readonly environment: string;
   readonly account: string;
@@ -78,19 +78,29 @@ export interface ProducerPlan {
   /** The API Gateway request model (draft-04), or undefined when the schema cannot be expressed in draft-04. */
   readonly requestModel: JsonSchema | undefined;
   readonly draft04Incompatibilities: readonly Draft04Incompatibility[];
-  /** HTTPS producers only. */
-  readonly http?: ProducerHttpRoute;
-  /** SQS producers only. */
-  readonly sqs?: ProducerSqsIngress;
   readonly ssm: SsmParameterNames;
 }
+
+/** A producer that POSTs its events to the broker API. */
+export interface HttpProducerPlan extends ProducerPlanBase {
+  readonly type: typeof ProducerType.HTTPS;
+  readonly http: ProducerHttpRoute;
+}
+
+/** A producer that sends its events to an SQS ingress queue. */
+export interface SqsProducerPlan extends ProducerPlanBase {
+  readonly type: typeof ProducerType.SQS;
+  readonly sqs: ProducerSqsIngress;
+}
+
+/** Everything a producer deployment creates, by connection type. */
+export type ProducerPlan = HttpProducerPlan | SqsProducerPlan;
 
 /** Everything a producer deployment creates, from its manifest. */
 export function producerPlan(m: ProducerManifest): ProducerPlan {
   const compatibility = draft04Compatibility(m.schema);
-  const base = {
-    kind: 'producer' as const,
-    type: m.connection_type,
+  const base: ProducerPlanBase = {
+    kind: 'producer',
     stackName: producerStackName(m.environment, m.event_type, m.version),
     environment: m.environment,
     account: m.account,
@@ -109,6 +119,7 @@ export function producerPlan(m: ProducerManifest): ProducerPlan {
     case ProducerType.HTTPS:
       return {
         ...base,
+        type: m.connection_type,
         http: {
           pathParts: [m.event_type, String(m.version)],
           method: 'POST',
@@ -118,6 +129,7 @@ export function producerPlan(m: ProducerManifest): ProducerPlan {
     case ProducerType.SQS:
       return {
         ...base,
+        type: m.connection_type,
         sqs: {
           ingressQueueName: producerIngressQueueName(m.environment, m.event_type, m.version),
           deadLetterQueueName: producerDeadLetterQueueName(m.environment, m.event_type, m.version),
@@ -128,23 +140,33 @@ export function producerPlan(m: ProducerManifest): ProducerPlan {
   }
 }
 
-export interface ConsumerTarget {
+/** A Lambda function or an SQS queue, targeted by its ARN. */
+export interface ArnConsumerTarget {
   /** Target id within the rule. */
   readonly id: string;
-  readonly type: ConsumerType;
-  /** LAMBDA and SQS: the function or queue ARN. */
-  readonly arn?: string;
-  /** HTTPS: the invocation endpoint. */
-  readonly endpoint?: string;
-  /** HTTPS: the secret holding the endpoint's credentials. */
-  readonly secretName?: string;
-  /** HTTPS: API destination rate limit. */
-  readonly rateLimitPerSecond?: number;
-  /** HTTPS: API destination name. */
-  readonly apiDestinationName?: string;
-  /** HTTPS: EventBridge connection name. */
-  readonly connectionName?: string;
+  readonly type: typeof ConsumerType.LAMBDA | typeof ConsumerType.SQS;
+  /** The function or queue ARN. */
+  readonly arn: string;
 }
+
+/** An HTTPS endpoint, reached through an EventBridge API destination and connection. */
+export interface HttpsConsumerTarget {
+  /** Target id within the rule. */
+  readonly id: string;
+  readonly type: typeof ConsumerType.HTTPS;
+  /** The invocation endpoint. */
+  readonly endpoint: string;
+  /** The secret holding the endpoint's credentials, if it has any. */
+  readonly secretName?: string;
+  /** API destination rate limit. */
+  readonly rateLimitPerSecond: number;
+  readonly apiDestinationName: string;
+  /** EventBridge connection name. */
+  readonly connectionName: string;
+}
+
+/** The target of a consumer's rule, by consumer type. */
+export type ConsumerTarget = ArnConsumerTarget | HttpsConsumerTarget;
 
 export interface ConsumerPlan {
   readonly kind: 'consumer';

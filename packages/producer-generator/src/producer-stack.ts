@@ -49,39 +49,37 @@ export class ProducerStack extends Stack {
     Tags.of(this).add('bridgeport:event-type', manifest.event_type);
     Tags.of(this).add('bridgeport:version', String(manifest.version));
 
-    const render: Record<ProducerType, () => HttpProducer | SqsProducer> = {
-      [ProducerType.HTTPS]: () => {
-        if (plan.http === undefined) throw new Error(`The plan of ${plan.stackName} has no HTTP route`);
-        return new HttpProducer(this, 'HttpProducer', {
-          restApiId: imported(this, plan.ssm.brokerRestApiId),
-          rootResourceId: imported(this, plan.ssm.brokerRestApiRootResourceId),
-          stageName: imported(this, plan.ssm.brokerApiStageName),
-          injectorFunctionArn: imported(this, plan.ssm.injectorFunctionArn),
-          pathParts: plan.http.pathParts,
-          requestModel: plan.requestModel,
-          // Producers send their event type's API key, issued by the portal in the type's usage plan.
-          authorizationType: AuthorizationType.NONE,
-          apiKeyRequired: plan.http.apiKeyRequired,
-          // The broker API stack grants API Gateway one permission for every producer route.
-          grantInvoke: false,
-        });
-      },
-      [ProducerType.SQS]: () => {
-        if (plan.sqs === undefined) throw new Error(`The plan of ${plan.stackName} has no SQS queues`);
-        return new SqsProducer(this, 'SqsProducer', {
-          ingressQueueName: plan.sqs.ingressQueueName,
-          deadLetterQueueName: plan.sqs.deadLetterQueueName,
-          maxReceiveCount: plan.sqs.maxReceiveCount,
-          allowedPrincipals: plan.sqs.allowedPrincipals,
-          eventBusArn: imported(this, plan.ssm.eventBusArn),
-          publisherBucketName: bucketName(BucketKind.PUBLISHER, manifest),
-          manifestKey: producerManifestKey(manifest.event_type, manifest.version),
-          eventType: manifest.event_type,
-          version: manifest.version,
-        });
-      },
+    const render = (): HttpProducer | SqsProducer => {
+      switch (plan.type) {
+        case ProducerType.HTTPS:
+          return new HttpProducer(this, 'HttpProducer', {
+            restApiId: imported(this, plan.ssm.brokerRestApiId),
+            rootResourceId: imported(this, plan.ssm.brokerRestApiRootResourceId),
+            stageName: imported(this, plan.ssm.brokerApiStageName),
+            injectorFunctionArn: imported(this, plan.ssm.injectorFunctionArn),
+            pathParts: plan.http.pathParts,
+            requestModel: plan.requestModel,
+            // Producers send their event type's API key, issued by the portal in the type's usage plan.
+            authorizationType: AuthorizationType.NONE,
+            apiKeyRequired: plan.http.apiKeyRequired,
+            // The broker API stack grants API Gateway one permission for every producer route.
+            grantInvoke: false,
+          });
+        case ProducerType.SQS:
+          return new SqsProducer(this, 'SqsProducer', {
+            ingressQueueName: plan.sqs.ingressQueueName,
+            deadLetterQueueName: plan.sqs.deadLetterQueueName,
+            maxReceiveCount: plan.sqs.maxReceiveCount,
+            allowedPrincipals: plan.sqs.allowedPrincipals,
+            eventBusArn: imported(this, plan.ssm.eventBusArn),
+            publisherBucketName: bucketName(BucketKind.PUBLISHER, manifest),
+            manifestKey: producerManifestKey(manifest.event_type, manifest.version),
+            eventType: manifest.event_type,
+            version: manifest.version,
+          });
+      }
     };
-    const producer = render[plan.type]();
+    const producer = render();
     this.httpProducer = producer instanceof HttpProducer ? producer : undefined;
     this.sqsProducer = producer instanceof SqsProducer ? producer : undefined;
   }

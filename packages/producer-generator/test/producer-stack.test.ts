@@ -203,8 +203,8 @@ describe('SQS producer stack', () => {
   });
 
   it('creates the encrypted ingress queue with a redrive to its dead-letter queue after 3 receives', () => {
-    const sqs = plan.sqs;
-    if (sqs === undefined) throw new Error('an SQS plan has queues');
+    if (plan.type !== 'SQS') throw new Error('the example is an SQS producer');
+    const { sqs } = plan;
     template.hasResourceProperties('AWS::SQS::Queue', {
       QueueName: sqs.deadLetterQueueName,
       SqsManagedSseEnabled: true,

@@ -27,13 +27,14 @@ import {
   type ConsumerPlan,
   ConsumerType,
   consumerPlan,
-  DEFAULT_RATE_LIMIT_PER_SECOND,
   DeploymentAction,
   DeploymentStatus,
+  type HttpsConsumerTarget,
   isLifecycleChange,
   type ManifestKey,
   type ManifestVersionReader,
   type ProducerPlan,
+  ProducerType,
   parseConsumerManifest,
   parseManifestKey,
   parseProducerManifest,
@@ -530,7 +531,7 @@ export class LocalDeployer {
     const producer = resolveProducer(parsed.value);
     const { plan } = producer;
     const previous = this.applied.get(objectKey);
-    if (plan.sqs !== undefined) {
+    if (plan.type === ProducerType.SQS) {
       const { sqsProducers } = this.options;
       if (sqsProducers === undefined) {
         producers.delete(plan.eventType, plan.version);
@@ -542,7 +543,8 @@ export class LocalDeployer {
       try {
         if (
           previous?.kind === 'producer' &&
-          previous.plan.sqs?.ingressQueueName !== plan.sqs.ingressQueueName
+          (previous.plan.type !== ProducerType.SQS ||
+            previous.plan.sqs.ingressQueueName !== plan.sqs.ingressQueueName)
         ) {
           signal.throwIfAborted();
           await sqsProducers.stop(previous.plan, { deleteQueues: true });
@@ -569,13 +571,7 @@ export class LocalDeployer {
       );
       return;
     }
-    if (plan.http === undefined) {
-      producers.delete(plan.eventType, plan.version);
-      this.applied.delete(objectKey);
-      await this.fail('producer', objectKey, `${plan.type} producers have no local ingress.`, record);
-      return;
-    }
-    if (previous?.kind === 'producer' && previous.plan.sqs !== undefined) {
+    if (previous?.kind === 'producer' && previous.plan.type === ProducerType.SQS) {
       signal.throwIfAborted();
       await this.options.sqsProducers?.stop(previous.plan, { deleteQueues: true });
     }
@@ -614,12 +610,14 @@ export class LocalDeployer {
       await this.fail('consumer', objectKey, reason, record);
       return;
     }
-    const destination = plan.target.type === ConsumerType.HTTPS ? this.apiDestination(plan) : undefined;
-    const targetArn = destination?.arn ?? plan.target.arn ?? '';
+    const consumer = plan.target;
+    const destination =
+      consumer.type === ConsumerType.HTTPS ? this.apiDestination(plan, consumer) : undefined;
+    const targetArn = consumer.type === ConsumerType.HTTPS ? (destination?.arn ?? '') : consumer.arn;
     try {
       signal.throwIfAborted();
-      if (destination !== undefined) {
-        await destinations.put(destination.arn, plan.target.endpoint ?? '', destination.details);
+      if (consumer.type === ConsumerType.HTTPS && destination !== undefined) {
+        await destinations.put(destination.arn, consumer.endpoint, destination.details);
       }
       signal.throwIfAborted();
       await this.options.sqs?.send(new CreateQueueCommand({ QueueName: plan.deadLetterQueue.name }), {
@@ -675,7 +673,7 @@ export class LocalDeployer {
     this.applied.set(objectKey, { kind: 'consumer', plan, targetArn });
     await record.active();
     this.log(
-      `deployer: rule ${plan.ruleName} → ${plan.target.type} ${plan.target.endpoint ?? plan.target.arn} is live`,
+      `deployer: rule ${plan.ruleName} → ${consumer.type} ${consumer.type === ConsumerType.HTTPS ? consumer.endpoint : consumer.arn} is live`,
     );
   }
 
@@ -683,7 +681,7 @@ export class LocalDeployer {
     this.forget(objectKey);
     const applied = this.applied.get(objectKey);
     if (applied === undefined) return;
-    if (applied.kind === 'producer' && applied.plan.sqs !== undefined) {
+    if (applied.kind === 'producer' && applied.plan.type === ProducerType.SQS) {
       this.options.producers.delete(applied.plan.eventType, applied.plan.version);
       await this.options.sqsProducers?.stop(applied.plan, { deleteQueues: true });
       this.log(
@@ -741,19 +739,19 @@ export class LocalDeployer {
   }
 
   /** An HTTPS consumer's API destination and connection, as the consumer generator deploys them. */
-  private apiDestination(plan: ConsumerPlan): { arn: string; details: ApiDestinationDetails } {
+  private apiDestination(
+    plan: ConsumerPlan,
+    target: HttpsConsumerTarget,
+  ): { arn: string; details: ApiDestinationDetails } {
     const scope = { partition: this.partition, account: plan.account, region: plan.region };
-    const names = {
-      destination: plan.target.apiDestinationName ?? '',
-      connection: plan.target.connectionName ?? '',
-    };
+    const names = { destination: target.apiDestinationName, connection: target.connectionName };
     const arns = this.options.destinations.arnsFor(names, scope);
-    const { secretName } = plan.target;
+    const { secretName } = target;
     return {
       arn: arns.destination,
       details: {
         name: names.destination,
-        rateLimitPerSecond: plan.target.rateLimitPerSecond ?? DEFAULT_RATE_LIMIT_PER_SECOND,
+        rateLimitPerSecond: target.rateLimitPerSecond,
         description: `Endpoint of subscription ${plan.subscriptionId}`,
         connection: {
           name: names.connection,

@@ -8,7 +8,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { forwardBatch, type ProducerMetrics, type ResolvedProducer } from '@bridgeport/broker';
-import type { ProducerPlan } from '@bridgeport/core';
+import { type ProducerPlan, ProducerType } from '@bridgeport/core';
 import { type Logger, silentLogger } from '@bridgeport/edge';
 import { SqsError, SqsErrorCode } from '../aws/sqs/errors';
 import type { LocalQueueStore } from '../aws/sqs/queue-store';
@@ -104,8 +104,8 @@ export class SqsProducerPollers implements SqsProducerRunner {
 
   async start(producer: ResolvedProducer): Promise<void> {
     const { plan } = producer;
+    if (plan.type !== ProducerType.SQS) throw new Error(`${plan.detailType} is not an SQS producer.`);
     const ingress = plan.sqs;
-    if (ingress === undefined) throw new Error(`${plan.detailType} is not an SQS producer.`);
     const { sqs } = this.options;
     const dlq = await sqs.send(
       new CreateQueueCommand({
@@ -145,7 +145,7 @@ export class SqsProducerPollers implements SqsProducerRunner {
   }
 
   async stop(plan: ProducerPlan, options: { readonly deleteQueues?: boolean } = {}): Promise<void> {
-    if (plan.sqs === undefined) return;
+    if (plan.type !== ProducerType.SQS) return;
     await this.stopPoller(plan.sqs.ingressQueueName);
     if (!options.deleteQueues) return;
     for (const queueName of [plan.sqs.ingressQueueName, plan.sqs.deadLetterQueueName]) {

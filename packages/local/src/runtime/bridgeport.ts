@@ -319,7 +319,7 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
         eventBridge: injectorEventBridge,
         maxEventSizeBytes: options.maxEventSizeBytes,
         metrics: producerMetrics,
-        ingressQueueUrl: (plan) => localQueueUrl(awsUrl, plan, plan.sqs?.ingressQueueName ?? ''),
+        ingressQueueUrl: (plan) => localQueueUrl(awsUrl, plan, plan.sqs.ingressQueueName),
       }),
       { logger: options.brokerLogger ?? brokerLogger },
     );

@@ -10,7 +10,14 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { resolveProducer } from '@bridgeport/broker';
-import { buildProducerManifest, busName, LOCAL_ACCOUNT_ID, LOCAL_REGION, localScope } from '@bridgeport/core';
+import {
+  buildProducerManifest,
+  busName,
+  LOCAL_ACCOUNT_ID,
+  LOCAL_REGION,
+  localScope,
+  ProducerType,
+} from '@bridgeport/core';
 import { type AwsEndpoint, startAwsEndpoint } from '../../src/aws/endpoint';
 import { SqsProducerPollers } from '../../src/deployer/sqs-producers';
 import { applyEnvironment, localEnvironment } from '../../src/runtime/environment';
@@ -32,8 +39,8 @@ describe('SqsProducerPollers', () => {
       { environment: ENV, account: LOCAL_ACCOUNT_ID, region: LOCAL_REGION, version: 1 },
     ),
   );
-  const ingress = producer.plan.sqs?.ingressQueueName as string;
-  const deadLetters = producer.plan.sqs?.deadLetterQueueName as string;
+  if (producer.plan.type !== ProducerType.SQS) throw new Error('the manifest is an SQS producer');
+  const { ingressQueueName: ingress, deadLetterQueueName: deadLetters } = producer.plan.sqs;
   const url = async (name: string) => (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
 
   beforeEach(async () => {
