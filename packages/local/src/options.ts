@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { LOCAL_REGION, REGION_PATTERN } from '@bridgeport/core';
+import { DEFAULT_MAX_EVENT_SIZE_BYTES, MAX_EVENT_SIZE_LIMIT_BYTES } from '@bridgeport/broker';
+import { ENVIRONMENT_PATTERN, LOCAL_REGION, REGION_PATTERN } from '@bridgeport/core';
 
 /** Everything `bridgeport start` can be told, from flags or environment variables. */
 export interface RuntimeOptions {
@@ -103,7 +104,7 @@ export const OPTION_SPECS = {
     flag: 'max-event-size',
     env: 'BRIDGEPORT_MAX_EVENT_SIZE',
     kind: 'size',
-    default: '262144',
+    default: String(DEFAULT_MAX_EVENT_SIZE_BYTES),
     description: 'largest accepted event, bytes (at most 1048576)',
   },
   retryBaseMs: {
@@ -152,10 +153,6 @@ export const OPTION_SPECS = {
 export class OptionError extends Error {
   override readonly name = 'OptionError';
 }
-
-const ENVIRONMENT_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
-/** EventBridge's largest event (the broker's limit too). */
-const MAX_EVENT_SIZE_LIMIT_BYTES = 1024 * 1024;
 
 /** Parses flags over environment variables over defaults; throws OptionError naming the bad option. */
 export function parseRuntimeOptions(

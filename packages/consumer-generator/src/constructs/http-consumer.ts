@@ -1,4 +1,4 @@
-import { SUBSCRIPTION_HEADER } from '@bridgeport/core';
+import { DEFAULT_RATE_LIMIT_PER_SECOND, SUBSCRIPTION_HEADER } from '@bridgeport/core';
 import { SecretValue, Token } from 'aws-cdk-lib';
 import { ApiDestination, Authorization, Connection, HttpMethod } from 'aws-cdk-lib/aws-events';
 import { ApiDestination as ApiDestinationTarget } from 'aws-cdk-lib/aws-events-targets';
@@ -52,7 +52,7 @@ export class HttpConsumer extends ConsumerDelivery {
 
   constructor(scope: Construct, id: string, props: HttpConsumerProps) {
     super(scope, id, props, 'HttpConsumer');
-    const rateLimitPerSecond = props.rateLimitPerSecond ?? 10;
+    const rateLimitPerSecond = props.rateLimitPerSecond ?? DEFAULT_RATE_LIMIT_PER_SECOND;
     checkIntegerProp('HttpConsumer', 'rateLimitPerSecond', rateLimitPerSecond, 1, 300);
     if (!Token.isUnresolved(props.endpoint)) {
       let url: URL | undefined;

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
+import { LOCAL_ACCOUNT_ID } from '@bridgeport/core';
 import S3Error from 's3rver/lib/models/error';
 import type { FilesystemStore } from 's3rver/lib/stores/filesystem';
 import { VERSION_ID_HEADER } from './atomic-store';
@@ -29,7 +30,7 @@ interface Context {
 type Middleware = (context: Context, next: () => Promise<void>) => Promise<void>;
 
 const XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
-const OWNER = { ID: '000000000000', DisplayName: 'bridgeport-local' };
+const OWNER = { ID: LOCAL_ACCOUNT_ID, DisplayName: 'bridgeport-local' };
 /** Subresources that make a request something other than a plain object read, write or delete. */
 const OBJECT_SUBRESOURCES = [
   'acl',
