@@ -140,7 +140,8 @@ export function createInjector(options: InjectorOptions): Injector {
     const plan = producer?.plan;
     if (
       producer !== undefined &&
-      plan?.http?.apiKeyRequired &&
+      plan?.type === ProducerType.HTTPS &&
+      plan.http.apiKeyRequired &&
       !isProducerKeyOf(apiKey, plan.environment, plan.eventType)
     ) {
       metrics.rejected({ busName: producer.route.busName, eventType, version }, RejectionReason.AUTH);

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { type InjectorHandler, type ProducerResolver, parseProducerRoute } from '@bridgeport/broker';
-import { type AwsScope, PRODUCER_KEY_HEADER } from '@bridgeport/core';
+import { type AwsScope, PRODUCER_KEY_HEADER, ProducerType } from '@bridgeport/core';
 import type { ProxyHandler, ProxyRoute } from '../http/api-gateway';
 import { createProxyServer, type LocalRoute, type ServerLimits } from '../http/server';
 
@@ -34,7 +34,8 @@ export function requireApiKey(handler: ProxyHandler, check: ProducerKeyCheck, st
   return async (event, context) => {
     const route = parseProducerRoute(event.path);
     const producer = route && (await check.producers.resolve(route.eventType, route.version));
-    if (producer?.plan.http?.apiKeyRequired !== true) return handler(event, context);
+    const plan = producer?.plan;
+    if (plan?.type !== ProducerType.HTTPS || !plan.http.apiKeyRequired) return handler(event, context);
     const presented = event.headers[PRODUCER_KEY_HEADER];
     const key = check.keys.authorize(presented, check.apiId, stage);
     if (key === undefined) {
