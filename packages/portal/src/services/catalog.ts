@@ -21,7 +21,7 @@ import { buildAsyncApiDocument, type CatalogEntry } from './asyncapi';
 import type { Caller } from './caller';
 import type { EventTypeService, EventVersionView } from './event-types';
 import { checkSubscriptionFilter } from './filter';
-import { MAX_PAGE_SIZE } from './pagination';
+import { allPages } from './pagination';
 import type { SubscriptionService, SubscriptionView } from './subscriptions';
 
 /** The catalog shows what any team may see: no team's endpoints or secrets. */
@@ -221,37 +221,17 @@ export class CatalogService {
   }
 
   /** Every subscription of the type (or version), as anyone may see them: without endpoints. */
-  private async allSubscriptions(eventType: string, version?: number): Promise<SubscriptionView[]> {
-    const found: SubscriptionView[] = [];
-    let next: string | undefined;
-    do {
-      const page = await this.subscriptions.list(
-        {
-          limit: MAX_PAGE_SIZE,
-          event_type: eventType,
-          ...(version === undefined ? {} : { version: String(version) }),
-          ...(next === undefined ? {} : { next_token: next }),
-        },
+  private allSubscriptions(eventType: string, version?: number): Promise<SubscriptionView[]> {
+    return allPages((page) =>
+      this.subscriptions.list(
+        { ...page, event_type: eventType, ...(version === undefined ? {} : { version: String(version) }) },
         CATALOG_VIEWER,
-      );
-      found.push(...page.items);
-      next = page.next_token;
-    } while (next !== undefined);
-    return found;
+      ),
+    );
   }
 
   private async allEventTypeNames(): Promise<string[]> {
-    const names: string[] = [];
-    let next: string | undefined;
-    do {
-      const page = await this.eventTypes.list({
-        limit: MAX_PAGE_SIZE,
-        ...(next === undefined ? {} : { next_token: next }),
-      });
-      names.push(...page.items.map((item) => item.event_type));
-      next = page.next_token;
-    } while (next !== undefined);
-    return names;
+    return (await allPages((page) => this.eventTypes.list(page))).map((item) => item.event_type);
   }
 }
 

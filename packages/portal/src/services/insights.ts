@@ -20,7 +20,7 @@ import type { PortalConfig } from '../config';
 import type { Caller } from './caller';
 import type { EventTypeService } from './event-types';
 import { type InsightsWindow, parseInsightsWindow } from './insights-window';
-import { MAX_PAGE_SIZE } from './pagination';
+import { allPages } from './pagination';
 import type { SubscriptionService, SubscriptionView } from './subscriptions';
 
 export interface InsightsServiceOptions {
@@ -365,31 +365,11 @@ export class InsightsService {
     };
   }
 
-  private async allSubscriptions(eventType: string, caller: Caller): Promise<SubscriptionView[]> {
-    const found: SubscriptionView[] = [];
-    let next: string | undefined;
-    do {
-      const page = await this.subscriptions.list(
-        { limit: MAX_PAGE_SIZE, event_type: eventType, ...(next === undefined ? {} : { next_token: next }) },
-        caller,
-      );
-      found.push(...page.items);
-      next = page.next_token;
-    } while (next !== undefined);
-    return found;
+  private allSubscriptions(eventType: string, caller: Caller): Promise<SubscriptionView[]> {
+    return allPages((page) => this.subscriptions.list({ ...page, event_type: eventType }, caller));
   }
 
   private async allEventTypeNames(): Promise<string[]> {
-    const names: string[] = [];
-    let next: string | undefined;
-    do {
-      const page = await this.eventTypes.list({
-        limit: MAX_PAGE_SIZE,
-        ...(next === undefined ? {} : { next_token: next }),
-      });
-      names.push(...page.items.map((item) => item.event_type));
-      next = page.next_token;
-    } while (next !== undefined);
-    return names;
+    return (await allPages((page) => this.eventTypes.list(page))).map((item) => item.event_type);
   }
 }

@@ -27,6 +27,25 @@ export function readListQuery(query: { readonly limit?: string; readonly next_to
   return query.next_token === undefined ? { limit } : { limit, next_token: query.next_token };
 }
 
+/**
+ * Every item of a paged listing: asks for the largest pages, one after another, until no `next_token` is left.
+ * For the portal's own views that need a whole listing (the catalog, insights).
+ */
+export async function allPages<T>(
+  listPage: (query: ListQuery) => Promise<{ readonly items: readonly T[]; readonly next_token?: string }>,
+): Promise<T[]> {
+  const found: T[] = [];
+  let next: string | undefined;
+  do {
+    const page = await listPage(
+      next === undefined ? { limit: MAX_PAGE_SIZE } : { limit: MAX_PAGE_SIZE, next_token: next },
+    );
+    found.push(...page.items);
+    next = page.next_token;
+  } while (next !== undefined);
+  return found;
+}
+
 /** Reads `limit` alone (1–100, default 25), for listings that cannot be paged. */
 export function readLimit(limit: string | undefined): { readonly limit: number } {
   return { limit: readListQuery({ ...(limit === undefined ? {} : { limit }) }).limit };
