@@ -1,14 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AwsServiceError, readBody, sendJson } from '../protocol';
+import { AwsServiceError } from '../protocol';
+import { type RestJsonAnswer, serveRestJsonRequest } from '../rest-json-protocol';
 import type { ApiGatewayStore, ApiStage, PatchOperation, ThrottleSettings } from './store';
-
-const CONTENT_TYPE = 'application/json';
-
-interface Answer {
-  readonly status: number;
-  readonly body?: unknown;
-}
 
 /** A page of a list in API Gateway's shape: `item` and the next `position`. */
 function page<T>(items: readonly T[], query: URLSearchParams): { item: T[]; position?: string } {
@@ -49,7 +42,7 @@ async function route(
   method: string,
   url: URL,
   body: Record<string, unknown>,
-): Promise<Answer> {
+): Promise<RestJsonAnswer> {
   const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const query = url.searchParams;
   if (parts[0] === 'apikeys') {
@@ -138,45 +131,19 @@ async function route(
 }
 
 /** Serves one API Gateway (REST JSON) request. Errors answer `{message}` with `x-amzn-ErrorType`. */
-export async function handleApiGatewayRequest(
+export function handleApiGatewayRequest(
   store: ApiGatewayStore,
   request: IncomingMessage,
   response: ServerResponse,
   options: { maxBodyBytes: number; onInternalError?: (error: unknown) => void },
 ): Promise<void> {
-  try {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const raw = await readBody(request, options.maxBodyBytes);
-    let body: Record<string, unknown> = {};
-    if (raw.length > 0) {
-      try {
-        const parsed: unknown = JSON.parse(raw.toString('utf8'));
-        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-          body = parsed as Record<string, unknown>;
-        }
-      } catch {
-        throw new AwsServiceError('BadRequestException', 'The request body is not valid JSON.');
-      }
-    }
-    const answer = await route(store, request.method ?? 'GET', url, body);
-    if (answer.body === undefined) {
-      response.writeHead(answer.status, { 'x-amzn-requestid': randomUUID(), 'content-length': 0 });
-      response.end();
-      return;
-    }
-    sendJson(response, answer.status, answer.body, CONTENT_TYPE);
-  } catch (error) {
-    const awsError =
-      error instanceof AwsServiceError
-        ? error
-        : new AwsServiceError('InternalServerErrorException', 'An internal error occurred.', 500);
-    if (awsError.statusCode >= 500) options.onInternalError?.(error);
-    if (response.headersSent) {
-      response.destroy();
-      return;
-    }
-    sendJson(response, awsError.statusCode, { message: awsError.message }, CONTENT_TYPE, {
-      'x-amzn-errortype': awsError.code,
-    });
-  }
+  return serveRestJsonRequest(
+    {
+      route: (method, url, body) => route(store, method, url, body),
+      errorBody: (error) => ({ message: error.message }),
+    },
+    request,
+    response,
+    options,
+  );
 }

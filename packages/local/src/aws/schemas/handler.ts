@@ -1,13 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AwsServiceError, readBody, sendJson } from '../protocol';
+import { AwsServiceError } from '../protocol';
+import { type RestJsonAnswer, serveRestJsonRequest } from '../rest-json-protocol';
 import type { SchemaRegistryStore } from './registry';
-
-const CONTENT_TYPE = 'application/json';
-
-interface Route {
-  readonly status: number;
-  readonly body?: unknown;
-}
 
 /** Renames `Tags` to the wire name `tags` (the only member of these shapes with a JSON name). */
 function wire<T extends { Tags?: unknown }>(value: T): Omit<T, 'Tags'> & { tags?: unknown } {
@@ -32,7 +26,7 @@ async function route(
   method: string,
   url: URL,
   body: Record<string, unknown>,
-): Promise<Route> {
+): Promise<RestJsonAnswer> {
   const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const text = (field: string): string | undefined =>
     typeof body[field] === 'string' ? (body[field] as string) : undefined;
@@ -157,48 +151,19 @@ function notFound(url: URL): AwsServiceError {
 }
 
 /** Serves one Schemas (REST JSON) request. Errors answer `{Code, Message}` with `x-amzn-ErrorType`. */
-export async function handleSchemasRequest(
+export function handleSchemasRequest(
   store: SchemaRegistryStore,
   request: IncomingMessage,
   response: ServerResponse,
   options: { maxBodyBytes: number; onInternalError?: (error: unknown) => void },
 ): Promise<void> {
-  try {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const raw = await readBody(request, options.maxBodyBytes);
-    let body: Record<string, unknown> = {};
-    if (raw.length > 0) {
-      try {
-        body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
-      } catch {
-        throw new AwsServiceError('BadRequestException', 'The request body is not valid JSON.');
-      }
-    }
-    const result = await route(store, request.method ?? 'GET', url, body);
-    if (result.status === 204) {
-      response.writeHead(204, { 'x-amzn-requestid': crypto.randomUUID() });
-      response.end();
-      return;
-    }
-    sendJson(response, result.status, result.body, CONTENT_TYPE);
-  } catch (error) {
-    const awsError =
-      error instanceof AwsServiceError
-        ? error
-        : new AwsServiceError('InternalServerErrorException', 'An internal error occurred.', 500);
-    if (awsError.statusCode >= 500) options.onInternalError?.(error);
-    if (response.headersSent) {
-      response.destroy();
-      return;
-    }
-    sendJson(
-      response,
-      awsError.statusCode,
-      { Code: awsError.code, Message: awsError.message },
-      CONTENT_TYPE,
-      {
-        'x-amzn-errortype': awsError.code,
-      },
-    );
-  }
+  return serveRestJsonRequest(
+    {
+      route: (method, url, body) => route(store, method, url, body),
+      errorBody: (error) => ({ Code: error.code, Message: error.message }),
+    },
+    request,
+    response,
+    options,
+  );
 }
