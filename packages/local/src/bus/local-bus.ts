@@ -1,3 +1,12 @@
+/**
+ * The local EventBridge bus. Kept as one class past ~400 lines on purpose: accepting an event (PutEvents,
+ * scheduled and replayed events) and owing its deliveries share one piece of state, the per-target lanes with
+ * their in-flight counts, retry timers and the outstanding count that `whenIdle()` and `close()` wait on, and
+ * every delivery step (attempt, retry, dead letter, settle) is on the hot path, where a split would add calls
+ * across objects. Everything else lives beside it: the request and entry rules (`put-events-entry.ts`), the
+ * target's body (`payload.ts`), routing (`topology.ts`), the event log (`event-store.ts`), archives, replays,
+ * the scheduler and the target dispatchers.
+ */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { DEFAULT_MAX_EVENT_SIZE_BYTES, eventEntrySize } from '@bridgeport/broker';
@@ -7,7 +16,8 @@ import { EventArchives } from './archive';
 import { FileDeadLetterStore } from './dead-letters';
 import { BusValidationError, TargetDeliveryError } from './errors';
 import { type DeliveryAddress, EventStore, type StoredEvent } from './event-store';
-import { type InputTransformer, renderInputTransformer, selectJsonPath } from './input-transformer';
+import { renderPayload } from './payload';
+import { formatTime, invalidArgument, toDate, validateEntryCount } from './put-events-entry';
 import { Replays } from './replays';
 import { RuleScheduler, type RuleSchedulerOptions } from './scheduler';
 import { type TargetDispatcher, TargetDispatchers } from './targets/dispatcher';
@@ -609,68 +619,4 @@ export class LocalBus {
       for (const resolve of waiters) resolve();
     }
   }
-}
-
-function validateEntryCount(entries: readonly PutEventsEntry[]): void {
-  if (!Array.isArray(entries) || entries.length < 1) {
-    throw new BusValidationError(
-      "1 validation error detected: Value '[]' at 'entries' failed to satisfy constraint: Member must have length greater than or equal to 1",
-    );
-  }
-  if (entries.length > 10) {
-    throw new BusValidationError(
-      "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10",
-    );
-  }
-}
-
-function invalidArgument(field: string): PutEventsResultEntry {
-  return {
-    ErrorCode: 'InvalidArgument',
-    ErrorMessage: `Parameter ${field} is not valid. Reason: ${field} is a required argument.`,
-  };
-}
-
-function toDate(value: Date | number | string): Date | undefined {
-  const date =
-    value instanceof Date ? value : typeof value === 'number' ? new Date(value * 1000) : new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
-let formattedSecond = Number.NaN;
-let formattedTime = '';
-
-/** RFC 3339 with second precision, as EventBridge writes `time` (formatted once per second of events). */
-function formatTime(date: Date): string {
-  const second = Math.floor(date.getTime() / 1000);
-  if (second !== formattedSecond) {
-    formattedTime = `${date.toISOString().slice(0, 19)}Z`;
-    formattedSecond = second;
-  }
-  return formattedTime;
-}
-
-/**
- * What the target receives: its Input, the InputPath's selection, its InputTransformer's rendering,
- * or the whole event. Undefined when an InputTransformer renders invalid JSON.
- */
-function renderPayload(
-  target: TargetDefinition,
-  stored: StoredEvent,
-  rule: RuleDescription,
-): string | undefined {
-  if (typeof target.Input === 'string') return target.Input;
-  if (typeof target.InputPath === 'string' && target.InputPath !== '$') {
-    const selected = selectJsonPath(stored.event, target.InputPath);
-    return selected === undefined ? '' : JSON.stringify(selected);
-  }
-  const transformer = target.InputTransformer as InputTransformer | undefined;
-  if (transformer && typeof transformer.InputTemplate === 'string') {
-    return renderInputTransformer(transformer, stored.event, {
-      ruleArn: rule.Arn,
-      ruleName: rule.Name,
-      ingestionTime: new Date(stored.ingestedAt).toISOString(),
-    });
-  }
-  return stored.eventJson;
 }
