@@ -62,17 +62,15 @@ export type { ReplayView } from './services/replays';
 export { ReplayService } from './services/replays';
 export type { ListPage, SubscriptionServiceOptions, SubscriptionView } from './services/subscriptions';
 export { SubscriptionService } from './services/subscriptions';
+export type { EventStoreOptions } from './store/event-store';
+export { EventStore } from './store/event-store';
 export type {
-  Conditional,
-  EventStoreOptions,
   EventTypeRecord,
   EventVersionRecord,
   EventVersionSummary,
-  Page,
-  PageKey,
-  PageRequest,
   SubscriptionClaim,
   SubscriptionRecord,
-} from './store/event-store';
-export { EventStore, RecordState } from './store/event-store';
+} from './store/records';
+export { RecordState } from './store/records';
 export { EventsTableKey, eventsTableDefinition } from './store/table';
+export type { Conditional, Page, PageKey, PageRequest } from './store/table-operations';

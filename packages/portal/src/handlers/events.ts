@@ -7,7 +7,7 @@ import type { Caller } from '../services/caller';
 import type { EventTypeService } from '../services/event-types';
 import { readListQuery } from '../services/pagination';
 import type { ProducerKeyService } from '../services/producer-keys';
-import { type EventTypeRecord, RecordState } from '../store/event-store';
+import { type EventTypeRecord, RecordState } from '../store/records';
 import {
   defaultPortalServices,
   type PortalHandler,

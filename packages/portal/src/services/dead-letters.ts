@@ -18,7 +18,7 @@ import {
 } from '@bridgeport/core';
 import type { DeadLetterQueues, HeldMessage } from '../adapters/dead-letter-queue';
 import type { PortalConfig } from '../config';
-import type { SubscriptionRecord } from '../store/event-store';
+import type { SubscriptionRecord } from '../store/records';
 import { step } from './step';
 
 /** One dead letter of a subscription: a message of its dead-letter queue, as EventBridge wrote it. */

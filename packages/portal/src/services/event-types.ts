@@ -28,13 +28,13 @@ import {
 import type { ObjectStorage } from '../adapters/object-storage';
 import type { SchemaRegistry } from '../adapters/schema-registry';
 import type { PortalConfig } from '../config';
+import type { EventStore } from '../store/event-store';
 import {
-  type EventStore,
   type EventTypeRecord,
   type EventVersionRecord,
   type EventVersionSummary,
   RecordState,
-} from '../store/event-store';
+} from '../store/records';
 import { type Caller, requireTeam } from './caller';
 import { canonicalJson, requestDigest } from './canonical';
 import { decodePageToken, encodePageToken, type ListQuery } from './pagination';

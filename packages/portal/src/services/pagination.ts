@@ -1,5 +1,5 @@
 import { ValidationError, type ValidationProblem } from '@bridgeport/core';
-import type { PageKey } from '../store/event-store';
+import type { PageKey } from '../store/table-operations';
 
 /** Page size when `limit` is not given, and the largest accepted. */
 export const DEFAULT_PAGE_SIZE = 25;

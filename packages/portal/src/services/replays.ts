@@ -17,7 +17,7 @@ import {
   type ValidationProblem,
 } from '@bridgeport/core';
 import type { PortalConfig } from '../config';
-import type { SubscriptionRecord } from '../store/event-store';
+import type { SubscriptionRecord } from '../store/records';
 import { step } from './step';
 
 const DAY_MS = 86_400_000;

@@ -19,12 +19,8 @@ import {
 import { check } from '@bridgeport/event-patterns';
 import type { ObjectStorage } from '../adapters/object-storage';
 import type { PortalConfig } from '../config';
-import {
-  type EventStore,
-  RecordState,
-  type SubscriptionClaim,
-  type SubscriptionRecord,
-} from '../store/event-store';
+import type { EventStore } from '../store/event-store';
+import { RecordState, type SubscriptionClaim, type SubscriptionRecord } from '../store/records';
 import { ADMIN_GROUP, actsFor, type Caller, requireTeam } from './caller';
 import { requestDigest } from './canonical';
 import type { DeadLetterList, DeadLetterService, RedriveResult } from './dead-letters';
