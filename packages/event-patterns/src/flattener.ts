@@ -4,7 +4,8 @@
  * from — so that one sub-rule never combines fields of two different elements of the same array. Only the parts of
  * the event some rule names are visited. The scratch arrays are reused from one event to the next.
  */
-import { type EventSink, EventTextScanner, type Membership, PathNode } from './event-text';
+import { type EventSink, EventTextScanner, type Membership } from './event-text';
+import { PathNode } from './path-tree';
 
 /** False when two memberships put one array at two different elements. */
 export function compatible(a: Membership, b: Membership): boolean {

@@ -38,6 +38,12 @@ const STRINGS = [
   'a"b',
   'x\\y',
   '1',
+  // Case mappings that change length or are not one-to-one, for the ignore-case operators.
+  'STRASSE',
+  'straße',
+  'İstanbul',
+  'ΣΊΣΥΦΟΣ',
+  'ǅemal',
 ];
 const NUMBERS = [
   '1',
@@ -81,7 +87,16 @@ function valueText(depth: number): string {
     return `[${items.join(',')}]`;
   }
   if (depth < 3) return objectText(depth + 1);
+  if (roll < 0.9) return deepText(3 + int(6));
   return stringLiteral(pick(STRINGS));
+}
+
+/** Containers nested `depth` deep, with a scalar or two at the bottom. */
+function deepText(depth: number): string {
+  if (depth === 0) return random() < 0.5 ? stringLiteral(pick(STRINGS)) : pick(NUMBERS);
+  const inner = ws() + deepText(depth - 1) + ws();
+  if (random() < 0.5) return random() < 0.5 ? `[${inner}]` : `[${inner},${ws()}${pick(NUMBERS)}]`;
+  return `{${ws()}${stringLiteral(pick(KEYS))}${ws()}:${inner}}`;
 }
 
 function objectText(depth: number): string {
@@ -94,7 +109,7 @@ function objectText(depth: number): string {
 }
 
 function valueExpression(): unknown {
-  switch (int(14)) {
+  switch (int(17)) {
     case 0:
       return pick(STRINGS);
     case 1:
@@ -127,7 +142,13 @@ function valueExpression(): unknown {
     case 11:
       return { 'anything-but': pick([{ prefix: 'o' }, { suffix: 'n' }, { 'equals-ignore-case': ['ON'] }]) };
     case 12:
-      return { prefix: { 'equals-ignore-case': 'o' } };
+      return { prefix: { 'equals-ignore-case': pick(['o', 'St', 'i̇s', 'σί']) } };
+    case 13:
+      return { suffix: { 'equals-ignore-case': pick(['N', 'fF', 'SSE', 'ße', 'ς']) } };
+    case 14:
+      return { 'equals-ignore-case': pick(['straße', 'İSTANBUL', 'σίσυφος', 'ǆEMAL']) };
+    case 15:
+      return { 'anything-but': { 'equals-ignore-case': pick([['on', 'STRASSE'], 'İstanbul']) } };
     default:
       return { 'anything-but': { wildcard: 'o*' } };
   }
