@@ -46,7 +46,15 @@ let received = 0;
 /** Headers of every request: the portal's bearer token once the runtime is up. */
 const headers: Record<string, string> = {};
 
-function request(url: string, method: string, body?: unknown): Promise<{ status: number; text: string }> {
+/** Each event type's producer key (`x-api-key`), read from the portal once the type exists. */
+const producerKeys: string[] = [];
+
+function request(
+  url: string,
+  method: string,
+  body?: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -56,9 +64,10 @@ function request(url: string, method: string, body?: unknown): Promise<{ status:
         agent,
         headers:
           payload === undefined
-            ? headers
+            ? { ...headers, ...extraHeaders }
             : {
                 ...headers,
+                ...extraHeaders,
                 'content-type': 'application/json',
                 'content-length': Buffer.byteLength(payload),
               },
@@ -109,9 +118,7 @@ async function startRuntime(
     process.execPath,
     [
       ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []),
-      '--import',
-      'tsx',
-      'src/cli.ts',
+      'bin/bridgeport.mjs',
       'start',
       '--data-dir',
       dataDir,
@@ -185,6 +192,10 @@ async function setUp(portal: string, sinkPort: number): Promise<void> {
     });
     if (created.status !== 201)
       throw new Error(`creating bench_type_${t}: ${created.status} ${created.text}`);
+    const key = await request(`${portal}/events/bench_type_${t}/producer-key`, 'GET');
+    if (key.status !== 200)
+      throw new Error(`reading the producer key of bench_type_${t}: ${key.status} ${key.text}`);
+    producerKeys[t] = (JSON.parse(key.text) as { api_key: string }).api_key;
     for (let u = 0; u < UNITS; u += 1) {
       const subscribed = await request(`${portal}/subscriptions`, 'POST', {
         event_type: `bench_type_${t}`,
@@ -208,6 +219,8 @@ async function setUp(portal: string, sinkPort: number): Promise<void> {
 let seq = 0;
 let accepted = 0;
 let rejected = 0;
+/** The first refusal of a phase (status and body), so a run that measures nothing says why. */
+let firstRefusal: string | undefined;
 
 async function publish(broker: string): Promise<void> {
   const n = seq++;
@@ -222,9 +235,11 @@ async function publish(broker: string): Promise<void> {
   const acknowledged = acknowledgements;
   const at = performance.now();
   sent.set(n, { at, latencies: measured });
-  let answer: { status: number };
+  let answer: { status: number; text?: string };
   try {
-    answer = await request(`${broker}/bench_type_${t}/1`, 'POST', body);
+    answer = await request(`${broker}/bench_type_${t}/1`, 'POST', body, {
+      'x-api-key': producerKeys[t] ?? '',
+    });
   } catch {
     answer = { status: 0 }; // connection error: not acknowledged, counted as rejected
   }
@@ -234,6 +249,7 @@ async function publish(broker: string): Promise<void> {
   } else {
     sent.delete(n);
     rejected += 1;
+    firstRefusal ??= `${answer.status} ${answer.text ?? '(no answer)'}`;
   }
 }
 
@@ -297,6 +313,7 @@ async function phase(name: string, pid: number | undefined, run: () => Promise<v
   acknowledgements = acks;
   accepted = 0;
   rejected = 0;
+  firstRefusal = undefined;
   const started = performance.now();
   await run();
   const elapsed = (performance.now() - started) / 1000;
@@ -308,6 +325,10 @@ async function phase(name: string, pid: number | undefined, run: () => Promise<v
   const drainStart = performance.now();
   while (sent.size > 0 && performance.now() - drainStart < 10_000)
     await new Promise((resolve) => setTimeout(resolve, 20));
+  if (rejected > accepted / 100)
+    throw new Error(
+      `${name}: ${rejected} of ${accepted + rejected} events refused, the first with ${firstRefusal}`,
+    );
   const pick = quantiles(measured);
   const ack = quantiles(acks);
   const serverCpu =

@@ -5,12 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import {
-  brokerLogger,
-  createInjector,
-  createInjectorHandler,
-  powertoolsProducerMetrics,
-} from '@bridgeport/broker';
+import { brokerLogger, createInjector, createInjectorHandler } from '@bridgeport/broker';
 import { busName, eventArchiveName, localScope } from '@bridgeport/core';
 import { type Logger, silentLogger } from '@bridgeport/edge';
 import {
@@ -26,7 +21,7 @@ import {
   portalRoutes,
   readPortalConfig,
 } from '@bridgeport/portal';
-import { ingestEmf } from '../aws/cloudwatch/emf';
+import { storeProducerMetrics } from '../aws/cloudwatch/producer-metrics';
 import { type AwsEndpoint, startAwsEndpoint } from '../aws/endpoint';
 import { localQueueUrl } from '../aws/sqs/handler';
 import { LocalQueueStore } from '../aws/sqs/queue-store';
@@ -311,8 +306,8 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
     const producers = new ProducerRoutes();
     const injectorEventBridge = inProcessEventBridgeClient(aws.bus);
     cleanups.push(() => injectorEventBridge.destroy());
-    // The producer edge's EMF records reach the local CloudWatch as CloudWatch Logs would bring them there.
-    const producerMetrics = powertoolsProducerMetrics({ emit: (record) => ingestEmf(aws.metrics, record) });
+    // The data points CloudWatch Logs makes of the producer edge's EMF records in AWS, recorded directly.
+    const producerMetrics = storeProducerMetrics(aws.metrics);
     const injector = createInjectorHandler(
       createInjector({
         producers,

@@ -25,14 +25,12 @@ interface Child {
   readonly exited: Promise<number | null>;
 }
 
-/** `bridgeport start` as its own process (through tsx, as `pnpm start` runs it), on free ports. */
+/** `bridgeport start` as its own process (from the bundle it builds, as `pnpm start` runs it), on free ports. */
 async function startChild(dataDir: string, lambdaOutput: string): Promise<Child> {
   const child = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      'src/cli.ts',
+      'bin/bridgeport.mjs',
       'start',
       '--data-dir',
       dataDir,

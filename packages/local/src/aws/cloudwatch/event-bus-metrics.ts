@@ -1,6 +1,6 @@
 import { EVENTBRIDGE_METRICS_NAMESPACE, EventBridgeDimension, EventBridgeMetric } from '@bridgeport/core';
 import type { DeliveryReport } from '../../bus/types';
-import type { MetricStore } from './metric-store';
+import type { MetricStore, RecordedSeries } from './metric-store';
 
 /**
  * EventBridge's per-rule metrics (namespace `AWS/Events`, dimensions `EventBusName` and `RuleName`), recorded from
@@ -12,6 +12,9 @@ import type { MetricStore } from './metric-store';
  *   its target has a dead-letter queue.
  */
 export class EventBusMetrics {
+  /** Per bus, rule and metric name: its series handle. */
+  private readonly handles = new Map<string, RecordedSeries>();
+
   constructor(
     private readonly store: MetricStore,
     private readonly now: () => number = Date.now,
@@ -31,9 +34,15 @@ export class EventBusMetrics {
       case 'delivered':
         this.count(eventBusName, ruleName, EventBridgeMetric.SUCCESSFUL_INVOCATION_ATTEMPTS, t);
         this.count(eventBusName, ruleName, EventBridgeMetric.INVOCATIONS, t);
-        this.store.record(
-          this.metric(eventBusName, ruleName, EventBridgeMetric.INGESTION_TO_INVOCATION_SUCCESS_LATENCY),
-          [{ t, values: [Math.max(0, t - report.ingestedAt)], counts: [1], unit: 'Milliseconds' }],
+        this.store.recordValue(
+          this.handle(
+            eventBusName,
+            ruleName,
+            EventBridgeMetric.INGESTION_TO_INVOCATION_SUCCESS_LATENCY,
+            'Milliseconds',
+          ),
+          t,
+          Math.max(0, t - report.ingestedAt),
         );
         return;
       case 'retrying':
@@ -49,20 +58,27 @@ export class EventBusMetrics {
     }
   };
 
-  private metric(eventBusName: string, ruleName: string, metricName: string) {
-    return {
-      namespace: EVENTBRIDGE_METRICS_NAMESPACE,
-      metricName,
-      dimensions: [
-        { name: EventBridgeDimension.EVENT_BUS_NAME, value: eventBusName },
-        { name: EventBridgeDimension.RULE_NAME, value: ruleName },
-      ],
-    };
+  private handle(eventBusName: string, ruleName: string, metricName: string, unit: string): RecordedSeries {
+    const key = `${eventBusName}\u0000${ruleName}\u0000${metricName}`;
+    let handle = this.handles.get(key);
+    if (handle === undefined) {
+      handle = this.store.seriesOf(
+        {
+          namespace: EVENTBRIDGE_METRICS_NAMESPACE,
+          metricName,
+          dimensions: [
+            { name: EventBridgeDimension.EVENT_BUS_NAME, value: eventBusName },
+            { name: EventBridgeDimension.RULE_NAME, value: ruleName },
+          ],
+        },
+        unit,
+      );
+      this.handles.set(key, handle);
+    }
+    return handle;
   }
 
   private count(eventBusName: string, ruleName: string, metricName: string, t: number): void {
-    this.store.record(this.metric(eventBusName, ruleName, metricName), [
-      { t, values: [1], counts: [1], unit: 'Count' },
-    ]);
+    this.store.recordValue(this.handle(eventBusName, ruleName, metricName, 'Count'), t, 1);
   }
 }

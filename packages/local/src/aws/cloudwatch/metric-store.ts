@@ -22,6 +22,25 @@ interface Series {
   readonly points: DataPoint[];
 }
 
+/**
+ * A metric the runtime records into again and again (a rule's `Invocations`, an event type's `Published`): its
+ * identity normalized and keyed once, so that recording a value costs a map lookup. From {@link MetricStore.seriesOf}.
+ */
+export interface RecordedSeries {
+  readonly key: string;
+  readonly identity: MetricIdentity;
+  readonly unit: string | undefined;
+}
+
+/** The values a series received within one second, not yet stored as a data point. */
+interface OpenPoint {
+  readonly series: RecordedSeries;
+  /** The second (epoch milliseconds, a multiple of 1,000). */
+  readonly t: number;
+  /** Value → how many times it was recorded. */
+  readonly values: Map<number, number>;
+}
+
 /** One line of the store's file. */
 interface StoredLine {
   readonly n: string;
@@ -59,9 +78,16 @@ function normalized(identity: MetricIdentity): MetricIdentity {
  * The local CloudWatch's data points: raw values kept as they were put (so percentiles are exact), one JSON line
  * each in `dir/metrics.jsonl`, fsync'd before `put` resolves, so a restart keeps them. Points older than the
  * retention are dropped when the store opens and then every `pruneIntervalMs`.
+ *
+ * What the runtime measures itself (`record`, `recordValue`) is kept at one-second resolution, the finest CloudWatch
+ * stores: the values a series gets within a second become one data point of values with counts, so every statistic
+ * (percentiles included) stays exact while a busy bus writes one line per series and second, not one per event.
  */
 export class MetricStore {
   private readonly series = new Map<string, Series>();
+  /** Per series key, the values recorded in the current second. */
+  private readonly open = new Map<string, OpenPoint>();
+  private sealTimer: NodeJS.Timeout | undefined;
   private readonly retentionMs: number;
   private readonly now: () => number;
   private readonly timer: NodeJS.Timeout | undefined;
@@ -130,30 +156,51 @@ export class MetricStore {
     for (const point of points) this.add(metric, point);
   }
 
+  /** The handle of a metric the runtime records into; keep it, it is what makes `recordValue` cheap. */
+  seriesOf(identity: MetricIdentity, unit?: string): RecordedSeries {
+    const normalizedIdentity = normalized(identity);
+    return { key: seriesKey(normalizedIdentity), identity: normalizedIdentity, unit };
+  }
+
   /**
-   * Records data points the runtime itself measures (EventBridge's, the broker's): written with the next flush
-   * without waiting for it, so that recording never slows a delivery.
+   * Records one value the runtime itself measured (EventBridge's, the broker's) at `t`: merged into the series'
+   * point of that second, which is written with a later flush without being waited for, so that recording never
+   * slows an event down.
    */
+  recordValue(series: RecordedSeries, t: number, value: number, count = 1): void {
+    if (this.closed) return;
+    const second = Math.floor(t / 1000) * 1000;
+    let point = this.open.get(series.key);
+    if (point !== undefined && point.t !== second) {
+      this.seal(point);
+      point = undefined;
+    }
+    if (point === undefined) {
+      point = { series, t: second, values: new Map() };
+      this.open.set(series.key, point);
+      this.scheduleSeal();
+    }
+    point.values.set(value, (point.values.get(value) ?? 0) + count);
+  }
+
+  /** Records data points the runtime itself measured, as `recordValue` does (a statistic set is kept as it is). */
   record(identity: MetricIdentity, points: readonly NewDataPoint[]): void {
     if (this.closed) return;
-    const metric = normalized(identity);
-    const d = metric.dimensions.map((dimension): [string, string] => [dimension.name, dimension.value]);
-    void this.pruning.then(() => {
-      if (this.closed) return;
-      this.file.appendLazy(
-        points
-          .map(
-            (p) =>
-              `${JSON.stringify({ n: metric.namespace, m: metric.metricName, d, p } satisfies StoredLine)}\n`,
-          )
-          .join(''),
-      );
-    });
-    for (const point of points) this.add(metric, point);
+    for (const point of points) {
+      const series = this.seriesOf(identity, point.unit);
+      if ('set' in point) {
+        this.store(series, { t: point.t, set: point.set });
+        continue;
+      }
+      point.values.forEach((value, i) => {
+        this.recordValue(series, point.t, value, point.counts[i] ?? 1);
+      });
+    }
   }
 
   /** The data points of exactly this metric (same dimensions, in any order), oldest first. */
   points(identity: MetricIdentity): readonly DataPoint[] {
+    this.sealAll();
     return this.series.get(seriesKey(normalized(identity)))?.points ?? [];
   }
 
@@ -163,6 +210,7 @@ export class MetricStore {
     readonly metricName?: string;
     readonly dimensions?: readonly { readonly name: string; readonly value?: string }[];
   }): MetricIdentity[] {
+    this.sealAll();
     const found: MetricIdentity[] = [];
     for (const { identity } of this.series.values()) {
       if (filter.namespace !== undefined && identity.namespace !== filter.namespace) continue;
@@ -180,6 +228,7 @@ export class MetricStore {
   /** Drops points older than the retention and rewrites the file without them. */
   async prune(): Promise<void> {
     if (this.closed || !Number.isFinite(this.retentionMs)) return;
+    this.sealAll();
     const oldest = this.now() - this.retentionMs;
     let dropped = 0;
     for (const [key, series] of this.series) {
@@ -204,12 +253,51 @@ export class MetricStore {
     if (this.closed) return;
     if (this.timer) clearInterval(this.timer);
     await this.pruning;
+    this.sealAll();
+    clearTimeout(this.sealTimer);
     this.closed = true;
     await this.file.close();
   }
 
-  private add(identity: MetricIdentity, point: NewDataPoint): void {
-    const key = seriesKey(identity);
+  /** Stores a point of the runtime's own: in memory now, on disk with the file's next flush. */
+  private store(series: RecordedSeries, point: DataPoint): void {
+    const { identity } = series;
+    const d = identity.dimensions.map((dimension): [string, string] => [dimension.name, dimension.value]);
+    const p: NewDataPoint = series.unit === undefined ? point : { ...point, unit: series.unit };
+    const line = `${JSON.stringify({ n: identity.namespace, m: identity.metricName, d, p } satisfies StoredLine)}\n`;
+    // After a prune under way, which swaps the file.
+    void this.pruning.then(() => {
+      if (!this.closed) this.file.appendLazy(line);
+    });
+    this.add(identity, point, series.key);
+  }
+
+  private seal(point: OpenPoint): void {
+    if (this.open.get(point.series.key) === point) this.open.delete(point.series.key);
+    this.store(point.series, {
+      t: point.t,
+      values: [...point.values.keys()],
+      counts: [...point.values.values()],
+    });
+  }
+
+  private sealAll(): void {
+    for (const point of [...this.open.values()]) this.seal(point);
+  }
+
+  /** Seals the points of past seconds once a second while any is open. */
+  private scheduleSeal(): void {
+    if (this.sealTimer !== undefined) return;
+    this.sealTimer = setTimeout(() => {
+      this.sealTimer = undefined;
+      const second = Math.floor(this.now() / 1000) * 1000;
+      for (const point of [...this.open.values()]) if (point.t < second) this.seal(point);
+      if (this.open.size > 0) this.scheduleSeal();
+    }, 1000);
+    this.sealTimer.unref();
+  }
+
+  private add(identity: MetricIdentity, point: NewDataPoint, key = seriesKey(identity)): void {
     let series = this.series.get(key);
     if (!series) {
       series = { identity, points: [] };

@@ -1,10 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { powertoolsProducerMetrics } from '@bridgeport/broker';
-import { ingestEmf } from '../../../src/aws/cloudwatch/emf';
 import { EventBusMetrics } from '../../../src/aws/cloudwatch/event-bus-metrics';
 import { MetricStore } from '../../../src/aws/cloudwatch/metric-store';
+import { storeProducerMetrics } from '../../../src/aws/cloudwatch/producer-metrics';
+import { ingestEmf } from './emf-ingestion';
 
 describe('what reaches the local CloudWatch without PutMetricData', () => {
   let dir: string;
@@ -35,11 +36,63 @@ describe('what reaches the local CloudWatch without PutMetricData', () => {
     const values = (metricName: string, extra: { name: string; value: string }[] = []) =>
       store
         .points({ namespace: 'Bridgeport/Broker', metricName, dimensions: [...dimensions, ...extra] })
-        .flatMap((point) => ('values' in point ? point.values : []));
+        .flatMap((point) =>
+          'values' in point ? point.values.flatMap((value, i) => Array(point.counts[i]).fill(value)) : [],
+        )
+        .sort((a, b) => a - b);
     expect(values('Published')).toEqual([1, 1]);
     expect(values('EventSize')).toEqual([300, 500]);
     expect(values('Rejected', [{ name: 'Reason', value: 'size' }])).toEqual([1]);
     expect(values('Rejected')).toEqual([]);
+  });
+
+  it("records the producer edge's metrics directly as the same data points its EMF records become", async () => {
+    const viaEmfDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-emf-'));
+    const viaEmf = await MetricStore.open(viaEmfDir);
+    try {
+      const second = Math.floor(Date.now() / 1000) * 1000;
+      // EMF carries Date.now(); the direct recorder gets the same second, so that the two can be compared whole.
+      const direct = storeProducerMetrics(store, () => second + 500);
+      const powertools = powertoolsProducerMetrics({
+        emit: (record) => ingestEmf(viaEmf, { ...record, _aws: { ...record._aws, Timestamp: second + 500 } }),
+      });
+      const subjects = [
+        { busName: 'local.custom.events.bus', eventType: 'order_created', version: 2 },
+        { busName: 'local.custom.events.bus', eventType: 'parcel_shipped', version: 1 },
+      ];
+      for (const metrics of [direct, powertools]) {
+        metrics.published(subjects[0], 300);
+        metrics.published(subjects[0], 500);
+        metrics.published(subjects[1], 300);
+        metrics.rejected(subjects[0], 'size');
+        metrics.rejected(subjects[1], 'auth');
+        metrics.rejected(subjects[1], 'auth');
+      }
+
+      const everything = (target: MetricStore) =>
+        target
+          .list({})
+          .map((identity) => ({ identity, points: target.points(identity) }))
+          .sort((a, b) => JSON.stringify(a.identity).localeCompare(JSON.stringify(b.identity)));
+      expect(everything(store)).toHaveLength(6);
+      expect(everything(store)).toEqual(everything(viaEmf));
+      await Promise.all([store.close(), viaEmf.close()]);
+      // Units reach the file as EMF gives them.
+      const lines = (dir: string) =>
+        readFile(path.join(dir, 'metrics.jsonl'), 'utf8').then((text) =>
+          text
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => JSON.parse(line) as { m: string; p: { unit?: string } })
+            .map((line) => `${line.m}:${line.p.unit}`)
+            .sort(),
+        );
+      expect(await lines(dir)).toEqual(await lines(viaEmfDir));
+      expect(await lines(dir)).toContain('EventSize:Bytes');
+    } finally {
+      await viaEmf.close();
+      await rm(viaEmfDir, { recursive: true, force: true });
+    }
   });
 
   it('records one point per dimension set, skips sets whose values are missing, and ignores what is not EMF', () => {
@@ -117,7 +170,12 @@ describe('what reaches the local CloudWatch without PutMetricData', () => {
             { name: 'RuleName', value: ruleName },
           ],
         })
-        .reduce((sum, point) => sum + ('values' in point ? point.values.reduce((a, b) => a + b, 0) : 0), 0);
+        .reduce(
+          (sum, point) =>
+            sum +
+            ('values' in point ? point.values.reduce((a, b, i) => a + b * (point.counts[i] ?? 1), 0) : 0),
+          0,
+        );
     expect(
       [
         'MatchedEvents',

@@ -1,4 +1,4 @@
-import type { MetricStore } from './metric-store';
+import type { MetricStore } from '../../../src/aws/cloudwatch/metric-store';
 
 /**
  * Turns one Embedded Metric Format record into data points, as CloudWatch Logs does with a log line that carries
