@@ -25,11 +25,21 @@ const BINDING_LENGTH = 16;
 const SECRET_LENGTH = 40;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
+/** Bindings already computed: the injector checks one on every request, for one of a few event types. */
+const bindings = new Map<string, string>();
+const MAX_CACHED_BINDINGS = 10_000;
+
 function binding(env: string, eventType: string): string {
+  const name = `${env}/${eventType}`;
+  const cached = bindings.get(name);
+  if (cached !== undefined) return cached;
   if (!ENVIRONMENT_PATTERN.test(env) || !EVENT_TYPE_PATTERN.test(eventType)) {
     throw new RangeError(`Not an environment and event type: ${env}, ${eventType}`);
   }
-  return createHash('sha256').update(`${env}/${eventType}`).digest('hex').slice(0, BINDING_LENGTH);
+  const value = createHash('sha256').update(name).digest('hex').slice(0, BINDING_LENGTH);
+  if (bindings.size >= MAX_CACHED_BINDINGS) bindings.clear();
+  bindings.set(name, value);
+  return value;
 }
 
 /**

@@ -27,6 +27,15 @@ describe('producer key values', () => {
     expect(isProducerKeyOf(`${value}x`, 'dev', 'order_created')).toBe(false);
     expect(isProducerKeyOf('x'.repeat(58), 'dev', 'order_created')).toBe(false);
   });
+
+  it('are checked the same way every time, and never for a name that is not an environment and event type', () => {
+    const value = newProducerKeyValue('dev', 'order_created');
+    const answers = Array.from({ length: 3 }, () => isProducerKeyOf(value, 'dev', 'order_created'));
+
+    expect(answers).toEqual([true, true, true]);
+    expect(() => isProducerKeyOf(value, 'Dev!', 'order_created')).toThrow(RangeError);
+    expect(() => newProducerKeyValue('dev', 'order created')).toThrow('Not an environment and event type');
+  });
 });
 
 describe('producer throttles', () => {
