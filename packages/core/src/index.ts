@@ -174,6 +174,8 @@ export {
 } from './naming';
 export type { OutboundPolicy } from './outbound';
 export { AddressClass, classifyAddress, classifyHost, ipVersion, outboundProblem, urlPort } from './outbound';
+export type { PageOf } from './paging';
+export { drainPages } from './paging';
 export type {
   ArnConsumerTarget,
   ConsumerPlan,

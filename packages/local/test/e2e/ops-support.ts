@@ -11,15 +11,17 @@ import {
   tableName,
 } from '@bridgeport/core';
 import { createOpsClients, type OpsClients, runAudit, runRestore } from '@bridgeport/ops';
-import { type Bridgeport, startBridgeport } from '../../src/runtime/bridgeport';
+import type { Bridgeport } from '../../src/runtime/bridgeport';
 import {
   call,
-  envelope,
+  createEventType as createFirstVersion,
   PARCEL_DATA_SCHEMA,
-  producerKey,
+  publish,
   type Sink,
+  settle,
   startSink,
-  testOptions,
+  startSuiteRuntime,
+  subscribe as subscribeTo,
   waitFor,
 } from './support';
 
@@ -63,14 +65,10 @@ async function createEventType(
   versions: readonly Record<string, unknown>[],
 ) {
   const [first, ...later] = versions;
-  const created = await call('POST', world.portal('/events'), {
-    application: 'parcel-tracking',
-    event_type: eventType,
+  await createFirstVersion(world.runtime.portalUrl, eventType, {
     description: `${eventType} events`,
-    connection_type: 'HTTPS',
     data: first,
   });
-  expect(created.status).toBe(201);
   for (const [index, data] of later.entries()) {
     const updated = await call('PUT', world.portal(`/events/${eventType}`), {
       description: `${eventType} v${index + 2}`,
@@ -87,25 +85,21 @@ async function subscribe(
   path: string,
   extra = {},
 ) {
-  const created = await call('POST', world.portal('/subscriptions'), {
-    event_type: eventType,
+  return subscribeTo(world.runtime.portalUrl, eventType, {
     version,
-    connection_type: 'HTTPS',
     connection_string: world.sink.url(path),
     ...extra,
   });
-  expect(created.status).toBe(201);
-  return (created.body as { id: string }).id;
 }
 
-/** Starts the runtime and creates two event types (3 and 2 versions) and three subscriptions, all ACTIVE. */
-export async function startWorld(dataDir: string): Promise<World> {
+/**
+ * Starts the runtime on a new data directory named for `suite` and creates two event types (3 and 2 versions) and
+ * three subscriptions, all ACTIVE. `close` stops it and removes the directory.
+ */
+export async function startWorld(suite: string): Promise<World> {
   const sink = await startSink();
-  const runtime = await startBridgeport({
-    ...testOptions(dataDir, { environment: ENV }),
-    retryCapMs: 40,
-    log: () => undefined,
-  });
+  const started = await startSuiteRuntime(suite, { environment: ENV, retryCapMs: 40 });
+  const { runtime } = started;
   const base = {
     runtime,
     sink,
@@ -128,28 +122,15 @@ export async function startWorld(dataDir: string): Promise<World> {
     order_v2: await subscribe(base, 'order_placed', 2, '/order-v2'),
   };
   await settle(runtime);
-  for (const id of Object.values(subscriptions)) {
-    await waitFor(
-      `subscription ${id} ACTIVE`,
-      async () =>
-        ((await call('GET', base.portal(`/subscriptions/${id}`))).body as { status: string }).status ===
-        'ACTIVE',
-    );
-  }
   return {
     ...base,
     subscriptions,
     close: async () => {
       base.clients.dynamo.destroy();
-      await runtime.close();
+      await started.close();
       await sink.close();
     },
   };
-}
-
-export async function settle(runtime: Bridgeport): Promise<void> {
-  await runtime.whenDeployed();
-  await runtime.bus.whenIdle();
 }
 
 /** Publishes to `/{eventType}/{version}` and waits until the sink receives it on `path`. */
@@ -162,12 +143,7 @@ export async function publishAndReceive(
   target = 'depot-7',
 ): Promise<void> {
   const before = world.sink.on(path).length;
-  const published = await call(
-    'POST',
-    world.broker(`/${eventType}/${version}`),
-    envelope(target, data),
-    await producerKey(world.runtime.portalUrl, eventType),
-  );
+  const published = await publish(world.runtime, eventType, data, { target, version });
   expect(published.status).toBe(200);
   await settle(world.runtime);
   await waitFor(`delivery to ${path}`, () => world.sink.on(path).length > before);

@@ -1,9 +1,20 @@
+/**
+ * What the end-to-end suites share: a runtime on a temporary data directory with the tests' signing key, tokens and
+ * JSON calls, event types, subscriptions and producers, consumer sinks, waiting, and the `bridgeport` command.
+ */
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { issueToken, SIGNING_KEY_FILE, type TokenSubject } from '../../src/identity/tokens';
 import type { RuntimeOptions } from '../../src/options';
+import { type Bridgeport, type BridgeportOptions, startBridgeport } from '../../src/runtime/bridgeport';
+
+/** The local package's folder: where `bridgeport` runs from (`src/cli.ts` through tsx). */
+export const PACKAGE_DIR = path.resolve(__dirname, '../..');
 
 /**
  * The signing key every test runtime uses (`testOptions` and `useTestSigningKey` put it in the data directory
@@ -216,4 +227,155 @@ export const PARCEL_DATA_SCHEMA = {
 
 export function envelope(target: string, data: Record<string, unknown>): Record<string, unknown> {
   return { metadata: { event_attributes: { source: 'scanner', target } }, data };
+}
+
+/** A new, empty data directory for a suite (`bridgeport-{suite}-…` in the system's temporary folder). */
+export function tempDataDir(suite: string): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), `bridgeport-${suite}-`));
+}
+
+/** `testOptions` overrides, plus the start hooks the suites set: silent unless `log` is given. */
+export type TestRuntimeOptions = Partial<RuntimeOptions> & Pick<BridgeportOptions, 'log' | 'retryCapMs'>;
+
+/** Starts a runtime on `dataDir` with `testOptions(dataDir, overrides)`. */
+export function startTestRuntime(dataDir: string, options: TestRuntimeOptions = {}): Promise<Bridgeport> {
+  const { log = () => undefined, retryCapMs, ...overrides } = options;
+  return startBridgeport({
+    ...testOptions(dataDir, overrides),
+    ...(retryCapMs === undefined ? {} : { retryCapMs }),
+    log,
+  });
+}
+
+/** A runtime of one suite, on a data directory of its own. */
+export interface TestRuntime {
+  readonly dataDir: string;
+  readonly runtime: Bridgeport;
+  /** `{portalUrl}{route}` */
+  portal(route: string): string;
+  /** `{brokerUrl}{route}` (the producer endpoint) */
+  broker(route: string): string;
+  /** Stops the runtime and removes its data directory. */
+  close(): Promise<void>;
+}
+
+/** Starts a runtime on a new data directory named for `suite` (see `tempDataDir`, `startTestRuntime`). */
+export async function startSuiteRuntime(
+  suite: string,
+  options: TestRuntimeOptions = {},
+): Promise<TestRuntime> {
+  const dataDir = await tempDataDir(suite);
+  let runtime: Bridgeport;
+  try {
+    runtime = await startTestRuntime(dataDir, options);
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    dataDir,
+    runtime,
+    portal: (route) => `${runtime.portalUrl}${route}`,
+    broker: (route) => `${runtime.brokerUrl}${route}`,
+    close: async () => {
+      await runtime.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until every deployment asked for is applied and the bus has delivered all it holds. */
+export async function settle(runtime: Bridgeport): Promise<void> {
+  await runtime.whenDeployed();
+  await runtime.bus.whenIdle();
+}
+
+/** The `status` of a portal resource (`/events/{type}/versions/{n}`, `/subscriptions/{id}`) is ACTIVE. */
+async function isActive(url: string): Promise<boolean> {
+  const found = await call('GET', url);
+  return (found.body as { status?: string } | undefined)?.status === 'ACTIVE';
+}
+
+/**
+ * Creates `eventType` as a platform admin (an HTTPS producer of `PARCEL_DATA_SCHEMA` owned by parcel-tracking,
+ * unless `fields` say otherwise) and waits until its version 1 is ACTIVE.
+ */
+export async function createEventType(
+  portalUrl: string,
+  eventType: string,
+  fields: Record<string, unknown> = {},
+): Promise<void> {
+  const created = await call('POST', `${portalUrl}/events`, {
+    application: 'parcel-tracking',
+    event_type: eventType,
+    description: 'A parcel was scanned',
+    connection_type: 'HTTPS',
+    data: PARCEL_DATA_SCHEMA,
+    ...fields,
+  });
+  expect(created.status).toBe(201);
+  await waitFor(`${eventType} v1 to be ACTIVE`, () =>
+    isActive(`${portalUrl}/events/${eventType}/versions/1`),
+  );
+}
+
+/**
+ * Subscribes to `eventType` (version 1 over HTTPS unless `fields` say otherwise) as a platform admin and waits until
+ * the subscription is ACTIVE; answers its id.
+ */
+export async function subscribe(
+  portalUrl: string,
+  eventType: string,
+  fields: Record<string, unknown>,
+): Promise<string> {
+  const created = await call('POST', `${portalUrl}/subscriptions`, {
+    event_type: eventType,
+    version: 1,
+    connection_type: 'HTTPS',
+    ...fields,
+  });
+  expect(created.status).toBe(201);
+  const id = (created.body as { id: string }).id;
+  await waitFor(`subscription ${id} to be ACTIVE`, () => isActive(`${portalUrl}/subscriptions/${id}`));
+  return id;
+}
+
+/** Publishes `data` for `target` to `/{eventType}/{version}` with the event type's producer key. */
+export async function publish(
+  runtime: Pick<Bridgeport, 'portalUrl' | 'brokerUrl'>,
+  eventType: string,
+  data: Record<string, unknown>,
+  { target = 'depot', version = 1 }: { readonly target?: string; readonly version?: number } = {},
+): Promise<JsonResponse> {
+  return call(
+    'POST',
+    `${runtime.brokerUrl}/${eventType}/${version}`,
+    envelope(target, data),
+    await producerKey(runtime.portalUrl, eventType),
+  );
+}
+
+/** What a finished `bridgeport` process printed, and its exit code. */
+export interface ProcessResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `bridgeport …` (src/cli.ts through tsx, as `pnpm exec bridgeport` does) as a process, to completion. */
+export function runBridgeport(args: readonly string[]): Promise<ProcessResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: PACKAGE_DIR,
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => {
+    stdout += text;
+  });
+  child.stderr.setEncoding('utf8').on('data', (text: string) => {
+    stderr += text;
+  });
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
 }

@@ -1,4 +1,4 @@
-import { ValidationError, type ValidationProblem } from '@bridgeport/core';
+import { drainPages, ValidationError, type ValidationProblem } from '@bridgeport/core';
 import type { PageKey } from '../store/table-operations';
 
 /** Page size when `limit` is not given, and the largest accepted. */
@@ -34,16 +34,9 @@ export function readListQuery(query: { readonly limit?: string; readonly next_to
 export async function allPages<T>(
   listPage: (query: ListQuery) => Promise<{ readonly items: readonly T[]; readonly next_token?: string }>,
 ): Promise<T[]> {
-  const found: T[] = [];
-  let next: string | undefined;
-  do {
-    const page = await listPage(
-      next === undefined ? { limit: MAX_PAGE_SIZE } : { limit: MAX_PAGE_SIZE, next_token: next },
-    );
-    found.push(...page.items);
-    next = page.next_token;
-  } while (next !== undefined);
-  return found;
+  return drainPages((next) =>
+    listPage(next === undefined ? { limit: MAX_PAGE_SIZE } : { limit: MAX_PAGE_SIZE, next_token: next }),
+  );
 }
 
 /** Reads `limit` alone (1–100, default 25), for listings that cannot be paged. */

@@ -1,3 +1,4 @@
+import { drainPages } from '@bridgeport/core/paging';
 import { useId, useState } from 'react';
 import { ApiError, encode, type PortalApi } from '../api';
 import { asError, ErrorNotice, Loading, Section, StatusBadge } from '../common';
@@ -10,17 +11,13 @@ import type { DeadLetterView, Page, SubscriptionView } from '../types';
 export function MySubscriptionsPage({ api }: { readonly api: PortalApi }) {
   const listing = useLoad(
     async () => {
-      const items: SubscriptionView[] = [];
-      let next: string | undefined;
-      do {
+      const items = await drainPages((next) => {
         const query = new URLSearchParams({
           limit: '100',
           ...(next === undefined ? {} : { next_token: next }),
         });
-        const page = await api.get<Page<SubscriptionView>>(`/subscriptions?${query}`);
-        items.push(...page.items);
-        next = page.next_token;
-      } while (next !== undefined);
+        return api.get<Page<SubscriptionView>>(`/subscriptions?${query}`);
+      });
       // Another team's subscriptions come without their endpoint: they are not the caller's.
       return items.filter((item) => item.connection_string !== undefined);
     },

@@ -1,18 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { APIGatewayClient, GetApiKeysCommand, GetUsagePlansCommand } from '@aws-sdk/client-api-gateway';
 import { PRODUCER_THROTTLE } from '@bridgeport/core';
-import { type Bridgeport, startBridgeport } from '../../src/runtime/bridgeport';
+import type { Bridgeport } from '../../src/runtime/bridgeport';
 import { LOCAL_CREDENTIALS } from '../../src/runtime/environment';
 import {
   authHeaders,
   call,
+  createEventType,
   envelope,
-  PARCEL_DATA_SCHEMA,
   type Sink,
+  settle,
   startSink,
-  testOptions,
+  startTestRuntime,
+  subscribe,
+  tempDataDir,
   waitFor,
 } from './support';
 
@@ -33,8 +34,7 @@ describe('HTTP producers authenticate with their event type’s API key', () => 
     call('GET', portal(`/events/${eventType}/producer-key`), undefined, { headers: who });
   /** Parcel ids of the events the sink received for `eventType`, after every delivery owed has been made. */
   const delivered = async (route: string): Promise<string[]> => {
-    await runtime.whenDeployed();
-    await runtime.bus.whenIdle();
+    await settle(runtime);
     return sink
       .on(route)
       .map((received) => (JSON.parse(received.body) as { detail: { data: { parcel_id: string } } }).detail)
@@ -42,30 +42,12 @@ describe('HTTP producers authenticate with their event type’s API key', () => 
   };
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-keys-'));
+    dataDir = await tempDataDir('keys');
     sink = await startSink();
-    runtime = await startBridgeport({ ...testOptions(dataDir), log: () => undefined });
+    runtime = await startTestRuntime(dataDir);
     for (const eventType of ['keyed_parcel', 'other_parcel']) {
-      const created = await call('POST', portal('/events'), {
-        application: OWNER,
-        event_type: eventType,
-        description: 'A parcel was scanned',
-        connection_type: 'HTTPS',
-        data: PARCEL_DATA_SCHEMA,
-      });
-      expect(created.status).toBe(201);
-      const subscribed = await call('POST', portal('/subscriptions'), {
-        event_type: eventType,
-        version: 1,
-        connection_type: 'HTTPS',
-        connection_string: sink.url(`/${eventType}`),
-      });
-      expect(subscribed.status).toBe(201);
-      const id = (subscribed.body as { id: string }).id;
-      await waitFor(`subscription ${id} to be ACTIVE`, async () => {
-        const found = await call('GET', portal(`/subscriptions/${id}`));
-        return (found.body as { status: string }).status === 'ACTIVE';
-      });
+      await createEventType(runtime.portalUrl, eventType, { application: OWNER });
+      await subscribe(runtime.portalUrl, eventType, { connection_string: sink.url(`/${eventType}`) });
     }
   });
 
@@ -179,7 +161,7 @@ describe('HTTP producers authenticate with their event type’s API key', () => 
       (await keyOf('other_parcel', await authHeaders({ admin: true }))).body as { api_key: string }
     ).api_key;
     await runtime.close();
-    runtime = await startBridgeport({ ...testOptions(dataDir), log: () => undefined });
+    runtime = await startTestRuntime(dataDir);
 
     const published = await publish('other_parcel', 'after-restart', { 'x-api-key': key });
 

@@ -1,16 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { portalRoutes } from '@bridgeport/portal';
-import { type Bridgeport, startBridgeport } from '../../src/runtime/bridgeport';
+import type { Bridgeport } from '../../src/runtime/bridgeport';
 import {
   call,
+  createEventType,
   envelope,
-  PARCEL_DATA_SCHEMA,
   producerKey,
+  startSuiteRuntime,
   TEST_ADMIN,
-  testOptions,
+  type TestRuntime,
   tokenFor,
 } from './support';
 
@@ -270,7 +268,7 @@ async function snapshot(portalUrl: string): Promise<string> {
 }
 
 describe('a running runtime under hostile input', () => {
-  let dataDir: string;
+  let suite: TestRuntime;
   let runtime: Bridgeport;
   const lines: string[] = [];
 
@@ -298,25 +296,17 @@ describe('a running runtime under hostile input', () => {
   };
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-hostile-'));
-    runtime = await startBridgeport({
-      ...testOptions(dataDir, { environment: 'fz' }),
-      log: (line) => lines.push(line),
-    });
-    const created = await call('POST', `${runtime.portalUrl}/events`, {
+    suite = await startSuiteRuntime('hostile', { environment: 'fz', log: (line) => lines.push(line) });
+    runtime = suite.runtime;
+    await createEventType(runtime.portalUrl, 'fuzz_parcel', {
       application: 'fuzz-team',
-      event_type: 'fuzz_parcel',
       description: 'Parcels under attack',
-      connection_type: 'HTTPS',
-      data: PARCEL_DATA_SCHEMA,
     });
-    expect(created.status).toBe(201);
     await runtime.whenDeployed();
   });
 
   afterAll(async () => {
-    await runtime?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await suite?.close();
   });
 
   it('answers catastrophic-backtracking patterns in schemas and filters at once, /health staying fast', async () => {

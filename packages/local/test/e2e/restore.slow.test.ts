@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   DescribeSchemaCommand,
@@ -16,12 +13,11 @@ import {
   emptyTable,
   NAMES,
   publishAndReceive,
-  settle,
   startWorld,
   tableSnapshot,
   type World,
 } from './ops-support';
-import { call, producerKey, waitFor } from './support';
+import { call, producerKey, settle, waitFor } from './support';
 
 type Registry = Record<string, { version: string; content: unknown; description?: string }[]>;
 
@@ -57,21 +53,18 @@ const outcomes = (report: RestoreReport) =>
   Object.fromEntries(report.items.map((item) => [`${item.store} ${item.subject}`, item.outcome]));
 
 describe('bridgeport restore against the local runtime', () => {
-  let dataDir: string;
   let world: World;
   let registryBefore: Registry;
   let tableBefore: Awaited<ReturnType<typeof tableSnapshot>>;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-restore-'));
-    world = await startWorld(dataDir);
+    world = await startWorld('restore');
     registryBefore = await registrySnapshot(world);
     tableBefore = await tableSnapshot(world);
   }, 60_000);
 
   afterAll(async () => {
     await world?.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('finds a freshly built deployment whole: a restore changes nothing', async () => {

@@ -1,17 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { DescribeArchiveCommand, EventBridgeClient, ListArchivesCommand } from '@aws-sdk/client-eventbridge';
 import { busName, eventArchiveName } from '@bridgeport/core';
-import { type Bridgeport, startBridgeport } from '../../src/runtime/bridgeport';
+import type { Bridgeport } from '../../src/runtime/bridgeport';
 import {
   call,
-  envelope,
-  PARCEL_DATA_SCHEMA,
-  producerKey,
+  createEventType,
+  publish as publishEvent,
   type Sink,
   startSink,
-  testOptions,
+  startSuiteRuntime,
+  subscribe as subscribeTo,
+  type TestRuntime,
   waitFor,
 } from './support';
 
@@ -31,35 +29,17 @@ async function nextSecond(): Promise<Date> {
 }
 
 describe('replay from the bus archive, to one subscription', () => {
-  let dataDir: string;
+  let suite: TestRuntime;
   let runtime: Bridgeport;
   let replayed: Sink;
   let other: Sink;
   let replayedId: string;
-  const portal = (route: string) => `${runtime.portalUrl}${route}`;
+  const portal = (route: string) => suite.portal(route);
 
-  const subscribe = async (url: string): Promise<string> => {
-    const created = await call('POST', portal('/subscriptions'), {
-      event_type: 'scanned_parcel',
-      version: 1,
-      connection_type: 'HTTPS',
-      connection_string: url,
-    });
-    expect(created.status).toBe(201);
-    const id = (created.body as { id: string }).id;
-    await waitFor(`subscription ${id} to be ACTIVE`, async () => {
-      const found = await call('GET', portal(`/subscriptions/${id}`));
-      return (found.body as { status: string }).status === 'ACTIVE';
-    });
-    return id;
-  };
+  const subscribe = (url: string): Promise<string> =>
+    subscribeTo(runtime.portalUrl, 'scanned_parcel', { connection_string: url });
   const publish = async (parcel: string): Promise<string> => {
-    const response = await call(
-      'POST',
-      `${runtime.brokerUrl}/scanned_parcel/1`,
-      envelope('depot', { parcel_id: parcel, weight_kg: 1 }),
-      await producerKey(runtime.portalUrl, 'scanned_parcel'),
-    );
+    const response = await publishEvent(runtime, 'scanned_parcel', { parcel_id: parcel, weight_kg: 1 });
     expect(response.status).toBe(200);
     return (response.body as { event_id: string }).event_id;
   };
@@ -67,35 +47,19 @@ describe('replay from the bus archive, to one subscription', () => {
     sink.received.map((request) => JSON.parse(request.body) as Record<string, unknown>);
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-replay-'));
     replayed = await startSink();
     other = await startSink();
-    runtime = await startBridgeport({
-      ...testOptions(dataDir, { environment: ENV, archiveRetentionDays: 2 }),
-      retryCapMs: 40,
-      log: () => undefined,
-    });
-    const created = await call('POST', portal('/events'), {
-      application: 'parcel-tracking',
-      event_type: 'scanned_parcel',
-      description: 'A parcel was scanned',
-      connection_type: 'HTTPS',
-      data: PARCEL_DATA_SCHEMA,
-    });
-    expect(created.status).toBe(201);
-    await waitFor('the producer to be ACTIVE', async () => {
-      const found = await call('GET', portal('/events/scanned_parcel/versions/1'));
-      return (found.body as { status: string }).status === 'ACTIVE';
-    });
+    suite = await startSuiteRuntime('replay', { environment: ENV, archiveRetentionDays: 2, retryCapMs: 40 });
+    runtime = suite.runtime;
+    await createEventType(runtime.portalUrl, 'scanned_parcel');
     replayedId = await subscribe(replayed.url('/parcels'));
     await subscribe(other.url('/parcels'));
   });
 
   afterAll(async () => {
-    await runtime.close();
+    await suite?.close();
     await replayed.close();
     await other.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('serves the bus archive, named as the AWS bus stack names it, with the retention it was started with', async () => {

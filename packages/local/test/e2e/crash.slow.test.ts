@@ -1,19 +1,20 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   call,
+  createEventType,
   envelope,
-  PARCEL_DATA_SCHEMA,
+  PACKAGE_DIR,
   producerKey,
   type Sink,
   startSink,
+  subscribe,
+  tempDataDir,
   useTestSigningKey,
   waitFor,
 } from './support';
 
-const PACKAGE_DIR = path.resolve(__dirname, '../..');
 const FUNCTIONS_DIR = path.join(PACKAGE_DIR, 'test', 'fixtures', 'functions');
 const LAMBDA_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:record_event';
 
@@ -87,7 +88,7 @@ describe('bridgeport start as a process', () => {
   const children: Child[] = [];
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-crash-'));
+    dataDir = await tempDataDir('crash');
     useTestSigningKey(dataDir);
     lambdaOutput = path.join(dataDir, 'lambda-events.jsonl');
     lambdaFailureSwitch = `${lambdaOutput}.failing`;
@@ -103,34 +104,12 @@ describe('bridgeport start as a process', () => {
   it('delivers every acknowledged event after kill -9 and a restart, to HTTPS and Lambda consumers', async () => {
     const first = await startChild(dataDir, lambdaOutput);
     children.push(first);
-    const created = await call('POST', `${first.portalUrl}/events`, {
-      application: 'parcel-tracking',
-      event_type: 'scanned_parcel',
-      description: 'A parcel was scanned',
-      connection_type: 'HTTPS',
-      data: PARCEL_DATA_SCHEMA,
-    });
-    expect(created.status).toBe(201);
+    await createEventType(first.portalUrl, 'scanned_parcel');
     const key = await producerKey(first.portalUrl, 'scanned_parcel');
-    const ids: string[] = [];
-    for (const consumer of [
-      { connection_type: 'HTTPS', connection_string: sink.url('/all') },
-      { connection_type: 'LAMBDA', connection_string: LAMBDA_ARN },
-    ]) {
-      const subscribed = await call('POST', `${first.portalUrl}/subscriptions`, {
-        event_type: 'scanned_parcel',
-        version: 1,
-        ...consumer,
-      });
-      expect(subscribed.status).toBe(201);
-      ids.push((subscribed.body as { id: string }).id);
-    }
-    await waitFor('both subscriptions to be ACTIVE', async () => {
-      for (const id of ids) {
-        const found = await call('GET', `${first.portalUrl}/subscriptions/${id}`);
-        if ((found.body as { status: string }).status !== 'ACTIVE') return false;
-      }
-      return true;
+    await subscribe(first.portalUrl, 'scanned_parcel', { connection_string: sink.url('/all') });
+    await subscribe(first.portalUrl, 'scanned_parcel', {
+      connection_type: 'LAMBDA',
+      connection_string: LAMBDA_ARN,
     });
 
     // Both consumers fail while 8 producers stream events, so deliveries are owed when the runtime is

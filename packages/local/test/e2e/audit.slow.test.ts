@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateSchemaCommand } from '@aws-sdk/client-schemas';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
@@ -11,25 +8,21 @@ import {
   bridgeportJson,
   NAMES,
   publishAndReceive,
-  settle,
   startWorld,
   tableSnapshot,
   type World,
 } from './ops-support';
-import { waitFor } from './support';
+import { settle, waitFor } from './support';
 
 describe('bridgeport audit against the local runtime', () => {
-  let dataDir: string;
   let world: World;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-audit-'));
-    world = await startWorld(dataDir);
+    world = await startWorld('audit');
   }, 60_000);
 
   afterAll(async () => {
     await world?.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('finds no drift where every store agrees, and exits 0', async () => {

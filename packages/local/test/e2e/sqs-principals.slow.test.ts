@@ -1,5 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   GetQueueAttributesCommand,
@@ -9,9 +8,18 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { producerIngressQueueName } from '@bridgeport/core';
-import { type Bridgeport, startBridgeport } from '../../src/runtime/bridgeport';
+import type { Bridgeport } from '../../src/runtime/bridgeport';
 import { PRINCIPALS_FILE } from '../../src/runtime/principals';
-import { call, envelope, PARCEL_DATA_SCHEMA, type Sink, startSink, testOptions, waitFor } from './support';
+import {
+  call,
+  envelope,
+  PARCEL_DATA_SCHEMA,
+  type Sink,
+  startSink,
+  startTestRuntime,
+  tempDataDir,
+  waitFor,
+} from './support';
 
 const ENV = 'principals';
 const INGRESS = producerIngressQueueName(ENV, 'guarded_parcel', 1);
@@ -47,13 +55,13 @@ describe('an SQS producer admits only its allowed principals, locally too', () =
   };
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-principals-'));
+    dataDir = await tempDataDir('principals');
     await writeFile(
       path.join(dataDir, PRINCIPALS_FILE),
       JSON.stringify({ 'warehouse-key': WAREHOUSE, 'intruder-key': INTRUDER }),
     );
     sink = await startSink();
-    runtime = await startBridgeport({ ...testOptions(dataDir, { environment: ENV }), log: () => undefined });
+    runtime = await startTestRuntime(dataDir, { environment: ENV });
   });
 
   afterAll(async () => {

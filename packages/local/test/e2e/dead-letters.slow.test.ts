@@ -1,18 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { consumerDeadLetterQueueName, ruleName } from '@bridgeport/core';
-import { type Bridgeport, startBridgeport } from '../../src/runtime/bridgeport';
+import type { Bridgeport } from '../../src/runtime/bridgeport';
 import {
   authHeaders,
   call,
-  envelope,
-  PARCEL_DATA_SCHEMA,
-  producerKey,
+  createEventType,
+  publish as publishEvent,
   type Sink,
   startSink,
-  testOptions,
+  startSuiteRuntime,
+  subscribe as subscribeTo,
+  type TestRuntime,
   waitFor,
 } from './support';
 
@@ -26,37 +24,21 @@ interface DeadLetter {
 }
 
 describe('dead letters: one truth in the dead-letter queue, redrive and discard', () => {
-  let dataDir: string;
+  let suite: TestRuntime;
   let runtime: Bridgeport;
   let failing: Sink;
   let healthy: Sink;
   let failingId: string;
   let healthyId: string;
-  const portal = (route: string) => `${runtime.portalUrl}${route}`;
+  const portal = (route: string) => suite.portal(route);
 
-  const subscribe = async (url: string, retries: number): Promise<string> => {
-    const created = await call('POST', portal('/subscriptions'), {
-      event_type: 'scanned_parcel',
-      version: 1,
-      connection_type: 'HTTPS',
+  const subscribe = (url: string, retries: number): Promise<string> =>
+    subscribeTo(runtime.portalUrl, 'scanned_parcel', {
       connection_string: url,
       retry_policy: { maximum_retry_attempts: retries, maximum_event_age_seconds: 60 },
     });
-    expect(created.status).toBe(201);
-    const id = (created.body as { id: string }).id;
-    await waitFor(`subscription ${id} to be ACTIVE`, async () => {
-      const found = await call('GET', portal(`/subscriptions/${id}`));
-      return (found.body as { status: string }).status === 'ACTIVE';
-    });
-    return id;
-  };
   const publish = async (parcel: string): Promise<string> => {
-    const response = await call(
-      'POST',
-      `${runtime.brokerUrl}/scanned_parcel/1`,
-      envelope('depot', { parcel_id: parcel, weight_kg: 1 }),
-      await producerKey(runtime.portalUrl, 'scanned_parcel'),
-    );
+    const response = await publishEvent(runtime, 'scanned_parcel', { parcel_id: parcel, weight_kg: 1 });
     expect(response.status).toBe(200);
     return (response.body as { event_id: string }).event_id;
   };
@@ -68,35 +50,19 @@ describe('dead letters: one truth in the dead-letter queue, redrive and discard'
   const eventIds = (sink: Sink) => sink.received.map((request) => JSON.parse(request.body).id as string);
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-dead-letters-'));
     failing = await startSink();
     healthy = await startSink();
-    runtime = await startBridgeport({
-      ...testOptions(dataDir, { environment: ENV }),
-      retryCapMs: 40,
-      log: () => undefined,
-    });
-    const created = await call('POST', portal('/events'), {
-      application: 'parcel-tracking',
-      event_type: 'scanned_parcel',
-      description: 'A parcel was scanned',
-      connection_type: 'HTTPS',
-      data: PARCEL_DATA_SCHEMA,
-    });
-    expect(created.status).toBe(201);
-    await waitFor('the producer to be ACTIVE', async () => {
-      const found = await call('GET', portal('/events/scanned_parcel/versions/1'));
-      return (found.body as { status: string }).status === 'ACTIVE';
-    });
+    suite = await startSuiteRuntime('dead-letters', { environment: ENV, retryCapMs: 40 });
+    runtime = suite.runtime;
+    await createEventType(runtime.portalUrl, 'scanned_parcel');
     failingId = await subscribe(failing.url('/parcels'), 1);
     healthyId = await subscribe(healthy.url('/parcels'), 1);
   });
 
   afterAll(async () => {
-    await runtime.close();
+    await suite?.close();
     await failing.close();
     await healthy.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   let published: string[];

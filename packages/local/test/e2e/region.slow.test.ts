@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import {
   DescribeEventBusCommand,
   EventBridgeClient,
@@ -17,15 +14,16 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { busName, ruleName, schemaName, schemaRegistryName } from '@bridgeport/core';
-import { type Bridgeport, startBridgeport } from '../../src/runtime/bridgeport';
+import type { Bridgeport } from '../../src/runtime/bridgeport';
 import {
   call,
-  envelope,
-  PARCEL_DATA_SCHEMA,
-  producerKey,
+  createEventType,
+  publish,
   type Sink,
   startSink,
-  testOptions,
+  startSuiteRuntime,
+  subscribe,
+  type TestRuntime,
   waitFor,
 } from './support';
 
@@ -34,49 +32,28 @@ const REGION = 'eu-west-1';
 const INBOX = 'regional-inbox';
 
 describe('bridgeport start --region eu-west-1, seen through the AWS SDK', () => {
-  let dataDir: string;
+  let suite: TestRuntime;
   let runtime: Bridgeport;
   let sink: Sink;
   let eventBridge: EventBridgeClient;
   let sqs: SQSClient;
   let schemas: SchemasClient;
   let subscriptionId: string;
-  const portal = (route: string) => `${runtime.portalUrl}${route}`;
+  const portal = (route: string) => suite.portal(route);
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-region-'));
     sink = await startSink();
-    runtime = await startBridgeport({
-      ...testOptions(dataDir, { environment: ENV, region: REGION }),
-      log: () => undefined,
-    });
+    suite = await startSuiteRuntime('region', { environment: ENV, region: REGION });
+    runtime = suite.runtime;
     // The runtime sets AWS_ENDPOINT_URL and AWS_REGION for this process, as a user's shell would.
     eventBridge = new EventBridgeClient({});
     sqs = new SQSClient({});
     schemas = new SchemasClient({});
-    const created = await call('POST', portal('/events'), {
-      application: 'parcel-tracking',
-      event_type: 'regional_parcel',
+    await createEventType(runtime.portalUrl, 'regional_parcel', {
       description: 'A parcel scanned in Ireland',
-      connection_type: 'HTTPS',
-      data: PARCEL_DATA_SCHEMA,
     });
-    expect(created.status).toBe(201);
-    await waitFor('the producer route to be ACTIVE', async () => {
-      const found = await call('GET', portal('/events/regional_parcel/versions/1'));
-      return (found.body as { status: string }).status === 'ACTIVE';
-    });
-    const subscribed = await call('POST', portal('/subscriptions'), {
-      event_type: 'regional_parcel',
-      version: 1,
-      connection_type: 'HTTPS',
+    subscriptionId = await subscribe(runtime.portalUrl, 'regional_parcel', {
       connection_string: sink.url('/regional'),
-    });
-    expect(subscribed.status).toBe(201);
-    subscriptionId = (subscribed.body as { id: string }).id;
-    await waitFor('the subscription to be ACTIVE', async () => {
-      const found = await call('GET', portal(`/subscriptions/${subscriptionId}`));
-      return (found.body as { status: string }).status === 'ACTIVE';
     });
   });
 
@@ -84,9 +61,8 @@ describe('bridgeport start --region eu-west-1, seen through the AWS SDK', () => 
     eventBridge.destroy();
     sqs.destroy();
     schemas.destroy();
-    await runtime.close();
+    await suite?.close();
     await sink.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('names the region in the ARNs of the bus, the rules and the API destination targets', async () => {
@@ -114,11 +90,11 @@ describe('bridgeport start --region eu-west-1, seen through the AWS SDK', () => 
   });
 
   it("puts the region in every delivered event's region field", async () => {
-    const published = await call(
-      'POST',
-      `${runtime.brokerUrl}/regional_parcel/1`,
-      envelope('depot-1', { parcel_id: 'ie-1', weight_kg: 1 }),
-      await producerKey(runtime.portalUrl, 'regional_parcel'),
+    const published = await publish(
+      runtime,
+      'regional_parcel',
+      { parcel_id: 'ie-1', weight_kg: 1 },
+      { target: 'depot-1' },
     );
     expect(published.status).toBe(200);
 
@@ -144,24 +120,11 @@ describe('bridgeport start --region eu-west-1, seen through the AWS SDK', () => 
     expect(found.QueueUrl).toBe(created.QueueUrl);
     expect(Attributes?.QueueArn).toBe(`arn:aws:sqs:${REGION}:000000000000:${INBOX}`);
 
-    const subscribed = await call('POST', portal('/subscriptions'), {
-      event_type: 'regional_parcel',
-      version: 1,
+    await subscribe(runtime.portalUrl, 'regional_parcel', {
       connection_type: 'SQS',
       connection_string: Attributes?.QueueArn,
     });
-    expect(subscribed.status).toBe(201);
-    const id = (subscribed.body as { id: string }).id;
-    await waitFor('the SQS subscription to be ACTIVE', async () => {
-      const status = await call('GET', portal(`/subscriptions/${id}`));
-      return (status.body as { status: string }).status === 'ACTIVE';
-    });
-    await call(
-      'POST',
-      `${runtime.brokerUrl}/regional_parcel/1`,
-      envelope('depot-2', { parcel_id: 'ie-2', weight_kg: 2 }),
-      await producerKey(runtime.portalUrl, 'regional_parcel'),
-    );
+    await publish(runtime, 'regional_parcel', { parcel_id: 'ie-2', weight_kg: 2 }, { target: 'depot-2' });
     const { Messages } = await sqs.send(
       new ReceiveMessageCommand({ QueueUrl: found.QueueUrl, WaitTimeSeconds: 5, MaxNumberOfMessages: 1 }),
     );

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import {
   DescribeApiDestinationCommand,
   DescribeConnectionCommand,
@@ -18,51 +15,38 @@ import {
   ruleName,
   SUBSCRIPTION_HEADER,
 } from '@bridgeport/core';
-import { type Bridgeport, startBridgeport } from '../../src/runtime/bridgeport';
-import { call, PARCEL_DATA_SCHEMA, type Sink, startSink, testOptions, waitFor } from './support';
+import type { Bridgeport } from '../../src/runtime/bridgeport';
+import {
+  call,
+  createEventType,
+  type Sink,
+  startSink,
+  startSuiteRuntime,
+  subscribe as subscribeTo,
+  type TestRuntime,
+} from './support';
 
 const ENV = 'apide2e';
 const EVENT_TYPE = 'hooked_parcel';
 
 describe('the API destinations and connections of HTTPS consumers, through the EventBridge API', () => {
-  let dataDir: string;
+  let suite: TestRuntime;
   let runtime: Bridgeport;
   let sink: Sink;
   let eventBridge: EventBridgeClient;
   let plain: string;
   let withSecret: string;
   let ownSecret: string;
-  const portal = (route: string) => `${runtime.portalUrl}${route}`;
-
-  const subscribe = async (body: Record<string, unknown>): Promise<string> => {
-    const created = await call('POST', portal('/subscriptions'), {
-      event_type: EVENT_TYPE,
-      version: 1,
-      connection_type: 'HTTPS',
-      ...body,
-    });
-    expect(created.status).toBe(201);
-    const id = (created.body as { id: string }).id;
-    await waitFor(`subscription ${id} to be ACTIVE`, async () => {
-      const found = await call('GET', portal(`/subscriptions/${id}`));
-      return (found.body as { status: string }).status === 'ACTIVE';
-    });
-    return id;
-  };
+  const portal = (route: string) => suite.portal(route);
+  const subscribe = (body: Record<string, unknown>): Promise<string> =>
+    subscribeTo(runtime.portalUrl, EVENT_TYPE, body);
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-apid-'));
     sink = await startSink();
-    runtime = await startBridgeport({ ...testOptions(dataDir, { environment: ENV }), log: () => undefined });
+    suite = await startSuiteRuntime('apid', { environment: ENV });
+    runtime = suite.runtime;
     eventBridge = new EventBridgeClient({});
-    const created = await call('POST', portal('/events'), {
-      application: 'parcel-tracking',
-      event_type: EVENT_TYPE,
-      description: 'A parcel for webhooks',
-      connection_type: 'HTTPS',
-      data: PARCEL_DATA_SCHEMA,
-    });
-    expect(created.status).toBe(201);
+    await createEventType(runtime.portalUrl, EVENT_TYPE, { description: 'A parcel for webhooks' });
     plain = await subscribe({ connection_string: sink.url('/plain'), rate_limit_per_second: 25 });
     // Only the subscription's own secret is accepted; the refusal names it (and keeps the id for the retry).
     const refused = await call('POST', portal('/subscriptions'), {
@@ -82,9 +66,8 @@ describe('the API destinations and connections of HTTPS consumers, through the E
 
   afterAll(async () => {
     eventBridge.destroy();
-    await runtime.close();
+    await suite?.close();
     await sink.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('lists one API destination per HTTPS consumer, with its endpoint, method, rate limit and connection', async () => {

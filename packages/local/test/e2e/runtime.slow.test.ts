@@ -1,7 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import {
   EventBridgeClient,
@@ -20,16 +18,20 @@ import {
   ruleName,
   tableName,
 } from '@bridgeport/core';
-import { type Bridgeport, startBridgeport } from '../../src/runtime/bridgeport';
+import type { Bridgeport } from '../../src/runtime/bridgeport';
 import { PortInUseError } from '../../src/runtime/errors';
 import {
   call,
   envelope,
   PARCEL_DATA_SCHEMA,
-  producerKey,
+  publish as publishEvent,
   type Sink,
+  settle as settleRuntime,
   startSink,
-  testOptions,
+  startTestRuntime,
+  subscribe as subscribeTo,
+  type TestRuntimeOptions,
+  tempDataDir,
   waitFor,
 } from './support';
 
@@ -42,45 +44,27 @@ describe('bridgeport start, end to end', () => {
   let sink: Sink;
   const lines: string[] = [];
 
-  const start = async (overrides = {}): Promise<Bridgeport> => {
-    runtime = await startBridgeport({
-      ...testOptions(dataDir, { environment: ENV, maxEventSizeBytes: 4096, ...overrides }),
+  const start = async (overrides: TestRuntimeOptions = {}): Promise<Bridgeport> => {
+    runtime = await startTestRuntime(dataDir, {
+      environment: ENV,
+      maxEventSizeBytes: 4096,
       retryCapMs: 40,
       log: (line) => lines.push(line),
+      ...overrides,
     });
     return runtime;
   };
   const portal = (route: string) => `${(runtime as Bridgeport).portalUrl}${route}`;
   const broker = (route: string) => `${(runtime as Bridgeport).brokerUrl}${route}`;
 
-  const subscribe = async (body: Record<string, unknown>): Promise<string> => {
-    const created = await call('POST', portal('/subscriptions'), {
-      event_type: 'scanned_parcel',
-      version: 1,
-      ...body,
-    });
-    expect(created.status).toBe(201);
-    const id = (created.body as { id: string }).id;
-    await waitFor(`subscription ${id} to be ACTIVE`, async () => {
-      const found = await call('GET', portal(`/subscriptions/${id}`));
-      return (found.body as { status: string }).status === 'ACTIVE';
-    });
-    return id;
-  };
-  const publish = async (target: string, data: Record<string, unknown>) =>
-    call(
-      'POST',
-      broker('/scanned_parcel/1'),
-      envelope(target, data),
-      await producerKey((runtime as Bridgeport).portalUrl, 'scanned_parcel'),
-    );
-  const settle = async (): Promise<void> => {
-    await (runtime as Bridgeport).whenDeployed();
-    await (runtime as Bridgeport).bus.whenIdle();
-  };
+  const subscribe = (body: Record<string, unknown>): Promise<string> =>
+    subscribeTo((runtime as Bridgeport).portalUrl, 'scanned_parcel', body);
+  const publish = (target: string, data: Record<string, unknown>) =>
+    publishEvent(runtime as Bridgeport, 'scanned_parcel', data, { target });
+  const settle = (): Promise<void> => settleRuntime(runtime as Bridgeport);
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-e2e-'));
+    dataDir = await tempDataDir('e2e');
     sink = await startSink();
     await start();
   });
@@ -408,11 +392,9 @@ describe('bridgeport start, end to end', () => {
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
-    const otherDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-e2e-port-'));
+    const otherDir = await tempDataDir('e2e-port');
     try {
-      await expect(
-        startBridgeport({ ...testOptions(otherDir), portalPort: port, log: () => undefined }),
-      ).rejects.toThrow(
+      await expect(startTestRuntime(otherDir, { portalPort: port })).rejects.toThrow(
         new PortInUseError('portal API', `127.0.0.1:${port}`, {
           flag: 'portal-port',
           env: 'BRIDGEPORT_PORTAL_PORT',

@@ -1,31 +1,7 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-
-const PACKAGE_DIR = path.resolve(__dirname, '../..');
-
-/** Runs `bridgeport …` (src/cli.ts through tsx) to completion. */
-function bridgeport(
-  args: readonly string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-    cwd: PACKAGE_DIR,
-    env: { ...process.env, NODE_NO_WARNINGS: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => {
-    stdout += text;
-  });
-  child.stderr.setEncoding('utf8').on('data', (text: string) => {
-    stderr += text;
-  });
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-}
+import { runBridgeport as bridgeport, tempDataDir } from './support';
 
 describe('the bridgeport command', () => {
   it('prints its options, each with its environment variable', async () => {
@@ -54,7 +30,7 @@ describe('the bridgeport command', () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as AddressInfo).port;
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-cli-'));
+    const dataDir = await tempDataDir('cli');
     try {
       const result = await bridgeport([
         'start',

@@ -1,6 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   BucketKind,
@@ -11,8 +9,8 @@ import {
   producerManifestKey,
   serializeManifest,
 } from '@bridgeport/core';
-import { type Bridgeport, startBridgeport } from '../../src/runtime/bridgeport';
-import { call, PARCEL_DATA_SCHEMA, testOptions, waitFor } from './support';
+import type { Bridgeport } from '../../src/runtime/bridgeport';
+import { call, PARCEL_DATA_SCHEMA, startTestRuntime, tempDataDir, waitFor } from './support';
 
 const APPLICATION = 'parcel-tracking';
 /** Each created by two requests at once, with different data schemas (so manifests of different sizes). */
@@ -40,8 +38,8 @@ describe('racing creates of one event type', () => {
   };
 
   beforeEach(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-race-'));
-    runtime = await startBridgeport({ ...testOptions(dataDir), log: () => undefined });
+    dataDir = await tempDataDir('race');
+    runtime = await startTestRuntime(dataDir);
   });
 
   afterEach(async () => {

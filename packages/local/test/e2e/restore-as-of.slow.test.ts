@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { schemaBackupKey } from '@bridgeport/core';
 import type { RestoreReport } from '@bridgeport/ops';
@@ -8,27 +5,23 @@ import {
   bridgeportJson,
   NAMES,
   publishAndReceive,
-  settle,
   startWorld,
   tableSnapshot,
   type World,
 } from './ops-support';
-import { call } from './support';
+import { call, settle } from './support';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('bridgeport restore --as-of against the local runtime (versioned buckets)', () => {
-  let dataDir: string;
   let world: World;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-as-of-'));
-    world = await startWorld(dataDir);
+    world = await startWorld('as-of');
   }, 60_000);
 
   afterAll(async () => {
     await world?.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('rebuilds from the object versions current at a point in time: a backup broken since and a subscription deleted since', async () => {

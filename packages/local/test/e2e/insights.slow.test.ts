@@ -1,21 +1,20 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { buildEventEntry, eventEntrySize } from '@bridgeport/broker';
 import { busName, ruleName } from '@bridgeport/core';
 import { cbor, dateToTag } from '@smithy/core/cbor';
-import { type Bridgeport, startBridgeport } from '../../src/runtime/bridgeport';
+import type { Bridgeport } from '../../src/runtime/bridgeport';
 import {
   authHeaders,
   call,
+  createEventType,
   envelope,
-  PARCEL_DATA_SCHEMA,
   producerKey,
-  testOptions,
-  waitFor,
+  startTestRuntime,
+  subscribe,
+  tempDataDir,
 } from './support';
 
 const ENV = 'e2e';
@@ -78,10 +77,10 @@ describe('insights after a known workload, through the portal, the SDK and the A
   const portal = (route: string) => `${runtime.portalUrl}${route}`;
 
   const start = async () => {
-    runtime = await startBridgeport({
-      ...testOptions(dataDir, { environment: ENV, maxEventSizeBytes: MAX_EVENT_SIZE }),
+    runtime = await startTestRuntime(dataDir, {
+      environment: ENV,
+      maxEventSizeBytes: MAX_EVENT_SIZE,
       retryCapMs: 40,
-      log: () => undefined,
     });
   };
   const insights = async (as: Record<string, string>) => {
@@ -99,35 +98,15 @@ describe('insights after a known workload, through the portal, the SDK and the A
   };
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-insights-'));
+    dataDir = await tempDataDir('insights');
     consumer = await startConsumer();
     await start();
     from = new Date(Date.now() - 60_000).toISOString();
-    const created = await call('POST', portal('/events'), {
-      application: 'parcel-tracking',
-      event_type: 'scanned_parcel',
-      description: 'A parcel was scanned',
-      connection_type: 'HTTPS',
-      data: PARCEL_DATA_SCHEMA,
-    });
-    expect(created.status).toBe(201);
-    await waitFor('the producer to be ACTIVE', async () => {
-      const found = await call('GET', portal('/events/scanned_parcel/versions/1'));
-      return (found.body as { status: string }).status === 'ACTIVE';
-    });
-    const subscribed = await call('POST', portal('/subscriptions'), {
-      event_type: 'scanned_parcel',
-      version: 1,
+    await createEventType(runtime.portalUrl, 'scanned_parcel');
+    subscriptionId = await subscribe(runtime.portalUrl, 'scanned_parcel', {
       team: 'shipping',
-      connection_type: 'HTTPS',
       connection_string: consumer.url,
       retry_policy: { maximum_retry_attempts: 1, maximum_event_age_seconds: 60 },
-    });
-    expect(subscribed.status).toBe(201);
-    subscriptionId = (subscribed.body as { id: string }).id;
-    await waitFor('the subscription to be ACTIVE', async () => {
-      const found = await call('GET', portal(`/subscriptions/${subscriptionId}`));
-      return (found.body as { status: string }).status === 'ACTIVE';
     });
 
     // N published (K of them refused by the consumer), and refusals: 3 for the schema, 1 for the size.

@@ -1,6 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import {
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
@@ -9,8 +7,18 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { producerDeadLetterQueueName, producerIngressQueueName } from '@bridgeport/core';
-import { type Bridgeport, startBridgeport } from '../../src/runtime/bridgeport';
-import { call, envelope, PARCEL_DATA_SCHEMA, type Sink, startSink, testOptions, waitFor } from './support';
+import type { Bridgeport } from '../../src/runtime/bridgeport';
+import {
+  call,
+  createEventType,
+  envelope,
+  type Sink,
+  startSink,
+  startTestRuntime,
+  subscribe as subscribeTo,
+  tempDataDir,
+  waitFor,
+} from './support';
 
 const ENV = 'sqse2e';
 const APPLICATION = 'parcel-tracking';
@@ -26,10 +34,7 @@ describe('SQS producers and SQS consumers in the local runtime', () => {
   const lines: string[] = [];
 
   const start = async (): Promise<Bridgeport> => {
-    runtime = await startBridgeport({
-      ...testOptions(dataDir, { environment: ENV }),
-      log: (line) => lines.push(line),
-    });
+    runtime = await startTestRuntime(dataDir, { environment: ENV, log: (line) => lines.push(line) });
     // startBridgeport sets AWS_ENDPOINT_URL for this process: the client finds the endpoint by itself.
     sqs = new SQSClient({});
     return runtime;
@@ -58,36 +63,17 @@ describe('SQS producers and SQS consumers in the local runtime', () => {
         MessageAttributeNames: ['All'],
       }),
     );
-  const subscribe = async (body: Record<string, unknown>): Promise<string> => {
-    const created = await call('POST', portal('/subscriptions'), {
-      event_type: 'queued_parcel',
-      version: 1,
-      ...body,
-    });
-    expect(created.status).toBe(201);
-    const id = (created.body as { id: string }).id;
-    await waitFor(`subscription ${id} to be ACTIVE`, async () => {
-      const found = await call('GET', portal(`/subscriptions/${id}`));
-      return (found.body as { status: string }).status === 'ACTIVE';
-    });
-    return id;
-  };
+  const subscribe = (body: Record<string, unknown>): Promise<string> =>
+    subscribeTo((runtime as Bridgeport).portalUrl, 'queued_parcel', body);
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-sqs-e2e-'));
+    dataDir = await tempDataDir('sqs-e2e');
     sink = await startSink();
     await start();
-    const created = await call('POST', portal('/events'), {
+    await createEventType((runtime as Bridgeport).portalUrl, 'queued_parcel', {
       application: APPLICATION,
-      event_type: 'queued_parcel',
       description: 'A parcel was queued',
       connection_type: 'SQS',
-      data: PARCEL_DATA_SCHEMA,
-    });
-    expect(created.status).toBe(201);
-    await waitFor('the SQS producer to be ACTIVE', async () => {
-      const found = await call('GET', portal('/events/queued_parcel/versions/1'));
-      return (found.body as { status: string }).status === 'ACTIVE';
     });
     await subscribe({ connection_type: 'HTTPS', connection_string: sink.url('/hook') });
     await subscribe({
