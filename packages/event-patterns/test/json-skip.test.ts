@@ -1,4 +1,5 @@
 import { DECLINE, SHALLOW_DEPTH, skipValue } from '../src/json-skip';
+import { prng } from './support/citylots-events';
 
 /**
  * The skipper accepts exactly what JSON.parse accepts: for every text, skipping the value at its start reaches the end
@@ -24,18 +25,6 @@ function parses(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const random = prng(20261206);

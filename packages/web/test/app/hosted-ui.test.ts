@@ -8,8 +8,8 @@ import {
   logoutUrl,
   readCallback,
   refreshTokens,
-} from '../src/app/hosted-ui';
-import { type FakeTokenEndpoint, startTokenEndpoint, unsignedJwt } from './support/token-endpoint';
+} from '../../src/app/hosted-ui';
+import { type FakeTokenEndpoint, startTokenEndpoint, unsignedJwt } from '../support/token-endpoint';
 
 const CLIENT_ID = '4n0ther5ecretl3ssc1ient';
 const REDIRECT = 'https://d111111abcdef8.cloudfront.net/';

@@ -1,4 +1,5 @@
 import { check, RuleSet } from '@bridgeport/event-patterns';
+import { prng } from './support/citylots-events';
 
 /**
  * Randomized differential test: for thousands of (pattern, event) pairs drawn from a fixed seed, matching the event's
@@ -6,18 +7,6 @@ import { check, RuleSet } from '@bridgeport/event-patterns';
  * carry what JSON.stringify never writes: duplicated keys, dot-joined keys, escapes, white space, numbers spelled in
  * many ways (`1e2`, `-0`, `1e400`, more digits than a double holds) and arrays of objects and of arrays.
  */
-
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const random = prng(20261205);
 const int = (n: number): number => Math.floor(random() * n);

@@ -1,4 +1,5 @@
 import { RuleSet } from '@bridgeport/event-patterns';
+import { prng } from './support/citylots-events';
 
 /**
  * Cross-checks the shared automaton against a direct evaluation of each pattern, on random rules and events drawn
@@ -6,17 +7,6 @@ import { RuleSet } from '@bridgeport/event-patterns';
  */
 
 type Spec = string | number | Record<string, unknown>;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PATHS = [['a'], ['b'], ['c', 'd'], ['c', 'e']];
 const STRINGS = ['x', 'xy', 'yx', 'y', 'xyx'];

@@ -5,7 +5,7 @@ import {
   mergeSeries,
   niceScale,
   timeLabel,
-} from '../src/app/insights-chart';
+} from '../../src/app/insights-chart';
 
 const hour = (h: number) => `2026-11-26T${String(h).padStart(2, '0')}:00:00.000Z`;
 

@@ -1,6 +1,6 @@
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { curlCommand, exampleEvent, exampleValue, fieldRows, type Json } from '../src/app/schema-view';
+import { curlCommand, exampleEvent, exampleValue, fieldRows, type Json } from '../../src/app/schema-view';
 
 const parcel: Json = {
   type: 'object',

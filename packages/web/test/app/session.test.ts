@@ -1,7 +1,7 @@
-import { settingsFrom } from '../src/app/api';
-import { beginSignIn, type HostedUiSettings } from '../src/app/hosted-ui';
-import { type KeyValueStore, Session, tokenExpiry } from '../src/app/session';
-import { type FakeTokenEndpoint, startTokenEndpoint, unsignedJwt } from './support/token-endpoint';
+import { settingsFrom } from '../../src/app/api';
+import { beginSignIn, type HostedUiSettings } from '../../src/app/hosted-ui';
+import { type KeyValueStore, Session, tokenExpiry } from '../../src/app/session';
+import { type FakeTokenEndpoint, startTokenEndpoint, unsignedJwt } from '../support/token-endpoint';
 
 const CLIENT_ID = 'portal-web-client';
 const REDIRECT = 'https://d111111abcdef8.cloudfront.net/';
