@@ -31,17 +31,17 @@ export type { CatalogServiceOptions, MatchReport, SubscriptionMatch } from './se
 export { CatalogService } from './services/catalog';
 export type { DeadLetterList, DeadLetterView, RedriveResult } from './services/dead-letters';
 export { DeadLetterService, MAX_DEAD_LETTERS_PER_CALL, REDRIVE_RATE } from './services/dead-letters';
+export { DEFAULT_LEASE_SECONDS } from './services/event-type-lease';
 export type {
   EventTypeListItem,
-  EventTypeServiceOptions,
   EventTypeView,
   EventVersionView,
   Revisioned,
-  RevisionPrecondition,
   UpdateResult,
   VersionSummaryView,
-} from './services/event-types';
-export { DEFAULT_LEASE_SECONDS, EventTypeService } from './services/event-types';
+} from './services/event-type-views';
+export type { EventTypeServiceOptions, RevisionPrecondition } from './services/event-types';
+export { EventTypeService } from './services/event-types';
 export { checkSubscriptionFilter } from './services/filter';
 export type {
   CatalogInsights,
@@ -60,7 +60,8 @@ export type { PortalServices } from './services/portal-services';
 export { createPortalServices } from './services/portal-services';
 export type { ReplayView } from './services/replays';
 export { ReplayService } from './services/replays';
-export type { ListPage, SubscriptionServiceOptions, SubscriptionView } from './services/subscriptions';
+export type { ListPage, SubscriptionView } from './services/subscription-views';
+export type { SubscriptionServiceOptions } from './services/subscriptions';
 export { SubscriptionService } from './services/subscriptions';
 export type { EventStoreOptions } from './store/event-store';
 export { EventStore } from './store/event-store';

@@ -16,8 +16,8 @@ import {
   type JsonSchema,
   subscriptionEventPattern,
 } from '@bridgeport/core';
-import type { EventTypeView, EventVersionView } from './event-types';
-import type { SubscriptionView } from './subscriptions';
+import type { EventTypeView, EventVersionView } from './event-type-views';
+import type { SubscriptionView } from './subscription-views';
 
 export const ASYNCAPI_VERSION = '3.0.0';
 

@@ -19,10 +19,12 @@ import { testEventPattern } from '@bridgeport/event-patterns';
 import type { PortalConfig } from '../config';
 import { buildAsyncApiDocument, type CatalogEntry } from './asyncapi';
 import type { Caller } from './caller';
-import type { EventTypeService, EventVersionView } from './event-types';
+import type { EventVersionView } from './event-type-views';
+import type { EventTypeService } from './event-types';
 import { checkSubscriptionFilter } from './filter';
 import { allPages } from './pagination';
-import type { SubscriptionService, SubscriptionView } from './subscriptions';
+import type { SubscriptionView } from './subscription-views';
+import type { SubscriptionService } from './subscriptions';
 
 /** The catalog shows what any team may see: no team's endpoints or secrets. */
 const CATALOG_VIEWER: Caller = { user: 'catalog', teams: [], admin: false };

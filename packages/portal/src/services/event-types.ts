@@ -1,26 +1,22 @@
+/**
+ * The `/events` service: creating, changing, reading and deleting event types and their versions. The lease a
+ * request holds on a type's pending work is in `event-type-lease.ts`, the version's pending work (record,
+ * registry, backup, manifest) in `version-provisioning.ts`, and the response shapes in `event-type-views.ts`;
+ * If-Match is read at the HTTP edge (`http/etag.ts`) into a `RevisionPrecondition`.
+ */
 import { randomUUID } from 'node:crypto';
 import {
   APPLICATION_PATTERN,
-  buildEnvelopeSchema,
-  buildProducerManifest,
   ConflictError,
   compareSchemas,
   DependencyFailureError,
-  DeploymentStatus,
-  detailType,
   type EventTypeRequest,
-  type JsonObject,
   type JsonSchema,
   NotFoundError,
   PreconditionFailedError,
   ProducerType,
   producerManifestKey,
-  producerThrottle,
-  type SchemaComparison,
-  schemaBackupKey,
   schemaName,
-  serializeManifest,
-  toDraft04Model,
   ValidationError,
   validateEventTypeRequest,
   validateEventTypeUpdate,
@@ -29,17 +25,24 @@ import type { ObjectStorage } from '../adapters/object-storage';
 import type { SchemaRegistry } from '../adapters/schema-registry';
 import type { PortalConfig } from '../config';
 import type { EventStore } from '../store/event-store';
-import {
-  type EventTypeRecord,
-  type EventVersionRecord,
-  type EventVersionSummary,
-  RecordState,
-} from '../store/records';
+import { type EventTypeRecord, type EventVersionRecord, RecordState } from '../store/records';
 import { type Caller, requireTeam } from './caller';
 import { canonicalJson, requestDigest } from './canonical';
+import { busy, DEFAULT_LEASE_SECONDS, EventTypeLease } from './event-type-lease';
+import {
+  type EventTypeListItem,
+  type EventTypeView,
+  type EventVersionView,
+  eventTypeView,
+  listItem,
+  type Revisioned,
+  type UpdateResult,
+  versionView,
+} from './event-type-views';
 import { decodePageToken, encodePageToken, type ListQuery } from './pagination';
 import type { ProducerKeyService } from './producer-keys';
 import { step } from './step';
+import { VersionProvisioning } from './version-provisioning';
 
 export interface EventTypeServiceOptions {
   readonly store: EventStore;
@@ -58,78 +61,12 @@ export interface EventTypeServiceOptions {
   readonly now?: () => Date;
 }
 
-/** How long a request holds the pending work of an event type: well beyond the portal functions' 29 s timeout. */
-export const DEFAULT_LEASE_SECONDS = 120;
-
-export interface VersionSummaryView {
-  readonly version: number;
-  readonly status: string;
-  readonly status_reason?: string;
-  readonly created_at: string;
-}
-
-export interface EventTypeView {
-  readonly event_type: string;
-  readonly application: string;
-  readonly description: string;
-  readonly connection_type: string;
-  /** HTTPS event types: requests per second their producers' key may make (bursts of twice as many). */
-  readonly rate_limit_per_second?: number;
-  readonly latest_version: number;
-  /** Deployment status of the type: its latest version's, or `DELETING` while the type is being deleted. */
-  readonly status: string;
-  readonly versions: VersionSummaryView[];
-  readonly subscription_count: number;
-  readonly created_at: string;
-  readonly updated_at: string;
-}
-
-export interface EventTypeListItem {
-  readonly event_type: string;
-  readonly application: string;
-  readonly description: string;
-  readonly connection_type: string;
-  readonly latest_version: number;
-  readonly created_at: string;
-  readonly updated_at: string;
-}
-
-export interface EventVersionView {
-  readonly event_type: string;
-  readonly version: number;
-  readonly application: string;
-  readonly description: string;
-  readonly connection_type: string;
-  readonly detail_type: string;
-  readonly status: string;
-  readonly status_reason?: string;
-  readonly created_at: string;
-  /** The full envelope schema producers send and consumers receive. */
-  readonly schema: JsonSchema;
-  /** The JSON Schema of `data` as registered. */
-  readonly data: JsonSchema;
-  /** Compatibility with the previous version (absent for version 1). */
-  readonly compatibility?: SchemaComparison;
-}
-
 /**
  * A caller's condition on the revision it read (HTTP's `If-Match`, read at the edge): `check` throws
  * `PreconditionFailedError` unless the current revision satisfies it.
  */
 export interface RevisionPrecondition {
   check(revision: number): void;
-}
-
-/** A representation with the revision it was read at (sent as the ETag). */
-export interface Revisioned<T> {
-  readonly value: T;
-  readonly revision: number;
-}
-
-export interface UpdateResult {
-  readonly event_type: EventTypeView;
-  /** Set when the update created a new version. */
-  readonly compatibility?: SchemaComparison;
 }
 
 /**
@@ -149,8 +86,8 @@ export class EventTypeService {
   private readonly storage: ObjectStorage;
   private readonly config: PortalConfig;
   private readonly producerKeys: ProducerKeyService | undefined;
-  private readonly leaseMillis: number;
-  private readonly now: () => Date;
+  private readonly lease: EventTypeLease;
+  private readonly provisioning: VersionProvisioning;
 
   constructor(options: EventTypeServiceOptions) {
     this.store = options.store;
@@ -158,8 +95,12 @@ export class EventTypeService {
     this.storage = options.storage;
     this.config = options.config;
     this.producerKeys = options.producerKeys;
-    this.leaseMillis = (options.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000;
-    this.now = options.now ?? (() => new Date());
+    this.lease = new EventTypeLease({
+      store: options.store,
+      leaseSeconds: options.leaseSeconds ?? DEFAULT_LEASE_SECONDS,
+      now: options.now ?? (() => new Date()),
+    });
+    this.provisioning = new VersionProvisioning({ ...options, lease: this.lease });
   }
 
   /** `POST /events`: the type and its version 1. */
@@ -187,23 +128,23 @@ export class EventTypeService {
           : { rate_limit_per_second: request.rate_limit_per_second }),
         digest,
         owner,
-        leaseUntil: this.leaseUntil(),
+        leaseUntil: this.lease.until(),
       },
       existing,
     );
     if (!begun.ok) {
       const now = await this.store.getEventType(eventType);
       if (now !== undefined) this.refuseCreation(now);
-      throw this.busy(eventType);
+      throw busy(eventType);
     }
-    const completed = await this.whileOwning(eventType, owner, async () => {
-      const version = await this.putPendingVersion(begun.value, request, 1, digest, undefined, owner);
+    const completed = await this.lease.whileOwning(eventType, owner, async () => {
+      const version = await this.provisioning.writePending(begun.value, request, 1, digest, undefined, owner);
       if (request.connection_type === ProducerType.HTTPS && this.producerKeys !== undefined) {
         // Before the manifest: the key exists (and is in its usage plan) when the route goes live.
-        await this.fence(eventType, owner);
+        await this.lease.fence(eventType, owner);
         await this.producerKeys.issue(eventType, begun.value.rate_limit_per_second);
       }
-      return this.provisionAndComplete(version, owner, digest, null);
+      return this.provisioning.provisionAndComplete(version, owner, digest, null);
     });
     return this.view(completed);
   }
@@ -218,7 +159,7 @@ export class EventTypeService {
         { context: { event_type: existing.event_type } },
       );
     }
-    if (this.leased(existing)) throw this.busy(existing.event_type);
+    if (this.lease.isHeld(existing)) throw busy(existing.event_type);
   }
 
   /** `GET /events`. */
@@ -280,7 +221,7 @@ export class EventTypeService {
     const version = type.latest_version + 1;
     const resuming = newData && type.pending_version === version && type.pending_digest === digest;
     if (!resuming) precondition?.check(type.revision);
-    if (newData && this.leased(type)) throw this.busy(eventType);
+    if (newData && this.lease.isHeld(type)) throw busy(eventType);
 
     if (!newData) {
       if (update.description === undefined || update.description === type.description) {
@@ -304,7 +245,7 @@ export class EventTypeService {
       version,
       digest,
       owner,
-      leaseUntil: this.leaseUntil(),
+      leaseUntil: this.lease.until(),
       resuming,
       description: update.description,
     });
@@ -312,7 +253,7 @@ export class EventTypeService {
       const now = await this.store.getEventType(eventType);
       if (now === undefined || now.state === RecordState.CREATING) throw notFound(eventType);
       if (now.state === RecordState.DELETING) throw deleting(eventType);
-      if (precondition === undefined && this.leased(now)) throw this.busy(eventType);
+      if (precondition === undefined && this.lease.isHeld(now)) throw busy(eventType);
       throw this.raced(eventType, precondition);
     }
     const current = begun.value;
@@ -323,9 +264,16 @@ export class EventTypeService {
       connection_type: current.connection_type,
       data,
     };
-    const completed = await this.whileOwning(eventType, owner, async () => {
-      const record = await this.putPendingVersion(current, request, version, digest, compatibility, owner);
-      return this.provisionAndComplete(record, owner, digest, latest.registry_version);
+    const completed = await this.lease.whileOwning(eventType, owner, async () => {
+      const record = await this.provisioning.writePending(
+        current,
+        request,
+        version,
+        digest,
+        compatibility,
+        owner,
+      );
+      return this.provisioning.provisionAndComplete(record, owner, digest, latest.registry_version);
     });
     const view = await this.view(completed);
     return { value: { event_type: view.value, compatibility }, revision: view.revision };
@@ -346,7 +294,7 @@ export class EventTypeService {
     requireTeam(caller, type.application, `delete event type ${eventType}`);
     if (type.state !== RecordState.DELETING) precondition?.check(type.revision);
     await this.refuseWhileSubscribed(type);
-    if (this.leased(type)) throw this.busy(eventType);
+    if (this.lease.isHeld(type)) throw busy(eventType);
     const expected =
       precondition !== undefined && type.state !== RecordState.DELETING ? type.revision : undefined;
     const begun = await this.store.beginEventTypeDeletion(eventType, expected);
@@ -354,7 +302,7 @@ export class EventTypeService {
       const now = await this.store.getEventType(eventType);
       if (now === undefined) throw notFound(eventType);
       await this.refuseWhileSubscribed(now);
-      if (precondition === undefined && this.leased(now)) throw this.busy(eventType);
+      if (precondition === undefined && this.lease.isHeld(now)) throw busy(eventType);
       throw this.raced(eventType, precondition);
     }
     const versions = await this.store.listVersions(eventType);
@@ -401,178 +349,6 @@ export class EventTypeService {
     });
   }
 
-  /** The end of a lease taken now. */
-  private leaseUntil(): string {
-    return new Date(this.now().getTime() + this.leaseMillis).toISOString();
-  }
-
-  /** Whether a request holds a lease on the type's pending work that has not run out. */
-  private leased(type: EventTypeRecord): boolean {
-    return type.lease_until !== undefined && type.lease_until >= this.now().toISOString();
-  }
-
-  private busy(eventType: string): ConflictError {
-    return new ConflictError(
-      `Event type ${eventType} is being changed by another request; retry when it has completed`,
-      { context: { event_type: eventType } },
-    );
-  }
-
-  private lost(eventType: string): ConflictError {
-    return new ConflictError(
-      `Event type ${eventType} was changed by another request while this one was in progress; read it and retry`,
-      { context: { event_type: eventType } },
-    );
-  }
-
-  /** Runs the pending work of `owner`; when it fails, gives the lease up so that a repeated request may resume. */
-  private async whileOwning<T>(eventType: string, owner: string, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      await this.store.releaseLease(eventType, owner).catch(() => undefined);
-      throw error;
-    }
-  }
-
-  /**
-   * Throws unless `owner` still holds the type's pending work under a lease that has not run out: a side
-   * effect may follow.
-   */
-  private async fence(eventType: string, owner: string): Promise<void> {
-    const type = await this.store.getEventType(eventType);
-    if (type?.owner !== owner || type.state === RecordState.DELETING || !this.leased(type)) {
-      throw this.lost(eventType);
-    }
-  }
-
-  /**
-   * Writes the pending version record under the owner's fence. A record written under a newer fence means
-   * the work was lost; a complete record (its side effects all done by an earlier owner that stopped before
-   * completing the type) is adopted as it is.
-   */
-  private async putPendingVersion(
-    type: EventTypeRecord,
-    request: EventTypeRequest,
-    version: number,
-    digest: string,
-    compatibility: SchemaComparison | undefined,
-    owner: string,
-  ): Promise<EventVersionRecord> {
-    const put = await this.store.putPendingVersion({
-      event_type: type.event_type,
-      version,
-      application: type.application,
-      description: request.description,
-      connection_type: type.connection_type,
-      ...(type.allowed_principals === undefined ? {} : { allowed_principals: type.allowed_principals }),
-      data_schema: request.data,
-      envelope_schema: buildEnvelopeSchema(request.data),
-      ...(compatibility === undefined ? {} : { compatibility: compatibility as unknown as JsonObject }),
-      request_digest: digest,
-      owner,
-      ...(type.fence === undefined ? {} : { fence: type.fence }),
-    });
-    if (put.ok) return put.value;
-    const existing = await this.store.getVersion(type.event_type, version);
-    if (existing !== undefined && existing.state !== RecordState.CREATING) return existing;
-    throw this.lost(type.event_type);
-  }
-
-  /**
-   * Provisions a version (unless an earlier owner already did) and completes the type, both conditional on
-   * `owner`. `after` is the registry version of the previous event version (null for version 1).
-   */
-  private async provisionAndComplete(
-    record: EventVersionRecord,
-    owner: string,
-    digest: string,
-    after: string | null | undefined,
-  ): Promise<EventTypeRecord> {
-    const { event_type: eventType, version } = record;
-    if (record.state === RecordState.CREATING) await this.provisionVersion(record, owner, after);
-    else await this.fence(eventType, owner);
-    const completed = await this.store.completeVersion({ eventType, version, owner });
-    if (!completed.ok) throw this.lost(eventType);
-    if (record.request_digest !== digest) {
-      // An earlier request had done every side effect of this version with its own content: the type is whole
-      // again, with that content, and this request's was not used.
-      throw new ConflictError(
-        version === 1
-          ? `Event type ${eventType} already exists`
-          : `Version ${version} of event type ${eventType} already exists`,
-        { context: { event_type: eventType, version } },
-      );
-    }
-    return completed.value;
-  }
-
-  /**
-   * Registry, backup, manifest — in that order, each idempotent, each written from the stored record and
-   * only while `owner` still holds the work.
-   */
-  private async provisionVersion(
-    record: EventVersionRecord,
-    owner: string,
-    after: string | null | undefined,
-  ): Promise<void> {
-    const { event_type: eventType, version } = record;
-    const registryContent = toDraft04Model(record.envelope_schema) ?? record.envelope_schema;
-    const registryVersion = await step('Registering the schema in the schema registry', () =>
-      this.registry.publish(schemaName(eventType), registryContent, record.description, after, () =>
-        this.fence(eventType, owner),
-      ),
-    );
-    const backup = {
-      format: 1,
-      event_type: eventType,
-      version,
-      application: record.application,
-      description: record.description,
-      connection_type: record.connection_type,
-      detail_type: detailType(eventType, version),
-      created_at: record.created_at,
-      schema: record.envelope_schema,
-      data: record.data_schema,
-      ...(record.compatibility === undefined ? {} : { compatibility: record.compatibility }),
-    };
-    await this.fence(eventType, owner);
-    await step('Writing the schema backup', () =>
-      this.storage.putJson(
-        this.config.schemasBackupBucket,
-        schemaBackupKey(eventType, version),
-        `${JSON.stringify(backup, null, 2)}\n`,
-      ),
-    );
-    const manifest = buildProducerManifest(
-      {
-        application: record.application,
-        event_type: eventType,
-        connection_type: record.connection_type,
-        data: record.data_schema,
-      },
-      {
-        environment: this.config.environment,
-        account: this.config.account,
-        region: this.config.region,
-        version,
-        ...(record.allowed_principals === undefined
-          ? {}
-          : { allowed_principals: [...record.allowed_principals] }),
-      },
-    );
-    await this.fence(eventType, owner);
-    await step('Writing the producer manifest', () =>
-      this.storage.putJson(
-        this.config.publisherBucket,
-        producerManifestKey(eventType, version),
-        serializeManifest(manifest),
-      ),
-    );
-    const completed = await this.store.completeVersionRecord({ eventType, version, owner, registryVersion });
-    if (!completed.ok) throw this.lost(eventType);
-  }
-
   /** The type, once the caller is known to act for its owning team (404 first, then 403 naming the team). */
   async requireOwner(eventType: string, caller: Caller, action: string): Promise<EventTypeRecord> {
     const type = await this.requireType(eventType);
@@ -598,31 +374,7 @@ export class EventTypeService {
   }
 
   private async view(type: EventTypeRecord): Promise<Revisioned<EventTypeView>> {
-    const versions = (await this.store.listVersions(type.event_type)).filter(
-      (version) => version.state !== RecordState.CREATING,
-    );
-    const latest = versions.find((version) => version.version === type.latest_version);
-    return {
-      revision: type.revision,
-      value: {
-        event_type: type.event_type,
-        application: type.application,
-        description: type.description,
-        connection_type: type.connection_type,
-        ...(type.connection_type === ProducerType.HTTPS
-          ? { rate_limit_per_second: producerThrottle(type.rate_limit_per_second).rateLimit }
-          : {}),
-        latest_version: type.latest_version,
-        status:
-          type.state === RecordState.DELETING
-            ? DeploymentStatus.DELETING
-            : (latest?.status ?? DeploymentStatus.PENDING),
-        versions: versions.map(versionSummary),
-        subscription_count: type.subscription_ids.length,
-        created_at: type.created_at,
-        updated_at: type.updated_at,
-      },
-    };
+    return eventTypeView(type, await this.store.listVersions(type.event_type));
   }
 }
 
@@ -634,44 +386,4 @@ function deleting(eventType: string): ConflictError {
 
 function notFound(eventType: string): NotFoundError {
   return new NotFoundError(`Event type ${eventType} does not exist`, { context: { event_type: eventType } });
-}
-
-function versionSummary(version: EventVersionSummary): VersionSummaryView {
-  return {
-    version: version.version,
-    status: version.status,
-    ...(version.status_reason === undefined ? {} : { status_reason: version.status_reason }),
-    created_at: version.created_at,
-  };
-}
-
-function listItem(type: EventTypeRecord): EventTypeListItem {
-  return {
-    event_type: type.event_type,
-    application: type.application,
-    description: type.description,
-    connection_type: type.connection_type,
-    latest_version: type.latest_version,
-    created_at: type.created_at,
-    updated_at: type.updated_at,
-  };
-}
-
-function versionView(record: EventVersionRecord, type: EventTypeRecord): EventVersionView {
-  return {
-    event_type: record.event_type,
-    version: record.version,
-    application: type.application,
-    description: record.description,
-    connection_type: record.connection_type,
-    detail_type: detailType(record.event_type, record.version),
-    status: record.status,
-    ...(record.status_reason === undefined ? {} : { status_reason: record.status_reason }),
-    created_at: record.created_at,
-    schema: record.envelope_schema,
-    data: record.data_schema,
-    ...(record.compatibility === undefined
-      ? {}
-      : { compatibility: record.compatibility as unknown as SchemaComparison }),
-  };
 }

@@ -21,7 +21,8 @@ import type { Caller } from './caller';
 import type { EventTypeService } from './event-types';
 import { type InsightsWindow, parseInsightsWindow } from './insights-window';
 import { allPages } from './pagination';
-import type { SubscriptionService, SubscriptionView } from './subscriptions';
+import type { SubscriptionView } from './subscription-views';
+import type { SubscriptionService } from './subscriptions';
 
 export interface InsightsServiceOptions {
   readonly eventTypes: EventTypeService;

@@ -1,3 +1,8 @@
+/**
+ * The `/subscriptions` service: creating (with the claim that lets a repeated request complete the same
+ * subscription), reading, listing and deleting subscriptions, and their dead letters and replays through their
+ * own services. What a caller sees of a subscription is in `subscription-views.ts`.
+ */
 import {
   APPLICATION_PATTERN,
   buildConsumerManifest,
@@ -21,13 +26,14 @@ import type { ObjectStorage } from '../adapters/object-storage';
 import type { PortalConfig } from '../config';
 import type { EventStore } from '../store/event-store';
 import { RecordState, type SubscriptionClaim, type SubscriptionRecord } from '../store/records';
-import { ADMIN_GROUP, actsFor, type Caller, requireTeam } from './caller';
+import { ADMIN_GROUP, type Caller, requireTeam } from './caller';
 import { requestDigest } from './canonical';
 import type { DeadLetterList, DeadLetterService, RedriveResult } from './dead-letters';
 import { checkSubscriptionFilter } from './filter';
 import { decodePageToken, encodePageToken, type ListQuery } from './pagination';
 import type { ReplayService, ReplayView } from './replays';
 import { step } from './step';
+import { type ListPage, type SubscriptionView, subscriptionView, teamOf } from './subscription-views';
 
 export interface SubscriptionServiceOptions {
   readonly store: EventStore;
@@ -35,28 +41,6 @@ export interface SubscriptionServiceOptions {
   readonly config: PortalConfig;
   readonly deadLetters: DeadLetterService;
   readonly replays: ReplayService;
-}
-
-/**
- * A subscription as the API shows it. `connection_string` and `secret_name` (where the consumer is, and its
- * credentials) are shown only to the owning team and admins.
- */
-export type SubscriptionView = Omit<
-  SubscriptionRecord,
-  'state' | 'request_digest' | 'connection_string' | 'secret_name' | 'team'
-> & {
-  /** The team that made the subscription and owns it. */
-  readonly team: string;
-  readonly connection_string?: string;
-  readonly secret_name?: string;
-};
-
-/** Fields of a subscription only its team (and admins) see. */
-const PRIVATE_FIELDS = ['connection_string', 'secret_name'] as const;
-
-export interface ListPage<T> {
-  readonly items: T[];
-  readonly next_token?: string;
 }
 
 /**
@@ -191,7 +175,7 @@ export class SubscriptionService {
       throw deletedMeanwhile(record.id);
     }
     await this.store.releaseSubscriptionClaim(claim, record.id);
-    return view({ ...stored, state: RecordState.READY }, caller);
+    return subscriptionView({ ...stored, state: RecordState.READY }, caller);
   }
 
   /**
@@ -236,7 +220,7 @@ export class SubscriptionService {
 
   /** `GET /subscriptions/{id}`: anyone reads it; the endpoint only its team (and admins). */
   async get(id: string, caller: Caller): Promise<SubscriptionView> {
-    return view(await this.require(id), caller);
+    return subscriptionView(await this.require(id), caller);
   }
 
   /** `GET /subscriptions?event_type=&version=`. */
@@ -263,7 +247,7 @@ export class SubscriptionService {
       eventType: query.event_type,
       version,
     });
-    const items = page.items.map((record) => view(record, caller));
+    const items = page.items.map((record) => subscriptionView(record, caller));
     return page.nextKey === undefined ? { items } : { items, next_token: encodePageToken(page.nextKey) };
   }
 
@@ -329,20 +313,6 @@ export class SubscriptionService {
     }
     return record;
   }
-}
-
-/** The owning team; subscriptions made before teams owned them belong to the admins. */
-function teamOf(record: SubscriptionRecord): string {
-  return record.team ?? ADMIN_GROUP;
-}
-
-function view(record: SubscriptionRecord, caller: Caller): SubscriptionView {
-  const { state: _state, request_digest: _digest, ...rest } = record;
-  const team = teamOf(record);
-  if (actsFor(caller, team)) return { ...rest, team };
-  const shown: Record<string, unknown> = { ...rest, team };
-  for (const field of PRIVATE_FIELDS) delete shown[field];
-  return shown as SubscriptionView;
 }
 
 /**

@@ -4,9 +4,9 @@
  * every transition is a conditional write on the record as it was read. Also the type's set of subscriptions,
  * its removal with its versions, and the records operations rebuild from backups.
  */
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { EventsTableKey, eventTypeKey, eventTypePartition } from '@bridgeport/core';
-import { applicationPartition, decodeEventType, eventTypeItem, LIST_EVENT_TYPES, META } from './items';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { EventsTableKey, eventTypeKey } from '@bridgeport/core';
+import { applicationPartition, decodeEventType, eventTypeItem, LIST_EVENT_TYPES } from './items';
 import { type EventTypeRecord, RecordState } from './records';
 import {
   type Conditional,
@@ -328,27 +328,7 @@ export class EventTypeRepository {
 
   /** Removes every record of an event type (its versions, then the type itself). */
   async deleteRecords(eventType: string): Promise<void> {
-    const step = 'Removing the event type records';
-    const items = await this.table.queryAll(
-      {
-        TableName: this.table.tableName,
-        KeyConditionExpression: '#pk = :pk',
-        ProjectionExpression: '#pk, #sk',
-        ExpressionAttributeNames: { '#pk': K.PARTITION, '#sk': K.SORT },
-        ExpressionAttributeValues: { ':pk': eventTypePartition(eventType) },
-        ConsistentRead: true,
-      },
-      step,
-    );
-    await this.table.deleteKeys(
-      items.filter((item) => item[K.SORT] !== META),
-      step,
-    );
-    await this.table.call(step, () =>
-      this.table.client.send(
-        new DeleteCommand({ TableName: this.table.tableName, Key: eventTypeKey(eventType) }),
-      ),
-    );
+    await this.table.deleteRecordAndItems(eventTypeKey(eventType), 'Removing the event type records');
   }
 
   /**
@@ -358,23 +338,16 @@ export class EventTypeRepository {
    */
   async putRestored(record: EventTypeRecord, replace = false): Promise<Conditional<void>> {
     const { subscription_ids: ids, ...attributes } = record;
-    return this.table.conditional('Restoring the event type record', async () => {
-      await this.table.client.send(
-        new PutCommand({
-          TableName: this.table.tableName,
-          Item: eventTypeItem({
-            ...attributes,
-            ...(ids.length === 0 ? {} : { subscription_ids: new Set(ids) }),
-          }),
-          ...(replace
-            ? {
-                ConditionExpression: 'attribute_not_exists(#pk) OR attribute_not_exists(#pending)',
-                ExpressionAttributeNames: { '#pk': K.PARTITION, '#pending': 'pending_version' },
-              }
-            : ONLY_IF_ABSENT),
-        }),
-      );
-    });
+    return this.table.put(
+      eventTypeItem({ ...attributes, ...(ids.length === 0 ? {} : { subscription_ids: new Set(ids) }) }),
+      replace
+        ? {
+            ConditionExpression: 'attribute_not_exists(#pk) OR attribute_not_exists(#pending)',
+            ExpressionAttributeNames: { '#pk': K.PARTITION, '#pending': 'pending_version' },
+          }
+        : ONLY_IF_ABSENT,
+      'Restoring the event type record',
+    );
   }
 
   /** Adds subscriptions to an event type's set, whatever its state. Fails (`ok: false`) when it does not exist. */

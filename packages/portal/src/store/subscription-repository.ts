@@ -11,20 +11,17 @@ import {
   type DeploymentStatus,
   EventsTableKey,
   subscriptionKey,
-  subscriptionPartition,
   versionSortKey,
 } from '@bridgeport/core';
 import {
   decodeSubscription,
   isExpired,
   LIST_SUBSCRIPTIONS,
-  META,
   subscriptionClaimKey,
   subscriptionItem,
   subscriptionsOfTypePartition,
 } from './items';
 import { RecordState, type SubscriptionClaim, type SubscriptionRecord } from './records';
-import { statusUpdateOf } from './status-update';
 import {
   type Conditional,
   ONLY_IF_ABSENT,
@@ -53,14 +50,10 @@ export class SubscriptionRepository {
       created_at: now,
       updated_at: now,
     };
-    const result = await this.table.conditional('Saving the subscription record', () =>
-      this.table.client.send(
-        new PutCommand({
-          TableName: this.table.tableName,
-          Item: subscriptionItem(record),
-          ...ONLY_IF_ABSENT,
-        }),
-      ),
+    const result = await this.table.put(
+      subscriptionItem(record),
+      ONLY_IF_ABSENT,
+      'Saving the subscription record',
     );
     if (!result.ok) {
       const existing = await this.get(record.id);
@@ -250,53 +243,26 @@ export class SubscriptionRepository {
     reason?: string,
     eventAt?: string,
   ): Promise<boolean> {
-    const key = subscriptionKey(subscriptionId);
-    const result = await this.table.conditional('Recording the consumer status', () =>
-      this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          ...statusUpdateOf({ key, status, at: this.table.timestamp(), reason, eventAt }),
-        }),
-      ),
+    return this.table.recordStatus(
+      { key: subscriptionKey(subscriptionId), status, reason, eventAt },
+      'Recording the consumer status',
     );
-    return result.ok;
   }
 
   /** Removes a subscription record and the items under it. Idempotent. */
   async deleteRecords(subscriptionId: string): Promise<void> {
-    const step = 'Removing the subscription record';
-    const items = await this.table.queryAll(
-      {
-        TableName: this.table.tableName,
-        KeyConditionExpression: '#pk = :pk',
-        ProjectionExpression: '#pk, #sk',
-        ExpressionAttributeNames: { '#pk': K.PARTITION, '#sk': K.SORT },
-        ExpressionAttributeValues: { ':pk': subscriptionPartition(subscriptionId) },
-        ConsistentRead: true,
-      },
-      step,
-    );
-    await this.table.deleteKeys(
-      items.filter((item) => item[K.SORT] !== META),
-      step,
-    );
-    await this.table.call(step, () =>
-      this.table.client.send(
-        new DeleteCommand({ TableName: this.table.tableName, Key: subscriptionKey(subscriptionId) }),
-      ),
+    await this.table.deleteRecordAndItems(
+      subscriptionKey(subscriptionId),
+      'Removing the subscription record',
     );
   }
 
   /** Writes a subscription record rebuilt from its manifest; only when none exists, unless `replace`. */
   async putRestored(record: SubscriptionRecord, replace = false): Promise<Conditional<void>> {
-    return this.table.conditional('Restoring the subscription record', async () => {
-      await this.table.client.send(
-        new PutCommand({
-          TableName: this.table.tableName,
-          Item: subscriptionItem(record),
-          ...(replace ? {} : ONLY_IF_ABSENT),
-        }),
-      );
-    });
+    return this.table.put(
+      subscriptionItem(record),
+      replace ? undefined : ONLY_IF_ABSENT,
+      'Restoring the subscription record',
+    );
   }
 }

@@ -8,11 +8,14 @@ import {
   BatchGetCommand,
   BatchWriteCommand,
   type BatchWriteCommandInput,
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   paginateQuery,
   QueryCommand,
   type QueryCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
   DependencyFailureError,
@@ -22,6 +25,7 @@ import {
 } from '@bridgeport/core';
 import { sendUntilProcessed } from './batch-retry';
 import type { Item } from './item-fields';
+import { type StatusUpdateInput, statusUpdateOf } from './status-update';
 
 const K = EventsTableKey;
 
@@ -47,6 +51,13 @@ export interface TableOptions {
   readonly client: DynamoDBDocumentClient;
   /** Clock. @default () => new Date() */
   readonly now?: () => Date;
+}
+
+/** The condition of a put: its expression, and the names and values it binds. */
+export interface PutCondition {
+  readonly ConditionExpression: string;
+  readonly ExpressionAttributeNames?: Readonly<Record<string, string>>;
+  readonly ExpressionAttributeValues?: Readonly<Record<string, unknown>>;
 }
 
 /** The condition of a write that creates a record only where none exists. */
@@ -233,5 +244,56 @@ export class TableOperations {
         return result.UnprocessedItems?.[this.tableName] ?? [];
       });
     }
+  }
+
+  /**
+   * Removes a record and the items under it (its partition): the items first, then the record, so that a
+   * removal cut short is completed by the next one. Idempotent.
+   */
+  async deleteRecordAndItems(record: EventsTableItemKey, step: string): Promise<void> {
+    const items = await this.queryAll(
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ProjectionExpression: '#pk, #sk',
+        ExpressionAttributeNames: { '#pk': K.PARTITION, '#sk': K.SORT },
+        ExpressionAttributeValues: { ':pk': record[K.PARTITION] },
+        ConsistentRead: true,
+      },
+      step,
+    );
+    await this.deleteKeys(
+      items.filter((item) => item[K.SORT] !== record[K.SORT]),
+      step,
+    );
+    await this.call(step, () =>
+      this.client.send(new DeleteCommand({ TableName: this.tableName, Key: record })),
+    );
+  }
+
+  /**
+   * Puts `item`, under `condition` when given (its expression, names and values); `{ ok: false }` when the
+   * condition does not hold.
+   */
+  async put(item: Item, condition: PutCondition | undefined, step: string): Promise<Conditional<void>> {
+    return this.conditional(step, async () => {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ...condition }));
+    });
+  }
+
+  /**
+   * Records a deployment status on the record at `key` (the events table's one status update, `statusUpdateOf`,
+   * written now); false when nothing is written: no such record, or a status of a later event is recorded.
+   */
+  async recordStatus(input: Omit<StatusUpdateInput, 'at'>, step: string): Promise<boolean> {
+    const result = await this.conditional(step, () =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          ...statusUpdateOf({ ...input, at: this.timestamp() }),
+        }),
+      ),
+    );
+    return result.ok;
   }
 }

@@ -13,7 +13,6 @@ import {
 } from '@bridgeport/core';
 import { decodeVersion, decodeVersionSummary, versionItem } from './items';
 import { type EventVersionRecord, type EventVersionSummary, RecordState } from './records';
-import { statusUpdateOf } from './status-update';
 import { type Conditional, ONLY_IF_ABSENT, type TableOperations } from './table-operations';
 
 const K = EventsTableKey;
@@ -126,29 +125,19 @@ export class VersionRepository {
     reason?: string,
     eventAt?: string,
   ): Promise<boolean> {
-    const key = versionKey(eventType, version);
-    const result = await this.table.conditional('Recording the producer status', () =>
-      this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          ...statusUpdateOf({ key, status, at: this.table.timestamp(), reason, eventAt }),
-        }),
-      ),
+    return this.table.recordStatus(
+      { key: versionKey(eventType, version), status, reason, eventAt },
+      'Recording the producer status',
     );
-    return result.ok;
   }
 
   /** Writes a version record rebuilt from its backup; only when none exists, unless `replace`. */
   async putRestored(record: EventVersionRecord, replace = false): Promise<Conditional<void>> {
-    return this.table.conditional('Restoring the event version record', async () => {
-      await this.table.client.send(
-        new PutCommand({
-          TableName: this.table.tableName,
-          Item: versionItem(record),
-          ...(replace ? {} : ONLY_IF_ABSENT),
-        }),
-      );
-    });
+    return this.table.put(
+      versionItem(record),
+      replace ? undefined : ONLY_IF_ABSENT,
+      'Restoring the event version record',
+    );
   }
 
   /** Records which schema registry version holds a version's envelope (after the registry was rebuilt). */

@@ -1,34 +1,21 @@
 import { call, member } from '../support/api';
-import { orderCreated, type Portal, portalOn } from '../support/fixtures';
-import { type Harness, startHarness } from '../support/harness';
-import { fakeSchemas, type SchemasFake } from '../support/schemas-fake';
+import { orderCreated } from '../support/fixtures';
+import { usePortal } from '../support/portal-suite';
 
-let harness: Harness;
-let portal: Portal;
-let registry: SchemasFake;
+const suite = usePortal();
 
 const ORDERS = member('orders', 'olivia');
 const PRINCIPALS = ['123456789012', 'arn:aws:iam::210987654321:role/warehouse-sync'];
 
-beforeAll(async () => {
-  harness = await startHarness();
-  portal = portalOn(harness);
-  registry = fakeSchemas();
-});
-
-afterAll(async () => {
-  registry.mock.restore();
-  await harness.stop();
-});
-
 const manifestOf = (eventType: string, version: number) =>
-  harness.readJson(harness.config.publisherBucket, `${eventType}/${version}/deploy.json`) as Promise<
-    Record<string, unknown>
-  >;
+  suite.harness.readJson(
+    suite.harness.config.publisherBucket,
+    `${eventType}/${version}/deploy.json`,
+  ) as Promise<Record<string, unknown>>;
 
 describe('the allowed principals of an SQS event type', () => {
   it('are written into the producer manifest of every version', async () => {
-    const created = await call(portal.events, {
+    const created = await call(suite.portal.events, {
       method: 'POST',
       resource: '/events',
       body: orderCreated({
@@ -38,7 +25,7 @@ describe('the allowed principals of an SQS event type', () => {
       }),
       as: ORDERS,
     });
-    const changed = await call(portal.events, {
+    const changed = await call(suite.portal.events, {
       method: 'PUT',
       resource: '/events/{event_type}',
       pathParameters: { event_type: 'queued_order' },
@@ -53,7 +40,7 @@ describe('the allowed principals of an SQS event type', () => {
   });
 
   it('are left to the plan’s default (the deploying account) when not given', async () => {
-    await call(portal.events, {
+    await call(suite.portal.events, {
       method: 'POST',
       resource: '/events',
       body: orderCreated({ event_type: 'queued_default', connection_type: 'SQS' }),
@@ -64,7 +51,7 @@ describe('the allowed principals of an SQS event type', () => {
   });
 
   it('are refused with a 400 naming the item when one is not an IAM principal, and on an HTTPS type', async () => {
-    const wrong = await call(portal.events, {
+    const wrong = await call(suite.portal.events, {
       method: 'POST',
       resource: '/events',
       body: orderCreated({
@@ -74,7 +61,7 @@ describe('the allowed principals of an SQS event type', () => {
       }),
       as: ORDERS,
     });
-    const https = await call(portal.events, {
+    const https = await call(suite.portal.events, {
       method: 'POST',
       resource: '/events',
       body: orderCreated({ event_type: 'http_wrong', allowed_principals: PRINCIPALS }),
@@ -89,7 +76,7 @@ describe('the allowed principals of an SQS event type', () => {
     expect(https.body.errors).toEqual([
       { path: '$.allowed_principals', message: 'is only for SQS event types' },
     ]);
-    expect(await harness.keys(harness.config.publisherBucket)).not.toEqual(
+    expect(await suite.harness.keys(suite.harness.config.publisherBucket)).not.toEqual(
       expect.arrayContaining(['queued_wrong/1/deploy.json']),
     );
   });

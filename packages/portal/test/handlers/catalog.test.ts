@@ -1,39 +1,22 @@
 import { Parser } from '@asyncapi/parser';
 import { call } from '../support/api';
-import { orderCreated, type Portal, portalOn, shipOrders } from '../support/fixtures';
-import { type Harness, startHarness } from '../support/harness';
-import { fakeSchemas, type SchemasFake } from '../support/schemas-fake';
+import { orderCreated, shipOrders } from '../support/fixtures';
+import { usePortal } from '../support/portal-suite';
+import { eventRequests, subscriptionRequests } from '../support/requests';
 
-let harness: Harness;
-let portal: Portal;
-let registry: SchemasFake;
+const suite = usePortal();
 let bigOrders: string;
 let warehouseOrders: string;
 
 beforeAll(async () => {
-  harness = await startHarness();
-  portal = portalOn(harness);
-  registry = fakeSchemas();
-  const created = await call(portal.events, { method: 'POST', resource: '/events', body: orderCreated() });
+  const created = await eventRequests(suite).create(orderCreated());
   expect(created.statusCode).toBe(201);
-  const big = await call(portal.subscriptions, {
-    method: 'POST',
-    resource: '/subscriptions',
-    body: shipOrders(),
-  });
-  const warehouse = await call(portal.subscriptions, {
-    method: 'POST',
-    resource: '/subscriptions',
-    body: shipOrders({ filter: undefined, target_unit: 'warehouse-7' }),
-  });
+  const { subscribe } = subscriptionRequests(suite);
+  const big = await subscribe(shipOrders());
+  const warehouse = await subscribe(shipOrders({ filter: undefined, target_unit: 'warehouse-7' }));
   expect([big.statusCode, warehouse.statusCode]).toEqual([201, 201]);
   bigOrders = String(big.body.id);
   warehouseOrders = String(warehouse.body.id);
-});
-
-afterAll(async () => {
-  registry.mock.restore();
-  await harness.stop();
 });
 
 const envelope = (data: Record<string, unknown>, target = 'warehouse-7') => ({
@@ -41,7 +24,7 @@ const envelope = (data: Record<string, unknown>, target = 'warehouse-7') => ({
   data,
 });
 const match = (body: unknown, eventType = 'order_created', version = '1') =>
-  call(portal.catalog, {
+  call(suite.portal.catalog, {
     method: 'POST',
     resource: '/events/{event_type}/versions/{version}/match',
     pathParameters: { event_type: eventType, version },
@@ -103,7 +86,7 @@ describe('POST /events/{event_type}/versions/{version}/match', () => {
       event: envelope({ order_id: 'o' }),
       filter: { amount: [{ numeric: ['>'] }] },
     });
-    const subscribed = await call(portal.subscriptions, {
+    const subscribed = await call(suite.portal.subscriptions, {
       method: 'POST',
       resource: '/subscriptions',
       body: shipOrders({ filter: { colour: ['red'] } }),
@@ -142,7 +125,7 @@ async function parse(document: unknown) {
 
 describe('AsyncAPI documents', () => {
   it('GET /events/{event_type}/asyncapi is a valid AsyncAPI 3.0 document of the type, its producer and subscribers', async () => {
-    const response = await call(portal.catalog, {
+    const response = await call(suite.portal.catalog, {
       method: 'GET',
       resource: '/events/{event_type}/asyncapi',
       pathParameters: { event_type: 'order_created' },
@@ -185,13 +168,13 @@ describe('AsyncAPI documents', () => {
   });
 
   it('GET /asyncapi holds every event type and version, and validates', async () => {
-    const second = await call(portal.events, {
+    const second = await call(suite.portal.events, {
       method: 'POST',
       resource: '/events',
       body: orderCreated({ event_type: 'order_shipped', description: 'An order left the warehouse' }),
     });
     expect(second.statusCode).toBe(201);
-    const update = await call(portal.events, {
+    const update = await call(suite.portal.events, {
       method: 'PUT',
       resource: '/events/{event_type}',
       pathParameters: { event_type: 'order_shipped' },
@@ -199,7 +182,7 @@ describe('AsyncAPI documents', () => {
     });
     expect(update.statusCode).toBe(200);
 
-    const response = await call(portal.catalog, { method: 'GET', resource: '/asyncapi' });
+    const response = await call(suite.portal.catalog, { method: 'GET', resource: '/asyncapi' });
 
     expect(response.statusCode).toBe(200);
     const { problems } = await parse(response.body);
@@ -212,7 +195,7 @@ describe('AsyncAPI documents', () => {
   });
 
   it('answers 404 for an unknown event type', async () => {
-    const response = await call(portal.catalog, {
+    const response = await call(suite.portal.catalog, {
       method: 'GET',
       resource: '/events/{event_type}/asyncapi',
       pathParameters: { event_type: 'no_such_type' },
@@ -224,7 +207,7 @@ describe('AsyncAPI documents', () => {
 
 describe('GET /events/{event_type}/compatibility', () => {
   const compare = (query: Record<string, string>) =>
-    call(portal.catalog, {
+    call(suite.portal.catalog, {
       method: 'GET',
       resource: '/events/{event_type}/compatibility',
       pathParameters: { event_type: 'order_shipped' },

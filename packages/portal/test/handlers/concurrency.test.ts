@@ -6,10 +6,10 @@ import type { Caller } from '../../src/services/caller';
 import { EventTypeService } from '../../src/services/event-types';
 import { EventStore } from '../../src/store/event-store';
 import { call } from '../support/api';
-import { orderCreated, type Portal, portalOn } from '../support/fixtures';
-import { type Harness, startHarness } from '../support/harness';
+import { orderCreated } from '../support/fixtures';
+import { usePortal } from '../support/portal-suite';
+import { eventRequests } from '../support/requests';
 import { type S3Faults, s3Faults } from '../support/s3-faults';
-import { fakeSchemas, type SchemasFake } from '../support/schemas-fake';
 
 const ADMIN: Caller = { user: 'test-admin', teams: [], admin: true };
 const scope = { environment: 'test', account: '000000000000', region: 'us-east-1' };
@@ -17,21 +17,11 @@ const publisherBucket = bucketName(BucketKind.PUBLISHER, scope);
 const backupBucket = bucketName(BucketKind.SCHEMAS_BACKUP, scope);
 const REGISTRY = 'test-bridgeport-events';
 
-let harness: Harness;
-let portal: Portal;
-let registry: SchemasFake;
+const suite = usePortal();
 let faults: S3Faults;
 
 beforeAll(async () => {
-  harness = await startHarness();
-  faults = s3Faults(harness.clients.s3);
-  portal = portalOn(harness);
-  registry = fakeSchemas();
-});
-
-afterAll(async () => {
-  registry.mock.restore();
-  await harness.stop();
+  faults = s3Faults(suite.harness.clients.s3);
 });
 
 /** A data schema with one field, `<name>_field`: which request's content ended up where is then plain to see. */
@@ -46,44 +36,20 @@ const typeWith = (eventType: string, name: string) =>
 /** The `<name>_field` names found in a value (a schema, a backup, a manifest). */
 const fieldsIn = (value: unknown) => [...new Set(JSON.stringify(value).match(/[a-z]+_field/g) ?? [])];
 
-const create = (body: unknown) => call(portal.events, { method: 'POST', resource: '/events', body });
-const put = (eventType: string, body: unknown, headers?: Record<string, string>) =>
-  call(portal.events, {
-    method: 'PUT',
-    resource: '/events/{event_type}',
-    pathParameters: { event_type: eventType },
-    body,
-    headers,
-  });
-const remove = (eventType: string, headers?: Record<string, string>) =>
-  call(portal.events, {
-    method: 'DELETE',
-    resource: '/events/{event_type}',
-    pathParameters: { event_type: eventType },
-    headers,
-  });
-const getType = (eventType: string) =>
-  call(portal.events, {
-    method: 'GET',
-    resource: '/events/{event_type}',
-    pathParameters: { event_type: eventType },
-  });
-const getVersion = (eventType: string, version: number) =>
-  call(portal.events, {
-    method: 'GET',
-    resource: '/events/{event_type}/versions/{version}',
-    pathParameters: { event_type: eventType, version: String(version) },
-  });
+const { create, put, remove, get: getType, getVersion } = eventRequests(suite);
 
 /** Where each side effect of a version stands: the fields of the API's answer, registry, backup and manifest. */
 async function contentOf(eventType: string, version: number) {
   return {
     api: fieldsIn((await getVersion(eventType, version)).body.data),
-    registry: registry.versions(REGISTRY, eventType).map(fieldsIn),
+    registry: suite.registry.versions(REGISTRY, eventType).map(fieldsIn),
     backup: fieldsIn(
-      ((await harness.readJson(backupBucket, schemaBackupKey(eventType, version))) as { data: unknown }).data,
+      ((await suite.harness.readJson(backupBucket, schemaBackupKey(eventType, version))) as { data: unknown })
+        .data,
     ),
-    manifest: fieldsIn(await harness.readJson(publisherBucket, producerManifestKey(eventType, version))),
+    manifest: fieldsIn(
+      await suite.harness.readJson(publisherBucket, producerManifestKey(eventType, version)),
+    ),
   };
 }
 
@@ -91,10 +57,14 @@ async function contentOf(eventType: string, version: number) {
 function serviceWithClock(clock: { now: number }): EventTypeService {
   const now = () => new Date(clock.now);
   return new EventTypeService({
-    store: new EventStore({ tableName: harness.config.tableName, client: harness.clients.dynamo, now }),
-    registry: new SchemaRegistry({ client: harness.clients.schemas, registryName: REGISTRY }),
-    storage: new ObjectStorage({ client: harness.clients.s3 }),
-    config: harness.config,
+    store: new EventStore({
+      tableName: suite.harness.config.tableName,
+      client: suite.harness.clients.dynamo,
+      now,
+    }),
+    registry: new SchemaRegistry({ client: suite.harness.clients.schemas, registryName: REGISTRY }),
+    storage: new ObjectStorage({ client: suite.harness.clients.s3 }),
+    config: suite.harness.config,
     leaseSeconds: 30,
     now,
   });
@@ -102,7 +72,7 @@ function serviceWithClock(clock: { now: number }): EventTypeService {
 
 describe('two requests creating the same event type at once', () => {
   it('lets the first finish with its content everywhere and answers the second 409, which writes nothing', async () => {
-    const paused = registry.pauseNext(DescribeSchemaCommand, 'race_created');
+    const paused = suite.registry.pauseNext(DescribeSchemaCommand, 'race_created');
     const first = create(typeWith('race_created', 'alpha'));
     await paused.reached;
 
@@ -130,7 +100,7 @@ describe('two requests creating the same event type at once', () => {
     const clock = { now: Date.parse('2026-11-26T08:00:00.000Z') };
     const slow = serviceWithClock(clock);
     const fast = serviceWithClock(clock);
-    const paused = registry.pauseNext(DescribeSchemaCommand, 'race_stalled');
+    const paused = suite.registry.pauseNext(DescribeSchemaCommand, 'race_stalled');
     const first = slow.create(typeWith('race_stalled', 'alpha'), ADMIN);
     await paused.reached;
 
@@ -171,11 +141,11 @@ describe('two requests creating the same event type at once', () => {
 describe('two requests adding a version at once', () => {
   it('lets the first finish; the second gets 412 with its stale ETag, 409 without, and a DELETE 409', async () => {
     expect((await create(typeWith('race_changed', 'alpha'))).statusCode).toBe(201);
-    const paused = registry.pauseNext(DescribeSchemaCommand, 'race_changed');
-    const first = put('race_changed', { data: dataWith('beta') }, { 'If-Match': '"1"' });
+    const paused = suite.registry.pauseNext(DescribeSchemaCommand, 'race_changed');
+    const first = put('race_changed', { data: dataWith('beta') }, { headers: { 'If-Match': '"1"' } });
     await paused.reached;
 
-    const stale = await put('race_changed', { data: dataWith('gamma') }, { 'If-Match': '"1"' });
+    const stale = await put('race_changed', { data: dataWith('gamma') }, { headers: { 'If-Match': '"1"' } });
     const unconditional = await put('race_changed', { data: dataWith('gamma') });
     const deletion = await remove('race_changed');
     paused.release();
@@ -217,9 +187,9 @@ describe('registry versions, one per event version', () => {
       manifest: ['gamma_field'],
     });
     // The registry numbers versions itself and never reuses a number: the record keeps the mapping.
-    expect(registry.versionNumbers(REGISTRY, 'mapped_put')).toEqual(['1', '3']);
-    expect((await portal.services.store.getVersion('mapped_put', 1))?.registry_version).toBe('1');
-    expect((await portal.services.store.getVersion('mapped_put', 2))?.registry_version).toBe('3');
+    expect(suite.registry.versionNumbers(REGISTRY, 'mapped_put')).toEqual(['1', '3']);
+    expect((await suite.portal.services.store.getVersion('mapped_put', 1))?.registry_version).toBe('1');
+    expect((await suite.portal.services.store.getVersion('mapped_put', 2))?.registry_version).toBe('3');
   });
 
   it('leaves no extra registry version when a failed creation is followed by a corrected one', async () => {
@@ -237,7 +207,7 @@ describe('registry versions, one per event version', () => {
       backup: ['beta_field'],
       manifest: ['beta_field'],
     });
-    expect((await portal.services.store.getVersion('mapped_create', 1))?.registry_version).toBe('2');
+    expect((await suite.portal.services.store.getVersion('mapped_create', 1))?.registry_version).toBe('2');
   });
 });
 
@@ -246,14 +216,14 @@ describe('DELETE /events/{event_type}', () => {
     expect((await create(typeWith('delete_guarded', 'alpha'))).statusCode).toBe(201);
     expect((await put('delete_guarded', { description: 'Changed' })).statusCode).toBe(200);
 
-    const refused = await remove('delete_guarded', { 'If-Match': '"1"' });
+    const refused = await remove('delete_guarded', { headers: { 'If-Match': '"1"' } });
 
     expect(refused.statusCode).toBe(412);
     expect(refused.body).toEqual({
       message: 'If-Match "1" does not match the current ETag "2"; read the event type again',
     });
     expect((await getType('delete_guarded')).statusCode).toBe(200);
-    expect((await remove('delete_guarded', { 'If-Match': '"2"' })).statusCode).toBe(204);
+    expect((await remove('delete_guarded', { headers: { 'If-Match': '"2"' } })).statusCode).toBe(204);
   });
 
   it('answers 5xx naming the step when a manifest cannot be removed; repeating it finishes the deletion', async () => {
@@ -264,7 +234,7 @@ describe('DELETE /events/{event_type}', () => {
     const failed = await remove('delete_retried');
     const readWhileDeleting = await getType('delete_retried');
     const changeWhileDeleting = await put('delete_retried', { data: dataWith('gamma') });
-    const subscribeWhileDeleting = await call(portal.subscriptions, {
+    const subscribeWhileDeleting = await call(suite.portal.subscriptions, {
       method: 'POST',
       resource: '/subscriptions',
       body: {
@@ -284,13 +254,12 @@ describe('DELETE /events/{event_type}', () => {
     expect(subscribeWhileDeleting.statusCode).toBe(409);
     expect(repeated.statusCode).toBe(204);
     expect((await getType('delete_retried')).statusCode).toBe(404);
-    expect((await harness.keys(publisherBucket)).filter((key) => key.startsWith('delete_retried/'))).toEqual(
-      [],
-    );
-    expect((await harness.keys(backupBucket)).filter((key) => key.startsWith('delete_retried/'))).toEqual([
-      'delete_retried/v1.json',
-      'delete_retried/v2.json',
-    ]);
-    expect(registry.schemas.has(`${REGISTRY}/delete_retried`)).toBe(false);
+    expect(
+      (await suite.harness.keys(publisherBucket)).filter((key) => key.startsWith('delete_retried/')),
+    ).toEqual([]);
+    expect(
+      (await suite.harness.keys(backupBucket)).filter((key) => key.startsWith('delete_retried/')),
+    ).toEqual(['delete_retried/v1.json', 'delete_retried/v2.json']);
+    expect(suite.registry.schemas.has(`${REGISTRY}/delete_retried`)).toBe(false);
   });
 });

@@ -1,53 +1,13 @@
 import { producerManifestKey, schemaBackupKey } from '@bridgeport/core';
 import type { Context } from 'aws-lambda';
 import { apiEvent, call } from '../support/api';
-import { orderCreated, type Portal, portalOn } from '../support/fixtures';
-import { type Harness, startHarness } from '../support/harness';
-import { fakeSchemas, type SchemasFake } from '../support/schemas-fake';
+import { orderCreated } from '../support/fixtures';
+import { usePortal } from '../support/portal-suite';
+import { eventRequests } from '../support/requests';
 
-let harness: Harness;
-let portal: Portal;
-let registry: SchemasFake;
+const suite = usePortal();
 
-beforeAll(async () => {
-  harness = await startHarness();
-  portal = portalOn(harness);
-  registry = fakeSchemas();
-});
-
-afterAll(async () => {
-  registry.mock.restore();
-  await harness.stop();
-});
-
-const create = (body: unknown, headers?: Record<string, string>) =>
-  call(portal.events, { method: 'POST', resource: '/events', body, headers });
-const get = (eventType: string) =>
-  call(portal.events, {
-    method: 'GET',
-    resource: '/events/{event_type}',
-    pathParameters: { event_type: eventType },
-  });
-const put = (eventType: string, body: unknown, headers?: Record<string, string>) =>
-  call(portal.events, {
-    method: 'PUT',
-    resource: '/events/{event_type}',
-    pathParameters: { event_type: eventType },
-    body,
-    headers,
-  });
-const remove = (eventType: string) =>
-  call(portal.events, {
-    method: 'DELETE',
-    resource: '/events/{event_type}',
-    pathParameters: { event_type: eventType },
-  });
-const getVersion = (eventType: string, version: string) =>
-  call(portal.events, {
-    method: 'GET',
-    resource: '/events/{event_type}/versions/{version}',
-    pathParameters: { event_type: eventType, version },
-  });
+const { create, get, put, remove, getVersion } = eventRequests(suite);
 
 describe('POST /events', () => {
   it('creates the type with version 1, registers, backs up and writes the producer manifest', async () => {
@@ -66,7 +26,7 @@ describe('POST /events', () => {
       versions: [{ version: 1, status: 'PENDING' }],
     });
 
-    const [registered] = registry.versions('test-bridgeport-events', 'parcel_shipped') as Record<
+    const [registered] = suite.registry.versions('test-bridgeport-events', 'parcel_shipped') as Record<
       string,
       unknown
     >[];
@@ -76,15 +36,15 @@ describe('POST /events', () => {
       properties: { data: { required: ['order_id'] } },
     });
 
-    const backup = await harness.readJson(
-      harness.config.schemasBackupBucket,
+    const backup = await suite.harness.readJson(
+      suite.harness.config.schemasBackupBucket,
       schemaBackupKey('parcel_shipped', 1),
     );
     expect(backup).toMatchObject({ event_type: 'parcel_shipped', version: 1, application: 'orders' });
     expect((backup as { schema: unknown }).schema).toMatchObject({ required: ['metadata', 'data'] });
 
-    const manifest = await harness.readJson(
-      harness.config.publisherBucket,
+    const manifest = await suite.harness.readJson(
+      suite.harness.config.publisherBucket,
       producerManifestKey('parcel_shipped', 1),
     );
     expect(manifest).toMatchObject({
@@ -108,7 +68,7 @@ describe('POST /events', () => {
     });
     const staged = { ...event, requestContext: { ...event.requestContext, path: '/test/events' } };
 
-    const result = await portal.events(staged, {} as Context);
+    const result = await suite.portal.events(staged, {} as Context);
 
     expect(result.statusCode).toBe(201);
     expect(result.headers?.Location).toBe('/test/events/parcel_lost');
@@ -158,7 +118,7 @@ describe('POST /events', () => {
 
   it('answers 415 for a body that is not JSON', async () => {
     const response = await create('application=orders', {
-      'Content-Type': 'application/x-www-form-urlencoded',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     });
 
     expect(response.statusCode).toBe(415);
@@ -169,7 +129,7 @@ describe('POST /events', () => {
 
   it('accepts a JSON media type with parameters', async () => {
     const response = await create(orderCreated({ event_type: 'order_charset' }), {
-      'content-type': 'application/json; charset=utf-8',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
     });
 
     expect(response.statusCode).toBe(201);
@@ -194,7 +154,7 @@ describe('GET /events', () => {
   });
 
   it('filters by application', async () => {
-    const response = await call(portal.events, {
+    const response = await call(suite.portal.events, {
       method: 'GET',
       resource: '/events',
       query: { application: 'billing' },
@@ -205,12 +165,12 @@ describe('GET /events', () => {
   });
 
   it('paginates with limit and next_token', async () => {
-    const first = await call(portal.events, {
+    const first = await call(suite.portal.events, {
       method: 'GET',
       resource: '/events',
       query: { application: 'billing', limit: '1' },
     });
-    const second = await call(portal.events, {
+    const second = await call(suite.portal.events, {
       method: 'GET',
       resource: '/events',
       query: { application: 'billing', limit: '1', next_token: String(first.body.next_token) },
@@ -223,7 +183,7 @@ describe('GET /events', () => {
   });
 
   it('gives no next_token when the page holds the last items', async () => {
-    const response = await call(portal.events, {
+    const response = await call(suite.portal.events, {
       method: 'GET',
       resource: '/events',
       query: { application: 'billing', limit: '2' },
@@ -234,7 +194,7 @@ describe('GET /events', () => {
   });
 
   it('answers 400 for an application that cannot exist', async () => {
-    const response = await call(portal.events, {
+    const response = await call(suite.portal.events, {
       method: 'GET',
       resource: '/events',
       query: { application: 'Billing Team' },
@@ -247,7 +207,7 @@ describe('GET /events', () => {
   });
 
   it('answers 400 for a limit over 100 and for a token it did not issue', async () => {
-    const response = await call(portal.events, {
+    const response = await call(suite.portal.events, {
       method: 'GET',
       resource: '/events',
       query: { limit: '101', next_token: 'bm90LWEtdG9rZW4' },
@@ -280,10 +240,15 @@ describe('GET /events/{event_type}', () => {
 
   it("carries its latest version's deployment status", async () => {
     await create(orderCreated({ event_type: 'cart_recovered' }));
-    await portal.services.store.setProducerStatus('cart_recovered', 1, 'FAILED', 'CREATE_FAILED: route');
+    await suite.portal.services.store.setProducerStatus(
+      'cart_recovered',
+      1,
+      'FAILED',
+      'CREATE_FAILED: route',
+    );
 
     const failed = await get('cart_recovered');
-    await portal.services.store.setProducerStatus('cart_recovered', 1, 'ACTIVE');
+    await suite.portal.services.store.setProducerStatus('cart_recovered', 1, 'ACTIVE');
     const active = await get('cart_recovered');
 
     expect(failed.body).toMatchObject({
@@ -327,11 +292,11 @@ describe('PUT /events/{event_type}', () => {
       versions: [{ version: 1 }, { version: 2, status: 'PENDING' }],
       compatibility: { backward_compatible: true },
     });
-    expect(registry.versions('test-bridgeport-events', 'order_packed')).toHaveLength(2);
-    expect(await harness.keys(harness.config.schemasBackupBucket)).toEqual(
+    expect(suite.registry.versions('test-bridgeport-events', 'order_packed')).toHaveLength(2);
+    expect(await suite.harness.keys(suite.harness.config.schemasBackupBucket)).toEqual(
       expect.arrayContaining(['order_packed/v1.json', 'order_packed/v2.json']),
     );
-    expect(await harness.keys(harness.config.publisherBucket)).toEqual(
+    expect(await suite.harness.keys(suite.harness.config.publisherBucket)).toEqual(
       expect.arrayContaining(['order_packed/1/deploy.json', 'order_packed/2/deploy.json']),
     );
   });
@@ -354,8 +319,16 @@ describe('PUT /events/{event_type}', () => {
     await create(orderCreated({ event_type: 'order_split' }));
     await put('order_split', { description: 'First change' });
 
-    const stale = await put('order_split', { description: 'Second change' }, { 'If-Match': '"1"' });
-    const current = await put('order_split', { description: 'Second change' }, { 'If-Match': '"2"' });
+    const stale = await put(
+      'order_split',
+      { description: 'Second change' },
+      { headers: { 'If-Match': '"1"' } },
+    );
+    const current = await put(
+      'order_split',
+      { description: 'Second change' },
+      { headers: { 'If-Match': '"2"' } },
+    );
 
     expect(stale.statusCode).toBe(412);
     expect(stale.body).toEqual({
@@ -418,10 +391,10 @@ describe('DELETE /events/{event_type}', () => {
 
     expect(response.statusCode).toBe(204);
     expect((await get('order_deleted')).statusCode).toBe(404);
-    const manifests = await harness.keys(harness.config.publisherBucket);
+    const manifests = await suite.harness.keys(suite.harness.config.publisherBucket);
     expect(manifests.filter((key) => key.startsWith('order_deleted/'))).toEqual([]);
-    expect(registry.schemas.has('test-bridgeport-events/order_deleted')).toBe(false);
-    const backups = await harness.keys(harness.config.schemasBackupBucket);
+    expect(suite.registry.schemas.has('test-bridgeport-events/order_deleted')).toBe(false);
+    const backups = await suite.harness.keys(suite.harness.config.schemasBackupBucket);
     expect(backups.filter((key) => key.startsWith('order_deleted/'))).toEqual([
       'order_deleted/v1.json',
       'order_deleted/v2.json',

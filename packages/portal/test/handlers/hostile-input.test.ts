@@ -1,22 +1,8 @@
 import { call } from '../support/api';
-import { type Portal, portalOn } from '../support/fixtures';
-import { type Harness, startHarness } from '../support/harness';
-import { fakeSchemas, type SchemasFake } from '../support/schemas-fake';
+import { usePortal } from '../support/portal-suite';
+import { eventRequests } from '../support/requests';
 
-let harness: Harness;
-let portal: Portal;
-let registry: SchemasFake;
-
-beforeAll(async () => {
-  harness = await startHarness();
-  portal = portalOn(harness);
-  registry = fakeSchemas();
-});
-
-afterAll(async () => {
-  registry.mock.restore();
-  await harness.stop();
-});
+const suite = usePortal();
 
 /** A request body whose schema has the given property names (as raw JSON, so `__proto__` stays a key). */
 function withProperties(eventType: string, names: readonly string[], type = 'string'): string {
@@ -24,19 +10,7 @@ function withProperties(eventType: string, names: readonly string[], type = 'str
   return `{"application":"orders","event_type":"${eventType}","description":"odd names","connection_type":"HTTPS","data":{"type":"object","properties":{${properties}}}}`;
 }
 
-const create = (body: unknown) => call(portal.events, { method: 'POST', resource: '/events', body });
-const get = (eventType: string) =>
-  call(portal.events, {
-    method: 'GET',
-    resource: '/events/{event_type}',
-    pathParameters: { event_type: eventType },
-  });
-const getVersion = (eventType: string, version: string) =>
-  call(portal.events, {
-    method: 'GET',
-    resource: '/events/{event_type}/versions/{version}',
-    pathParameters: { event_type: eventType, version },
-  });
+const { create, get, getVersion } = eventRequests(suite);
 
 describe('property names that are also JavaScript names', () => {
   it('stores and serves constructor, __proto__ and toString faithfully', async () => {
@@ -56,7 +30,7 @@ describe('property names that are also JavaScript names', () => {
     const body =
       '{"data":{"type":"object","properties":{"__proto__":{"type":"string"},"extra":{"type":"number"}}}}';
 
-    const updated = await call(portal.events, {
+    const updated = await call(suite.portal.events, {
       method: 'PUT',
       resource: '/events/{event_type}',
       pathParameters: { event_type: 'proto_change' },
@@ -107,7 +81,7 @@ describe('limits checked before any expensive work', () => {
     Buffer.from('{"PK":"EVENT#a","SK":"META","GSI1PK":1}').toString('base64url'),
     'not-a-token',
   ])('answers 400 for the forged next_token %s', async (token) => {
-    const response = await call(portal.events, {
+    const response = await call(suite.portal.events, {
       method: 'GET',
       resource: '/events',
       query: { next_token: token },
@@ -118,7 +92,7 @@ describe('limits checked before any expensive work', () => {
   });
 
   it('answers 400 for a path parameter with a malformed percent escape', async () => {
-    const response = await call(portal.events, {
+    const response = await call(suite.portal.events, {
       method: 'GET',
       resource: '/events/{event_type}',
       pathParameters: { event_type: '%E0%A4%A' },

@@ -5,14 +5,11 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { call, member } from '../support/api';
-import { orderCreated, type Portal, portalOn, shipOrders } from '../support/fixtures';
-import { type Harness, startHarness } from '../support/harness';
-import { fakeSchemas, type SchemasFake } from '../support/schemas-fake';
+import { orderCreated, shipOrders } from '../support/fixtures';
+import { usePortal } from '../support/portal-suite';
 
 const cloudWatch = mockClient(CloudWatchClient);
-let harness: Harness;
-let portal: Portal;
-let registry: SchemasFake;
+const suite = usePortal();
 let shipping: string;
 let billing: string;
 
@@ -77,12 +74,9 @@ function seriesFor(
 }
 
 beforeAll(async () => {
-  harness = await startHarness();
-  portal = portalOn(harness);
-  registry = fakeSchemas();
   expect(
     (
-      await call(portal.events, {
+      await call(suite.portal.events, {
         method: 'POST',
         resource: '/events',
         body: orderCreated({ application: 'orders' }),
@@ -91,7 +85,7 @@ beforeAll(async () => {
   ).toBe(201);
   expect(
     (
-      await call(portal.events, {
+      await call(suite.portal.events, {
         method: 'PUT',
         resource: '/events/{event_type}',
         pathParameters: { event_type: 'order_created' },
@@ -108,7 +102,7 @@ beforeAll(async () => {
     ).statusCode,
   ).toBe(200);
   const made = async (team: string) => {
-    const response = await call(portal.subscriptions, {
+    const response = await call(suite.portal.subscriptions, {
       method: 'POST',
       resource: '/subscriptions',
       body: shipOrders({ team, version: 2 }),
@@ -137,12 +131,10 @@ beforeEach(() => {
 
 afterAll(async () => {
   cloudWatch.restore();
-  registry.mock.restore();
-  await harness.stop();
 });
 
 const insights = (query: Record<string, string>, as = member('shipping')) =>
-  call(portal.catalog, {
+  call(suite.portal.catalog, {
     method: 'GET',
     resource: '/events/{event_type}/insights',
     pathParameters: { event_type: 'order_created' },
@@ -246,7 +238,7 @@ describe('GET /events/{event_type}/insights', () => {
   });
 
   it('answers 404 for an unknown event type', async () => {
-    const response = await call(portal.catalog, {
+    const response = await call(suite.portal.catalog, {
       method: 'GET',
       resource: '/events/{event_type}/insights',
       pathParameters: { event_type: 'order_lost' },
@@ -255,7 +247,7 @@ describe('GET /events/{event_type}/insights', () => {
   });
 
   it('answers 401 without a signed-in caller', async () => {
-    const response = await call(portal.catalog, {
+    const response = await call(suite.portal.catalog, {
       method: 'GET',
       resource: '/events/{event_type}/insights',
       pathParameters: { event_type: 'order_created' },
@@ -267,7 +259,7 @@ describe('GET /events/{event_type}/insights', () => {
 
 describe('GET /insights', () => {
   it('ranks event types by volume and by failures (failed deliveries plus refused events)', async () => {
-    const response = await call(portal.catalog, {
+    const response = await call(suite.portal.catalog, {
       method: 'GET',
       resource: '/insights',
       query: { from: FROM, to: at(3).toISOString() },

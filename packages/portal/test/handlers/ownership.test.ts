@@ -6,50 +6,25 @@ import {
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { call, member, TEST_ADMIN, type TestCaller } from '../support/api';
-import { orderCreated, type Portal, portalOn, shipOrders } from '../support/fixtures';
-import { type Harness, startHarness } from '../support/harness';
-import { fakeSchemas, type SchemasFake } from '../support/schemas-fake';
+import { orderCreated, shipOrders } from '../support/fixtures';
+import { usePortal } from '../support/portal-suite';
+import { eventRequests, subscriptionRequests } from '../support/requests';
 
-let harness: Harness;
-let portal: Portal;
-let registry: SchemasFake;
+const suite = usePortal();
 
 const ORDERS = member('orders', 'olivia');
 const PARCELS = member('parcels', 'pat');
 const BOTH: TestCaller = { user: 'bo', teams: ['orders', 'parcels'], admin: false };
 
-beforeAll(async () => {
-  harness = await startHarness();
-  portal = portalOn(harness);
-  registry = fakeSchemas();
-});
-
-afterAll(async () => {
-  registry.mock.restore();
-  await harness.stop();
-});
-
-const createType = (as: TestCaller | null, body: Record<string, unknown>) =>
-  call(portal.events, { method: 'POST', resource: '/events', body, as });
+const events = eventRequests(suite);
+const createType = (as: TestCaller | null, body: Record<string, unknown>) => events.create(body, { as });
 const changeType = (as: TestCaller | null, eventType: string, body: unknown) =>
-  call(portal.events, {
-    method: 'PUT',
-    resource: '/events/{event_type}',
-    pathParameters: { event_type: eventType },
-    body,
-    as,
-  });
-const deleteType = (as: TestCaller | null, eventType: string) =>
-  call(portal.events, {
-    method: 'DELETE',
-    resource: '/events/{event_type}',
-    pathParameters: { event_type: eventType },
-    as,
-  });
+  events.put(eventType, body, { as });
+const deleteType = (as: TestCaller | null, eventType: string) => events.remove(eventType, { as });
 const subscribe = (as: TestCaller | null, body: Record<string, unknown>) =>
-  call(portal.subscriptions, { method: 'POST', resource: '/subscriptions', body, as });
+  subscriptionRequests(suite).subscribe(body, { as });
 const onSubscription = (as: TestCaller | null, method: string, resource: string, id: string) =>
-  call(portal.subscriptions, { method, resource, pathParameters: { id }, as });
+  call(suite.portal.subscriptions, { method, resource, pathParameters: { id }, as });
 
 describe('event types belong to the team named by their application', () => {
   it('lets only the application’s members (or admins) create a type for it', async () => {
@@ -73,8 +48,8 @@ describe('event types belong to the team named by their application', () => {
   });
 
   it('lets every authenticated team read the catalog', async () => {
-    const listed = await call(portal.events, { method: 'GET', resource: '/events', as: PARCELS });
-    const one = await call(portal.events, {
+    const listed = await call(suite.portal.events, { method: 'GET', resource: '/events', as: PARCELS });
+    const one = await call(suite.portal.events, {
       method: 'GET',
       resource: '/events/{event_type}',
       pathParameters: { event_type: 'owned_a' },
@@ -92,7 +67,7 @@ describe('event types belong to the team named by their application', () => {
     const strangerChange = await changeType(PARCELS, 'owned_c', { description: 'taken over' });
     const strangerDelete = await deleteType(PARCELS, 'owned_c');
     const anonymousDelete = await deleteType(null, 'owned_c');
-    const after = await call(portal.events, {
+    const after = await call(suite.portal.events, {
       method: 'GET',
       resource: '/events/{event_type}',
       pathParameters: { event_type: 'owned_c' },
@@ -171,13 +146,13 @@ describe('subscriptions belong to the team that made them', () => {
   });
 
   it('shows other teams’ subscriptions without their endpoints or secrets', async () => {
-    const asOrders = await call(portal.subscriptions, {
+    const asOrders = await call(suite.portal.subscriptions, {
       method: 'GET',
       resource: '/subscriptions',
       query: { event_type: 'owned_a' },
       as: ORDERS,
     });
-    const asParcels = await call(portal.subscriptions, {
+    const asParcels = await call(suite.portal.subscriptions, {
       method: 'GET',
       resource: '/subscriptions',
       query: { event_type: 'owned_a' },
@@ -211,13 +186,13 @@ describe('subscriptions belong to the team that made them', () => {
     });
     expect(strangerDelete.statusCode).toBe(403);
     expect(strangerDelete.body.owner).toBe('parcels');
-    const strangerRedrive = await call(portal.subscriptions, {
+    const strangerRedrive = await call(suite.portal.subscriptions, {
       method: 'POST',
       resource: '/subscriptions/{id}/dead-letters/redrive',
       pathParameters: { id: parcelsSubscription },
       as: ORDERS,
     });
-    const strangerDiscard = await call(portal.subscriptions, {
+    const strangerDiscard = await call(suite.portal.subscriptions, {
       method: 'DELETE',
       resource: '/subscriptions/{id}/dead-letters/{dl_id}',
       pathParameters: { id: parcelsSubscription, dl_id: 'any' },

@@ -5,39 +5,26 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { isProducerKeyOf, PRODUCER_THROTTLE } from '@bridgeport/core';
 import { call, member, TEST_ADMIN, type TestCaller } from '../support/api';
-import { orderCreated, type Portal, portalOn } from '../support/fixtures';
-import { type Harness, startHarness } from '../support/harness';
-import { fakeSchemas, type SchemasFake } from '../support/schemas-fake';
+import { orderCreated } from '../support/fixtures';
+import { usePortal } from '../support/portal-suite';
+import { eventRequests } from '../support/requests';
 
-let harness: Harness;
-let portal: Portal;
-let registry: SchemasFake;
+const suite = usePortal();
 
 const ORDERS = member('orders', 'olivia');
 const PARCELS = member('parcels', 'pat');
 
-beforeAll(async () => {
-  harness = await startHarness();
-  portal = portalOn(harness);
-  registry = fakeSchemas();
-});
-
-afterAll(async () => {
-  registry.mock.restore();
-  await harness.stop();
-});
-
 const createType = (as: TestCaller, body: Record<string, unknown>) =>
-  call(portal.events, { method: 'POST', resource: '/events', body, as });
+  eventRequests(suite).create(body, { as });
 const readKey = (as: TestCaller | null, eventType: string) =>
-  call(portal.events, {
+  call(suite.portal.events, {
     method: 'GET',
     resource: '/events/{event_type}/producer-key',
     pathParameters: { event_type: eventType },
     as,
   });
 const rotateKey = (as: TestCaller | null, eventType: string) =>
-  call(portal.events, {
+  call(suite.portal.events, {
     method: 'POST',
     resource: '/events/{event_type}/producer-key/rotate',
     pathParameters: { event_type: eventType },
@@ -46,10 +33,10 @@ const rotateKey = (as: TestCaller | null, eventType: string) =>
 
 /** The keys API Gateway holds for an event type, and the key ids in its usage plan. */
 function gatewayState(eventType: string) {
-  const keys = [...harness.apiGateway.keys.values()].filter(
+  const keys = [...suite.harness.apiGateway.keys.values()].filter(
     (key) => key.name === `test-${eventType}-producer-key`,
   );
-  const plans = [...harness.apiGateway.plans.values()].filter(
+  const plans = [...suite.harness.apiGateway.plans.values()].filter(
     (plan) => plan.name === `test-${eventType}-producers`,
   );
   return { keys, plans, planKeys: plans.flatMap((plan) => [...plan.keyIds]) };
@@ -81,7 +68,7 @@ describe('the producer key of an HTTP event type', () => {
     expect(created.statusCode).toBe(201);
     expect(created.body.rate_limit_per_second).toBe(25);
     expect(gatewayState('keyed_r').plans[0]?.throttle).toEqual({ rateLimit: 25, burstLimit: 50 });
-    const defaulted = await call(portal.events, {
+    const defaulted = await call(suite.portal.events, {
       method: 'GET',
       resource: '/events/{event_type}',
       pathParameters: { event_type: 'keyed_a' },
@@ -151,7 +138,7 @@ describe('the producer key of an HTTP event type', () => {
 
   it('keeps the old key working when a rotation fails before the new key is in the plan, and completes on retry', async () => {
     const before = (await readKey(ORDERS, 'keyed_a')).body.api_key as string;
-    harness.apiGateway.failOnce(CreateUsagePlanKeyCommand);
+    suite.harness.apiGateway.failOnce(CreateUsagePlanKeyCommand);
 
     const failed = await rotateKey(ORDERS, 'keyed_a');
 
@@ -173,7 +160,7 @@ describe('the producer key of an HTTP event type', () => {
 
   it('leaves both keys working when a rotation fails while deleting the old one, and the retry deletes both', async () => {
     const before = (await readKey(ORDERS, 'keyed_a')).body.api_key as string;
-    harness.apiGateway.failOnce(DeleteApiKeyCommand);
+    suite.harness.apiGateway.failOnce(DeleteApiKeyCommand);
 
     const failed = await rotateKey(ORDERS, 'keyed_a');
 
@@ -189,7 +176,7 @@ describe('the producer key of an HTTP event type', () => {
   });
 
   it('is issued by a retried creation after a failure, once, and put in the plan', async () => {
-    harness.apiGateway.failOnce(CreateUsagePlanKeyCommand);
+    suite.harness.apiGateway.failOnce(CreateUsagePlanKeyCommand);
 
     const failed = await createType(ORDERS, orderCreated({ event_type: 'keyed_c' }));
 
@@ -207,19 +194,21 @@ describe('the producer key of an HTTP event type', () => {
   });
 
   it('writes no manifest while the key cannot be issued', async () => {
-    harness.apiGateway.failOnce(CreateApiKeyCommand);
+    suite.harness.apiGateway.failOnce(CreateApiKeyCommand);
 
     const failed = await createType(ORDERS, orderCreated({ event_type: 'keyed_d' }));
 
     expect(failed.statusCode).toBe(503);
-    expect(await harness.keys(harness.config.publisherBucket)).not.toContain('keyed_d/1/deploy.json');
+    expect(await suite.harness.keys(suite.harness.config.publisherBucket)).not.toContain(
+      'keyed_d/1/deploy.json',
+    );
   });
 
   it('is deleted with its usage plan when the event type is deleted', async () => {
     await createType(ORDERS, orderCreated({ event_type: 'keyed_e' }));
     expect(gatewayState('keyed_e').keys).toHaveLength(1);
 
-    const deleted = await call(portal.events, {
+    const deleted = await call(suite.portal.events, {
       method: 'DELETE',
       resource: '/events/{event_type}',
       pathParameters: { event_type: 'keyed_e' },

@@ -6,39 +6,21 @@ import {
 } from '@aws-sdk/client-schemas';
 import { BucketKind, bucketName } from '@bridgeport/core';
 import { call } from '../support/api';
-import { orderCreated, type Portal, portalOn, shipOrders } from '../support/fixtures';
-import { type Harness, startHarness } from '../support/harness';
-import { fakeSchemas, type SchemasFake } from '../support/schemas-fake';
+import { orderCreated, shipOrders } from '../support/fixtures';
+import { usePortal } from '../support/portal-suite';
+import { eventRequests, subscriptionRequests } from '../support/requests';
 
 const scope = { environment: 'test', account: '000000000000', region: 'us-east-1' };
 const publisherBucket = bucketName(BucketKind.PUBLISHER, scope);
 const subscriberBucket = bucketName(BucketKind.SUBSCRIBER, scope);
 
-let harness: Harness;
-let portal: Portal;
-let registry: SchemasFake;
+// The component buckets start missing: writing a manifest fails until a test creates them.
+const suite = usePortal({ withoutBuckets: [publisherBucket, subscriberBucket] });
 
-beforeAll(async () => {
-  // The component buckets start missing: writing a manifest fails until a test creates them.
-  harness = await startHarness({ withoutBuckets: [publisherBucket, subscriberBucket] });
-  portal = portalOn(harness);
-  registry = fakeSchemas();
-});
-
-afterAll(async () => {
-  registry.mock.restore();
-  await harness.stop();
-});
-
-const create = (body: unknown) => call(portal.events, { method: 'POST', resource: '/events', body });
-const get = (eventType: string) =>
-  call(portal.events, {
-    method: 'GET',
-    resource: '/events/{event_type}',
-    pathParameters: { event_type: eventType },
-  });
+const { create, get } = eventRequests(suite);
+const subscriptions = subscriptionRequests(suite);
 const keysUnder = async (bucket: string, prefix: string) =>
-  (await harness.keys(bucket)).filter((key) => key.startsWith(prefix));
+  (await suite.harness.keys(bucket)).filter((key) => key.startsWith(prefix));
 
 describe('a request that fails half-way', () => {
   it('answers 502 naming the failed step; repeating it completes the event type with nothing duplicated', async () => {
@@ -46,30 +28,30 @@ describe('a request that fails half-way', () => {
 
     expect(failed.statusCode).toBe(502);
     expect(failed.body).toEqual({ message: 'Writing the producer manifest failed' });
-    const logged = portal.errors.at(-1);
+    const logged = suite.portal.errors.at(-1);
     expect(logged?.fields.step).toBe('Writing the producer manifest');
     expect(logged?.fields.error).toMatchObject({ cause: { name: 'NoSuchBucket' } });
     expect((await get('order_created')).statusCode).toBe(404);
 
-    await harness.createBucket(publisherBucket);
+    await suite.harness.createBucket(publisherBucket);
     const repeated = await create(orderCreated());
 
     expect(repeated.statusCode).toBe(201);
     expect(repeated.body).toMatchObject({ event_type: 'order_created', version: 1, latest_version: 1 });
-    expect(await keysUnder(harness.config.publisherBucket, 'order_created/')).toEqual([
+    expect(await keysUnder(suite.harness.config.publisherBucket, 'order_created/')).toEqual([
       'order_created/1/deploy.json',
     ]);
-    expect(await keysUnder(harness.config.schemasBackupBucket, 'order_created/')).toEqual([
+    expect(await keysUnder(suite.harness.config.schemasBackupBucket, 'order_created/')).toEqual([
       'order_created/v1.json',
     ]);
-    expect(registry.versions('test-bridgeport-events', 'order_created')).toHaveLength(1);
+    expect(suite.registry.versions('test-bridgeport-events', 'order_created')).toHaveLength(1);
     expect((await get('order_created')).body.versions).toEqual([
       { version: 1, status: 'PENDING', created_at: expect.any(String) },
     ]);
   });
 
   it('lets a different request take over an event type whose creation never completed', async () => {
-    registry.failOnce(CreateSchemaCommand, new Error('socket hang up'));
+    suite.registry.failOnce(CreateSchemaCommand, new Error('socket hang up'));
     const failed = await create(orderCreated({ event_type: 'order_taken' }));
 
     const corrected = await create(orderCreated({ event_type: 'order_taken', description: 'Corrected' }));
@@ -78,17 +60,19 @@ describe('a request that fails half-way', () => {
     expect(failed.body).toEqual({ message: 'Registering the schema in the schema registry failed' });
     expect(corrected.statusCode).toBe(201);
     expect(corrected.body).toMatchObject({ description: 'Corrected', latest_version: 1 });
-    expect(registry.versions('test-bridgeport-events', 'order_taken')).toHaveLength(1);
-    expect(await keysUnder(harness.config.schemasBackupBucket, 'order_taken/')).toEqual([
+    expect(suite.registry.versions('test-bridgeport-events', 'order_taken')).toHaveLength(1);
+    expect(await keysUnder(suite.harness.config.schemasBackupBucket, 'order_taken/')).toEqual([
       'order_taken/v1.json',
     ]);
-    expect(await harness.readJson(harness.config.schemasBackupBucket, 'order_taken/v1.json')).toMatchObject({
+    expect(
+      await suite.harness.readJson(suite.harness.config.schemasBackupBucket, 'order_taken/v1.json'),
+    ).toMatchObject({
       description: 'Corrected',
     });
   });
 
   it('answers 400 when the registry refuses the schema, and a corrected request then succeeds', async () => {
-    registry.failOnce(
+    suite.registry.failOnce(
       CreateSchemaCommand,
       new BadRequestException({
         message: 'Invalid schema content',
@@ -111,7 +95,7 @@ describe('a request that fails half-way', () => {
 
   it('answers 503 when a dependency throttles, and the repeated request succeeds', async () => {
     await create(orderCreated({ event_type: 'order_throttled' }));
-    registry.failOnce(
+    suite.registry.failOnce(
       UpdateSchemaCommand,
       new TooManyRequestsException({
         message: 'Rate exceeded',
@@ -123,7 +107,7 @@ describe('a request that fails half-way', () => {
     const data = orderCreated().data as { properties: Record<string, unknown> };
     const update = { data: { ...data, properties: { ...data.properties, note: { type: 'string' } } } };
     const send = () =>
-      call(portal.events, {
+      call(suite.portal.events, {
         method: 'PUT',
         resource: '/events/{event_type}',
         pathParameters: { event_type: 'order_throttled' },
@@ -139,8 +123,8 @@ describe('a request that fails half-way', () => {
     expect(throttled.body).toEqual({ message: 'Registering the schema in the schema registry failed' });
     expect(repeated.statusCode).toBe(200);
     expect(repeated.body).toMatchObject({ latest_version: 2, compatibility: { backward_compatible: true } });
-    expect(registry.versions('test-bridgeport-events', 'order_throttled')).toHaveLength(2);
-    expect(await keysUnder(harness.config.publisherBucket, 'order_throttled/')).toEqual([
+    expect(suite.registry.versions('test-bridgeport-events', 'order_throttled')).toHaveLength(2);
+    expect(await keysUnder(suite.harness.config.publisherBucket, 'order_throttled/')).toEqual([
       'order_throttled/1/deploy.json',
       'order_throttled/2/deploy.json',
     ]);
@@ -148,29 +132,17 @@ describe('a request that fails half-way', () => {
 
   it('resumes the same subscription when a failed subscribe is repeated', async () => {
     // order_created exists since the first test; the subscriber bucket is still missing.
-    const failed = await call(portal.subscriptions, {
-      method: 'POST',
-      resource: '/subscriptions',
-      body: shipOrders(),
-    });
+    const failed = await subscriptions.subscribe(shipOrders());
     expect(failed.statusCode).toBe(502);
     expect(failed.body).toEqual({ message: 'Writing the consumer manifest failed' });
 
-    await harness.createBucket(subscriberBucket);
-    const repeated = await call(portal.subscriptions, {
-      method: 'POST',
-      resource: '/subscriptions',
-      body: shipOrders(),
-    });
+    await suite.harness.createBucket(subscriberBucket);
+    const repeated = await subscriptions.subscribe(shipOrders());
 
     expect(repeated.statusCode).toBe(201);
-    const listed = await call(portal.subscriptions, {
-      method: 'GET',
-      resource: '/subscriptions',
-      query: { event_type: 'order_created' },
-    });
+    const listed = await subscriptions.list({ event_type: 'order_created' });
     expect(listed.body.items?.map((item) => item.id)).toEqual([repeated.body.id]);
-    expect(await keysUnder(harness.config.subscriberBucket, 'order_created/')).toEqual([
+    expect(await keysUnder(suite.harness.config.subscriberBucket, 'order_created/')).toEqual([
       `order_created/1/${String(repeated.body.id)}/deploy.json`,
     ]);
     expect((await get('order_created')).body.subscription_count).toBe(1);

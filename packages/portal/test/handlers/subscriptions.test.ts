@@ -8,38 +8,25 @@ import {
 import { consumerDeadLetterQueueName, consumerManifestKey } from '@bridgeport/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { call } from '../support/api';
-import { orderCreated, type Portal, portalOn, shipOrders } from '../support/fixtures';
-import { type Harness, startHarness } from '../support/harness';
+import { orderCreated, portalOn, shipOrders } from '../support/fixtures';
+import { usePortal } from '../support/portal-suite';
+import { subscriptionRequests } from '../support/requests';
 import { type S3Faults, s3Faults } from '../support/s3-faults';
-import { fakeSchemas, type SchemasFake } from '../support/schemas-fake';
 
-let harness: Harness;
-let portal: Portal;
-let registry: SchemasFake;
+const suite = usePortal();
 let faults: S3Faults;
 
 beforeAll(async () => {
-  harness = await startHarness();
-  faults = s3Faults(harness.clients.s3);
-  portal = portalOn(harness);
-  registry = fakeSchemas();
-  const created = await call(portal.events, { method: 'POST', resource: '/events', body: orderCreated() });
+  faults = s3Faults(suite.harness.clients.s3);
+  const created = await call(suite.portal.events, {
+    method: 'POST',
+    resource: '/events',
+    body: orderCreated(),
+  });
   expect(created.statusCode).toBe(201);
 });
 
-afterAll(async () => {
-  registry.mock.restore();
-  await harness.stop();
-});
-
-const subscribe = (body: unknown) =>
-  call(portal.subscriptions, { method: 'POST', resource: '/subscriptions', body });
-const getSubscription = (id: string) =>
-  call(portal.subscriptions, { method: 'GET', resource: '/subscriptions/{id}', pathParameters: { id } });
-const unsubscribe = (id: string) =>
-  call(portal.subscriptions, { method: 'DELETE', resource: '/subscriptions/{id}', pathParameters: { id } });
-const list = (query?: Record<string, string>) =>
-  call(portal.subscriptions, { method: 'GET', resource: '/subscriptions', query });
+const { subscribe, get: getSubscription, remove: unsubscribe, list } = subscriptionRequests(suite);
 
 describe('POST /subscriptions', () => {
   it('creates the subscription and writes its consumer manifest', async () => {
@@ -58,8 +45,8 @@ describe('POST /subscriptions', () => {
       status: 'PENDING',
       retry_policy: { maximum_event_age_seconds: 86400, maximum_retry_attempts: 185 },
     });
-    const manifest = await harness.readJson(
-      harness.config.subscriberBucket,
+    const manifest = await suite.harness.readJson(
+      suite.harness.config.subscriberBucket,
       consumerManifestKey('order_created', 1, id),
     );
     expect(manifest).toMatchObject({
@@ -231,7 +218,7 @@ describe('GET /subscriptions/{id}', () => {
   it('returns the subscription with the status the deployment side recorded', async () => {
     const created = await subscribe(shipOrders());
     const id = String(created.body.id);
-    await portal.services.store.setSubscriptionStatus(id, 'FAILED', 'Stack rollback');
+    await suite.portal.services.store.setSubscriptionStatus(id, 'FAILED', 'Stack rollback');
 
     const response = await getSubscription(id);
 
@@ -280,7 +267,7 @@ describe('GET /subscriptions/{id}/dead-letters', () => {
     sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '2' } });
 
     try {
-      const response = await call(portal.subscriptions, {
+      const response = await call(suite.portal.subscriptions, {
         method: 'GET',
         resource: '/subscriptions/{id}/dead-letters',
         pathParameters: { id },
@@ -309,7 +296,7 @@ describe('GET /subscriptions/{id}/dead-letters', () => {
   });
 
   it('answers 404 for an unknown subscription', async () => {
-    const response = await call(portal.subscriptions, {
+    const response = await call(suite.portal.subscriptions, {
       method: 'GET',
       resource: '/subscriptions/{id}/dead-letters',
       pathParameters: { id: 'zzzzzzzzzzzz' },
@@ -321,7 +308,7 @@ describe('GET /subscriptions/{id}/dead-letters', () => {
 
 describe('deleting', () => {
   it('refuses to delete an event type with subscriptions, listing them, until they are deleted', async () => {
-    await call(portal.events, {
+    await call(suite.portal.events, {
       method: 'POST',
       resource: '/events',
       body: orderCreated({ event_type: 'order_returned' }),
@@ -329,12 +316,12 @@ describe('deleting', () => {
     const created = await subscribe(shipOrders({ event_type: 'order_returned' }));
     const id = String(created.body.id);
     const deleteType = () =>
-      call(portal.events, {
+      call(suite.portal.events, {
         method: 'DELETE',
         resource: '/events/{event_type}',
         pathParameters: { event_type: 'order_returned' },
       });
-    const type = await call(portal.events, {
+    const type = await call(suite.portal.events, {
       method: 'GET',
       resource: '/events/{event_type}',
       pathParameters: { event_type: 'order_returned' },
@@ -353,7 +340,7 @@ describe('deleting', () => {
     });
     expect(unsubscribed.statusCode).toBe(204);
     expect((await getSubscription(id)).statusCode).toBe(404);
-    expect(await harness.keys(harness.config.subscriberBucket)).not.toContain(
+    expect(await suite.harness.keys(suite.harness.config.subscriberBucket)).not.toContain(
       consumerManifestKey('order_returned', 1, id),
     );
     expect(deleted.statusCode).toBe(204);
@@ -394,8 +381,8 @@ describe('POST /subscriptions for an HTTPS consumer', () => {
 
     expect(response.statusCode).toBe(201);
     expect(response.body).toMatchObject({ id, secret_name: secretName, rate_limit_per_second: 25 });
-    const manifest = await harness.readJson(
-      harness.config.subscriberBucket,
+    const manifest = await suite.harness.readJson(
+      suite.harness.config.subscriberBucket,
       consumerManifestKey('order_created', 1, String(id)),
     );
     expect(manifest).toMatchObject({
@@ -411,8 +398,8 @@ describe('POST /subscriptions for an HTTPS consumer', () => {
   it('gives an HTTPS consumer without a rate limit the default one and no secret', async () => {
     const response = await subscribe(https());
 
-    const manifest = (await harness.readJson(
-      harness.config.subscriberBucket,
+    const manifest = (await suite.harness.readJson(
+      suite.harness.config.subscriberBucket,
       consumerManifestKey('order_created', 1, String(response.body.id)),
     )) as { consumer: Record<string, unknown> };
     expect(response.statusCode).toBe(201);
@@ -453,7 +440,7 @@ describe('POST /subscriptions for an HTTPS consumer', () => {
 describe('a subscription deleted while it is being created', () => {
   it('answers the creation 409 and leaves no manifest behind', async () => {
     const body = shipOrders({ target_unit: 'deleted-meanwhile' });
-    const paused = faults.pauseNext('PutObjectCommand', harness.config.subscriberBucket);
+    const paused = faults.pauseNext('PutObjectCommand', suite.harness.config.subscriberBucket);
     const creation = subscribe(body);
     await paused.reached;
     const pending = (await list({ event_type: 'order_created' })).body.items?.find(
@@ -472,7 +459,9 @@ describe('a subscription deleted while it is being created', () => {
     });
     expect((await getSubscription(id)).statusCode).toBe(404);
     expect(
-      (await harness.keys(harness.config.subscriberBucket)).filter((key) => key.includes(`/${id}/`)),
+      (await suite.harness.keys(suite.harness.config.subscriberBucket)).filter((key) =>
+        key.includes(`/${id}/`),
+      ),
     ).toEqual([]);
   });
 });
@@ -480,7 +469,7 @@ describe('a subscription deleted while it is being created', () => {
 describe('identical subscription requests at once', () => {
   it('complete one subscription between them; the same request sent later makes a new one', async () => {
     const body = shipOrders({ target_unit: 'sent-twice' });
-    const paused = faults.pauseNext('PutObjectCommand', harness.config.subscriberBucket);
+    const paused = faults.pauseNext('PutObjectCommand', suite.harness.config.subscriberBucket);
     const first = subscribe(body);
     await paused.reached;
 
@@ -501,7 +490,7 @@ describe('identical subscription requests at once', () => {
         .map((item) => item.id)
         .sort(),
     ).toEqual([String(second.body.id), String(later.body.id)].sort());
-    const keys = await harness.keys(harness.config.subscriberBucket);
+    const keys = await suite.harness.keys(suite.harness.config.subscriberBucket);
     expect(keys.filter((key) => key.includes(`/${String(second.body.id)}/`))).toHaveLength(1);
   });
 });
@@ -510,9 +499,9 @@ describe('same-account Lambda and SQS targets', () => {
   const LOCAL = '000000000000';
   const subscribeWithAllowList = (body: unknown) => {
     const guarded = portalOn({
-      ...harness,
+      ...suite.harness,
       config: {
-        ...harness.config,
+        ...suite.harness.config,
         allowedConsumerTargets: [`arn:aws:lambda:us-east-1:${LOCAL}:function:orders-*`],
       },
     });
@@ -525,7 +514,7 @@ describe('same-account Lambda and SQS targets', () => {
   ])(
     'refuses a %s of the account that is not on the allow-list, writing nothing',
     async (what, type, arn) => {
-      const before = await harness.keys(harness.config.subscriberBucket);
+      const before = await suite.harness.keys(suite.harness.config.subscriberBucket);
 
       const response = await subscribeWithAllowList(
         shipOrders({ connection_type: type, connection_string: arn, target_unit: `refused-${type}` }),
@@ -538,7 +527,7 @@ describe('same-account Lambda and SQS targets', () => {
           message: `is a ${what} of this account (${LOCAL}) that is not on the environment's allow-list of consumer targets (BRIDGEPORT_ALLOWED_CONSUMER_TARGETS); ask the platform team to add it`,
         },
       ]);
-      expect(await harness.keys(harness.config.subscriberBucket)).toEqual(before);
+      expect(await suite.harness.keys(suite.harness.config.subscriberBucket)).toEqual(before);
     },
   );
 

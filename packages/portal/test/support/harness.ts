@@ -25,14 +25,17 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+export interface HarnessOptions {
+  /** Buckets of the configuration left uncreated (writing to them fails until a test creates them). */
+  readonly withoutBuckets?: readonly string[];
+}
+
 /**
  * Starts dynalite and s3rver on 127.0.0.1 port 0 (data in a temp dir), points the SDK at them through the
  * standard AWS_ENDPOINT_URL_* variables, sets the portal's configuration variables, and creates the table
  * and (unless `withoutBuckets` lists them) the buckets.
  */
-export async function startHarness(
-  options: { readonly withoutBuckets?: readonly string[] } = {},
-): Promise<Harness> {
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const directory = await mkdtemp(path.join(tmpdir(), 'portal-test-'));
   const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory });
   const s3Address = await s3.run();
