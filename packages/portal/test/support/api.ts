@@ -32,6 +32,11 @@ export function claimsOf(caller: TestCaller): Record<string, string> {
   };
 }
 
+/** A member of the `orders` team, the application of `orderCreated`. */
+export const ORDERS = member('orders', 'olivia');
+/** A member of the `parcels` team. */
+export const PARCELS = member('parcels', 'pat');
+
 export interface ApiRequest {
   readonly method: string;
   /** API Gateway resource, e.g. `/events/{event_type}`. */

@@ -1,10 +1,9 @@
-import { call, member } from '../support/api';
+import { call, ORDERS } from '../support/api';
 import { orderCreated } from '../support/fixtures';
 import { usePortal } from '../support/portal-suite';
 
 const suite = usePortal();
 
-const ORDERS = member('orders', 'olivia');
 const PRINCIPALS = ['123456789012', 'arn:aws:iam::210987654321:role/warehouse-sync'];
 
 const manifestOf = (eventType: string, version: number) =>

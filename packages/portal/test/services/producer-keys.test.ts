@@ -4,15 +4,12 @@ import {
   DeleteApiKeyCommand,
 } from '@aws-sdk/client-api-gateway';
 import { isProducerKeyOf, PRODUCER_THROTTLE } from '@bridgeport/core';
-import { call, member, TEST_ADMIN, type TestCaller } from '../support/api';
+import { call, ORDERS, PARCELS, TEST_ADMIN, type TestCaller } from '../support/api';
 import { orderCreated } from '../support/fixtures';
 import { usePortal } from '../support/portal-suite';
 import { eventRequests } from '../support/requests';
 
 const suite = usePortal();
-
-const ORDERS = member('orders', 'olivia');
-const PARCELS = member('parcels', 'pat');
 
 const createType = (as: TestCaller, body: Record<string, unknown>) =>
   eventRequests(suite).create(body, { as });

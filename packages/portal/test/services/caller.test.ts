@@ -5,15 +5,13 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { call, member, TEST_ADMIN, type TestCaller } from '../support/api';
+import { call, ORDERS, PARCELS, TEST_ADMIN, type TestCaller } from '../support/api';
 import { orderCreated, shipOrders } from '../support/fixtures';
 import { usePortal } from '../support/portal-suite';
 import { eventRequests, subscriptionRequests } from '../support/requests';
 
 const suite = usePortal();
 
-const ORDERS = member('orders', 'olivia');
-const PARCELS = member('parcels', 'pat');
 const BOTH: TestCaller = { user: 'bo', teams: ['orders', 'parcels'], admin: false };
 
 const events = eventRequests(suite);
