@@ -8,7 +8,9 @@
  *    of each engine in turn — event-ruler's `rulesForJSONEvent(String)` beside `RuleSet.matchesJson(text)`, and
  *    `rulesForJSONEvent(JsonNode)` beside `RuleSet.matches(object)` (both on events parsed beforehand) — after a
  *    warm-up pass of each, for several rounds, and prints the median events/s and their ratios (Bridgeport ÷
- *    event-ruler). The engines never run at the same time; each round alternates which goes first.
+ *    event-ruler). The engines never run at the same time; each round alternates which goes first. Beside the
+ *    wall-clock ratio it prints the ratio of CPU time per event over all timed rounds (each engine's whole process:
+ *    compiler and collector threads included), which waiting for a core on a shared machine does not inflate.
  * 4. Checks that both engines found the same number of matches for every rule of every set.
  *
  * Environment: BENCH_EVENTS (default 50000), BENCH_RUNS (timed rounds, default 5), BENCH_SEED (default 20260101),
@@ -16,7 +18,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { RuleSet } from '@bridgeport/event-patterns';
@@ -69,10 +71,14 @@ class EventRuler {
     return answer;
   }
 
-  /** One timed pass: events per second and the total number of matches. */
-  async pass(set: string, form: 'text' | 'object'): Promise<{ perSecond: number; matches: number }> {
-    const [, nanos, matches] = (await this.ask(`pass ${set} ${form}`)).split(' ');
-    return { perSecond: EVENTS / (Number(nanos) / 1e9), matches: Number(matches) };
+  /** One timed pass: events per second, the CPU seconds of the JVM and the total number of matches. */
+  async pass(set: string, form: 'text' | 'object'): Promise<Pass> {
+    const [, nanos, cpuNanos, matches] = (await this.ask(`pass ${set} ${form}`)).split(' ');
+    return {
+      perSecond: EVENTS / (Number(nanos) / 1e9),
+      cpu: Number(cpuNanos) / 1e9,
+      matches: Number(matches),
+    };
   }
 
   async counts(set: string): Promise<Map<string, number>> {
@@ -85,13 +91,21 @@ class EventRuler {
   }
 }
 
+interface Pass {
+  readonly perSecond: number;
+  /** CPU seconds the engine's process used during the pass. */
+  readonly cpu: number;
+  readonly matches: number;
+}
+
 function bridgeportPass(
   rules: RuleSet,
   form: 'text' | 'object',
   texts: readonly string[],
   objects: readonly unknown[],
-): { perSecond: number; matches: number } {
+): Pass {
   let matches = 0;
+  const cpuStarted = process.cpuUsage();
   const started = process.hrtime.bigint();
   if (form === 'text') {
     for (let i = 0; i < texts.length; i++) matches += rules.matchesJson(texts[i]).length;
@@ -99,7 +113,8 @@ function bridgeportPass(
     for (let i = 0; i < objects.length; i++) matches += rules.matches(objects[i]).length;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { perSecond: texts.length / seconds, matches };
+  const cpu = process.cpuUsage(cpuStarted);
+  return { perSecond: texts.length / seconds, cpu: (cpu.user + cpu.system) / 1e6, matches };
 }
 
 interface Row {
@@ -109,8 +124,12 @@ interface Row {
 
 interface Measured {
   readonly name: string;
+  /** Median events/s (wall clock). */
   readonly er: Record<'text' | 'object', number>;
   readonly bp: Record<'text' | 'object', number>;
+  /** CPU seconds per event over all timed rounds. */
+  readonly erCpu: Record<'text' | 'object', number>;
+  readonly bpCpu: Record<'text' | 'object', number>;
 }
 
 async function measure(
@@ -137,6 +156,11 @@ async function measure(
     er: { text: [] as number[], object: [] as number[] },
     bp: { text: [] as number[], object: [] as number[] },
   };
+  const cpu = { er: { text: 0, object: 0 }, bp: { text: 0, object: 0 } };
+  const record = (who: 'er' | 'bp', form: 'text' | 'object', pass: Pass): void => {
+    rates[who][form].push(pass.perSecond);
+    cpu[who][form] += pass.cpu;
+  };
   for (let w = 0; w < WARMUP; w++) {
     for (const form of ['text', 'object'] as const) {
       await er.pass(row.name, form);
@@ -146,30 +170,33 @@ async function measure(
   for (let r = 0; r < RUNS; r++) {
     for (const form of ['text', 'object'] as const) {
       const ourFirst = r % 2 === 0;
-      if (ourFirst) rates.bp[form].push(bridgeportPass(rules, form, texts, objects).perSecond);
-      const theirPass = await er.pass(row.name, form);
-      rates.er[form].push(theirPass.perSecond);
-      if (!ourFirst) rates.bp[form].push(bridgeportPass(rules, form, texts, objects).perSecond);
+      if (ourFirst) record('bp', form, bridgeportPass(rules, form, texts, objects));
+      record('er', form, await er.pass(row.name, form));
+      if (!ourFirst) record('bp', form, bridgeportPass(rules, form, texts, objects));
     }
   }
   return {
     name: row.name,
     er: { text: median(rates.er.text), object: median(rates.er.object) },
     bp: { text: median(rates.bp.text), object: median(rates.bp.object) },
+    erCpu: { text: cpu.er.text / (RUNS * EVENTS), object: cpu.er.object / (RUNS * EVENTS) },
+    bpCpu: { text: cpu.bp.text / (RUNS * EVENTS), object: cpu.bp.object / (RUNS * EVENTS) },
   };
 }
 
+const times = (n: number): string => `${n.toFixed(2)}×`;
+
 function printRow(m: Measured, label = m.name): void {
-  console.log(
-    `${label.padEnd(28)}${fmt(m.er.text).padStart(11)}${fmt(m.bp.text).padStart(11)}${`${(m.bp.text / m.er.text).toFixed(2)}×`.padStart(8)}` +
-      `${fmt(m.er.object).padStart(12)}${fmt(m.bp.object).padStart(11)}${`${(m.bp.object / m.er.object).toFixed(2)}×`.padStart(8)}`,
-  );
+  const columns = (form: 'text' | 'object'): string =>
+    `${fmt(m.er[form]).padStart(12)}${fmt(m.bp[form]).padStart(11)}${times(m.bp[form] / m.er[form]).padStart(8)}` +
+    times(m.erCpu[form] / m.bpCpu[form]).padStart(8);
+  console.log(`${label.padEnd(28)}${columns('text')}${columns('object')}`);
 }
 
 function header(first: string): void {
-  console.log(
-    `${first.padEnd(28)}${'ER text'.padStart(11)}${'BP text'.padStart(11)}${'ratio'.padStart(8)}${'ER object'.padStart(12)}${'BP object'.padStart(11)}${'ratio'.padStart(8)}`,
-  );
+  const columns = (form: string): string =>
+    `${`ER ${form}`.padStart(12)}${`BP ${form}`.padStart(11)}${'ratio'.padStart(8)}${'CPU'.padStart(8)}`;
+  console.log(`${first.padEnd(28)}${columns('text')}${columns('object')}`);
 }
 
 /** The scaling rule sets of `bench/citylots.ts`: exact (MAPBLKLOT) and prefix (BLKLOT) rules, half each. */
@@ -244,19 +271,26 @@ async function main(): Promise<void> {
     console.log(
       `\nBridgeport (node ${process.version}) vs event-ruler 2.1.0 (java), ${fmt(EVENTS)} CityLots events ` +
         `(~${Math.round(texts.reduce((n, t) => n + t.length, 0) / texts.length)} bytes), seed ${SEED}, ` +
-        `median events/s of ${RUNS} alternating rounds; ratio = Bridgeport ÷ event-ruler\n`,
+        `median events/s of ${RUNS} alternating rounds; ratio = Bridgeport ÷ event-ruler (wall clock), ` +
+        `CPU = event-ruler's CPU time per event ÷ Bridgeport's (all timed rounds); load average ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}\n`,
     );
     header('CityLots rule set (5 rules)');
     const textRatios: number[] = [];
+    const textCpuRatios: number[] = [];
     for (const row of cityLots) {
       const m = await measure(er, row, texts, objects);
       textRatios.push(m.bp.text / m.er.text);
+      textCpuRatios.push(m.erCpu.text / m.bpCpu.text);
       printRow(m);
     }
     if (textRatios.length > 0) {
       console.log(
-        `\nFrom text: lowest ratio ${Math.min(...textRatios).toFixed(2)}× (target ≥ 1.00× on every rule set), ` +
-          `${textRatios.filter((r) => r >= 1).length}/${textRatios.length} at or above 1.00×. All match counts agree.`,
+        `\nFrom text: lowest ratio ${times(Math.min(...textRatios))} (target ≥ 1.00× on every rule set), ` +
+          `${textRatios.filter((r) => r >= 1).length}/${textRatios.length} at or above 1.00×; by CPU time ` +
+          `lowest ${times(Math.min(...textCpuRatios))}, ${textCpuRatios.filter((r) => r >= 1).length}/` +
+          `${textCpuRatios.length} at or above. All match counts agree. (load average now ${loadavg()[0].toFixed(2)})`,
       );
     }
     if (scaling.length > 0) {
@@ -274,11 +308,18 @@ async function main(): Promise<void> {
         const small = results.get(`${title}-10`) as Measured;
         const large = results.get(`${title}-10000`) as Measured;
         const ratio = (form: 'text' | 'object', who: 'bp' | 'er'): string =>
-          `${(small[who][form] / large[who][form]).toFixed(2)}×`;
+          times(small[who][form] / large[who][form]);
+        const cpuRatio = (form: 'text' | 'object', who: 'bpCpu' | 'erCpu'): string =>
+          times(large[who][form] / small[who][form]);
         console.log(
           `10,000 vs 10 rules, time per event: Bridgeport object ${ratio('object', 'bp')}, text ${ratio('text', 'bp')}; ` +
             `event-ruler object ${ratio('object', 'er')}, text ${ratio('text', 'er')}` +
             (title === 'B' ? ' (target for Bridgeport ≤ 1.5×)' : ''),
+        );
+        console.log(
+          `10,000 vs 10 rules, CPU time per event: Bridgeport object ${cpuRatio('object', 'bpCpu')}, ` +
+            `text ${cpuRatio('text', 'bpCpu')}; event-ruler object ${cpuRatio('object', 'erCpu')}, ` +
+            `text ${cpuRatio('text', 'erCpu')}`,
         );
       }
     }

@@ -28,6 +28,10 @@ interface RuleRef {
   stamp: number;
 }
 
+/** The (never written) transitions of a state no field path leaves yet. */
+const NO_KEYS: number[] = [];
+const NO_MATCHERS: FieldMatcher<NameState>[] = [];
+
 class NameState {
   stamp = 0;
   /** Number of field paths leaving this state (kept here so a leaf state is handled without touching arrays). */
@@ -43,12 +47,15 @@ class NameState {
   /** Other rules ending here (deduplicated through their own stamp, as they may end in several states). */
   terminal: RuleRef | null = null;
   terminals: RuleRef[] | null = null;
-  /** Field paths leaving this state and their matchers, in parallel (a path may have several matchers). */
-  readonly keyIds: number[] = [];
-  readonly matchers: FieldMatcher<NameState>[] = [];
-  readonly byKey = new Map<number, FieldMatcher<NameState>[]>();
+  /**
+   * Field paths leaving this state and their matchers, in parallel (a path may have several matchers). Made with the
+   * first matcher: most states are where a rule ends, and a large rule set keeps its states small this way.
+   */
+  keyIds: number[] = NO_KEYS;
+  matchers: FieldMatcher<NameState>[] = NO_MATCHERS;
+  byKey: Map<number, FieldMatcher<NameState>[]> | null = null;
   /** The matcher of each path that rules share (a path's other matchers belong to one rule each). */
-  private readonly shared = new Map<number, FieldMatcher<NameState>>();
+  private shared: Map<number, FieldMatcher<NameState>> | null = null;
   absent: { keyId: number; state: NameState; shared: boolean }[] | null = null;
 
   addTerminal(ref: RuleRef): void {
@@ -83,6 +90,7 @@ class NameState {
 
   /** The shared matcher for a path, whose transitions rules reuse. */
   matcher(keyId: number): FieldMatcher<NameState> {
+    this.shared ??= new Map();
     let m = this.shared.get(keyId);
     if (m === undefined) {
       m = this.privateMatcher(keyId);
@@ -94,6 +102,11 @@ class NameState {
   /** A matcher for a path that no other rule will reuse. */
   privateMatcher(keyId: number): FieldMatcher<NameState> {
     const m = new FieldMatcher(newNameState);
+    if (this.byKey === null) {
+      this.byKey = new Map();
+      this.keyIds = [];
+      this.matchers = [];
+    }
     const list = this.byKey.get(keyId);
     if (list) list.push(m);
     else this.byKey.set(keyId, [m]);
@@ -320,7 +333,7 @@ export class Machine {
         let m = 0;
         if (byPresent) {
           keyId = present[k];
-          matchers = state.byKey.get(keyId);
+          matchers = (state.byKey as Map<number, FieldMatcher<NameState>[]>).get(keyId);
           if (matchers === undefined) continue;
           matcher = matchers[0];
         } else {

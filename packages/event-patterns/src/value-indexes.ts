@@ -5,16 +5,109 @@
  */
 import { type IpRange, type NumericRange, networkKey, wildcardMatches } from './values';
 
-interface AffixEntry<S> {
+interface HashEntry<S> {
   readonly text: string;
-  readonly state: S;
-  readonly next: AffixEntry<S> | null;
+  state: S;
+  readonly next: HashEntry<S> | null;
 }
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 16777619;
-/** Keeps hash keys small integers, which maps store without boxing. */
-const SMI_MASK = 0x3fffffff;
+/** Keeps hash keys small non-negative integers. */
+const HASH_MASK = 0x3fffffff;
+
+/**
+ * Entries keyed by a 30-bit hash, in an open-addressed table: the hashes sit in one typed array (half full at most),
+ * so a lookup that finds nothing — most lookups, in a large rule set — reads one or two adjacent slots of it, and a
+ * table of thousands of keys stays a few tens of kilobytes. Entries with the same hash are chained.
+ */
+class HashTable<S> {
+  /** Hash + 1 of the entries in each slot (0: empty). */
+  private hashes = new Int32Array(8);
+  private slots: (HashEntry<S> | undefined)[] = new Array(8);
+  private used = 0;
+
+  /** The chain of entries whose hash is `h`, or undefined. */
+  get(h: number): HashEntry<S> | undefined {
+    const hashes = this.hashes;
+    const mask = hashes.length - 1;
+    const stored = h + 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const x = hashes[i];
+      if (x === stored) return this.slots[i];
+      if (x === 0) return undefined;
+    }
+  }
+
+  add(h: number, text: string, state: S): void {
+    if ((this.used + 1) * 2 > this.hashes.length) this.grow();
+    const hashes = this.hashes;
+    const mask = hashes.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const x = hashes[i];
+      if (x === h + 1 || x === 0) {
+        if (x === 0) this.used++;
+        hashes[i] = h + 1;
+        this.slots[i] = { text, state, next: this.slots[i] ?? null };
+        return;
+      }
+    }
+  }
+
+  private grow(): void {
+    const oldHashes = this.hashes;
+    const oldSlots = this.slots;
+    this.hashes = new Int32Array(oldHashes.length * 2);
+    this.slots = new Array(oldHashes.length * 2);
+    const mask = this.hashes.length - 1;
+    for (let j = 0; j < oldHashes.length; j++) {
+      const x = oldHashes[j];
+      if (x === 0) continue;
+      let i = (x - 1) & mask;
+      while (this.hashes[i] !== 0) i = (i + 1) & mask;
+      this.hashes[i] = x;
+      this.slots[i] = oldSlots[j];
+    }
+  }
+}
+
+/** The hash {@link StringIndex} and {@link AffixIndex} key strings by (FNV-1a over the UTF-16 code units). */
+function hashOf(text: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return h & HASH_MASK;
+}
+
+/** Exact string values, in a {@link HashTable}; like a `Map`, setting a value again replaces its state. */
+export class StringIndex<S> {
+  private readonly table = new HashTable<S>();
+
+  set(text: string, state: S): void {
+    const h = hashOf(text);
+    for (
+      let e: HashEntry<S> | null | undefined = this.table.get(h);
+      e !== undefined && e !== null;
+      e = e.next
+    ) {
+      if (e.text === text) {
+        e.state = state;
+        return;
+      }
+    }
+    this.table.add(h, text, state);
+  }
+
+  get(value: string): S | undefined {
+    for (
+      let e: HashEntry<S> | null | undefined = this.table.get(hashOf(value));
+      e !== undefined && e !== null;
+      e = e.next
+    ) {
+      if (e.text === value) return e.state;
+    }
+    return undefined;
+  }
+}
 
 /**
  * Prefixes (or suffixes) keyed by a rolling hash of their characters and bucketed by length: a value is matched by
@@ -22,7 +115,7 @@ const SMI_MASK = 0x3fffffff;
  * whatever the number of prefixes loaded. Hash hits are confirmed by comparing the strings.
  */
 export class AffixIndex<S> {
-  private readonly byHash = new Map<number, AffixEntry<S>>();
+  private readonly table = new HashTable<S>();
   private lengths: number[] = [];
 
   constructor(private readonly suffix: boolean) {}
@@ -32,12 +125,11 @@ export class AffixIndex<S> {
     const len = text.length;
     for (let i = 0; i < len; i++)
       h = Math.imul(h ^ text.charCodeAt(this.suffix ? len - 1 - i : i), FNV_PRIME);
-    return h & SMI_MASK;
+    return h & HASH_MASK;
   }
 
   set(text: string, state: S): void {
-    const key = this.hash(text);
-    this.byHash.set(key, { text, state, next: this.byHash.get(key) ?? null });
+    this.table.add(this.hash(text), text, state);
     if (!this.lengths.includes(text.length)) {
       this.lengths = [...this.lengths, text.length].sort((a, b) => a - b);
     }
@@ -53,7 +145,11 @@ export class AffixIndex<S> {
       const target = lengths[l];
       if (target > len) return;
       for (; i < target; i++) h = Math.imul(h ^ value.charCodeAt(suffix ? len - 1 - i : i), FNV_PRIME);
-      for (let e: AffixEntry<S> | null | undefined = this.byHash.get(h & SMI_MASK); e; e = e.next) {
+      for (
+        let e: HashEntry<S> | null | undefined = this.table.get(h & HASH_MASK);
+        e !== undefined && e !== null;
+        e = e.next
+      ) {
         if (e.text.length === target && (suffix ? value.endsWith(e.text) : value.startsWith(e.text))) {
           out.push(e.state);
         }

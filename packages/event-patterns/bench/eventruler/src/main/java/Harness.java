@@ -2,6 +2,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,13 +21,16 @@ import software.amazon.event.ruler.Machine;
  *   {@code pass <set> text}   rulesForJSONEvent(String) on every event, timed
  *   {@code pass <set> object} rulesForJSONEvent(JsonNode) on events parsed beforehand, timed
  *   {@code count <set>}       matches per rule (one text pass, untimed)
- * Each answer is one line: {@code ok <nanoseconds> <matches>} or {@code counts <rule>=<n> …}.
+ * Each answer is one line: {@code ok <nanoseconds> <cpu nanoseconds> <matches>} or {@code counts <rule>=<n> …}, where
+ * the CPU time is the whole JVM's (compiler and collector threads included) while the pass ran.
  */
 public final class Harness {
     private Harness() {}
 
     public static void main(String[] args) throws Exception {
         ObjectMapper mapper = new ObjectMapper();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         List<String> texts = Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8);
         List<JsonNode> nodes = new ArrayList<>(texts.size());
         for (String text : texts) nodes.add(mapper.readTree(text));
@@ -63,6 +67,7 @@ public final class Harness {
             } else {
                 boolean text = words.length > 2 && words[2].equals("text");
                 long matches = 0;
+                long cpuStarted = os.getProcessCpuTime();
                 long started = System.nanoTime();
                 if (text) {
                     for (int i = 0; i < texts.size(); i++) matches += machine.rulesForJSONEvent(texts.get(i)).size();
@@ -70,7 +75,8 @@ public final class Harness {
                     for (int i = 0; i < nodes.size(); i++) matches += machine.rulesForJSONEvent(nodes.get(i)).size();
                 }
                 long elapsed = System.nanoTime() - started;
-                System.out.println("ok " + elapsed + " " + matches);
+                long cpu = os.getProcessCpuTime() - cpuStarted;
+                System.out.println("ok " + elapsed + " " + cpu + " " + matches);
             }
             System.out.flush();
         }

@@ -1,0 +1,49 @@
+import { AffixIndex, StringIndex } from '../src/value-indexes';
+
+/** FNV-1a over UTF-16 code units, masked to 30 bits: the hash both indexes key their table by. */
+function hash(text: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h & 0x3fffffff;
+}
+
+/** Two different strings with the same hash (the first pair among `v0`, `v1`, …). */
+const COLLIDING = ['v77998', 'v454340'] as const;
+
+describe('the hashed value indexes', () => {
+  it('finds every exact value among thousands, and nothing else', () => {
+    const index = new StringIndex<number>();
+    for (let i = 0; i < 5000; i++) index.set(`lot-${i}`, i);
+    for (let i = 0; i < 5000; i++) expect(index.get(`lot-${i}`)).toBe(i);
+    expect(index.get('lot-5000')).toBeUndefined();
+    expect(index.get('')).toBeUndefined();
+  });
+
+  it('tells apart values whose hashes collide, and replaces a value set again', () => {
+    const [a, b] = COLLIDING;
+    expect(a).not.toBe(b);
+    expect(hash(a)).toBe(hash(b));
+    const index = new StringIndex<string>();
+    index.set(a, 'A');
+    index.set(b, 'B');
+    expect([index.get(a), index.get(b)]).toEqual(['A', 'B']);
+    index.set(a, 'A2');
+    expect([index.get(a), index.get(b)]).toEqual(['A2', 'B']);
+  });
+
+  it('reports every prefix and suffix a value has, colliding ones included', () => {
+    const [a, b] = COLLIDING;
+    const prefixes = new AffixIndex<string>(false);
+    for (const p of [a, b, 'v', 'x']) prefixes.set(p, `p:${p}`);
+    const out: string[] = [];
+    prefixes.collect(`${b}-tail`, out);
+    expect(hash(a)).toBe(hash(b));
+    expect(out.sort()).toEqual(['p:v', `p:${b}`].sort());
+
+    const suffixes = new AffixIndex<string>(true);
+    for (let i = 0; i < 3000; i++) suffixes.set(`${i}`, `s${i}`);
+    const found: string[] = [];
+    suffixes.collect('lot-1234', found);
+    expect(found.sort()).toEqual(['s1234', 's234', 's34', 's4']);
+  });
+});
