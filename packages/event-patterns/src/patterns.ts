@@ -2,9 +2,10 @@
  * The public entry points: validation (`check`), single-pattern matching (`compile`), rule sets (`RuleSet`) and
  * TestEventPattern's semantics (`testEventPattern`).
  */
-import { type CompiledRule, compileRule, PatternFault, type PatternOptions } from './compiler';
+import { type CompiledRule, compileRule, type PatternOptions } from './compiler';
 import { InvalidEventError, InvalidEventPatternError } from './errors';
 import { Machine } from './machine';
+import { PatternFault } from './pattern-fault';
 
 export type { PatternOptions } from './compiler';
 
