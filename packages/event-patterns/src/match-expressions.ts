@@ -212,9 +212,11 @@ function numeric(p: JsonReader): NumericRange {
 }
 
 /**
- * A number operand of `numeric` or `anything-but`, as event-ruler's `ComparableNumber` takes it: the decimal text must
- * be exactly the value of a finite double (`0.1`, `1e2`, `-122.42916360922355`), else `Cannot compare number : …`
- * (`1e400`, `0.30000000000000001`, `123456789012345678`).
+ * A number operand of `numeric` or `anything-but`, as event-ruler's `ComparableNumber` takes it: the decimal value of
+ * the text must equal that of the finite double it rounds to, in the double's shortest form (`0.1`, `1e2`,
+ * `-122.42916360922355`, `5e-324`), else `Cannot compare number : …` (`1e400`, `0.30000000000000001`,
+ * `123456789012345678`). event-ruler compares with Java's `Double.toString`, which on JDK 17 is not always the
+ * shortest form; this is where the two differ (SEMANTICS.md §11).
  */
 function comparable(value: number, text: string): number {
   if (!Number.isFinite(value) || decimalKey(text) !== decimalKey(String(value))) {

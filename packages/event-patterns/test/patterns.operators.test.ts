@@ -187,7 +187,7 @@ describe('numeric', () => {
     expect(matches({ n: [{ numeric: ['>', 5] }] }, { n: null })).toBe(false);
   });
 
-  it('accepts every operand that is exactly a double, across the whole float64 range', () => {
+  it('accepts every operand whose value is that of its double in shortest form, across the whole float64 range', () => {
     for (const operand of [
       '0.1',
       '1e2',
@@ -203,6 +203,16 @@ describe('numeric', () => {
       });
     }
     expect(matches({ n: [{ numeric: ['>', 1e300] }] }, { n: 1.5e300 })).toBe(true);
+  });
+
+  it('follows the shortest form of the double where event-ruler on JDK 17 writes another (1e23 as 9.999999999999999E22)', () => {
+    for (const operand of ['1e23', '8.41e21', '5e-324', '1.7976931348623157e308']) {
+      expect({ operand, reason: check(`{"n": [{"numeric": ["<", ${operand}]}]}`) }).toEqual({
+        operand,
+        reason: undefined,
+      });
+    }
+    expect(check('{"n": [{"numeric": [">", 4.9e-324]}]}')).toBe('Cannot compare number : 4.9e-324');
   });
 
   it('rejects an operand that no double holds exactly, as event-ruler does', () => {
