@@ -11,9 +11,14 @@ import type { MetricStore, RecordedSeries } from './metric-store';
  * - `Invocations` and `FailedInvocations` for an event that failed for good, plus `InvocationsSentToDlq` when
  *   its target has a dead-letter queue.
  */
+interface RuleMetrics {
+  count(metricName: string, t: number): void;
+  record(metricName: string, unit: string, t: number, value: number): void;
+}
+
 export class EventBusMetrics {
-  /** Per bus, rule and metric name: its series handle. */
-  private readonly handles = new Map<string, RecordedSeries>();
+  /** Per bus and rule, its metrics. */
+  private readonly rules = new Map<string, RuleMetrics>();
 
   constructor(
     private readonly store: MetricStore,
@@ -23,62 +28,66 @@ export class EventBusMetrics {
   /** The bus's `onMatched` observer. */
   readonly matched = (eventBusName: string, ruleNames: readonly string[]): void => {
     const t = this.now();
-    for (const ruleName of ruleNames) this.count(eventBusName, ruleName, EventBridgeMetric.MATCHED_EVENTS, t);
+    for (const ruleName of ruleNames)
+      this.rule(eventBusName, ruleName).count(EventBridgeMetric.MATCHED_EVENTS, t);
   };
 
   /** The bus's `onDelivery` observer. */
   readonly delivery = (report: DeliveryReport): void => {
     const t = this.now();
-    const { eventBusName, ruleName } = report;
+    const rule = this.rule(report.eventBusName, report.ruleName);
     switch (report.outcome) {
       case 'delivered':
-        this.count(eventBusName, ruleName, EventBridgeMetric.SUCCESSFUL_INVOCATION_ATTEMPTS, t);
-        this.count(eventBusName, ruleName, EventBridgeMetric.INVOCATIONS, t);
-        this.store.recordValue(
-          this.handle(
-            eventBusName,
-            ruleName,
-            EventBridgeMetric.INGESTION_TO_INVOCATION_SUCCESS_LATENCY,
-            'Milliseconds',
-          ),
+        rule.count(EventBridgeMetric.SUCCESSFUL_INVOCATION_ATTEMPTS, t);
+        rule.count(EventBridgeMetric.INVOCATIONS, t);
+        rule.record(
+          EventBridgeMetric.INGESTION_TO_INVOCATION_SUCCESS_LATENCY,
+          'Milliseconds',
           t,
           Math.max(0, t - report.ingestedAt),
         );
         return;
       case 'retrying':
-        this.count(eventBusName, ruleName, EventBridgeMetric.RETRY_INVOCATION_ATTEMPTS, t);
+        rule.count(EventBridgeMetric.RETRY_INVOCATION_ATTEMPTS, t);
         return;
       case 'dead-lettered':
-        this.count(eventBusName, ruleName, EventBridgeMetric.INVOCATIONS, t);
-        this.count(eventBusName, ruleName, EventBridgeMetric.FAILED_INVOCATIONS, t);
-        if (report.deadLetterArn !== undefined) {
-          this.count(eventBusName, ruleName, EventBridgeMetric.INVOCATIONS_SENT_TO_DLQ, t);
-        }
+        rule.count(EventBridgeMetric.INVOCATIONS, t);
+        rule.count(EventBridgeMetric.FAILED_INVOCATIONS, t);
+        if (report.deadLetterArn !== undefined) rule.count(EventBridgeMetric.INVOCATIONS_SENT_TO_DLQ, t);
         return;
     }
   };
 
-  private handle(eventBusName: string, ruleName: string, metricName: string, unit: string): RecordedSeries {
-    const key = `${eventBusName}\u0000${ruleName}\u0000${metricName}`;
-    let handle = this.handles.get(key);
-    if (handle === undefined) {
-      handle = this.store.seriesOf(
-        {
-          namespace: EVENTBRIDGE_METRICS_NAMESPACE,
-          metricName,
-          dimensions: [
-            { name: EventBridgeDimension.EVENT_BUS_NAME, value: eventBusName },
-            { name: EventBridgeDimension.RULE_NAME, value: ruleName },
-          ],
-        },
-        unit,
-      );
-      this.handles.set(key, handle);
+  /** The metrics of one rule, each series made on its first value. */
+  private rule(eventBusName: string, ruleName: string): RuleMetrics {
+    const key = `${eventBusName}\u0000${ruleName}`;
+    let metrics = this.rules.get(key);
+    if (metrics === undefined) {
+      const handles = new Map<string, RecordedSeries>();
+      const handle = (metricName: string, unit: string): RecordedSeries => {
+        let found = handles.get(metricName);
+        if (found === undefined) {
+          found = this.store.seriesOf(
+            {
+              namespace: EVENTBRIDGE_METRICS_NAMESPACE,
+              metricName,
+              dimensions: [
+                { name: EventBridgeDimension.EVENT_BUS_NAME, value: eventBusName },
+                { name: EventBridgeDimension.RULE_NAME, value: ruleName },
+              ],
+            },
+            unit,
+          );
+          handles.set(metricName, found);
+        }
+        return found;
+      };
+      metrics = {
+        count: (metricName, t) => this.store.recordValue(handle(metricName, 'Count'), t, 1),
+        record: (metricName, unit, t, value) => this.store.recordValue(handle(metricName, unit), t, value),
+      };
+      this.rules.set(key, metrics);
     }
-    return handle;
-  }
-
-  private count(eventBusName: string, ruleName: string, metricName: string, t: number): void {
-    this.store.recordValue(this.handle(eventBusName, ruleName, metricName, 'Count'), t, 1);
+    return metrics;
   }
 }
