@@ -105,9 +105,11 @@ export { ExhaustedRetryCondition, RuleState } from './bus/types';
 export type { ApiDestinationsOptions } from './deployer/api-destinations';
 export { ApiDestinations } from './deployer/api-destinations';
 // The embedded runtime behind `bridgeport start`: options, composition, local deployer, producer endpoint.
-export type { DeploymentStatusStore, LocalDeployerOptions } from './deployer/deployer';
-export { DEPLOYED_RULE_DESCRIPTION, LocalDeployer } from './deployer/deployer';
+export { DEPLOYED_RULE_DESCRIPTION } from './deployer/consumer-applier';
+export type { LocalDeployerOptions } from './deployer/deployer';
+export { LocalDeployer } from './deployer/deployer';
 export { ProducerRoutes } from './deployer/producers';
+export type { DeploymentStatusStore } from './deployer/run-status';
 export type { SqsProducerPollersOptions, SqsProducerRunner } from './deployer/sqs-producers';
 export { SqsProducerPollers } from './deployer/sqs-producers';
 export type { ProxyHandler, ProxyRoute } from './http/api-gateway';

@@ -1,5 +1,6 @@
-import { type FileHandle, mkdir, open, rename } from 'node:fs/promises';
+import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
+import writeFileAtomically from 'write-file-atomic';
 import { runtimeLogger } from '../runtime/logger';
 
 interface Waiter {
@@ -181,22 +182,14 @@ function warnTruncated(droppedBytes: number, filePath: string): void {
   runtimeLogger.warn('Dropped the torn last line of a log file', { filePath, droppedBytes });
 }
 
-let tempFiles = 0;
-
-/** Writes a whole file durably: temp file, fsync, rename over the target, fsync of the directory. */
+/**
+ * Writes a whole file durably: `write-file-atomic` writes a temp file beside it, fsyncs it and renames it over
+ * the target (writes of one file queued in call order); then the directory is fsynced so the rename survives a crash.
+ */
 export async function writeFileAtomic(filePath: string, data: string): Promise<void> {
   const dir = path.dirname(filePath);
   await mkdir(dir, { recursive: true });
-  // Unique per call: two writes of the same file at once must not share (and rename away) one temp file.
-  const temp = `${filePath}.${process.pid}.${++tempFiles}.tmp`;
-  const handle = await open(temp, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, filePath);
+  await writeFileAtomically(filePath, data);
   await syncDirectory(dir);
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -39,9 +39,10 @@ import { close, createProxyServer, type LocalRoute, listen, sendJson } from '../
 import { issueToken, loadSigningKey, type TokenSubject, verifyBearer } from '../identity/tokens';
 import { OPTION_SPECS, type RuntimeOptions } from '../options';
 import { createProducerEndpoint } from '../producer-endpoint/server';
+import { lockDataDir } from './data-dir-lock';
 import { deadLetterQueueSink } from './dead-letters';
 import { applyEnvironment, clientUrl, LOCAL_BROKER_API_ID, localEnvironment } from './environment';
-import { DataDirectoryLockedError, errorCode, PortInUseError } from './errors';
+import { errorCode, PortInUseError } from './errors';
 import { inProcessEventBridgeClient } from './in-process-eventbridge';
 import { loadPrincipals } from './principals';
 import { ensureDemoEventType, provisionSharedResources } from './provision';
@@ -97,8 +98,6 @@ export interface Bridgeport {
   close(): Promise<void>;
 }
 
-const openDataDirs = new Set<string>();
-
 /**
  * Starts the whole system on this machine: the AWS-compatible edge (DynamoDB, S3, EventBridge, SQS, Schemas), the
  * portal API (the portal's Middy handlers behind an API Gateway proxy adapter), the producer endpoint (the
@@ -109,8 +108,8 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
   const log = options.log ?? ((line: string) => console.log(line));
   const dataDir = path.resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const lockFile = await lockDataDir(dataDir);
-  const cleanups: (() => Promise<void> | void)[] = [async () => releaseDataDir(dataDir, lockFile)];
+  const lock = await lockDataDir(dataDir);
+  const cleanups: (() => Promise<void> | void)[] = [() => lock.release()];
   /** Undoes what was started, last first; every step runs even if an earlier one fails. */
   const cleanup = async (): Promise<void> => {
     const steps = cleanups.splice(0).reverse();
@@ -470,42 +469,10 @@ async function listenOrExplain(
   }
 }
 
-/** One runtime per data directory: a pid file, taken over when its process is gone (after a crash). */
-async function lockDataDir(dataDir: string): Promise<string> {
-  const lockFile = path.join(dataDir, 'bridgeport.pid');
-  if (openDataDirs.has(dataDir)) throw new DataDirectoryLockedError(dataDir, process.pid);
-  let owner: number | undefined;
-  try {
-    owner = Number((await readFile(lockFile, 'utf8')).trim());
-  } catch (error) {
-    if (errorCode(error) !== 'ENOENT') throw error;
-  }
-  if (owner !== undefined && Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
-    throw new DataDirectoryLockedError(dataDir, owner);
-  }
-  await writeFile(lockFile, `${process.pid}\n`);
-  openDataDirs.add(dataDir);
-  return lockFile;
-}
-
-async function releaseDataDir(dataDir: string, lockFile: string): Promise<void> {
-  openDataDirs.delete(dataDir);
-  await rm(lockFile, { force: true });
-}
-
 async function isDirectory(directory: string): Promise<boolean> {
   try {
     return (await stat(directory)).isDirectory();
   } catch {
     return false;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errorCode(error) === 'EPERM';
   }
 }

@@ -39,11 +39,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { type AwsEndpoint, startAwsEndpoint } from '../../src/aws/endpoint';
 import { ApiDestinations } from '../../src/deployer/api-destinations';
-import {
-  DEPLOYED_RULE_DESCRIPTION,
-  LocalDeployer,
-  type LocalDeployerOptions,
-} from '../../src/deployer/deployer';
+import { DEPLOYED_RULE_DESCRIPTION } from '../../src/deployer/consumer-applier';
+import { LocalDeployer, type LocalDeployerOptions } from '../../src/deployer/deployer';
 import { ProducerRoutes } from '../../src/deployer/producers';
 import { applyEnvironment, localEnvironment } from '../../src/runtime/environment';
 
