@@ -1,3 +1,10 @@
+/**
+ * The local EventBridge's event buses, rules and targets. Kept as one class past ~400 lines on purpose: every
+ * change of a bus, rule or target updates the same maps, the per-bus pattern `RuleSet` that routing reads and
+ * the topology file in one step, and the queries (describe, list, route) read that same state; split, each part
+ * would need the others' maps. Beside it: the stored form (`topology-file.ts`), the input checks
+ * (`rule-input.ts`) and paging (`paginate.ts`).
+ */
 import { readFile } from 'node:fs/promises';
 import { formatArn } from '@bridgeport/core';
 import { check, InvalidEventPatternError, RuleSet } from '@bridgeport/event-patterns';
@@ -9,8 +16,10 @@ import {
   BusResourceNotFoundError,
   BusValidationError,
 } from './errors';
-import { validateInputTransformer } from './input-transformer';
+import { paginate } from './paginate';
+import { BUS_NAME_PATTERN, RULE_STATES, validateName, validateTarget } from './rule-input';
 import { INVALID_SCHEDULE_EXPRESSION, parseSchedule } from './schedule';
+import type { StoredBus, StoredRule, TopologyFile } from './topology-file';
 import {
   type EventBusDescription,
   type Page,
@@ -35,26 +44,6 @@ export interface TopologyOptions {
   readonly now?: () => number;
 }
 
-interface StoredBus {
-  name: string;
-  description?: string;
-  creationTime: number;
-  lastModifiedTime: number;
-}
-
-interface StoredRule {
-  name: string;
-  eventBusName: string;
-  eventPattern?: string;
-  scheduleExpression?: string;
-  state: RuleState;
-  description?: string;
-  roleArn?: string;
-  targets: TargetDefinition[];
-  /** When the rule got its current schedule (epoch ms): `rate(…)` intervals count from it. */
-  scheduledSince?: number;
-}
-
 /** A rule that runs on a schedule. */
 export interface ScheduledRule {
   readonly eventBusName: string;
@@ -63,21 +52,11 @@ export interface ScheduledRule {
   readonly scheduledSince: number;
 }
 
-interface TopologyFile {
-  format: 1;
-  buses: StoredBus[];
-  rules: StoredRule[];
-}
-
 /** A rule and one of its targets, as routing and delivery need them. */
 export interface RoutedTarget {
   readonly rule: RuleDescription;
   readonly target: TargetDefinition;
 }
-
-const NAME_PATTERN = /^[.\-_A-Za-z0-9]+$/;
-const BUS_NAME_PATTERN = /^[/.\-_A-Za-z0-9]+$/;
-const RULE_STATES: readonly string[] = Object.values(RuleState);
 
 /**
  * Event buses, rules and targets of the local EventBridge, persisted as one JSON file (written
@@ -527,72 +506,4 @@ export class Topology {
       CreatedBy: this.options.account,
     };
   }
-}
-
-function validateName(name: unknown, field: string, max: number): void {
-  if (typeof name !== 'string' || name.length < 1 || name.length > max) {
-    throw new BusValidationError(
-      `1 validation error detected: Value '${String(name)}' at '${field}' failed to satisfy constraint: Member must have length ${typeof name === 'string' && name.length > max ? `less than or equal to ${max}` : 'greater than or equal to 1'}`,
-    );
-  }
-  if (!NAME_PATTERN.test(name)) {
-    throw new BusValidationError(
-      `1 validation error detected: Value '${name}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+`,
-    );
-  }
-}
-
-function validateTarget(target: TargetDefinition, position: number): void {
-  const where = `targets.${position}.member`;
-  if (typeof target !== 'object' || target === null) {
-    throw new BusValidationError(
-      `1 validation error detected: Value at '${where}' failed to satisfy constraint: Member must not be null`,
-    );
-  }
-  validateName(target.Id, `${where}.id`, 64);
-  if (typeof target.Arn !== 'string' || target.Arn.length < 1 || target.Arn.length > 1600) {
-    throw new BusValidationError(
-      `1 validation error detected: Value '${String(target.Arn)}' at '${where}.arn' failed to satisfy constraint: Member must have length between 1 and 1600`,
-    );
-  }
-  const inputs = ['Input', 'InputPath', 'InputTransformer'].filter((field) => target[field] !== undefined);
-  if (inputs.length > 1) {
-    throw new BusValidationError(
-      `Only one of Input, InputPath, or InputTransformer must be provided for target ${target.Id}.`,
-    );
-  }
-  if (target.InputTransformer !== undefined) validateInputTransformer(target.Id, target.InputTransformer);
-  const policy = target.RetryPolicy;
-  if (policy !== undefined) {
-    checkRange(policy.MaximumRetryAttempts, `${where}.retryPolicy.maximumRetryAttempts`, 0, 185);
-    checkRange(policy.MaximumEventAgeInSeconds, `${where}.retryPolicy.maximumEventAgeInSeconds`, 60, 86400);
-  }
-}
-
-function checkRange(value: number | undefined, where: string, min: number, max: number): void {
-  if (value === undefined) return;
-  if (!Number.isInteger(value) || value < min) {
-    throw new BusValidationError(
-      `1 validation error detected: Value '${value}' at '${where}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`,
-    );
-  }
-  if (value > max) {
-    throw new BusValidationError(
-      `1 validation error detected: Value '${value}' at '${where}' failed to satisfy constraint: Member must have value less than or equal to ${max}`,
-    );
-  }
-}
-
-/** One page of `items` for a List call (`Limit` at most 100, `NextToken` an opaque offset). */
-export function paginate<T>(items: T[], limit: number | undefined, nextToken: string | undefined): Page<T> {
-  const start = nextToken ? Number.parseInt(Buffer.from(nextToken, 'base64url').toString('utf8'), 10) : 0;
-  if (!Number.isInteger(start) || start < 0)
-    throw new BusValidationError('The NextToken provided is invalid.');
-  const size = limit !== undefined && limit > 0 ? Math.min(limit, 100) : 100;
-  const page = items.slice(start, start + size);
-  const end = start + page.length;
-  return {
-    items: page,
-    ...(end < items.length ? { nextToken: Buffer.from(String(end)).toString('base64url') } : {}),
-  };
 }

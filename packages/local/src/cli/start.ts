@@ -1,7 +1,8 @@
 /* `bridgeport start [options]`: the whole system on this machine until SIGINT or SIGTERM. */
 import path from 'node:path';
 import { OptionError, optionsHelp, parseRuntimeOptions, type RuntimeOptions } from '../options';
-import { type Bridgeport, readyBanner, startBridgeport } from '../runtime/bridgeport';
+import { readyBanner } from '../runtime/banner';
+import { type Bridgeport, startBridgeport } from '../runtime/bridgeport';
 import { RuntimeError } from '../runtime/errors';
 import type { CliCommand } from './types';
 

@@ -1,12 +1,18 @@
+/**
+ * The composition root of the local runtime. Kept as one file past ~400 lines on purpose: `startBridgeport` is
+ * the start protocol itself, each part started in the order the next one needs it and its cleanup registered
+ * right after, so that a failure anywhere undoes exactly what was started; read top to bottom, it is that order.
+ * The parts live beside it: the data directory lock (`data-dir-lock.ts`), provisioning (`provision.ts`), the
+ * environment (`environment.ts`), listening (`listen.ts`) and the banner (`banner.ts`).
+ */
 import { mkdir, stat } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { brokerLogger, createInjector, createInjectorHandler } from '@bridgeport/broker';
-import { busName, eventArchiveName, localScope } from '@bridgeport/core';
+import { busName, localScope } from '@bridgeport/core';
 import { type Logger, silentLogger } from '@bridgeport/edge';
 import {
   CatalogService,
@@ -35,7 +41,7 @@ import { ApiDestinations } from '../deployer/api-destinations';
 import { LocalDeployer } from '../deployer/deployer';
 import { ProducerRoutes } from '../deployer/producers';
 import { SqsProducerPollers } from '../deployer/sqs-producers';
-import { close, createProxyServer, type LocalRoute, listen, sendJson } from '../http/server';
+import { close, createProxyServer, type LocalRoute, sendJson } from '../http/server';
 import { issueToken, loadSigningKey, type TokenSubject, verifyBearer } from '../identity/tokens';
 import { OPTION_SPECS, type RuntimeOptions } from '../options';
 import { createProducerEndpoint } from '../producer-endpoint/server';
@@ -44,8 +50,9 @@ import { deadLetterQueueSink } from './dead-letters';
 import { applyEnvironment, clientUrl, LOCAL_BROKER_API_ID, localEnvironment } from './environment';
 import { errorCode, PortInUseError } from './errors';
 import { inProcessEventBridgeClient } from './in-process-eventbridge';
+import { listenOrExplain } from './listen';
 import { loadPrincipals } from './principals';
-import { ensureDemoEventType, provisionSharedResources } from './provision';
+import { ensureBusArchive, ensureDemoEventType, provisionSharedResources } from './provision';
 import { startTtlSweeper } from './ttl-sweeper';
 import { webPortalRoute } from './web-portal';
 
@@ -406,65 +413,6 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
     };
   } catch (error) {
     await cleanup().catch(() => undefined);
-    throw error;
-  }
-}
-
-/**
- * The bus archive, as the AWS bus stack makes it: core's archive name, every event of the local account, kept
- * `retentionDays` (`--archive-retention-days`).
- */
-async function ensureBusArchive(bus: LocalBus, environment: string, retentionDays: number): Promise<void> {
-  const name = eventArchiveName(environment);
-  const bus_ = busName(environment);
-  await bus.archives.ensure({
-    name,
-    busName: bus_,
-    busArn: bus.topology.busArn(bus_),
-    archiveArn: `${bus.topology.busArn(bus_).split(':event-bus/')[0]}:archive/${name}`,
-    description: `Every event of ${bus_}, kept ${retentionDays === 0 ? 'forever' : `${retentionDays} days`} for replay`,
-    eventPattern: JSON.stringify({ account: [bus.account] }),
-    retentionDays,
-  });
-}
-
-/** The lines `bridgeport start` prints once the runtime is ready; the next step only on a first start. */
-export function readyBanner(bridgeport: Bridgeport): string[] {
-  const demo =
-    bridgeport.demoToken === undefined
-      ? []
-      : [
-          'Demo: a platform admin token for the walk-through (valid 12 h; more with "pnpm exec bridgeport token"):',
-          `  export TOKEN=${bridgeport.demoToken}`,
-        ];
-  const sdk = `export AWS_ENDPOINT_URL=${bridgeport.awsUrl}`;
-  return [
-    `Bridgeport (environment ${bridgeport.environment}, state in ${bridgeport.dataDir})`,
-    bridgeport.demoToken === undefined
-      ? `  Web portal         ${bridgeport.portalUrl}/   (sign in with a token from "pnpm exec bridgeport token")`
-      : `  Web portal         ${bridgeport.portalUrl}/#token=${bridgeport.demoToken}`,
-    `  Portal API         ${bridgeport.portalUrl}   (GET /health, /events, /subscriptions)`,
-    `  Producer endpoint  ${bridgeport.brokerUrl}   (POST /{event_type}/{version} with x-api-key: GET /events/{event_type}/producer-key)`,
-    `  AWS endpoint       ${bridgeport.awsUrl}   (DynamoDB, S3, EventBridge, SQS, Schemas, CloudWatch, API Gateway)`,
-    ...demo,
-    bridgeport.firstStart
-      ? `Bridgeport is ready. Next: create an event type with curl -X POST ${bridgeport.portalUrl}/events -H "authorization: Bearer $TOKEN" (walk-through in README.md, "Run it locally"); for the aws CLI or SDKs: ${sdk}`
-      : `Bridgeport is ready. For the aws CLI or SDKs: ${sdk}`,
-  ];
-}
-
-async function listenOrExplain(
-  server: Server,
-  name: string,
-  host: string,
-  port: number,
-  option: 'portalPort' | 'brokerPort',
-): Promise<number> {
-  try {
-    return await listen(server, port, host);
-  } catch (error) {
-    if (errorCode(error) === 'EADDRINUSE')
-      throw new PortInUseError(name, `${host}:${port}`, OPTION_SPECS[option], error);
     throw error;
   }
 }

@@ -1,7 +1,9 @@
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutBucketVersioningCommand, type S3Client } from '@aws-sdk/client-s3';
+import { busName, eventArchiveName } from '@bridgeport/core';
 import type { EventTypeService, EventStore as PortalEventStore } from '@bridgeport/portal';
 import { eventsTableDefinition } from '@bridgeport/portal';
+import type { LocalBus } from '../bus/local-bus';
 
 /**
  * Creates the portal's table and the three buckets unless they exist (what the shared stacks create in AWS), the
@@ -68,4 +70,26 @@ export async function ensureDemoEventType(services: {
     admin: true,
   });
   return true;
+}
+
+/**
+ * The bus archive, as the AWS bus stack makes it: core's archive name, every event of the local account, kept
+ * `retentionDays` (`--archive-retention-days`).
+ */
+export async function ensureBusArchive(
+  bus: LocalBus,
+  environment: string,
+  retentionDays: number,
+): Promise<void> {
+  const name = eventArchiveName(environment);
+  const bus_ = busName(environment);
+  await bus.archives.ensure({
+    name,
+    busName: bus_,
+    busArn: bus.topology.busArn(bus_),
+    archiveArn: `${bus.topology.busArn(bus_).split(':event-bus/')[0]}:archive/${name}`,
+    description: `Every event of ${bus_}, kept ${retentionDays === 0 ? 'forever' : `${retentionDays} days`} for replay`,
+    eventPattern: JSON.stringify({ account: [bus.account] }),
+    retentionDays,
+  });
 }

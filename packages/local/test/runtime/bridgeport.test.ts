@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetBucketVersioningCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
-import { type Bridgeport, readyBanner, startBridgeport } from '../../src/runtime/bridgeport';
+import { readyBanner } from '../../src/runtime/banner';
+import { type Bridgeport, startBridgeport } from '../../src/runtime/bridgeport';
 import { DataDirectoryLockedError } from '../../src/runtime/errors';
 import { call, envelope, producerKey, testOptions, waitFor } from '../e2e/support';
 

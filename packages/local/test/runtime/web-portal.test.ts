@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Bridgeport, readyBanner, startBridgeport } from '../../src/runtime/bridgeport';
+import { readyBanner } from '../../src/runtime/banner';
+import { type Bridgeport, startBridgeport } from '../../src/runtime/bridgeport';
 import { testOptions } from '../e2e/support';
 
 describe('the web portal on the portal port', () => {

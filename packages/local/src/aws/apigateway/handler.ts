@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsServiceError } from '../protocol';
 import { type RestJsonAnswer, serveRestJsonRequest } from '../rest-json-protocol';
-import type { ApiGatewayStore, ApiStage, PatchOperation, ThrottleSettings } from './store';
+import type { ApiStage, PatchOperation, ThrottleSettings } from './model';
+import type { ApiGatewayStore } from './store';
 
 /** A page of a list in API Gateway's shape: `item` and the next `position`. */
 function page<T>(items: readonly T[], query: URLSearchParams): { item: T[]; position?: string } {

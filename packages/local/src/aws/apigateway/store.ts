@@ -3,84 +3,17 @@ import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../../bus/durable-file';
 import { AwsServiceError } from '../protocol';
 
-/** API Gateway's throttle settings. */
-export interface ThrottleSettings {
-  readonly burstLimit?: number;
-  readonly rateLimit?: number;
-}
-
-/** An API stage a usage plan admits its keys to. */
-export interface ApiStage {
-  readonly apiId: string;
-  readonly stage: string;
-  readonly throttle?: Record<string, ThrottleSettings>;
-}
-
-/** An API key as API Gateway describes it (`value` only when asked for). */
-export interface ApiKeyDescription {
-  readonly id: string;
-  readonly name: string;
-  readonly description?: string;
-  readonly enabled: boolean;
-  readonly value?: string;
-  /** Epoch seconds, as the REST JSON protocol sends timestamps. */
-  readonly createdDate: number;
-  readonly lastUpdatedDate: number;
-  readonly stageKeys: string[];
-  readonly tags: Record<string, string>;
-}
-
-export interface UsagePlanDescription {
-  readonly id: string;
-  readonly name: string;
-  readonly description?: string;
-  readonly apiStages: ApiStage[];
-  readonly throttle?: ThrottleSettings;
-  readonly quota?: Record<string, unknown>;
-  readonly tags: Record<string, string>;
-}
-
-export interface UsagePlanKeyDescription {
-  readonly id: string;
-  readonly type: 'API_KEY';
-  readonly value: string;
-  readonly name: string;
-}
-
-interface StoredKey {
-  id: string;
-  name: string;
-  description?: string;
-  enabled: boolean;
-  value: string;
-  createdDate: number;
-  lastUpdatedDate: number;
-  tags: Record<string, string>;
-}
-
-interface StoredPlan {
-  id: string;
-  name: string;
-  description?: string;
-  apiStages: ApiStage[];
-  throttle?: ThrottleSettings;
-  quota?: Record<string, unknown>;
-  tags: Record<string, string>;
-  keyIds: string[];
-}
-
-interface StateFile {
-  format: 1;
-  keys: Record<string, StoredKey>;
-  plans: Record<string, StoredPlan>;
-}
-
-/** One patch operation of `UpdateUsagePlan`. */
-export interface PatchOperation {
-  readonly op?: string;
-  readonly path?: string;
-  readonly value?: string;
-}
+import type {
+  ApiKeyDescription,
+  ApiStage,
+  PatchOperation,
+  StateFile,
+  StoredKey,
+  StoredPlan,
+  ThrottleSettings,
+  UsagePlanDescription,
+  UsagePlanKeyDescription,
+} from './model';
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const VALUE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

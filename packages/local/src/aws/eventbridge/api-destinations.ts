@@ -5,7 +5,7 @@
  */
 import { BusResourceNotFoundError, BusValidationError } from '../../bus/errors';
 import type { LocalBus } from '../../bus/local-bus';
-import { paginate } from '../../bus/topology';
+import { paginate } from '../../bus/paginate';
 import { type ApiDestinationRecord, nameOf } from '../../deployer/api-destinations';
 import type { EventBridgeOperation } from './handler';
 

@@ -2,8 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import S3rver from 's3rver';
 import AWSAccount from 's3rver/lib/models/account';
 import { S3ChangeReason, S3DeletionType, S3Notifications } from './notifications';
+import { versionContext } from './version-context';
 import { versioningRoutes } from './versioning-routes';
-import { S3VersionStore, versionContext } from './versions';
+import { S3VersionStore } from './versions';
 
 export type { S3EventBridgeEvent, S3ObjectNotification } from './notifications';
 export { S3ChangeReason, S3DeletionType, S3Notifications, s3EventBridgeEvent } from './notifications';

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,6 +10,7 @@ import {
   temporaryPathFor,
   VERSION_ID_HEADER,
 } from './atomic-store';
+import { versionContext } from './version-context';
 
 /** A bucket's versioning state as S3 names it (a bucket never versioned has none). */
 export const BucketVersioningStatus = { ENABLED: 'Enabled', SUSPENDED: 'Suspended' } as const;
@@ -39,27 +39,6 @@ interface BucketState {
   status?: BucketVersioningStatus;
   /** Versions of each key, newest first. */
   keys: Record<string, StoredVersion[]>;
-}
-
-/** The version a request made, for its response header and its event (set by the store, read by the routes). */
-export const versionContext = new AsyncLocalStorage<{ versionId?: string }>();
-let versionContextsOpen = 0;
-
-/**
- * Runs one S3 write in its own `versionContext`. The context is switched off again once no write is under way:
- * an enabled AsyncLocalStorage keeps Node's promise hooks on, a cost every request of the runtime would pay.
- */
-export async function withVersionContext<T>(
-  context: { versionId?: string },
-  write: () => Promise<T>,
-): Promise<T> {
-  versionContextsOpen += 1;
-  try {
-    return await versionContext.run(context, write);
-  } finally {
-    versionContextsOpen -= 1;
-    if (versionContextsOpen === 0) versionContext.disable();
-  }
 }
 
 /** A version that lifecycle expiry cannot remove: it is not there, or it is the current version. */

@@ -19,7 +19,7 @@ import {
   paginateGetApiKeys,
   UpdateUsagePlanCommand,
 } from '@aws-sdk/client-api-gateway';
-import { type AwsEndpoint, startAwsEndpoint } from '../../src/index';
+import { type AwsEndpoint, startAwsEndpoint } from '../../../src/index';
 
 const STAGE = { apiId: 'brokerapi1', stage: 'dev' };
 const VALUE = 'a-key-value-of-at-least-twenty-characters';

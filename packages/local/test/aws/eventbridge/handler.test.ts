@@ -12,9 +12,9 @@ import {
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { LocalQueueStore } from '../../src/aws/sqs/queue-store';
-import { SqsTargetDispatcher } from '../../src/bus/targets/sqs';
-import { type AwsEndpoint, startAwsEndpoint } from '../../src/index';
+import { LocalQueueStore } from '../../../src/aws/sqs/queue-store';
+import { SqsTargetDispatcher } from '../../../src/bus/targets/sqs';
+import { type AwsEndpoint, startAwsEndpoint } from '../../../src/index';
 
 const ENV_KEYS = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION'] as const;
 const REGION = 'eu-west-1';

@@ -9,8 +9,6 @@ import {
   PutMetricDataCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { cbor, dateToTag } from '@smithy/core/cbor';
-import { MetricStore } from '../../../src/aws/cloudwatch/metric-store';
-import { aggregate, type Statistic } from '../../../src/aws/cloudwatch/statistics';
 import { type AwsEndpoint, startAwsEndpoint } from '../../../src/index';
 
 const ENV_KEYS = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION'] as const;
@@ -320,72 +318,5 @@ describe('the local CloudWatch on the AWS endpoint', () => {
     expect(xml).toContain(
       `<Timestamps><member>${new Date(base).toISOString()}</member></Timestamps><Values><member>6</member></Values>`,
     );
-  });
-});
-
-describe('the metric store', () => {
-  it('keeps what the runtime records at one-second resolution: one point of values with counts per series and second', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'bridgeport-metrics-'));
-    try {
-      const metric = {
-        namespace: 'AWS/Events',
-        metricName: 'Latency',
-        dimensions: [{ name: 'RuleName', value: 'r' }],
-      };
-      const base = Date.UTC(2026, 0, 20, 10, 0, 0);
-      const store = await MetricStore.open(dir, { now: () => base + 5_000 });
-      const series = store.seriesOf(metric, 'Milliseconds');
-      for (const [t, value] of [
-        [base + 10, 5],
-        [base + 400, 7],
-        [base + 999, 5],
-        [base + 1_000, 9],
-      ] as const)
-        store.recordValue(series, t, value);
-
-      expect(store.points(metric)).toEqual([
-        { t: base, values: [5, 7], counts: [2, 1] },
-        { t: base + 1_000, values: [9], counts: [1] },
-      ]);
-      // Statistics read the counts: of 5, 5, 7, 9 the sum is 26, the count 4 and the median 5.
-      const window = { startMs: base, endMs: base + 2_000, periodSeconds: 60 };
-      const value = (statistic: Statistic) =>
-        aggregate(store.points(metric), statistic, window).map((p) => p.value);
-      expect(value({ kind: 'Sum' })).toEqual([26]);
-      expect(value({ kind: 'SampleCount' })).toEqual([4]);
-      expect(value({ kind: 'percentile', percentile: 50 })).toEqual([5]);
-      await store.close();
-
-      const reopened = await MetricStore.open(dir, { now: () => base + 5_000 });
-      expect(reopened.points(metric)).toEqual(store.points(metric));
-      expect(reopened.list({ namespace: 'AWS/Events' })).toEqual([metric]);
-      await reopened.close();
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
-
-  it('drops data points older than its retention when it opens', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'bridgeport-metrics-'));
-    try {
-      let now = Date.UTC(2026, 0, 20);
-      const metric = { namespace: 'N', metricName: 'M', dimensions: [] };
-      const first = await MetricStore.open(dir, { retentionDays: 2, now: () => now });
-      await first.put(metric, [
-        { t: Date.UTC(2026, 0, 17), values: [1], counts: [1] },
-        { t: Date.UTC(2026, 0, 19), values: [2], counts: [1] },
-      ]);
-      expect(first.points(metric)).toHaveLength(2);
-      await first.close();
-      now = Date.UTC(2026, 0, 20, 1);
-      const second = await MetricStore.open(dir, { retentionDays: 2, now: () => now });
-      expect(second.points(metric).map((p) => p.t)).toEqual([Date.UTC(2026, 0, 19)]);
-      await second.close();
-      const third = await MetricStore.open(dir, { retentionDays: 0, now: () => now });
-      expect(third.points(metric)).toHaveLength(1);
-      await third.close();
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
   });
 });
