@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GroupCommitFile } from '../../src/index';
+import { GroupCommitFile, writeFileAtomic } from '../../src/index';
 
 describe('GroupCommitFile', () => {
   let dir: string;
@@ -88,5 +88,39 @@ describe('GroupCommitFile', () => {
     await file.close();
 
     expect(await readFile(filePath, 'utf8')).toBe('{"lazy":1}\n');
+  });
+});
+
+describe('writeFileAtomic', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'bridgeport-atomic-'));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('creates the missing directory and leaves only the file behind', async () => {
+    const filePath = path.join(dir, 'nested', 'state.json');
+
+    await writeFileAtomic(filePath, '{"a":1}\n');
+
+    expect(await readFile(filePath, 'utf8')).toBe('{"a":1}\n');
+    expect(await readdir(path.join(dir, 'nested'))).toEqual(['state.json']);
+  });
+
+  it('applies writes of one file started at the same time in call order, each whole', async () => {
+    const filePath = path.join(dir, 'state.json');
+    const contents = Array.from(
+      { length: 20 },
+      (_, index) => `${JSON.stringify({ index, pad: 'x'.repeat(10_000) })}\n`,
+    );
+
+    await Promise.all(contents.map((content) => writeFileAtomic(filePath, content)));
+
+    expect(await readFile(filePath, 'utf8')).toBe(contents[19]);
+    expect(await readdir(dir)).toEqual(['state.json']);
   });
 });

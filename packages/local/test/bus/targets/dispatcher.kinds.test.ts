@@ -7,7 +7,7 @@ import {
   moduleFunctionLoader,
   sqsQueueName,
   standardTargetDispatchers,
-} from '../../src/index';
+} from '../../../src/index';
 
 declare global {
   var __recordedInvocations: { event: unknown; functionName: string }[] | undefined;
@@ -35,7 +35,7 @@ describe('target kinds', () => {
   });
 
   it('loads a function module from the functions directory by name', async () => {
-    const load = moduleFunctionLoader(path.join(__dirname, 'fixtures/functions'));
+    const load = moduleFunctionLoader(path.join(__dirname, '../fixtures/functions'));
 
     expect(await load('record-event')).toEqual(expect.any(Function));
     expect(await load('missing')).toBeUndefined();
@@ -45,7 +45,7 @@ describe('target kinds', () => {
   it('routes to every standard kind: a module function and a local queue', async () => {
     globalThis.__recordedInvocations = [];
     const { dispatchers, queues } = standardTargetDispatchers({
-      functionsDir: path.join(__dirname, 'fixtures/functions'),
+      functionsDir: path.join(__dirname, '../fixtures/functions'),
       queuesDir: path.join(dataDir, 'queues'),
     });
     const bus = await LocalBus.open({ dataDir, dispatchers, backoff: { baseMs: 2, capMs: 10 } });
