@@ -16,6 +16,7 @@ import {
   handleStageRedeploymentEvent,
   sendCustomResourceResponse,
 } from '../src/custom-resource';
+import { type CustomResourceRequestType, customResourceEvent } from './support/custom-resource-events';
 
 const apiGatewayMock = mockClient(APIGatewayClient);
 const options = () => ({ apiGateway: new APIGatewayClient({ region: 'eu-west-1' }), logger: silentLogger });
@@ -27,26 +28,18 @@ const properties = {
   PathPart: 'parcel_registered',
 };
 
-function event(requestType: 'Create' | 'Update' | 'Delete'): CloudFormationCustomResourceEvent {
-  const base = {
-    ServiceToken: properties.ServiceToken,
-    ResponseURL: 'https://example.invalid/response',
-    StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/dev-producer-parcel-registered-v2/1',
-    RequestId: 'req-1',
-    LogicalResourceId: 'SharedResource0',
-    ResourceType: 'Custom::BridgeportSharedApiResource',
-    ResourceProperties: properties,
-  };
-  if (requestType === 'Create') return { ...base, RequestType: 'Create' };
-  if (requestType === 'Update') {
-    return {
-      ...base,
-      RequestType: 'Update',
-      PhysicalResourceId: 'old123',
-      OldResourceProperties: properties,
-    };
-  }
-  return { ...base, RequestType: 'Delete', PhysicalResourceId: 'et1234' };
+const PRODUCER_STACK_ID =
+  'arn:aws:cloudformation:eu-west-1:123456789012:stack/dev-producer-parcel-registered-v2/1';
+
+function event(requestType: CustomResourceRequestType): CloudFormationCustomResourceEvent {
+  return customResourceEvent(requestType, {
+    stackId: PRODUCER_STACK_ID,
+    requestId: 'req-1',
+    logicalResourceId: 'SharedResource0',
+    resourceType: 'Custom::BridgeportSharedApiResource',
+    properties,
+    physicalResourceId: requestType === 'Update' ? 'old123' : 'et1234',
+  });
 }
 
 describe('handleSharedApiResourceEvent', () => {
@@ -139,28 +132,17 @@ const redeployProperties = {
 };
 
 function redeployEvent(
-  requestType: 'Create' | 'Update' | 'Delete',
+  requestType: CustomResourceRequestType,
   physicalId = 'api1/dev/POST /parcel_registered/2',
 ): CloudFormationCustomResourceEvent {
-  const base = {
-    ServiceToken: properties.ServiceToken,
-    ResponseURL: 'https://example.invalid/response',
-    StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/dev-producer-parcel-registered-v2/1',
-    RequestId: 'req-2',
-    LogicalResourceId: 'StageRedeployment',
-    ResourceType: 'Custom::BridgeportStageRedeployment',
-    ResourceProperties: redeployProperties,
-  };
-  if (requestType === 'Create') return { ...base, RequestType: 'Create' };
-  if (requestType === 'Update') {
-    return {
-      ...base,
-      RequestType: 'Update',
-      PhysicalResourceId: physicalId,
-      OldResourceProperties: redeployProperties,
-    };
-  }
-  return { ...base, RequestType: 'Delete', PhysicalResourceId: physicalId };
+  return customResourceEvent(requestType, {
+    stackId: PRODUCER_STACK_ID,
+    requestId: 'req-2',
+    logicalResourceId: 'StageRedeployment',
+    resourceType: 'Custom::BridgeportStageRedeployment',
+    properties: redeployProperties,
+    physicalResourceId: physicalId,
+  });
 }
 
 describe('handleStageRedeploymentEvent', () => {

@@ -4,7 +4,7 @@ import { silentLogger } from '@bridgeport/edge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type ForwardBatchOptions, forwardBatch, summarizeProblems } from '../src/forwarder';
 import { resolveProducer } from '../src/producers';
-import { parcelEvent, parcelManifest } from './fixtures';
+import { parcelEvent, parcelManifest } from './support/fixtures';
 
 const eventBridgeMock = mockClient(EventBridgeClient);
 const sqsMock = mockClient(SQSClient);

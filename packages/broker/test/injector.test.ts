@@ -7,7 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { createInjector, type Injector, parseProducerRoute } from '../src/injector';
 import { createInjectorHandler, producerRouteOf } from '../src/injector-handler';
 import { ProducerCatalog, type ResolvedProducer, resolveProducer, s3ManifestReader } from '../src/producers';
-import { parcelEvent, parcelManifest } from './fixtures';
+import { parcelEvent, parcelManifest } from './support/fixtures';
 
 const eventBridgeMock = mockClient(EventBridgeClient);
 

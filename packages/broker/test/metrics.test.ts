@@ -8,7 +8,7 @@ import { forwardBatch } from '../src/forwarder';
 import { createInjector } from '../src/injector';
 import { type EmfRecord, powertoolsProducerMetrics } from '../src/metrics';
 import { resolveProducer } from '../src/producers';
-import { parcelEvent, parcelManifest } from './fixtures';
+import { parcelEvent, parcelManifest } from './support/fixtures';
 
 const eventBridgeMock = mockClient(EventBridgeClient);
 const sqsMock = mockClient(SQSClient);

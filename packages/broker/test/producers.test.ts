@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   GetObjectCommand,
   NoSuchKey,
@@ -10,34 +7,18 @@ import {
 } from '@aws-sdk/client-s3';
 import { InvalidManifestError, serializeManifest } from '@bridgeport/core';
 import { mockClient } from 'aws-sdk-client-mock';
-import S3rver from 's3rver';
 import { ManifestReadFailedError } from '../src/errors';
 import { type ManifestReader, ProducerCatalog, s3ManifestReader } from '../src/producers';
-import { parcelEvent, parcelManifest } from './fixtures';
-
-const BUCKET = 'dev-publisher-components-bucket-123456789012-eu-west-1';
+import { parcelEvent, parcelManifest } from './support/fixtures';
+import { PUBLISHER_BUCKET as BUCKET, startTestS3, type TestS3 } from './support/s3';
 
 describe('ProducerCatalog with manifests in S3', () => {
-  let directory: string;
-  let server: S3rver;
+  let server: TestS3;
   let s3: S3Client;
 
   beforeAll(async () => {
-    directory = mkdtempSync(join(tmpdir(), 'broker-s3-'));
-    server = new S3rver({
-      address: '127.0.0.1',
-      port: 0,
-      silent: true,
-      directory,
-      configureBuckets: [{ name: BUCKET }],
-    });
-    const { port } = await server.run();
-    s3 = new S3Client({
-      endpoint: `http://127.0.0.1:${port}`,
-      forcePathStyle: true,
-      region: 'eu-west-1',
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    });
+    server = await startTestS3();
+    s3 = server.client;
     await s3.send(
       new PutObjectCommand({
         Bucket: BUCKET,
@@ -51,9 +32,7 @@ describe('ProducerCatalog with manifests in S3', () => {
   });
 
   afterAll(async () => {
-    s3.destroy();
-    await server.close();
-    rmSync(directory, { recursive: true, force: true });
+    await server?.close();
   });
 
   it('resolves a producer from its manifest, with its route and validator', async () => {

@@ -9,6 +9,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parseQueuePolicy, withoutStatement, withStatement } from '../src/queue-policy';
 import { handleQueuePolicyStatementEvent } from '../src/queue-policy-resource';
+import { type CustomResourceRequestType, customResourceEvent } from './support/custom-resource-events';
 
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/warehouse-north-parcels';
 const QUEUE_ARN = 'arn:aws:sqs:eu-west-1:123456789012:warehouse-north-parcels';
@@ -95,30 +96,19 @@ describe('handleQueuePolicyStatementEvent', () => {
   };
 
   function event(
-    requestType: 'Create' | 'Update' | 'Delete',
+    requestType: CustomResourceRequestType,
     overrides: Record<string, string> = {},
   ): CloudFormationCustomResourceEvent {
-    const base = {
-      ServiceToken: properties.ServiceToken,
-      ResponseURL: 'https://example.invalid/response',
-      StackId:
+    return customResourceEvent(requestType, {
+      stackId:
         'arn:aws:cloudformation:eu-west-1:123456789012:stack/dev-consumer-parcel-registered-v1-p8r2t6w4y0cd/1',
-      RequestId: 'req-1',
-      LogicalResourceId: 'QueuePolicyStatement',
-      ResourceType: 'Custom::BridgeportQueuePolicyStatement',
-      ResourceProperties: { ...properties, ...overrides },
-    };
-    const physicalId = `${QUEUE_URL}#${SID}`;
-    if (requestType === 'Create') return { ...base, RequestType: 'Create' };
-    if (requestType === 'Update') {
-      return {
-        ...base,
-        RequestType: 'Update',
-        PhysicalResourceId: physicalId,
-        OldResourceProperties: properties,
-      };
-    }
-    return { ...base, RequestType: 'Delete', PhysicalResourceId: physicalId };
+      requestId: 'req-1',
+      logicalResourceId: 'QueuePolicyStatement',
+      resourceType: 'Custom::BridgeportQueuePolicyStatement',
+      properties: { ...properties, ...overrides },
+      oldProperties: properties,
+      physicalResourceId: `${QUEUE_URL}#${SID}`,
+    });
   }
 
   const written = () =>

@@ -1,6 +1,7 @@
 /**
  * The JSON lines written to stdout and stderr while `run` runs: Powertools' logger writes through a console of its
  * own on the process streams (info to stdout, warnings and errors to stderr), not through the global `console`.
+ * Exported as `@bridgeport/edge/testing` for the tests of every package whose handlers log through this one.
  */
 export async function writtenLines<T>(
   run: () => Promise<T>,
