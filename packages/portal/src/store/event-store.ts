@@ -31,9 +31,9 @@ export type EventStoreOptions = TableOptions;
 /** The store the portal's services, the local runtime and operations use: one method per record operation. */
 export class EventStore {
   readonly tableName: string;
-  readonly eventTypes: EventTypeRepository;
-  readonly versions: VersionRepository;
-  readonly subscriptions: SubscriptionRepository;
+  private readonly eventTypes: EventTypeRepository;
+  private readonly versions: VersionRepository;
+  private readonly subscriptions: SubscriptionRepository;
 
   constructor(options: EventStoreOptions) {
     const table = new TableOperations(options);
