@@ -7,13 +7,13 @@ import { type IpRange, type NumericRange, networkKey, wildcardMatches } from './
 
 interface HashEntry<S> {
   readonly text: string;
-  state: S;
+  readonly state: S;
   readonly next: HashEntry<S> | null;
 }
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 16777619;
-/** Keeps hash keys small non-negative integers. */
+/** Keeps hashes small non-negative integers. */
 const HASH_MASK = 0x3fffffff;
 
 /**
@@ -68,44 +68,6 @@ class HashTable<S> {
       this.hashes[i] = x;
       this.slots[i] = oldSlots[j];
     }
-  }
-}
-
-/** The hash {@link StringIndex} and {@link AffixIndex} key strings by (FNV-1a over the UTF-16 code units). */
-function hashOf(text: string): number {
-  let h = FNV_OFFSET;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
-  return h & HASH_MASK;
-}
-
-/** Exact string values, in a {@link HashTable}; like a `Map`, setting a value again replaces its state. */
-export class StringIndex<S> {
-  private readonly table = new HashTable<S>();
-
-  set(text: string, state: S): void {
-    const h = hashOf(text);
-    for (
-      let e: HashEntry<S> | null | undefined = this.table.get(h);
-      e !== undefined && e !== null;
-      e = e.next
-    ) {
-      if (e.text === text) {
-        e.state = state;
-        return;
-      }
-    }
-    this.table.add(h, text, state);
-  }
-
-  get(value: string): S | undefined {
-    for (
-      let e: HashEntry<S> | null | undefined = this.table.get(hashOf(value));
-      e !== undefined && e !== null;
-      e = e.next
-    ) {
-      if (e.text === value) return e.state;
-    }
-    return undefined;
   }
 }
 

@@ -1,6 +1,6 @@
-import { AffixIndex, StringIndex } from '../src/value-indexes';
+import { AffixIndex } from '../src/value-indexes';
 
-/** FNV-1a over UTF-16 code units, masked to 30 bits: the hash both indexes key their table by. */
+/** FNV-1a over UTF-16 code units, masked to 30 bits: the hash a prefix index keys its table by. */
 function hash(text: string): number {
   let h = 0x811c9dc5 | 0;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
@@ -10,25 +10,19 @@ function hash(text: string): number {
 /** Two different strings with the same hash (the first pair among `v0`, `v1`, …). */
 const COLLIDING = ['v77998', 'v454340'] as const;
 
-describe('the hashed value indexes', () => {
-  it('finds every exact value among thousands, and nothing else', () => {
-    const index = new StringIndex<number>();
-    for (let i = 0; i < 5000; i++) index.set(`lot-${i}`, i);
-    for (let i = 0; i < 5000; i++) expect(index.get(`lot-${i}`)).toBe(i);
-    expect(index.get('lot-5000')).toBeUndefined();
-    expect(index.get('')).toBeUndefined();
-  });
-
-  it('tells apart values whose hashes collide, and replaces a value set again', () => {
-    const [a, b] = COLLIDING;
-    expect(a).not.toBe(b);
-    expect(hash(a)).toBe(hash(b));
-    const index = new StringIndex<string>();
-    index.set(a, 'A');
-    index.set(b, 'B');
-    expect([index.get(a), index.get(b)]).toEqual(['A', 'B']);
-    index.set(a, 'A2');
-    expect([index.get(a), index.get(b)]).toEqual(['A2', 'B']);
+describe('the prefix and suffix index', () => {
+  it('finds every prefix among thousands, and nothing else', () => {
+    const index = new AffixIndex<number>(false);
+    for (let i = 0; i < 5000; i++) index.set(`lot-${i}:`, i);
+    for (let i = 0; i < 5000; i += 7) {
+      const out: number[] = [];
+      index.collect(`lot-${i}:rest`, out);
+      expect(out).toEqual([i]);
+    }
+    const none: number[] = [];
+    index.collect('lot-5000:', none);
+    index.collect('', none);
+    expect(none).toEqual([]);
   });
 
   it('reports every prefix and suffix a value has, colliding ones included', () => {
