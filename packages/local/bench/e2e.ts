@@ -24,6 +24,7 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { issueToken, loadSigningKey } from '../src/identity/tokens';
+import { spawnRuntime } from '../src/runtime/process';
 
 const EVENT_TYPES = 10;
 const UNITS = 10;
@@ -109,46 +110,6 @@ async function startSink(): Promise<{ port: number; server: http.Server }> {
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { port: (server.address() as AddressInfo).port, server };
-}
-
-async function startRuntime(
-  dataDir: string,
-): Promise<{ child: ChildProcess; portal: string; broker: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []),
-      'bin/bridgeport.mjs',
-      'start',
-      '--data-dir',
-      dataDir,
-      '--portal-port',
-      '0',
-      '--broker-port',
-      '0',
-      '--aws-port',
-      '0',
-      '--env',
-      'bench',
-    ],
-    {
-      cwd: PACKAGE_DIR,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, NODE_NO_WARNINGS: '1' },
-    },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (text: string) => {
-      out += text;
-      const portal = /Portal API\s+(http:\/\/\S+)/.exec(out);
-      const broker = /Producer endpoint\s+(http:\/\/\S+)/.exec(out);
-      if (out.includes('Bridgeport is ready') && portal && broker)
-        resolve({ child, portal: portal[1], broker: broker[1] });
-    });
-    child.once('exit', (code) => reject(new Error(`bridgeport exited with ${code}:\n${out}`)));
-  });
 }
 
 async function startRelay(dataDir: string, consumer: string): Promise<{ child: ChildProcess; url: string }> {
@@ -370,19 +331,33 @@ async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-bench-'));
   const sink = await startSink();
   const runtimeDir = path.join(dataDir, 'bridgeport');
-  const runtime = await startRuntime(runtimeDir);
+  const runtime = await spawnRuntime({
+    nodeArgs: process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [],
+    args: [
+      '--data-dir',
+      runtimeDir,
+      '--portal-port',
+      '0',
+      '--broker-port',
+      '0',
+      '--aws-port',
+      '0',
+      '--env',
+      'bench',
+    ],
+  });
   const token = await issueToken(await loadSigningKey(runtimeDir), { user: 'bench', teams: [], admin: true });
   headers.authorization = `Bearer ${token}`;
   const relay = await startRelay(path.join(dataDir, 'relay'), `http://127.0.0.1:${sink.port}/relay`);
   const servers = [
     { name: 'relay', url: relay.url, pid: relay.child.pid },
-    { name: 'Bridgeport', url: runtime.broker, pid: runtime.child.pid },
+    { name: 'Bridgeport', url: runtime.brokerUrl, pid: runtime.child.pid },
   ] as const;
   try {
     console.log(
       `Setting up ${EVENT_TYPES} event types × ${UNITS} HTTPS subscriptions (loopback sink on port ${sink.port})…`,
     );
-    await setUp(runtime.portal, sink.port);
+    await setUp(runtime.portalUrl, sink.port);
     for (const server of servers) await sustained(server.url, 1000, WARMUP_SECONDS);
     const saturation = new Map<string, PhaseResult[]>(servers.map((s) => [s.name, []]));
     for (let round = 0; round < ROUNDS; round++) {
@@ -409,7 +384,7 @@ async function main(): Promise<void> {
     const ours = summary('Bridgeport');
     const rate = RATE ?? Math.round(ours.perSecond / 2);
     const steady = await phase(`Sustained, Bridgeport, ${rate} events/s`, runtime.child.pid, () =>
-      sustained(runtime.broker, rate, SECONDS),
+      sustained(runtime.brokerUrl, rate, SECONDS),
     );
     console.log(steady.text);
     const throughputRatio = ours.perSecond / floor.perSecond;

@@ -1,6 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { type RuntimeProcess, spawnRuntime } from '../../src/runtime/process';
 import {
   call,
   createEventType,
@@ -18,21 +18,10 @@ import {
 const FUNCTIONS_DIR = path.join(PACKAGE_DIR, 'test', 'fixtures', 'functions');
 const LAMBDA_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:record_event';
 
-interface Child {
-  readonly process: ChildProcess;
-  readonly portalUrl: string;
-  readonly brokerUrl: string;
-  readonly output: string[];
-  readonly exited: Promise<number | null>;
-}
-
-/** `bridgeport start` as its own process (from the bundle it builds, as `pnpm start` runs it), on free ports. */
-async function startChild(dataDir: string, lambdaOutput: string): Promise<Child> {
-  const child = spawn(
-    process.execPath,
-    [
-      'bin/bridgeport.mjs',
-      'start',
+/** `bridgeport start` as its own process, as `pnpm start` runs it, on free ports. */
+function startChild(dataDir: string, lambdaOutput: string): Promise<RuntimeProcess> {
+  return spawnRuntime({
+    args: [
       '--data-dir',
       dataDir,
       '--portal-port',
@@ -48,36 +37,12 @@ async function startChild(dataDir: string, lambdaOutput: string): Promise<Child>
       '--functions',
       FUNCTIONS_DIR,
     ],
-    {
-      cwd: PACKAGE_DIR,
-      env: {
-        ...process.env,
-        BRIDGEPORT_TEST_LAMBDA_OUTPUT: lambdaOutput,
-        BRIDGEPORT_TEST_LAMBDA_FAILURE_SWITCH: `${lambdaOutput}.failing`,
-        NODE_NO_WARNINGS: '1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      BRIDGEPORT_TEST_LAMBDA_OUTPUT: lambdaOutput,
+      BRIDGEPORT_TEST_LAMBDA_FAILURE_SWITCH: `${lambdaOutput}.failing`,
     },
-  );
-  const output: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const ready = new Promise<{ portalUrl: string; brokerUrl: string }>((resolve, reject) => {
-    let buffered = '';
-    child.stdout?.setEncoding('utf8');
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (text: string) => output.push(text));
-    child.stdout?.on('data', (text: string) => {
-      buffered += text;
-      output.push(text);
-      const portal = /Portal API\s+(http:\/\/\S+)/.exec(buffered);
-      const broker = /Producer endpoint\s+(http:\/\/\S+)/.exec(buffered);
-      if (buffered.includes('Bridgeport is ready') && portal && broker) {
-        resolve({ portalUrl: portal[1], brokerUrl: broker[1] });
-      }
-    });
-    void exited.then((code) => reject(new Error(`bridgeport exited with ${code}: ${output.join('')}`)));
   });
-  return { process: child, output, exited, ...(await ready) };
 }
 
 describe('bridgeport start as a process', () => {
@@ -85,7 +50,7 @@ describe('bridgeport start as a process', () => {
   let sink: Sink;
   let lambdaOutput: string;
   let lambdaFailureSwitch: string;
-  const children: Child[] = [];
+  const children: RuntimeProcess[] = [];
 
   beforeAll(async () => {
     dataDir = await tempDataDir('crash');
@@ -96,7 +61,7 @@ describe('bridgeport start as a process', () => {
   });
 
   afterAll(async () => {
-    for (const child of children) if (child.process.exitCode === null) child.process.kill('SIGKILL');
+    for (const runtime of children) if (runtime.child.exitCode === null) runtime.child.kill('SIGKILL');
     await sink.close();
     await rm(dataDir, { recursive: true, force: true });
   });
@@ -135,7 +100,7 @@ describe('bridgeport start as a process', () => {
         }
         if (acknowledged.length >= 150 && !killed) {
           killed = true;
-          first.process.kill('SIGKILL');
+          first.child.kill('SIGKILL');
         }
       }
     };
@@ -191,7 +156,7 @@ describe('bridgeport start as a process', () => {
       },
     });
 
-    second.process.kill('SIGTERM');
+    second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     expect(second.output.join('')).toContain('Bridgeport stopped.');
   }, 60_000); // two process starts: slow on a busy machine
