@@ -183,13 +183,20 @@ function warnTruncated(droppedBytes: number, filePath: string): void {
 }
 
 /**
- * Writes a whole file durably: `write-file-atomic` writes a temp file beside it, fsyncs it and renames it over
- * the target (writes of one file queued in call order); then the directory is fsynced so the rename survives a crash.
+ * Writes a whole file durably: `write-file-atomic` writes a temp file beside it, fsyncs it and renames it over the
+ * target; then the directory is fsynced so that the rename survives a crash. Writes of one file are applied in
+ * call order (`write-file-atomic` queues them as they are called), so the last one called is what stays; a missing
+ * directory is made on the first write into it.
  */
 export async function writeFileAtomic(filePath: string, data: string): Promise<void> {
   const dir = path.dirname(filePath);
-  await mkdir(dir, { recursive: true });
-  await writeFileAtomically(filePath, data);
+  try {
+    await writeFileAtomically(filePath, data);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await mkdir(dir, { recursive: true });
+    await writeFileAtomically(filePath, data);
+  }
   await syncDirectory(dir);
 }
 

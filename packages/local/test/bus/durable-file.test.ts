@@ -111,7 +111,7 @@ describe('writeFileAtomic', () => {
     expect(await readdir(path.join(dir, 'nested'))).toEqual(['state.json']);
   });
 
-  it('applies writes of one file started at the same time in call order, each whole', async () => {
+  it('applies writes of one file started at the same time in call order, each whole, so the last one called stays', async () => {
     const filePath = path.join(dir, 'state.json');
     const contents = Array.from(
       { length: 20 },
