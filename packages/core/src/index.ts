@@ -1,12 +1,21 @@
 export type { EnvSource, ReadIntOptions, ReadStringOptions } from './config';
 export { EnvVar, readEnvironmentName, readInt, readString } from './config';
 export {
+  type ConnectionStringOptions,
+  connectionStringProblem,
+  HTTPS_ENDPOINT_MAX_LENGTH,
+  isLoopbackHost,
+  LAMBDA_FUNCTION_ARN_PATTERN,
+  SQS_QUEUE_ARN_PATTERN,
+} from './connection-strings';
+export {
   consumerSecretProblem,
   consumerTargetProblem,
   isAllowedConsumerTarget,
   parseAllowedConsumerTargets,
   readAllowedConsumerTargets,
 } from './consumer-targets';
+export { validateDataSchema } from './data-schema-validation';
 export type {
   CompareSchemasOptions,
   Draft04Compatibility,
@@ -41,6 +50,13 @@ export {
   UnsupportedMediaTypeError,
   ValidationError,
 } from './errors';
+export {
+  DESCRIPTION_MAX_LENGTH,
+  MAX_ALLOWED_PRINCIPALS,
+  MAX_PRODUCER_RATE_LIMIT_PER_SECOND,
+  validateEventTypeRequest,
+  validateEventTypeUpdate,
+} from './event-type-validation';
 export type { EventsTableItemKey } from './events-table';
 export {
   EVENTS_TABLE_META,
@@ -223,6 +239,14 @@ export {
   redriveEventPattern,
 } from './redrive';
 export { SchemaDialect } from './schema-tools';
+export {
+  DEFAULT_RETRY_POLICY,
+  HttpsConsumerLimit,
+  RetryPolicyLimit,
+  SECRET_NAME_PATTERN,
+  TARGET_UNIT_MAX_LENGTH,
+  validateSubscriptionRequest,
+} from './subscription-validation';
 export type {
   EventTypeRequest,
   EventTypeUpdate,
@@ -234,26 +258,6 @@ export type {
   Validated,
   ValidationProblem,
 } from './types';
-export type { ConnectionStringOptions } from './validation';
-export {
-  connectionStringProblem,
-  DEFAULT_RETRY_POLICY,
-  DESCRIPTION_MAX_LENGTH,
-  HTTPS_ENDPOINT_MAX_LENGTH,
-  HttpsConsumerLimit,
-  isLoopbackHost,
-  LAMBDA_FUNCTION_ARN_PATTERN,
-  MAX_ALLOWED_PRINCIPALS,
-  MAX_PRODUCER_RATE_LIMIT_PER_SECOND,
-  RetryPolicyLimit,
-  SECRET_NAME_PATTERN,
-  SQS_QUEUE_ARN_PATTERN,
-  TARGET_UNIT_MAX_LENGTH,
-  validateDataSchema,
-  validateEventTypeRequest,
-  validateEventTypeUpdate,
-  validateSubscriptionRequest,
-} from './validation';
 export {
   ConsumerType,
   DeploymentAction,

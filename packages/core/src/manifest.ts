@@ -4,6 +4,7 @@
  */
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { type ConnectionStringOptions, connectionStringProblem } from './connection-strings';
 import { buildEnvelopeSchema } from './envelope';
 import { InvalidManifestError } from './errors';
 import {
@@ -24,6 +25,13 @@ import {
   joinPath,
   problemFromAjvError,
 } from './schema-tools';
+import {
+  DEFAULT_RETRY_POLICY,
+  HttpsConsumerLimit,
+  RetryPolicyLimit,
+  SECRET_NAME_PATTERN,
+  TARGET_UNIT_MAX_LENGTH,
+} from './subscription-validation';
 import type {
   EventTypeRequest,
   JsonObject,
@@ -34,15 +42,6 @@ import type {
   Validated,
   ValidationProblem,
 } from './types';
-import {
-  type ConnectionStringOptions,
-  connectionStringProblem,
-  DEFAULT_RETRY_POLICY,
-  HttpsConsumerLimit,
-  RetryPolicyLimit,
-  SECRET_NAME_PATTERN,
-  TARGET_UNIT_MAX_LENGTH,
-} from './validation';
 import { ConsumerType, ProducerType } from './vocabulary';
 
 /** The manifest format this version of Bridgeport writes and reads. */
