@@ -1,3 +1,4 @@
+/** What a consumer's connection string may be for its type: a Lambda or SQS ARN, or an https endpoint it may reach. */
 import { AWS_PARTITIONS, parseArn } from './naming';
 import { AddressClass, classifyHost, outboundProblem, urlPort } from './outbound';
 import { ConsumerType } from './vocabulary';

@@ -1,3 +1,7 @@
+/**
+ * The field checks every request validator is made of: each records a problem with its JSON path in `Problems`
+ * and answers whether the value may be used.
+ */
 import { APPLICATION_PATTERN } from './naming';
 import { isPlainObject, joinPath } from './schema-tools';
 import type { JsonObject, ValidationProblem } from './types';
