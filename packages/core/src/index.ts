@@ -16,23 +16,14 @@ export {
   readAllowedConsumerTargets,
 } from './consumer-targets';
 export { validateDataSchema } from './data-schema-validation';
-export type {
-  CompareSchemasOptions,
-  Draft04Compatibility,
-  Draft04Incompatibility,
-  PayloadValidator,
-  SchemaChange,
-  SchemaComparison,
-} from './envelope';
+export type { Draft04Compatibility, Draft04Incompatibility } from './draft04';
+export { draft04Compatibility, toDraft04Model } from './draft04';
+export type { PayloadValidator } from './envelope';
 export {
   buildEnvelopeSchema,
-  compareSchemas,
   createPayloadValidator,
   DRAFT_04_SCHEMA_URI,
-  draft04Compatibility,
   MAX_SCHEMA_LENGTH,
-  SchemaChangeKind,
-  toDraft04Model,
 } from './envelope';
 export type { BridgeportErrorOptions, DependencyFailureOptions } from './errors';
 export {
@@ -238,6 +229,8 @@ export {
   REDRIVE_SOURCE,
   redriveEventPattern,
 } from './redrive';
+export type { CompareSchemasOptions, SchemaChange, SchemaComparison } from './schema-compatibility';
+export { compareSchemas, SchemaChangeKind } from './schema-compatibility';
 export { SchemaDialect } from './schema-tools';
 export {
   DEFAULT_RETRY_POLICY,

@@ -2,7 +2,7 @@
  * Plans: the single truth of what gets deployed for a manifest. The CDK generators render a plan into
  * constructs; the local runtime applies the same plan to its local bus. Nothing else computes these.
  */
-import { type Draft04Incompatibility, draft04Compatibility, toDraft04Model } from './envelope';
+import { type Draft04Incompatibility, draft04Compatibility, toDraft04Model } from './draft04';
 import type { ConsumerManifest, ProducerManifest } from './manifest';
 import { DEFAULT_RATE_LIMIT_PER_SECOND } from './manifest';
 import {

@@ -6,6 +6,7 @@ import { APPLICATION_PATTERN } from './naming';
 import { isPlainObject, joinPath } from './schema-tools';
 import type { JsonObject, ValidationProblem } from './types';
 
+/** The problems found so far, each with its JSON path. */
 export class Problems {
   readonly list: ValidationProblem[] = [];
   add(path: string, message: string): void {
