@@ -86,18 +86,8 @@ export {
 } from './json-request';
 export type { LinearRegExp } from './linear-regexp';
 export { compileLinearRegExp, linearRegExpProblem, linearTest } from './linear-regexp';
-export type {
-  ConsumerEndpoint,
-  ConsumerManifest,
-  ConsumerManifestContext,
-  DeploymentTarget,
-  Manifest,
-  ProducerManifest,
-  ProducerManifestContext,
-} from './manifest';
+export type { ConsumerEndpoint, ConsumerManifest, Manifest, ProducerManifest } from './manifest';
 export {
-  buildConsumerManifest,
-  buildProducerManifest,
   consumerManifestSchema,
   DEFAULT_RATE_LIMIT_PER_SECOND,
   MANIFEST_FORMAT,
@@ -109,6 +99,12 @@ export {
   readProducerManifest,
   serializeManifest,
 } from './manifest';
+export type {
+  ConsumerManifestContext,
+  DeploymentTarget,
+  ProducerManifestContext,
+} from './manifest-builders';
+export { buildConsumerManifest, buildProducerManifest } from './manifest-builders';
 export type {
   ArnParts,
   AwsPartition,
