@@ -1,12 +1,11 @@
 export type { InfrastructureAppOptions, InfrastructureStacks } from './app';
 export { buildInfrastructureApp, runInfrastructureApp } from './app';
+export { BuildEnvVar, deploymentBuildCommands } from './constructs/deployment-build-project';
 export type { DeploymentPipelineProps } from './constructs/deployment-pipeline';
 export {
-  BuildEnvVar,
   DEFAULT_CDK_QUALIFIER,
   DEFAULT_SOURCE_OBJECT_KEY,
   DeploymentPipeline,
-  deploymentBuildCommands,
 } from './constructs/deployment-pipeline';
 export type { SecureBucketProps } from './constructs/secure-bucket';
 export { SecureBucket } from './constructs/secure-bucket';

@@ -2,29 +2,23 @@ import {
   DeploymentAction,
   DeploymentComponent,
   deploymentPipelineName,
-  deploymentProjectName,
-  EnvVar,
   GENERATOR_CDK_QUALIFIER,
   PipelineVariable,
 } from '@bridgeport/core';
-import { ArnFormat, type CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { BuildSpec, ComputeType, LinuxBuildImage, PipelineProject } from 'aws-cdk-lib/aws-codebuild';
+import type { PipelineProject } from 'aws-cdk-lib/aws-codebuild';
 import { Artifact, ExecutionMode, Pipeline, PipelineType, Variable } from 'aws-cdk-lib/aws-codepipeline';
 import { CodeBuildAction, S3SourceAction, S3Trigger } from 'aws-cdk-lib/aws-codepipeline-actions';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Rule } from 'aws-cdk-lib/aws-events';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { BUNDLE_BUILD_STEP } from '../build/bundle-layout';
-import { BrokerHandler, brokerHandlerEntry, createBrokerFunction } from '../kit/broker-function';
-import { acknowledgeNagFindings } from '../kit/nag';
+import { createDeploymentProject } from './deployment-build-project';
+import { createManifestEventTrigger, createReconciler, createStatusRecorder } from './deployment-functions';
+import { acknowledgeDeploymentPipelineFindings } from './deployment-pipeline-nag';
 import { SecureBucket } from './secure-bucket';
 
 /** Key of the pipeline's source (the zipped generators bundle) in the pipeline's bucket. */
@@ -34,15 +28,6 @@ export const DEFAULT_SOURCE_OBJECT_KEY = 'bridgeport/source.zip';
  * `generatorBootstrapNames`), whose CloudFormation execution policy allows only what the generators create.
  */
 export const DEFAULT_CDK_QUALIFIER = GENERATOR_CDK_QUALIFIER;
-
-/** Variables the build reads besides the pipeline variables. */
-export const BuildEnvVar = {
-  ENVIRONMENT: EnvVar.ENVIRONMENT,
-  PUBLISHER_BUCKET: EnvVar.PUBLISHER_BUCKET,
-  SUBSCRIBER_BUCKET: EnvVar.SUBSCRIBER_BUCKET,
-  CDK_QUALIFIER: EnvVar.CDK_QUALIFIER,
-  ALLOWED_CONSUMER_TARGETS: EnvVar.ALLOWED_CONSUMER_TARGETS,
-} as const;
 
 export interface DeploymentPipelineProps {
   readonly environment: string;
@@ -98,29 +83,6 @@ export interface DeploymentPipelineProps {
 }
 
 /**
- * The build's commands, run in the generators bundle (the pipeline's source, see `buildGeneratorsBundle`; nothing
- * is installed): one step (`manifest-build.js`, from `bin/manifest-build.ts`) checks every pipeline variable
- * (only a manifest key of one of the two buckets, and its generator, pass), decides from what the bucket holds
- * now with the rule the trigger uses (core's `reconcileManifest`), then deploys the current version with its
- * generator and the bundled CDK CLI, or deletes the stack of a deleted manifest.
- */
-export function deploymentBuildCommands(): string[] {
-  return [`node ${BUNDLE_BUILD_STEP}`];
-}
-
-/** ARNs of every stack the generators make in `environment` (`{env}-producer-…`, `{env}-consumer-…`). */
-export function generatedStackArns(stack: Stack, environment: string): string[] {
-  return [DeploymentComponent.PRODUCER, DeploymentComponent.CONSUMER].map((component) =>
-    stack.formatArn({
-      service: 'cloudformation',
-      resource: 'stack',
-      resourceName: `${environment}-${component}-*/*`,
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    }),
-  );
-}
-
-/**
  * The component deployment pipeline: CodePipeline (V2, queued executions) with the variables
  * `MANIFEST_BUCKET`, `MANIFEST_KEY`, `ACTION` and `COMPONENT`, a source stage reading the Bridgeport source
  * bundle, and a CodeBuild project that runs `cdk deploy|destroy` of the producer or consumer generator for one
@@ -146,7 +108,6 @@ export class DeploymentPipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: DeploymentPipelineProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     const qualifier = props.cdkQualifier ?? DEFAULT_CDK_QUALIFIER;
     if (!/^[a-z0-9-]{1,10}$/.test(qualifier)) {
       throw new Error(`DeploymentPipeline: cdkQualifier must match ^[a-z0-9-]{1,10}$, got ${qualifier}`);
@@ -170,76 +131,7 @@ export class DeploymentPipeline extends Construct {
       ],
     });
 
-    // ---- build ---------------------------------------------------------------------------------------------
-    const buildLogs = new LogGroup(this, 'BuildLogs', { retention: RetentionDays.THREE_MONTHS });
-    this.project = new PipelineProject(this, 'Project', {
-      projectName: deploymentProjectName(props.environment),
-      description: 'cdk deploy|destroy of one producer or consumer manifest',
-      environment: { buildImage: LinuxBuildImage.STANDARD_7_0, computeType: ComputeType.MEDIUM },
-      encryptionKey: this.key,
-      timeout: props.buildTimeout ?? Duration.minutes(60),
-      logging: { cloudWatch: { logGroup: buildLogs } },
-      environmentVariables: {
-        [BuildEnvVar.ENVIRONMENT]: { value: props.environment },
-        [BuildEnvVar.PUBLISHER_BUCKET]: { value: props.publisherBucket.bucketName },
-        [BuildEnvVar.SUBSCRIBER_BUCKET]: { value: props.subscriberBucket.bucketName },
-        [BuildEnvVar.CDK_QUALIFIER]: { value: qualifier },
-        ...((props.allowedConsumerTargets ?? []).length === 0
-          ? {}
-          : {
-              [BuildEnvVar.ALLOWED_CONSUMER_TARGETS]: {
-                value: (props.allowedConsumerTargets ?? []).join(','),
-              },
-            }),
-        CDK_DISABLE_CLI_TELEMETRY: { value: 'true' },
-      },
-      buildSpec: BuildSpec.fromObject({
-        version: '0.2',
-        env: { shell: 'bash' },
-        phases: {
-          install: { 'runtime-versions': { nodejs: 22 } },
-          build: { commands: deploymentBuildCommands() },
-        },
-      }),
-    });
-    const manifestBuckets = [props.publisherBucket, props.subscriberBucket];
-    this.project.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'ReadManifests',
-        actions: ['s3:GetObject', 's3:GetObjectVersion'],
-        resources: manifestBuckets.map((bucket) => bucket.arnForObjects('*')),
-      }),
-    );
-    this.project.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'ReadTheVersionsOfAManifest',
-        actions: ['s3:ListBucketVersions'],
-        resources: manifestBuckets.map((bucket) => bucket.bucketArn),
-      }),
-    );
-    this.project.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'DeleteTheStackOfADeletedManifest',
-        actions: ['cloudformation:DescribeStacks', 'cloudformation:DeleteStack'],
-        resources: generatedStackArns(stack, props.environment),
-      }),
-    );
-    this.project.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'DeployWithTheCdkBootstrapRoles',
-        actions: ['sts:AssumeRole'],
-        // Only what `cdk deploy` of a generated stack needs: no image publishing, no context lookups.
-        resources: ['deploy', 'file-publishing'].map((role) =>
-          stack.formatArn({
-            service: 'iam',
-            region: '',
-            resource: 'role',
-            resourceName: `cdk-${qualifier}-${role}-role-${stack.account}-${stack.region}`,
-            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-          }),
-        ),
-      }),
-    );
+    this.project = createDeploymentProject(this, props, { key: this.key, qualifier });
 
     // ---- pipeline ------------------------------------------------------------------------------------------
     const variables: Record<PipelineVariable, Variable> = {
@@ -305,8 +197,7 @@ export class DeploymentPipeline extends Construct {
         },
       ],
     });
-
-    // ---- trigger and status recorder -----------------------------------------------------------------------
+    // ---- trigger, status recorder and reconciler ----------------------------------------------------------
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -321,229 +212,18 @@ export class DeploymentPipeline extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
-    this.manifestEventsQueue = new Queue(this, 'ManifestEvents', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(4),
-      // Six times the trigger's timeout, as Lambda advises for an SQS event source.
-      visibilityTimeout: Duration.minutes(3),
-      deadLetterQueue: {
-        queue: this.deadLetterQueue,
-        maxReceiveCount: props.manifestEventMaxReceiveCount ?? 15,
-      },
-    });
-    this.trigger = createBrokerFunction(this, 'Trigger', {
-      entry: props.triggerEntry ?? brokerHandlerEntry(BrokerHandler.DEPLOYMENT_TRIGGER),
-      description: `Starts ${pipelineName} for every manifest event, from what the bucket holds now`,
-      environment: {
-        [EnvVar.DEPLOYMENT_PIPELINE_NAME]: pipelineName,
-        [EnvVar.PUBLISHER_BUCKET]: props.publisherBucket.bucketName,
-        [EnvVar.SUBSCRIBER_BUCKET]: props.subscriberBucket.bucketName,
-        [EnvVar.MANIFEST_EVENTS_QUEUE_URL]: this.manifestEventsQueue.queueUrl,
-      },
-    });
-    this.trigger.addEventSource(
-      new SqsEventSource(this.manifestEventsQueue, { batchSize: 10, reportBatchItemFailures: true }),
-    );
-    this.trigger.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'StartTheDeploymentPipeline',
-        actions: ['codepipeline:StartPipelineExecution'],
-        resources: [this.pipeline.pipelineArn],
-      }),
-    );
-    this.trigger.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'ReadTheVersionsOfAManifest',
-        actions: ['s3:ListBucketVersions'],
-        resources: manifestBuckets.map((bucket) => bucket.bucketArn),
-      }),
-    );
-    this.triggerRule = new Rule(this, 'ManifestChanged', {
-      description: 'A manifest was created in or deleted from a components bucket',
-      eventPattern: {
-        source: ['aws.s3'],
-        detailType: ['Object Created', 'Object Deleted'],
-        detail: {
-          bucket: { name: manifestBuckets.map((bucket) => bucket.bucketName) },
-          object: { key: [{ suffix: '/deploy.json' }] },
-        },
-      },
-      targets: [
-        new SqsQueue(this.manifestEventsQueue, {
-          retryAttempts: 185,
-          maxEventAge: Duration.hours(24),
-          deadLetterQueue: this.deadLetterQueue,
-        }),
-      ],
-    });
+    const context = { pipelineName, pipeline: this.pipeline, deadLetterQueue: this.deadLetterQueue };
+    const triggered = createManifestEventTrigger(this, props, context);
+    this.manifestEventsQueue = triggered.manifestEventsQueue;
+    this.trigger = triggered.trigger;
+    this.triggerRule = triggered.triggerRule;
+    const recorded = createStatusRecorder(this, props, context);
+    this.statusRecorder = recorded.statusRecorder;
+    this.statusRule = recorded.statusRule;
+    const reconciled = createReconciler(this, props, context);
+    this.reconciler = reconciled.reconciler;
+    this.reconcileRule = reconciled.reconcileRule;
 
-    this.statusRecorder = this.handler('StatusRecorder', {
-      entry: props.statusEntry ?? brokerHandlerEntry(BrokerHandler.DEPLOYMENT_STATUS),
-      description: `Records the outcome of every ${pipelineName} execution in ${props.tableName}`,
-      environment: {
-        [EnvVar.DEPLOYMENT_PIPELINE_NAME]: pipelineName,
-        [EnvVar.TABLE_NAME]: props.tableName,
-      },
-    });
-    this.statusRecorder.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'ReadExecutionVariables',
-        actions: ['codepipeline:GetPipelineExecution'],
-        resources: [this.pipeline.pipelineArn],
-      }),
-    );
-    this.statusRecorder.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'RecordDeploymentStatus',
-        actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
-        resources: [
-          stack.formatArn({
-            service: 'dynamodb',
-            resource: 'table',
-            resourceName: props.tableName,
-            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-          }),
-        ],
-      }),
-    );
-    this.statusRule = new Rule(this, 'ExecutionStateChanged', {
-      description: `An execution of ${pipelineName} changed state`,
-      eventPattern: {
-        source: ['aws.codepipeline'],
-        detailType: ['CodePipeline Pipeline Execution State Change'],
-        detail: { pipeline: [pipelineName] },
-      },
-      targets: [this.target(this.statusRecorder)],
-    });
-
-    this.reconciler = createBrokerFunction(this, 'Reconciler', {
-      entry: props.reconcilerEntry ?? brokerHandlerEntry(BrokerHandler.DEPLOYMENT_RECONCILER),
-      description: `Starts ${pipelineName} for manifests whose stack is missing or stale, and for orphan stacks`,
-      timeout: Duration.minutes(5),
-      environment: {
-        [EnvVar.ENVIRONMENT]: props.environment,
-        [EnvVar.DEPLOYMENT_PIPELINE_NAME]: pipelineName,
-        [EnvVar.PUBLISHER_BUCKET]: props.publisherBucket.bucketName,
-        [EnvVar.SUBSCRIBER_BUCKET]: props.subscriberBucket.bucketName,
-        [EnvVar.TABLE_NAME]: props.tableName,
-      },
-    });
-    this.reconciler.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'StartTheDeploymentPipeline',
-        actions: ['codepipeline:StartPipelineExecution'],
-        resources: [this.pipeline.pipelineArn],
-      }),
-    );
-    this.reconciler.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'ListTheManifests',
-        actions: ['s3:ListBucket', 's3:ListBucketVersions'],
-        resources: manifestBuckets.map((bucket) => bucket.bucketArn),
-      }),
-    );
-    this.reconciler.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'ListTheDeployedStacks',
-        // DescribeStacks without a stack name lists every stack: it takes no narrower resource.
-        actions: ['cloudformation:DescribeStacks'],
-        resources: ['*'],
-      }),
-    );
-    this.reconciler.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'ReadDeploymentStatuses',
-        actions: ['dynamodb:GetItem'],
-        resources: [
-          stack.formatArn({
-            service: 'dynamodb',
-            resource: 'table',
-            resourceName: props.tableName,
-            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-          }),
-        ],
-      }),
-    );
-    this.reconcileRule = new Rule(this, 'ReconcileSchedule', {
-      description: `Runs the reconciler of ${pipelineName}`,
-      schedule: Schedule.rate(props.reconcileInterval ?? Duration.minutes(15)),
-      targets: [this.target(this.reconciler)],
-    });
-
-    this.acknowledgeNagFindings(props);
-  }
-
-  private handler(
-    id: string,
-    options: { entry: string; description: string; environment: Record<string, string> },
-  ): NodejsFunction {
-    return createBrokerFunction(this, id, {
-      ...options,
-      retryAttempts: 2,
-      deadLetterQueue: this.deadLetterQueue,
-    });
-  }
-
-  private target(fn: NodejsFunction): LambdaFunction {
-    return new LambdaFunction(fn, {
-      retryAttempts: 8,
-      maxEventAge: Duration.hours(2),
-      deadLetterQueue: this.deadLetterQueue,
-    });
-  }
-
-  private acknowledgeNagFindings(props: DeploymentPipelineProps): void {
-    const stack = Stack.of(this);
-    const logicalId = (construct: Construct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
-    const project = logicalId(this.project);
-    acknowledgeNagFindings(this.deadLetterQueue, {
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is the dead-letter queue of the manifest events queue, the rules and the status recorder and reconciler.',
-    });
-    acknowledgeNagFindings(this.reconciler, {
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'cloudformation:DescribeStacks without a stack name (listing every stack) takes no narrower resource.',
-    });
-    acknowledgeNagFindings(
-      this,
-      {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:${stack.region}:${stack.account}:log-group:/aws/codebuild/<${project}>:*]`,
-        reason:
-          'CodeBuild writes one log stream per build of this project; stream names are not known in advance.',
-      },
-      {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:codebuild:${stack.region}:${stack.account}:report-group/<${project}>-*]`,
-        reason: 'Test report groups of this project only (CodeBuild names them after the project).',
-      },
-      ...[DeploymentComponent.PRODUCER, DeploymentComponent.CONSUMER].map((component) => ({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:${stack.region}:${stack.account}:stack/${props.environment}-${component}-*/*]`,
-        reason: `The build deletes the stack of a deleted manifest: only stacks the ${component} generator makes in ${props.environment}.`,
-      })),
-      {
-        id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
-        reason: "Limited to the pipeline's own key, which encrypts its artifacts and build output.",
-      },
-      {
-        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-        reason: "Limited to the pipeline's own key, which encrypts its artifacts and build output.",
-      },
-      ...[props.publisherBucket, props.subscriberBucket].map((bucket) => ({
-        id: `AwsSolutions-IAM5[Resource::<${logicalId(bucket)}.Arn>/*]`,
-        reason:
-          'The build reads the manifest named by the execution, and for a teardown its last version: any manifest of the bucket.',
-      })),
-      {
-        id: `AwsSolutions-IAM5[Resource::<${logicalId(this.bucket)}.Arn>/*]`,
-        reason:
-          "The pipeline and its build read and write their artifacts: any object of the pipeline's own bucket.",
-      },
-      ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((action) => ({
-        id: `AwsSolutions-IAM5[Action::${action}]`,
-        reason: "Artifact access CodePipeline needs, limited to the pipeline's own bucket.",
-      })),
-    );
+    acknowledgeDeploymentPipelineFindings(this, props);
   }
 }

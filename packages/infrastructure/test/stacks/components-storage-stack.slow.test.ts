@@ -2,7 +2,7 @@ import { BucketKind, bucketName, deploymentProjectName, tableName } from '@bridg
 import type { Template } from 'aws-cdk-lib/assertions';
 import { Match } from 'aws-cdk-lib/assertions';
 import { buildInfrastructureApp } from '../../src/app';
-import { deploymentBuildCommands } from '../../src/constructs/deployment-pipeline';
+import { deploymentBuildCommands } from '../../src/constructs/deployment-build-project';
 import {
   actionsOf,
   infrastructure,
