@@ -8,6 +8,7 @@ import {
   checkOneOf,
   checkString,
   Problems,
+  requireFields,
   requireObject,
   unknownFields,
 } from './request-fields';
@@ -58,9 +59,7 @@ export function validateEventTypeRequest(input: unknown): Validated<EventTypeReq
   const problems = new Problems();
   if (!requireObject(input, problems)) return { ok: false, errors: problems.list };
   unknownFields(input, [...EVENT_TYPE_FIELDS, 'allowed_principals', 'rate_limit_per_second'], '$', problems);
-  for (const field of EVENT_TYPE_FIELDS) {
-    if (input[field] === undefined) problems.add(`$.${field}`, 'is required');
-  }
+  requireFields(input, EVENT_TYPE_FIELDS, problems);
   const {
     application,
     event_type,

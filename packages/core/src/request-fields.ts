@@ -97,3 +97,10 @@ export function checkApplication(value: unknown, path: string, problems: Problem
   }
   return true;
 }
+
+/** Records `is required` for each of `fields` the request leaves out. */
+export function requireFields(input: JsonObject, fields: readonly string[], problems: Problems): void {
+  for (const field of fields) {
+    if (input[field] === undefined) problems.add(`$.${field}`, 'is required');
+  }
+}

@@ -8,6 +8,7 @@ import {
   checkOneOf,
   checkString,
   Problems,
+  requireFields,
   requireObject,
   unknownFields,
 } from './request-fields';
@@ -99,9 +100,7 @@ export function validateSubscriptionRequest(
   const problems = new Problems();
   if (!requireObject(input, problems)) return { ok: false, errors: problems.list };
   unknownFields(input, SUBSCRIPTION_FIELDS, '$', problems);
-  for (const field of REQUIRED_SUBSCRIPTION_FIELDS) {
-    if (input[field] === undefined) problems.add(`$.${field}`, 'is required');
-  }
+  requireFields(input, REQUIRED_SUBSCRIPTION_FIELDS, problems);
   const {
     event_type,
     version,

@@ -1,16 +1,6 @@
 import { draft04Compatibility, toDraft04Model } from '../src/draft04';
 import { buildEnvelopeSchema, DRAFT_04_SCHEMA_URI } from '../src/envelope';
-import type { JsonSchema } from '../src/types';
-
-const dataSchema: JsonSchema = {
-  type: 'object',
-  required: ['parcel_id', 'weight'],
-  properties: {
-    parcel_id: { type: 'string', minLength: 3 },
-    weight: { type: 'number', minimum: 0 },
-    tags: { type: 'array', items: { type: 'string' } },
-  },
-};
+import { dataSchema } from './support/schemas';
 
 describe('draft04Compatibility', () => {
   it('finds a plain envelope compatible and derives the request model', () => {

@@ -1,16 +1,7 @@
 import { toDraft04Model } from '../src/draft04';
 import { buildEnvelopeSchema, createPayloadValidator } from '../src/envelope';
 import type { JsonSchema } from '../src/types';
-
-const dataSchema: JsonSchema = {
-  type: 'object',
-  required: ['parcel_id', 'weight'],
-  properties: {
-    parcel_id: { type: 'string', minLength: 3 },
-    weight: { type: 'number', minimum: 0 },
-    tags: { type: 'array', items: { type: 'string' } },
-  },
-};
+import { dataSchema } from './support/schemas';
 
 const metadata = { event_attributes: { source: 'parcel-service', target: 'north' } };
 

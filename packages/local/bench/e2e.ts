@@ -333,18 +333,8 @@ async function main(): Promise<void> {
   const runtimeDir = path.join(dataDir, 'bridgeport');
   const runtime = await spawnRuntime({
     nodeArgs: process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [],
-    args: [
-      '--data-dir',
-      runtimeDir,
-      '--portal-port',
-      '0',
-      '--broker-port',
-      '0',
-      '--aws-port',
-      '0',
-      '--env',
-      'bench',
-    ],
+    dataDir: runtimeDir,
+    args: ['--env', 'bench'],
   });
   const token = await issueToken(await loadSigningKey(runtimeDir), { user: 'bench', teams: [], admin: true });
   headers.authorization = `Bearer ${token}`;

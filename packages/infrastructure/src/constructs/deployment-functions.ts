@@ -20,6 +20,16 @@ export interface DeploymentFunctionsContext {
   readonly deadLetterQueue: Queue;
 }
 
+/** The ARN of the portal's events table (which may not exist yet, so it is not imported). */
+function tableArn(scope: Construct, tableName: string): string {
+  return Stack.of(scope).formatArn({
+    service: 'dynamodb',
+    resource: 'table',
+    resourceName: tableName,
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  });
+}
+
 /** A rule's Lambda target: retried for two hours, then dead-lettered. */
 function ruleTarget(fn: NodejsFunction, deadLetterQueue: Queue): LambdaFunction {
   return new LambdaFunction(fn, {
@@ -104,8 +114,6 @@ export function createStatusRecorder(
   props: DeploymentPipelineProps,
   context: DeploymentFunctionsContext,
 ): { statusRecorder: NodejsFunction; statusRule: Rule } {
-  const stack = Stack.of(scope);
-
   const statusRecorder = createBrokerFunction(scope, 'StatusRecorder', {
     retryAttempts: 2,
     deadLetterQueue: context.deadLetterQueue,
@@ -127,14 +135,7 @@ export function createStatusRecorder(
     new PolicyStatement({
       sid: 'RecordDeploymentStatus',
       actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
-      resources: [
-        stack.formatArn({
-          service: 'dynamodb',
-          resource: 'table',
-          resourceName: props.tableName,
-          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-        }),
-      ],
+      resources: [tableArn(scope, props.tableName)],
     }),
   );
   const statusRule = new Rule(scope, 'ExecutionStateChanged', {
@@ -155,7 +156,6 @@ export function createReconciler(
   props: DeploymentPipelineProps,
   context: DeploymentFunctionsContext,
 ): { reconciler: NodejsFunction; reconcileRule: Rule } {
-  const stack = Stack.of(scope);
   const manifestBuckets = [props.publisherBucket, props.subscriberBucket];
 
   const reconciler = createBrokerFunction(scope, 'Reconciler', {
@@ -196,14 +196,7 @@ export function createReconciler(
     new PolicyStatement({
       sid: 'ReadDeploymentStatuses',
       actions: ['dynamodb:GetItem'],
-      resources: [
-        stack.formatArn({
-          service: 'dynamodb',
-          resource: 'table',
-          resourceName: props.tableName,
-          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-        }),
-      ],
+      resources: [tableArn(scope, props.tableName)],
     }),
   );
   const reconcileRule = new Rule(scope, 'ReconcileSchedule', {

@@ -14,8 +14,10 @@ export interface RuntimeProcess {
 }
 
 export interface SpawnRuntimeOptions {
-  /** The options of `bridgeport start` (`--data-dir`, ports, …). */
-  readonly args: readonly string[];
+  /** Its data directory (`--data-dir`). */
+  readonly dataDir: string;
+  /** Further options of `bridgeport start`; its three ports are free ones (`0`). @default none */
+  readonly args?: readonly string[];
   /** Options of `node` itself, before the command (e.g. `--cpu-prof`). @default none */
   readonly nodeArgs?: readonly string[];
   /** @default process.env */
@@ -32,7 +34,13 @@ const PACKAGE_DIR = path.resolve(__dirname, '..', '..');
 export function spawnRuntime(options: SpawnRuntimeOptions): Promise<RuntimeProcess> {
   const child = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), path.join(PACKAGE_DIR, 'bin', 'bridgeport.mjs'), 'start', ...options.args],
+    [
+      ...(options.nodeArgs ?? []),
+      path.join(PACKAGE_DIR, 'bin', 'bridgeport.mjs'),
+      'start',
+      ...['--data-dir', options.dataDir, '--portal-port', '0', '--broker-port', '0', '--aws-port', '0'],
+      ...(options.args ?? []),
+    ],
     {
       cwd: PACKAGE_DIR,
       env: { ...(options.env ?? process.env), NODE_NO_WARNINGS: '1' },

@@ -21,22 +21,8 @@ const LAMBDA_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:record_event'
 /** `bridgeport start` as its own process, as `pnpm start` runs it, on free ports. */
 function startChild(dataDir: string, lambdaOutput: string): Promise<RuntimeProcess> {
   return spawnRuntime({
-    args: [
-      '--data-dir',
-      dataDir,
-      '--portal-port',
-      '0',
-      '--broker-port',
-      '0',
-      '--aws-port',
-      '0',
-      '--env',
-      'crash',
-      '--retry-base-ms',
-      '20',
-      '--functions',
-      FUNCTIONS_DIR,
-    ],
+    dataDir,
+    args: ['--env', 'crash', '--retry-base-ms', '20', '--functions', FUNCTIONS_DIR],
     env: {
       ...process.env,
       BRIDGEPORT_TEST_LAMBDA_OUTPUT: lambdaOutput,
