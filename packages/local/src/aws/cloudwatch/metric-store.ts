@@ -252,9 +252,10 @@ export class MetricStore {
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.timer) clearInterval(this.timer);
-    await this.pruning;
-    this.sealAll();
     clearTimeout(this.sealTimer);
+    // Sealed before waiting for a prune under way: their lines are appended as it ends, before the file closes.
+    this.sealAll();
+    await this.pruning;
     this.closed = true;
     await this.file.close();
   }

@@ -5,6 +5,25 @@ import { MetricStore } from '../../../src/aws/cloudwatch/metric-store';
 import { aggregate, type Statistic } from '../../../src/aws/cloudwatch/statistics';
 
 describe('the metric store', () => {
+  it('writes what the runtime recorded in the current second when it closes', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'bridgeport-metrics-'));
+    try {
+      const metric = { namespace: 'AWS/Events', metricName: 'Invocations', dimensions: [] };
+      const now = Date.UTC(2026, 0, 20, 10, 0, 0, 250);
+      const store = await MetricStore.open(dir, { now: () => now });
+      const series = store.seriesOf(metric, 'Count');
+      store.recordValue(series, now, 1);
+      store.recordValue(series, now + 100, 1);
+      await store.close();
+
+      const reopened = await MetricStore.open(dir, { now: () => now });
+      expect(reopened.points(metric)).toEqual([{ t: Date.UTC(2026, 0, 20, 10), values: [1], counts: [2] }]);
+      await reopened.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps what the runtime records at one-second resolution: one point of values with counts per series and second', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'bridgeport-metrics-'));
     try {
