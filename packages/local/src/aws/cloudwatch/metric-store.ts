@@ -58,6 +58,12 @@ export interface MetricStoreOptions {
   readonly pruneIntervalMs?: number;
 }
 
+/** A data point of a (normalized) metric as one line of the store's file. */
+function storedLine(identity: MetricIdentity, p: NewDataPoint): string {
+  const d = identity.dimensions.map((dimension): [string, string] => [dimension.name, dimension.value]);
+  return `${JSON.stringify({ n: identity.namespace, m: identity.metricName, d, p } satisfies StoredLine)}\n`;
+}
+
 function seriesKey(identity: MetricIdentity): string {
   return JSON.stringify([
     identity.namespace,
@@ -145,14 +151,7 @@ export class MetricStore {
     if (this.closed) throw new Error('The metric store is closed.');
     await this.pruning; // a prune swaps the file
     const metric = normalized(identity);
-    const d = metric.dimensions.map((dimension): [string, string] => [dimension.name, dimension.value]);
-    const text = points
-      .map(
-        (p) =>
-          `${JSON.stringify({ n: metric.namespace, m: metric.metricName, d, p } satisfies StoredLine)}\n`,
-      )
-      .join('');
-    await this.file.append(text);
+    await this.file.append(points.map((p) => storedLine(metric, p)).join(''));
     for (const point of points) this.add(metric, point);
   }
 
@@ -241,9 +240,7 @@ export class MetricStore {
     await this.file.close();
     const lines: string[] = [];
     for (const { identity, points } of this.series.values()) {
-      const d = identity.dimensions.map((dimension): [string, string] => [dimension.name, dimension.value]);
-      for (const p of points)
-        lines.push(`${JSON.stringify({ n: identity.namespace, m: identity.metricName, d, p })}\n`);
+      for (const p of points) lines.push(storedLine(identity, p));
     }
     await writeFileAtomic(this.filePath, lines.join(''));
     this.file = await GroupCommitFile.open(this.filePath);
@@ -263,9 +260,7 @@ export class MetricStore {
   /** Stores a point of the runtime's own: in memory now, on disk with the file's next flush. */
   private store(series: RecordedSeries, point: DataPoint): void {
     const { identity } = series;
-    const d = identity.dimensions.map((dimension): [string, string] => [dimension.name, dimension.value]);
-    const p: NewDataPoint = series.unit === undefined ? point : { ...point, unit: series.unit };
-    const line = `${JSON.stringify({ n: identity.namespace, m: identity.metricName, d, p } satisfies StoredLine)}\n`;
+    const line = storedLine(identity, series.unit === undefined ? point : { ...point, unit: series.unit });
     // After a prune under way, which swaps the file.
     void this.pruning.then(() => {
       if (!this.closed) this.file.appendLazy(line);
