@@ -2,6 +2,12 @@ import { EVENTBRIDGE_METRICS_NAMESPACE, EventBridgeDimension, EventBridgeMetric 
 import type { DeliveryReport } from '../../bus/types';
 import type { MetricStore, RecordedSeries } from './metric-store';
 
+/** One rule's metrics: a count, or a value in a unit. */
+interface RuleMetrics {
+  count(metricName: string, t: number): void;
+  record(metricName: string, unit: string, t: number, value: number): void;
+}
+
 /**
  * EventBridge's per-rule metrics (namespace `AWS/Events`, dimensions `EventBusName` and `RuleName`), recorded from
  * what the local bus does, so that the portal reads a subscription's figures the same way here as in AWS:
@@ -11,11 +17,6 @@ import type { MetricStore, RecordedSeries } from './metric-store';
  * - `Invocations` and `FailedInvocations` for an event that failed for good, plus `InvocationsSentToDlq` when
  *   its target has a dead-letter queue.
  */
-interface RuleMetrics {
-  count(metricName: string, t: number): void;
-  record(metricName: string, unit: string, t: number, value: number): void;
-}
-
 export class EventBusMetrics {
   /** Per bus and rule, its metrics. */
   private readonly rules = new Map<string, RuleMetrics>();
