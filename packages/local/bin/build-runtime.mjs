@@ -4,7 +4,7 @@
 // cross-module reference, a name helper on every function created — on each event; the bundle does not, and
 // building it takes well under a second. Written under a name of its own, then renamed over the last build, so
 // that two starts at the same moment never read a half-written file.
-import { rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +34,6 @@ const sourceDirname = {
   name: 'source-dirname',
   setup(pluginBuild) {
     pluginBuild.onLoad({ filter: /\.tsx?$/ }, async (args) => {
-      const { readFile } = await import('node:fs/promises');
       const text = await readFile(args.path, 'utf8');
       if (!text.includes('__dirname')) return undefined;
       return {
