@@ -28,6 +28,11 @@ export interface StoredApiKey {
   readonly createdDate: Date;
 }
 
+/** Keys in the order they were created (by id within one instant): the order `keysNamed` lists them in. */
+export function byCreation(a: StoredApiKey, b: StoredApiKey): number {
+  return a.createdDate.getTime() - b.createdDate.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 /** The API stage a usage plan admits keys to. */
 export interface ApiStageRef {
   readonly apiId: string;
@@ -107,9 +112,7 @@ export class ApiKeys {
     for await (const page of paginateGetApiKeys({ client: this.client }, { nameQuery: name, limit: 500 })) {
       for (const key of page.items ?? []) if (key.name === name) keys.push(stored(key));
     }
-    return keys.sort(
-      (a, b) => a.createdDate.getTime() - b.createdDate.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-    );
+    return keys.sort(byCreation);
   }
 
   /** One key with its value; undefined when it no longer exists. */

@@ -5,7 +5,7 @@ import {
   producerThrottle,
   producerUsagePlanName,
 } from '@bridgeport/core';
-import type { ApiKeys, ApiStageRef, StoredApiKey } from '../adapters/api-keys';
+import { type ApiKeys, type ApiStageRef, byCreation, type StoredApiKey } from '../adapters/api-keys';
 import { step } from './step';
 
 export interface ProducerKeyServiceOptions {
@@ -85,9 +85,10 @@ export class ProducerKeyService {
       const planId = await this.ensureUsagePlan(eventType, rateLimitPerSecond);
       const created = await this.createKey(eventType);
       await this.apiKeys.attach(planId, created.id);
+      // Every key made before the new one, whether or not the listing shows the new one yet.
       const keys = await this.apiKeys.keysNamed(this.keyName(eventType));
-      const index = keys.findIndex((key) => key.id === created.id);
-      for (const older of keys.slice(0, index)) await this.apiKeys.deleteKey(older.id);
+      for (const older of keys.filter((key) => byCreation(key, created) < 0))
+        await this.apiKeys.deleteKey(older.id);
       return this.view(eventType, created);
     });
   }

@@ -133,6 +133,18 @@ describe('the producer key of an HTTP event type', () => {
     expect((await readKey(ORDERS, 'keyed_a')).body.api_key).toBe(after);
   });
 
+  it('deletes the old key even when the key listing does not show the new one yet', async () => {
+    const before = (await readKey(ORDERS, 'keyed_a')).body.api_key as string;
+    suite.harness.apiGateway.lagListingOnce();
+
+    const rotated = await rotateKey(ORDERS, 'keyed_a');
+
+    expect(rotated.statusCode).toBe(200);
+    const { keys } = gatewayState('keyed_a');
+    expect(keys.map((key) => key.value)).toEqual([rotated.body.api_key]);
+    expect(keys.map((key) => key.value)).not.toContain(before);
+  });
+
   it('keeps the old key working when a rotation fails before the new key is in the plan, and completes on retry', async () => {
     const before = (await readKey(ORDERS, 'keyed_a')).body.api_key as string;
     suite.harness.apiGateway.failOnce(CreateUsagePlanKeyCommand);

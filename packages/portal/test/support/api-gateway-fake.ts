@@ -36,6 +36,8 @@ export interface ApiGatewayFake {
   readonly plans: Map<string, FakeUsagePlan>;
   /** Makes the next call of `command` fail with an error of the service (later calls behave again). */
   failOnce(command: { readonly name: string }): void;
+  /** Makes the next key listing leave out the newest key, as a listing that lags behind a creation may. */
+  lagListingOnce(): void;
 }
 
 const notFound = (message: string) => new NotFoundException({ message, $metadata: {} });
@@ -46,6 +48,7 @@ export function fakeApiGateway(): ApiGatewayFake {
   const keys = new Map<string, FakeApiKey>();
   const plans = new Map<string, FakeUsagePlan>();
   const failures = new Set<string>();
+  let lagging = false;
   let ids = 0;
   let clock = Date.parse('2026-01-01T00:00:00Z');
   const fail = (name: string) => {
@@ -90,8 +93,13 @@ export function fakeApiGateway(): ApiGatewayFake {
   });
   mock.on(GetApiKeysCommand).callsFake((input) => {
     fail('GetApiKeysCommand');
+    const listed = [...keys.values()];
+    if (lagging) {
+      lagging = false;
+      listed.pop();
+    }
     return {
-      items: [...keys.values()]
+      items: listed
         .filter((key) => input.nameQuery === undefined || key.name.startsWith(input.nameQuery))
         .map((key) => describeKey(key, input.includeValues === true)),
     };
@@ -161,6 +169,9 @@ export function fakeApiGateway(): ApiGatewayFake {
     plans,
     failOnce: (command) => {
       failures.add(command.name);
+    },
+    lagListingOnce: () => {
+      lagging = true;
     },
   };
 }
