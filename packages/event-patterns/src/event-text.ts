@@ -59,8 +59,12 @@ export class EventTextScanner {
     this.nSeen = 0;
     try {
       if (this.ws() !== OPEN_OBJECT) return false;
-      this.pos++;
-      this.object(root, null);
+      // With no rule loaded, no path has children: the event is only checked, as any object no rule looks into.
+      if (root.children === null) this.pos = skipValue(this.s, this.pos, OPEN_OBJECT);
+      else {
+        this.pos++;
+        this.object(root, null);
+      }
       return this.ws() === -1;
     } catch (error) {
       if (error === DECLINE || error instanceof RangeError) return false;

@@ -12,6 +12,18 @@ function ruleSet(patterns: Record<string, object>): RuleSet {
 }
 
 describe('RuleSet.matchesJson (matching an event given as JSON text)', () => {
+  it('matches nothing, and still refuses malformed text, when no rule is loaded or every rule was removed', () => {
+    const empty = new RuleSet();
+    const emptied = ruleSet({ total: { detail: { total: [1] } } });
+    emptied.remove('total');
+    const text = '{"a\\u0062": 1, "detail": {"tot\\u0061l": 1, "x": [{"y": null}]}}';
+
+    for (const rules of [empty, emptied]) {
+      expect(both(rules, text)).toEqual({ object: [], text: [] });
+      expect(() => rules.matchesJson('{"a": 1,}')).toThrow();
+    }
+  });
+
   it('matches what matches() matches on the parsed event, for every kind of expression', () => {
     const rules = ruleSet({
       exact: { source: ['orders'], detail: { total: [250] } },
