@@ -85,7 +85,7 @@ function normalized(identity: MetricIdentity): MetricIdentity {
  * each in `dir/metrics.jsonl`, fsync'd before `put` resolves, so a restart keeps them. Points older than the
  * retention are dropped when the store opens and then every `pruneIntervalMs`.
  *
- * What the runtime measures itself (`record`, `recordValue`) is kept at one-second resolution, the finest CloudWatch
+ * What the runtime measures itself (`recordValue`) is kept at one-second resolution, the finest CloudWatch
  * stores: the values a series gets within a second become one data point of values with counts, so every statistic
  * (percentiles included) stays exact while a busy bus writes one line per series and second, not one per event.
  */
@@ -98,6 +98,10 @@ export class MetricStore {
   private readonly now: () => number;
   private readonly timer: NodeJS.Timeout | undefined;
   private pruning: Promise<void> = Promise.resolve();
+  /** `put` writes not yet on disk: a prune waits for them, so that its rewrite holds their points. */
+  private readonly writing = new Set<Promise<void>>();
+  /** While a prune rewrites the file, the lines of points stored after its snapshot (written to the new file). */
+  private rewriting: string[] | undefined;
   private closed = false;
 
   private constructor(
@@ -151,7 +155,13 @@ export class MetricStore {
     if (this.closed) throw new Error('The metric store is closed.');
     await this.pruning; // a prune swaps the file
     const metric = normalized(identity);
-    await this.file.append(points.map((p) => storedLine(metric, p)).join(''));
+    const write = this.file.append(points.map((p) => storedLine(metric, p)).join(''));
+    this.writing.add(write);
+    try {
+      await write;
+    } finally {
+      this.writing.delete(write);
+    }
     for (const point of points) this.add(metric, point);
   }
 
@@ -182,21 +192,6 @@ export class MetricStore {
     point.values.set(value, (point.values.get(value) ?? 0) + count);
   }
 
-  /** Records data points the runtime itself measured, as `recordValue` does (a statistic set is kept as it is). */
-  record(identity: MetricIdentity, points: readonly NewDataPoint[]): void {
-    if (this.closed) return;
-    for (const point of points) {
-      const series = this.seriesOf(identity, point.unit);
-      if ('set' in point) {
-        this.store(series, { t: point.t, set: point.set });
-        continue;
-      }
-      point.values.forEach((value, i) => {
-        this.recordValue(series, point.t, value, point.counts[i] ?? 1);
-      });
-    }
-  }
-
   /** The data points of exactly this metric (same dimensions, in any order), oldest first. */
   points(identity: MetricIdentity): readonly DataPoint[] {
     this.sealAll();
@@ -224,33 +219,45 @@ export class MetricStore {
     return found;
   }
 
-  /** Drops points older than the retention and rewrites the file without them. */
+  /**
+   * Drops points older than the retention and rewrites the file without them: from a snapshot of what is in memory
+   * (writes under way included), while points stored meanwhile go to the new file once it is in place.
+   */
   async prune(): Promise<void> {
     if (this.closed || !Number.isFinite(this.retentionMs)) return;
-    this.sealAll();
+    await Promise.allSettled([...this.writing]);
     const oldest = this.now() - this.retentionMs;
     let dropped = 0;
     for (const [key, series] of this.series) {
-      const kept = series.points.filter((point) => point.t >= oldest);
-      dropped += series.points.length - kept.length;
-      if (kept.length === 0) this.series.delete(key);
-      else if (kept.length < series.points.length) series.points.splice(0, series.points.length, ...kept);
+      // Points are kept in time order: the expired ones are a prefix.
+      const expired = series.points.findIndex((point) => point.t >= oldest);
+      const count = expired === -1 ? series.points.length : expired;
+      dropped += count;
+      if (count === series.points.length) this.series.delete(key);
+      else if (count > 0) series.points.splice(0, count);
     }
     if (dropped === 0) return;
-    await this.file.close();
     const lines: string[] = [];
     for (const { identity, points } of this.series.values()) {
       for (const p of points) lines.push(storedLine(identity, p));
     }
-    await writeFileAtomic(this.filePath, lines.join(''));
-    this.file = await GroupCommitFile.open(this.filePath);
+    this.rewriting = [];
+    try {
+      await this.file.close();
+      await writeFileAtomic(this.filePath, lines.join(''));
+    } finally {
+      this.file = await GroupCommitFile.open(this.filePath);
+      const later = this.rewriting;
+      this.rewriting = undefined;
+      for (const line of later) this.file.appendLazy(line);
+    }
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.timer) clearInterval(this.timer);
     clearTimeout(this.sealTimer);
-    // Sealed before waiting for a prune under way: their lines are appended as it ends, before the file closes.
+    // Sealed before waiting for a prune under way: their lines reach its new file before the file closes.
     this.sealAll();
     await this.pruning;
     this.closed = true;
@@ -261,10 +268,8 @@ export class MetricStore {
   private store(series: RecordedSeries, point: DataPoint): void {
     const { identity } = series;
     const line = storedLine(identity, series.unit === undefined ? point : { ...point, unit: series.unit });
-    // After a prune under way, which swaps the file.
-    void this.pruning.then(() => {
-      if (!this.closed) this.file.appendLazy(line);
-    });
+    if (this.rewriting !== undefined) this.rewriting.push(line);
+    else this.file.appendLazy(line);
     this.add(identity, point, series.key);
   }
 

@@ -32,14 +32,15 @@ export function ingestEmf(store: MetricStore, record: unknown): number {
         );
         if (values.length === 0) continue;
         const unit = (metric as { Unit?: unknown }).Unit;
-        store.record(
+        const series = store.seriesOf(
           {
             namespace: Namespace,
             metricName: name,
             dimensions: dimensions.map((d) => ({ name: d.name, value: d.value as string })),
           },
-          [{ t, values, counts: values.map(() => 1), ...(typeof unit === 'string' ? { unit } : {}) }],
+          typeof unit === 'string' ? unit : undefined,
         );
+        for (const value of values) store.recordValue(series, t, value);
         recorded += 1;
       }
     }

@@ -5,6 +5,59 @@ import { MetricStore } from '../../../src/aws/cloudwatch/metric-store';
 import { aggregate, type Statistic } from '../../../src/aws/cloudwatch/statistics';
 
 describe('the metric store', () => {
+  it('prunes a series of hundreds of thousands of points', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'bridgeport-metrics-'));
+    try {
+      const metric = { namespace: 'N', metricName: 'M', dimensions: [] };
+      const now = Date.UTC(2026, 0, 20);
+      const store = await MetricStore.open(dir, { retentionDays: 1, now: () => now });
+      const kept = Array.from({ length: 200_000 }, (_, i) => ({
+        t: now - 200_000 + i,
+        values: [1],
+        counts: [1],
+      }));
+      await store.put(metric, [{ t: now - 2 * 86_400_000, values: [1], counts: [1] }, ...kept]);
+
+      await store.prune();
+
+      expect(store.points(metric)).toHaveLength(200_000);
+      expect(store.points(metric)[0]).toEqual(kept[0]);
+      await store.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes each point once when the runtime records while a prune rewrites the file', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'bridgeport-metrics-'));
+    try {
+      const metric = { namespace: 'AWS/Events', metricName: 'Invocations', dimensions: [] };
+      const now = Date.UTC(2026, 0, 20, 10);
+      const store = await MetricStore.open(dir, { retentionDays: 1, now: () => now, pruneIntervalMs: 5 });
+      const series = store.seriesOf(metric, 'Count');
+      let recorded = 0;
+      for (let round = 0; round < 20; round++) {
+        // An expired point, so that every prune drops something and rewrites the file.
+        await store.put(metric, [{ t: now - 2 * 86_400_000, values: [1], counts: [1] }]);
+        for (let i = 0; i < 50; i++) {
+          store.recordValue(series, now - 1000 * (round * 50 + i + 1), 1);
+          recorded += 1;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 3));
+      }
+      await store.close();
+
+      const reopened = await MetricStore.open(dir, { retentionDays: 1, now: () => now });
+      const counted = reopened
+        .points(metric)
+        .reduce((sum, point) => sum + ('counts' in point ? point.counts.reduce((a, b) => a + b, 0) : 0), 0);
+      expect(counted).toBe(recorded);
+      await reopened.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('writes what the runtime recorded in the current second when it closes', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'bridgeport-metrics-'));
     try {
