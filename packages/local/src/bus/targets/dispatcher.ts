@@ -28,11 +28,6 @@ export interface TargetDispatcher {
 /** The dispatchers a bus knows, asked in registration order (the last registered wins ties). */
 export class TargetDispatchers {
   private readonly dispatchers: TargetDispatcher[] = [];
-  /**
-   * The dispatcher found per ARN (asked on every delivery; an ARN's kind never changes). Only found ones are kept:
-   * an API destination's ARN finds its dispatcher once the destination exists.
-   */
-  private readonly resolved = new Map<string, TargetDispatcher>();
 
   constructor(dispatchers: readonly TargetDispatcher[] = []) {
     for (const dispatcher of dispatchers) this.register(dispatcher);
@@ -41,17 +36,10 @@ export class TargetDispatchers {
   /** Adds a dispatcher; it takes precedence over those registered before it. */
   register(dispatcher: TargetDispatcher): void {
     this.dispatchers.unshift(dispatcher);
-    this.resolved.clear();
   }
 
   resolve(arn: string): TargetDispatcher | undefined {
-    const known = this.resolved.get(arn);
-    if (known !== undefined) return known;
-    const found = this.dispatchers.find((dispatcher) => dispatcher.canDeliver(arn));
-    if (found === undefined) return undefined;
-    if (this.resolved.size >= 10_000) this.resolved.clear();
-    this.resolved.set(arn, found);
-    return found;
+    return this.dispatchers.find((dispatcher) => dispatcher.canDeliver(arn));
   }
 
   async close(): Promise<void> {
