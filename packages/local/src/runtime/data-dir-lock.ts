@@ -30,14 +30,15 @@ export async function lockDataDir(dataDir: string): Promise<DataDirectoryLock> {
   if (heldHere.has(dataDir)) throw new DataDirectoryLockedError(dataDir, process.pid);
   heldHere.add(dataDir);
   const lockFile = path.join(dataDir, LOCK_FILE);
-  const draft = await writeDraft(lockFile);
+  let draft: string | undefined;
   try {
+    draft = await writeDraft(lockFile);
     await claim(dataDir, lockFile, draft);
   } catch (error) {
     heldHere.delete(dataDir);
     throw error;
   } finally {
-    await rm(draft, { force: true });
+    if (draft !== undefined) await rm(draft, { force: true });
   }
   let released = false;
   return {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LOCK_FILE, lockDataDir } from '../../src/runtime/data-dir-lock';
@@ -88,6 +88,17 @@ describe('the data directory lock', () => {
 
   afterEach(async () => {
     await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('can be taken after an attempt that failed before claiming it (its folder missing)', async () => {
+    const later = path.join(dataDir, 'later');
+
+    await expect(lockDataDir(later)).rejects.toMatchObject({ code: 'ENOENT' });
+    await mkdir(later);
+    const lock = await lockDataDir(later);
+
+    expect(await readFile(path.join(later, LOCK_FILE), 'utf8')).toBe(`${process.pid}\n`);
+    await lock.release();
   });
 
   it('lets exactly one of many attempts at the same moment in one process take it', async () => {
