@@ -8,7 +8,6 @@ import {
   createPayloadValidator,
   detailType,
   type JsonObject,
-  NotFoundError,
   type SchemaComparison,
   subscriptionEventPattern,
   TARGET_UNIT_MAX_LENGTH,
@@ -22,8 +21,7 @@ import type { Caller } from './caller';
 import type { EventVersionView } from './event-type-views';
 import type { EventTypeService } from './event-types';
 import { checkSubscriptionFilter } from './filter';
-import { allPages } from './pagination';
-import type { SubscriptionView } from './subscription-views';
+import { allEventTypeNames, allSubscriptions, skipWhen } from './pagination';
 import type { SubscriptionService } from './subscriptions';
 
 /** The catalog shows what any team may see: no team's endpoints or secrets. */
@@ -139,7 +137,9 @@ export class CatalogService {
       request.filter === undefined && request.target_unit === undefined
         ? undefined
         : subscriptionEventPattern({ ...found, ...request });
-    const subscriptions = (await this.allSubscriptions(eventType, version)).map((subscription) => ({
+    const subscriptions = (
+      await allSubscriptions(this.subscriptions, CATALOG_VIEWER, eventType, version)
+    ).map((subscription) => ({
       id: subscription.id,
       connection_type: subscription.connection_type,
       ...(subscription.target_unit === undefined ? {} : { target_unit: subscription.target_unit }),
@@ -177,7 +177,7 @@ export class CatalogService {
 
   /** `GET /asyncapi` (every event type) or `GET /events/{event_type}/asyncapi` (one). */
   async asyncApi(eventType?: string): Promise<JsonObject> {
-    const names = eventType === undefined ? await this.allEventTypeNames() : [eventType];
+    const names = eventType === undefined ? await allEventTypeNames(this.eventTypes) : [eventType];
     const entries: CatalogEntry[] = [];
     for (const name of names) {
       // A type deleted since it was listed is not part of the catalog; asked for by name, it is a 404.
@@ -194,7 +194,11 @@ export class CatalogService {
           .catch((error: unknown) => skipWhen(true, error));
         if (version !== undefined) versions.push(version);
       }
-      entries.push({ type, versions, subscriptions: await this.allSubscriptions(name) });
+      entries.push({
+        type,
+        versions,
+        subscriptions: await allSubscriptions(this.subscriptions, CATALOG_VIEWER, name),
+      });
     }
     return buildAsyncApiDocument(entries, {
       environment: this.config.environment,
@@ -221,24 +225,4 @@ export class CatalogService {
       detail,
     };
   }
-
-  /** Every subscription of the type (or version), as anyone may see them: without endpoints. */
-  private allSubscriptions(eventType: string, version?: number): Promise<SubscriptionView[]> {
-    return allPages((page) =>
-      this.subscriptions.list(
-        { ...page, event_type: eventType, ...(version === undefined ? {} : { version: String(version) }) },
-        CATALOG_VIEWER,
-      ),
-    );
-  }
-
-  private async allEventTypeNames(): Promise<string[]> {
-    return (await allPages((page) => this.eventTypes.list(page))).map((item) => item.event_type);
-  }
-}
-
-/** `undefined` for a not-found error when `skip` is set; any other error is thrown on. */
-function skipWhen(skip: boolean, error: unknown): undefined {
-  if (skip && error instanceof NotFoundError) return undefined;
-  throw error;
 }

@@ -20,8 +20,7 @@ import type { PortalConfig } from '../config';
 import type { Caller } from './caller';
 import type { EventTypeService } from './event-types';
 import { type InsightsWindow, parseInsightsWindow } from './insights-window';
-import { allPages } from './pagination';
-import type { SubscriptionView } from './subscription-views';
+import { allEventTypeNames, allSubscriptions, skipWhen } from './pagination';
 import type { SubscriptionService } from './subscriptions';
 
 export interface InsightsServiceOptions {
@@ -146,7 +145,7 @@ export class InsightsService {
   async eventType(eventType: string, query: InsightsQuery, caller: Caller): Promise<EventTypeInsights> {
     const window = parseInsightsWindow(query, this.now());
     const type = (await this.eventTypes.get(eventType)).value;
-    const subscriptions = await this.allSubscriptions(eventType, caller);
+    const subscriptions = await allSubscriptions(this.subscriptions, caller, eventType);
     const versions = [...type.versions].map((v) => v.version).sort((a, b) => b - a);
     const batch = new QueryBatch();
     const whole = this.wholeWindowSeconds(window);
@@ -252,13 +251,13 @@ export class InsightsService {
     const viewer: Caller = { user: 'insights', teams: [], admin: false };
     const batch = new QueryBatch();
     const plans: { eventType: string; published: number[]; rejected: number[]; failed: number[] }[] = [];
-    for (const eventType of await this.allEventTypeNames()) {
+    for (const eventType of await allEventTypeNames(this.eventTypes)) {
       const type = await this.eventTypes.get(eventType).then(
         (found) => found.value,
-        () => undefined, // deleted since it was listed
+        (error: unknown) => skipWhen(true, error), // deleted since it was listed
       );
       if (type === undefined) continue;
-      const subscriptions = await this.allSubscriptions(eventType, viewer);
+      const subscriptions = await allSubscriptions(this.subscriptions, viewer, eventType);
       const plan = { eventType, published: [] as number[], rejected: [] as number[], failed: [] as number[] };
       for (const { version } of type.versions) {
         const dims = this.brokerDimensions(eventType, version);
@@ -364,13 +363,5 @@ export class InsightsService {
       stat,
       periodSeconds,
     };
-  }
-
-  private allSubscriptions(eventType: string, caller: Caller): Promise<SubscriptionView[]> {
-    return allPages((page) => this.subscriptions.list({ ...page, event_type: eventType }, caller));
-  }
-
-  private async allEventTypeNames(): Promise<string[]> {
-    return (await allPages((page) => this.eventTypes.list(page))).map((item) => item.event_type);
   }
 }

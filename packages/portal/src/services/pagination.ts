@@ -1,5 +1,9 @@
-import { drainPages, ValidationError, type ValidationProblem } from '@bridgeport/core';
+import { drainPages, NotFoundError, ValidationError, type ValidationProblem } from '@bridgeport/core';
 import type { PageKey } from '../store/table-operations';
+import type { Caller } from './caller';
+import type { EventTypeService } from './event-types';
+import type { SubscriptionView } from './subscription-views';
+import type { SubscriptionService } from './subscriptions';
 
 /** Page size when `limit` is not given, and the largest accepted. */
 export const DEFAULT_PAGE_SIZE = 25;
@@ -37,6 +41,35 @@ export async function allPages<T>(
   return drainPages((next) =>
     listPage(next === undefined ? { limit: MAX_PAGE_SIZE } : { limit: MAX_PAGE_SIZE, next_token: next }),
   );
+}
+
+/** The names of every event type. */
+export async function allEventTypeNames(eventTypes: EventTypeService): Promise<string[]> {
+  return (await allPages((page) => eventTypes.list(page))).map((item) => item.event_type);
+}
+
+/** Every subscription of an event type (or of one of its versions), as `caller` may see them. */
+export function allSubscriptions(
+  subscriptions: SubscriptionService,
+  caller: Caller,
+  eventType: string,
+  version?: number,
+): Promise<SubscriptionView[]> {
+  return allPages((page) =>
+    subscriptions.list(
+      { ...page, event_type: eventType, ...(version === undefined ? {} : { version: String(version) }) },
+      caller,
+    ),
+  );
+}
+
+/**
+ * `undefined` for a not-found error when `skip` is set (an item deleted since a whole listing named it); any
+ * other error is thrown on.
+ */
+export function skipWhen(skip: boolean, error: unknown): undefined {
+  if (skip && error instanceof NotFoundError) return undefined;
+  throw error;
 }
 
 /** Reads `limit` alone (1–100, default 25), for listings that cannot be paged. */
