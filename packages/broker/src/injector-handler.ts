@@ -43,19 +43,9 @@ export function producerRouteOf(event: Pick<APIGatewayProxyEvent, 'resource' | '
   return route;
 }
 
-/** Answers `404` for a request that names no producer route, before its body is read. */
-function producerRoute(): MiddlewareObj<APIGatewayProxyEvent, HttpResponse> {
-  return {
-    name: 'bridgeportProducerRoute',
-    before: (request) => {
-      producerRouteOf(request.event);
-    },
-  };
-}
-
 /**
- * Answers `403 {"message":"Forbidden"}` for a request to an HTTP producer whose API key was not issued for its
- * event type, before its body is read (API Gateway refuses a request without a valid key before the Lambda).
+ * Answers `404` for a request that names no producer route, and `403 {"message":"Forbidden"}` for a request to an
+ * HTTP producer whose API key was not issued for its event type, both before its body is read (API Gateway refuses a request without a valid key before the Lambda).
  */
 function producerKey(injector: Injector): MiddlewareObj<APIGatewayProxyEvent, HttpResponse> {
   return {
@@ -82,7 +72,6 @@ export function createInjectorHandler(
 ): InjectorHandler {
   return middy<APIGatewayProxyEvent, HttpResponse, Error, Context>()
     .use(httpErrorHandler({ logger: options.logger ?? brokerLogger }))
-    .use(producerRoute())
     .use(producerKey(injector))
     .use(jsonBodyParser(PRODUCER_BODY_RULES))
     .handler(async (event) => {
