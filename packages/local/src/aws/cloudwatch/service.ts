@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { LocalAwsService, RunningService } from '../service';
 import { handleCloudWatchRequest } from './handler';
 import { MetricStore } from './metric-store';
-import { CLOUDWATCH_RPC_PATH_PREFIX } from './wire';
+import { CLOUDWATCH_RPC_PATH_PREFIX, CLOUDWATCH_TARGET_PREFIX } from './wire';
 
 export interface RunningCloudWatch extends RunningService {
   /** The local CloudWatch's data points (what the bus and the producer edge record go here too). */
@@ -15,7 +15,7 @@ export interface RunningCloudWatch extends RunningService {
  */
 export const cloudWatchService: LocalAwsService<RunningCloudWatch> = {
   scope: 'monitoring',
-  targetPrefix: 'GraniteServiceVersion20100801.',
+  targetPrefix: CLOUDWATCH_TARGET_PREFIX,
   claimsUnsigned: (request: IncomingMessage) => (request.url ?? '').startsWith(CLOUDWATCH_RPC_PATH_PREFIX),
   directory: 'cloudwatch',
   async start(context) {
