@@ -143,14 +143,10 @@ function datum(
   };
 }
 
-/** PutMetricData's validation and effect, shared by the API and by what the runtime itself records. */
-export async function putMetricData(
-  store: MetricStore,
-  input: Input,
-  options: { allowAwsNamespace?: boolean } = {},
-): Promise<void> {
+/** PutMetricData: its validation (an `AWS/` namespace is AWS's own) and its effect. */
+export async function putMetricData(store: MetricStore, input: Input): Promise<void> {
   const namespace = requiredString(input, 'Namespace');
-  if (namespace.startsWith('AWS/') && !options.allowAwsNamespace) {
+  if (namespace.startsWith('AWS/')) {
     throw invalid('The value AWS/ for parameter Namespace is invalid.');
   }
   const data = list(input, 'MetricData');
