@@ -2,7 +2,7 @@
  * The field matcher: everything one automaton state tests on the values of one field path — exact values in hash
  * maps, the other expressions in their value indexes — and the states `S` a value leads to.
  */
-import { AffixIndex, CidrIndex, NumericIndex, WildcardIndex } from './value-indexes';
+import { AffixIndex, CidrIndex, NumericIndex, StringIndex, WildcardIndex } from './value-indexes';
 import { ipToHex, looksLikeIp, specKey, type ValueSpec, wildcardMatches } from './values';
 
 interface SpecEntry<S> {
@@ -35,7 +35,7 @@ export class FieldMatcher<S> {
   constructor(private readonly newState: () => S) {}
 
   private readonly bySpec = new Map<string, S>();
-  private strings: Map<string, S> | null = null;
+  private strings: StringIndex<S> | null = null;
   private numbers: Map<number, S> | null = null;
   private literals: Map<boolean | null, S> | null = null;
   private ips: Map<string, S> | null = null;
@@ -67,7 +67,7 @@ export class FieldMatcher<S> {
   link(spec: ValueSpec, state: S): void {
     switch (spec.kind) {
       case 'string':
-        this.strings ??= new Map();
+        this.strings ??= new StringIndex<S>();
         this.strings.set(spec.value, state);
         break;
       case 'number':

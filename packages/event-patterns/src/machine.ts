@@ -46,6 +46,7 @@ class NameState {
   soloStamp = 0;
   /** Other rules ending here (deduplicated through their own stamp, as they may end in several states). */
   terminal: RuleRef | null = null;
+  absent: { keyId: number; state: NameState; shared: boolean }[] | null = null;
   terminals: RuleRef[] | null = null;
   /**
    * Field paths leaving this state and their matchers, in parallel (a path may have several matchers). Made with the
@@ -56,7 +57,6 @@ class NameState {
   byKey: Map<number, FieldMatcher<NameState>[]> | null = null;
   /** The matcher of each path that rules share (a path's other matchers belong to one rule each). */
   private shared: Map<number, FieldMatcher<NameState>> | null = null;
-  absent: { keyId: number; state: NameState; shared: boolean }[] | null = null;
 
   addTerminal(ref: RuleRef): void {
     if (this.terminal === null) {
@@ -362,9 +362,18 @@ export class Machine {
     }
     if (nFound === 0) return [];
     if (nFound === 1) return [foundNames[0]];
-    const order: number[] = [];
-    for (let i = 0; i < nFound; i++) order.push(i);
-    order.sort((a, b) => foundSeqs[a] - foundSeqs[b]);
-    return order.map((i) => foundNames[i]);
+    // In the order the rules were added: an insertion sort in place (an event matches few rules), then one copy.
+    for (let i = 1; i < nFound; i++) {
+      const seq = foundSeqs[i];
+      const name = foundNames[i];
+      let j = i - 1;
+      for (; j >= 0 && foundSeqs[j] > seq; j--) {
+        foundSeqs[j + 1] = foundSeqs[j];
+        foundNames[j + 1] = foundNames[j];
+      }
+      foundSeqs[j + 1] = seq;
+      foundNames[j + 1] = name;
+    }
+    return foundNames.slice(0, nFound);
   }
 }

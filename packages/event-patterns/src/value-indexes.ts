@@ -3,91 +3,48 @@
  * numeric ranges, wildcards, CIDR blocks) to the automaton states `S` they lead to, so that a value is tested only
  * against the expressions that can match it, whatever the number loaded.
  */
+import { HASH_START, hashEnd, hashStep, hashText, SLOT, TextTable } from './text-table';
 import { type IpRange, type NumericRange, networkKey, wildcardMatches } from './values';
 
-interface HashEntry<S> {
-  readonly text: string;
-  readonly state: S;
-  readonly next: HashEntry<S> | null;
-}
-
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 16777619;
-/** Keeps hashes small non-negative integers. */
-const HASH_MASK = 0x3fffffff;
-
 /**
- * Entries keyed by a 30-bit hash, in an open-addressed table: the hashes sit in one typed array (half full at most),
- * so a lookup that finds nothing — most lookups, in a large rule set — reads one or two adjacent slots of it, and a
- * table of thousands of keys stays a few tens of kilobytes. Entries with the same hash are chained.
+ * Exact string values: a value no rule names — most values, in a large rule set — costs hashing its characters and
+ * reading one or two slots of a typed array, where a `Map` would also read the keys in its bucket (a cache miss each,
+ * among thousands of keys); a value some rule names is compared with the key's code units in the table's pool.
  */
-class HashTable<S> {
-  /** Hash + 1 of the entries in each slot (0: empty). */
-  private hashes = new Int32Array(8);
-  private slots: (HashEntry<S> | undefined)[] = new Array(8);
-  private used = 0;
+export class StringIndex<S> {
+  private readonly table = new TextTable<S>();
 
-  /** The chain of entries whose hash is `h`, or undefined. */
-  get(h: number): HashEntry<S> | undefined {
-    const hashes = this.hashes;
-    const mask = hashes.length - 1;
-    const stored = h + 1;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const x = hashes[i];
-      if (x === stored) return this.slots[i];
-      if (x === 0) return undefined;
-    }
+  /** Maps `text` to `state`, replacing the state it had. */
+  set(text: string, state: S): void {
+    const h = hashText(text);
+    const i = this.table.find(h, text);
+    if (i >= 0) this.table.states[i] = state;
+    else this.table.add(h, text, state);
   }
 
-  add(h: number, text: string, state: S): void {
-    if ((this.used + 1) * 2 > this.hashes.length) this.grow();
-    const hashes = this.hashes;
-    const mask = hashes.length - 1;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const x = hashes[i];
-      if (x === h + 1 || x === 0) {
-        if (x === 0) this.used++;
-        hashes[i] = h + 1;
-        this.slots[i] = { text, state, next: this.slots[i] ?? null };
-        return;
-      }
-    }
-  }
-
-  private grow(): void {
-    const oldHashes = this.hashes;
-    const oldSlots = this.slots;
-    this.hashes = new Int32Array(oldHashes.length * 2);
-    this.slots = new Array(oldHashes.length * 2);
-    const mask = this.hashes.length - 1;
-    for (let j = 0; j < oldHashes.length; j++) {
-      const x = oldHashes[j];
-      if (x === 0) continue;
-      let i = (x - 1) & mask;
-      while (this.hashes[i] !== 0) i = (i + 1) & mask;
-      this.hashes[i] = x;
-      this.slots[i] = oldSlots[j];
-    }
+  get(value: string): S | undefined {
+    const table = this.table;
+    const i = table.find(hashText(value), value);
+    return i >= 0 ? table.states[i] : undefined;
   }
 }
 
 /**
  * Prefixes (or suffixes) keyed by a rolling hash of their characters and bucketed by length: a value is matched by
  * hashing its leading (trailing) characters once, with one lookup per distinct prefix length and no allocation,
- * whatever the number of prefixes loaded. Hash hits are confirmed by comparing the strings.
+ * whatever the number of prefixes loaded. Hash hits are confirmed by comparing the characters.
  */
 export class AffixIndex<S> {
-  private readonly table = new HashTable<S>();
+  private readonly table = new TextTable<S>();
   private lengths: number[] = [];
 
   constructor(private readonly suffix: boolean) {}
 
   private hash(text: string): number {
-    let h = FNV_OFFSET;
+    let h = HASH_START;
     const len = text.length;
-    for (let i = 0; i < len; i++)
-      h = Math.imul(h ^ text.charCodeAt(this.suffix ? len - 1 - i : i), FNV_PRIME);
-    return h & HASH_MASK;
+    for (let i = 0; i < len; i++) h = hashStep(h, text.charCodeAt(this.suffix ? len - 1 - i : i));
+    return hashEnd(h);
   }
 
   set(text: string, state: S): void {
@@ -101,19 +58,26 @@ export class AffixIndex<S> {
     const lengths = this.lengths;
     const len = value.length;
     const suffix = this.suffix;
-    let h = FNV_OFFSET;
+    const table = this.table;
+    const slots = table.slots;
+    const mask = table.size - 1;
+    let h = HASH_START;
     let i = 0;
     for (let l = 0; l < lengths.length; l++) {
       const target = lengths[l];
       if (target > len) return;
-      for (; i < target; i++) h = Math.imul(h ^ value.charCodeAt(suffix ? len - 1 - i : i), FNV_PRIME);
-      for (
-        let e: HashEntry<S> | null | undefined = this.table.get(h & HASH_MASK);
-        e !== undefined && e !== null;
-        e = e.next
-      ) {
-        if (e.text.length === target && (suffix ? value.endsWith(e.text) : value.startsWith(e.text))) {
-          out.push(e.state);
+      for (; i < target; i++) h = hashStep(h, value.charCodeAt(suffix ? len - 1 - i : i));
+      const key = hashEnd(h);
+      const stored = key + 1;
+      for (let slot = key & mask; ; slot = (slot + 1) & mask) {
+        const x = slots[slot * SLOT];
+        if (x === 0) break;
+        if (
+          x === stored &&
+          slots[slot * SLOT + 1] === target &&
+          table.equalsAt(slot, value, suffix ? len - target : 0)
+        ) {
+          out.push(table.states[slot] as S);
         }
       }
     }

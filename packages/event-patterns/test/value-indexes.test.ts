@@ -1,4 +1,4 @@
-import { AffixIndex } from '../src/value-indexes';
+import { AffixIndex, StringIndex } from '../src/value-indexes';
 
 /** FNV-1a over UTF-16 code units, masked to 30 bits: the hash a prefix index keys its table by. */
 function hash(text: string): number {
@@ -39,5 +39,30 @@ describe('the prefix and suffix index', () => {
     const found: string[] = [];
     suffixes.collect('lot-1234', found);
     expect(found.sort()).toEqual(['s1234', 's234', 's34', 's4']);
+  });
+});
+
+describe('the exact string index', () => {
+  it('finds every value among thousands, and nothing else', () => {
+    const index = new StringIndex<number>();
+    for (let i = 0; i < 5000; i++) index.set(`lot-${i}`, i);
+    for (let i = 0; i < 5000; i += 7) expect(index.get(`lot-${i}`)).toBe(i);
+    expect(index.get('lot-1')).toBe(1);
+    for (const missing of ['lot-5000', 'lot-12x', '', 'lot-']) expect(index.get(missing)).toBeUndefined();
+  });
+
+  it('tells apart values with the same hash, and a value set again leads to its new state', () => {
+    const [a, b] = COLLIDING;
+    expect(hash(a)).toBe(hash(b));
+    const index = new StringIndex<string>();
+    index.set(a, 'first');
+    expect(index.get(b)).toBeUndefined();
+    index.set(b, 'second');
+    index.set(a, 'again');
+    expect([index.get(a), index.get(b)]).toEqual(['again', 'second']);
+    expect(index.get('\u00e9')).toBeUndefined();
+    index.set('\u00e9\ud83d\ude00', 'unicode');
+    expect(index.get('\u00e9\ud83d\ude00')).toBe('unicode');
+    expect(index.get('\u00e9\ud83d')).toBeUndefined();
   });
 });
