@@ -88,21 +88,33 @@ const textContentType = /^(application\/([\w.+-]*\+)?json|text\/|application\/(x
 export function toProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(input.headers)) {
+  const requestHeaders = input.headers;
+  for (const name of Object.keys(requestHeaders)) {
+    const value = requestHeaders[name];
     if (value === undefined) continue;
-    const values = Array.isArray(value) ? value : [value];
-    headers[name] = values.join(',');
-    multiValueHeaders[name] = values;
+    if (Array.isArray(value)) {
+      headers[name] = value.join(',');
+      multiValueHeaders[name] = value;
+    } else {
+      headers[name] = value;
+      multiValueHeaders[name] = [value];
+    }
   }
   const query: Record<string, string> = {};
   const multiValueQuery: Record<string, string[]> = {};
-  for (const [name, value] of input.url.searchParams) {
-    query[name] = value;
-    multiValueQuery[name] = [...(multiValueQuery[name] ?? []), value];
+  let hasQuery = false;
+  // `searchParams` is made on first use: a request without a query string does without it.
+  if (input.url.search !== '') {
+    for (const [name, value] of input.url.searchParams) {
+      query[name] = value;
+      const values = multiValueQuery[name];
+      if (values === undefined) multiValueQuery[name] = [value];
+      else values.push(value);
+      hasQuery = true;
+    }
   }
   const contentType = headers['content-type'] ?? '';
   const isText = input.body.length === 0 || contentType === '' || textContentType.test(contentType);
-  const hasQuery = Object.keys(query).length > 0;
   const requestId = randomUUID();
   const now = new Date();
   return {
@@ -151,40 +163,58 @@ export function toProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
   };
 }
 
-/** A Lambda context for an in-process invocation. */
-export function lambdaContext(
+/**
+ * Makes the Lambda context of each in-process invocation of one function: what every invocation shares (its ARN,
+ * log group) is worked out once.
+ */
+export function lambdaContexts(
   functionName: string,
   scope: AwsScope = localScope(),
   timeoutMs = 30_000,
-): Context {
-  const deadline = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: scopedArn(scope, 'lambda', `function:${functionName}`),
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
+): () => Context {
+  const invokedFunctionArn = scopedArn(scope, 'lambda', `function:${functionName}`);
+  const logGroupName = `/aws/lambda/${functionName}`;
+  const nothing = (): undefined => undefined;
+  return () => {
+    const deadline = Date.now() + timeoutMs;
+    return {
+      callbackWaitsForEmptyEventLoop: false,
+      functionName,
+      functionVersion: '$LATEST',
+      invokedFunctionArn,
+      memoryLimitInMB: '512',
+      awsRequestId: randomUUID(),
+      logGroupName,
+      logStreamName: 'local',
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+      done: nothing,
+      fail: nothing,
+      succeed: nothing,
+    };
   };
 }
 
 /** Writes a proxy result as the HTTP response API Gateway would send. */
 export function writeProxyResult(response: ServerResponse, result: APIGatewayProxyResult): void {
   const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
-  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) {
-    headers[name] = values.map((value) => String(value));
+  const single = result.headers;
+  if (single !== undefined) for (const name of Object.keys(single)) headers[name] = String(single[name]);
+  const multi = result.multiValueHeaders;
+  if (multi !== undefined) {
+    for (const name of Object.keys(multi)) headers[name] = (multi[name] ?? []).map((value) => String(value));
   }
-  const body = result.body
-    ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8')
-    : Buffer.alloc(0);
-  headers['content-length'] = String(body.length);
-  response.writeHead(result.statusCode, headers);
-  response.end(body);
+  if (!result.body) {
+    headers['content-length'] = '0';
+    response.writeHead(result.statusCode, headers);
+    response.end();
+  } else if (result.isBase64Encoded) {
+    const body = Buffer.from(result.body, 'base64');
+    headers['content-length'] = String(body.length);
+    response.writeHead(result.statusCode, headers);
+    response.end(body);
+  } else {
+    headers['content-length'] = String(Buffer.byteLength(result.body));
+    response.writeHead(result.statusCode, headers);
+    response.end(result.body, 'utf8');
+  }
 }

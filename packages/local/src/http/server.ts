@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AwsScope, localScope } from '@bridgeport/core';
-import { lambdaContext, type ProxyRoute, RouteTable, toProxyEvent, writeProxyResult } from './api-gateway';
+import { lambdaContexts, type ProxyRoute, RouteTable, toProxyEvent, writeProxyResult } from './api-gateway';
 
 /** API Gateway's own payload limit for REST APIs. */
 export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -124,6 +124,7 @@ export function createProxyServer(options: ProxyServerOptions): Server {
   const table = new RouteTable(options.routes);
   const maxBodyBytes = options.maxBodyBytes ?? API_GATEWAY_MAX_BODY_BYTES;
   const scope = options.scope ?? localScope();
+  const contextOf = lambdaContexts(options.name, scope);
   // Node closes idle keep-alive connections after 5 s, racing clients that reuse them (ECONNRESET);
   // keep them as long as a load balancer in front of API Gateway would (KEEP_ALIVE_TIMEOUT_MS by default).
   const server = createLimitedServer(options.limits ?? {}, (request, response) => {
@@ -203,7 +204,7 @@ export function createProxyServer(options: ProxyServerOptions): Server {
       ...(claims === undefined ? {} : { authorizer: { claims } }),
       ...(request.socket.remoteAddress ? { sourceIp: request.socket.remoteAddress } : {}),
     });
-    const result = await match.route.handler(event, lambdaContext(options.name, scope));
+    const result = await match.route.handler(event, contextOf());
     writeProxyResult(response, result);
   }
 }
@@ -220,6 +221,7 @@ export function requestUrl(target: string | undefined): URL | undefined {
 
 /** The first percent escape of `path` that does not decode (`%E0%A4%A`, `%zz`, a lone byte of UTF-8), if any. */
 export function malformedEscape(path: string): string | undefined {
+  if (!path.includes('%')) return undefined;
   for (const segment of path.split('/')) {
     try {
       decodeURIComponent(segment);

@@ -1,7 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP, type LookupFunction } from 'node:net';
 import { outboundProblem, urlPort } from '@bridgeport/core';
-import { Pool } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 import { TargetDeliveryError } from '../errors';
 import type { TargetDefinition, TargetHttpParameters } from '../types';
 import type { Delivery, TargetDispatcher } from './dispatcher';
@@ -102,32 +102,16 @@ export class HttpTargetDispatcher implements TargetDispatcher {
     const prepared = this.prepare(endpoint, delivery.target);
     const pool = await this.checkedPool(prepared);
     const { url } = prepared;
-    let answer: Awaited<ReturnType<Pool['request']>>;
+    let answer: PostAnswer;
     try {
-      answer = await pool.request({
-        path: prepared.path,
-        method: 'POST',
-        headers: prepared.headers,
-        body: delivery.payload,
-      });
+      answer = await post(pool, prepared.path, prepared.headers, delivery.payload);
     } catch (error) {
       throw deliveryFailure(error, this.timeoutMs);
     }
     const status = answer.statusCode;
-    if (status >= 200 && status < 300) {
-      await answer.body.dump().catch(() => undefined);
-      return;
-    }
-    let body = '';
-    try {
-      for await (const chunk of answer.body) {
-        if (body.length < 512) body += (chunk as Buffer).toString('utf8');
-      }
-    } catch (error) {
-      throw deliveryFailure(error, this.timeoutMs);
-    }
+    if (status >= 200 && status < 300) return;
     const retryable = status >= 500 || RETRYABLE_STATUS.has(status);
-    const detail = body.trim().slice(0, 256);
+    const detail = answer.body.trim().slice(0, 256);
     throw new TargetDeliveryError(
       status === 429 ? 'THROTTLING' : `HTTP_${status}`,
       `${url.origin}${url.pathname} answered HTTP ${status}${detail ? `: ${detail}` : ''}`,
@@ -283,6 +267,60 @@ export class HttpTargetDispatcher implements TargetDispatcher {
     this.pools.clear();
     await Promise.all(pools.map((pool) => pool.destroy().catch(() => undefined)));
   }
+}
+
+/** A target's answer: its status, and the start of its body when it is not a 2xx (for the failure message). */
+interface PostAnswer {
+  readonly statusCode: number;
+  readonly body: string;
+}
+
+/** How much of a failed answer's body is kept for the failure message. */
+const FAILURE_BODY_CHARS = 512;
+/** Bytes of an answer's body read at most; past them the answer counts as complete and its connection is closed. */
+const MAX_ANSWER_BYTES = 128 * 1024;
+
+/**
+ * POSTs `payload` and resolves with the answer once its body has been read. Dispatched with a handler of its own
+ * rather than `pool.request`: a delivery needs only the status (and a failure's first bytes), so no body stream is
+ * made and a 2xx body is dropped as it arrives. A body longer than `MAX_ANSWER_BYTES` is not read to its end.
+ */
+function post(
+  pool: Pool,
+  path: string,
+  headers: Readonly<Record<string, string>>,
+  payload: string,
+): Promise<PostAnswer> {
+  return new Promise((resolve, reject) => {
+    let statusCode = 0;
+    let body = '';
+    let received = 0;
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart() {
+        // nothing to set up: the pool connects, and a delivery is never aborted from here
+      },
+      onResponseStart(_controller, status) {
+        statusCode = status;
+      },
+      onResponseData(controller, chunk) {
+        if ((statusCode < 200 || statusCode >= 300) && body.length < FAILURE_BODY_CHARS) {
+          body += chunk.toString('utf8');
+        }
+        received += chunk.length;
+        if (received > MAX_ANSWER_BYTES) {
+          resolve({ statusCode, body });
+          controller.abort(new Error('The answer is longer than a delivery reads.'));
+        }
+      },
+      onResponseEnd() {
+        resolve({ statusCode, body });
+      },
+      onResponseError(_controller, error) {
+        reject(error);
+      },
+    };
+    pool.dispatch({ path, method: 'POST', headers, body: payload }, handler);
+  });
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);

@@ -227,3 +227,72 @@ describe('HttpTargetDispatcher outbound safety', () => {
     await dispatcher.close();
   });
 });
+
+describe('HttpTargetDispatcher answers', () => {
+  let server: Server;
+  let port: number;
+  /** What the target answers: a status, and a body in chunks (endless when `chunks` is undefined). */
+  let answer: { status: number; chunk: string; chunks: number | undefined };
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(answer.status, { 'content-type': 'text/plain' });
+        let sent = 0;
+        const more = (): void => {
+          while (answer.chunks === undefined || sent < answer.chunks) {
+            sent += 1;
+            if (!response.write(answer.chunk)) {
+              response.once('drain', more);
+              return;
+            }
+          }
+          response.end();
+        };
+        response.on('close', () => response.off('drain', more));
+        more();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const dispatcher = () => new HttpTargetDispatcher({ allowLoopbackTargets: true });
+
+  it('counts a 2xx as delivered without reading a body longer than it needs', async () => {
+    answer = { status: 200, chunk: 'x'.repeat(16 * 1024), chunks: undefined };
+    const target = dispatcher();
+    try {
+      await expect(target.deliver(delivery(`http://127.0.0.1:${port}/endless`))).resolves.toBeUndefined();
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('names the status and the start of the body of a failed answer, retryable for a 5xx only', async () => {
+    const target = dispatcher();
+    try {
+      answer = { status: 503, chunk: 'busy, come back later ', chunks: 100 };
+      const unavailable = await refusal(target.deliver(delivery(`http://127.0.0.1:${port}/busy`)));
+      expect(unavailable.code).toBe('HTTP_503');
+      expect(unavailable.retryable).toBe(true);
+      expect(unavailable.message).toMatch(
+        new RegExp(`^http://127\\.0\\.0\\.1:${port}/busy answered HTTP 503: busy, come back later busy`),
+      );
+      expect(unavailable.message.length).toBeLessThan(400);
+
+      answer = { status: 400, chunk: 'no such field', chunks: 1 };
+      const refused = await refusal(target.deliver(delivery(`http://127.0.0.1:${port}/strict`)));
+      expect(refused).toMatchObject({ code: 'HTTP_400', retryable: false });
+      expect(refused.message).toMatch(/answered HTTP 400: no such field$/);
+    } finally {
+      await target.close();
+    }
+  });
+});
