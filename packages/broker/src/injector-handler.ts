@@ -1,4 +1,4 @@
-import { InputLimit, NotFoundError } from '@bridgeport/core';
+import { InputLimit, NotFoundError, UnsupportedMediaTypeError, ValidationError } from '@bridgeport/core';
 import {
   type HttpResponse,
   httpErrorHandler,
@@ -62,6 +62,29 @@ function producerKey(injector: Injector): MiddlewareObj<APIGatewayProxyEvent, Ht
 }
 
 /**
+ * Reads the event with `jsonBodyParser`, and counts a body it refuses (415, 400, or none at all) as an event refused
+ * for its schema before the refusal is answered.
+ */
+function producerBody(injector: Injector): MiddlewareObj<APIGatewayProxyEvent, HttpResponse> {
+  const parser = jsonBodyParser(PRODUCER_BODY_RULES);
+  return {
+    name: 'bridgeportProducerBody',
+    before: async (request) => {
+      try {
+        await parser.before?.(request);
+        jsonBody(request.event);
+      } catch (error) {
+        if (error instanceof ValidationError || error instanceof UnsupportedMediaTypeError) {
+          const route = producerRouteOf(request.event);
+          await injector.refuseUnreadable(route.eventType, route.version);
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+/**
  * The HTTP face of the injector, behind every HTTP producer route (the Lambda and the local producer endpoint):
  * `200 {"event_id"}`, or the edge's answer to the typed error (`400 {message, errors}`, `403`, `404`, `409`, `413`, `415`,
  * `502`/`503`), logged with the request id.
@@ -73,7 +96,7 @@ export function createInjectorHandler(
   return middy<APIGatewayProxyEvent, HttpResponse, Error, Context>()
     .use(httpErrorHandler({ logger: options.logger ?? brokerLogger }))
     .use(producerKey(injector))
-    .use(jsonBodyParser(PRODUCER_BODY_RULES))
+    .use(producerBody(injector))
     .handler(async (event) => {
       const route = producerRouteOf(event);
       return json(200, await injector.publish(route.eventType, route.version, jsonBody(event)));

@@ -62,6 +62,12 @@ export interface Injector {
    * (no HTTP producer deployed) pass, and are answered by `publish`.
    */
   authorize(eventType: string, version: number, apiKey: string | null | undefined): Promise<void>;
+  /**
+   * Counts a request whose body could not be read as a JSON event (not JSON, not sent as JSON, nested too deep) as
+   * an event refused for its schema, as the SQS forwarder counts such a message; nothing is counted for a route
+   * without an HTTP producer.
+   */
+  refuseUnreadable(eventType: string, version: number): Promise<void>;
 }
 
 const VERSION_PATTERN = /^[1-9]\d{0,14}$/;
@@ -149,5 +155,11 @@ export function createInjector(options: InjectorOptions): Injector {
     }
   }
 
-  return { publish, authorize };
+  async function refuseUnreadable(eventType: string, version: number): Promise<void> {
+    const producer = await options.producers.resolve(eventType, version);
+    if (producer?.plan.type !== ProducerType.HTTPS) return;
+    metrics.rejected({ busName: producer.route.busName, eventType, version }, RejectionReason.SCHEMA);
+  }
+
+  return { publish, authorize, refuseUnreadable };
 }

@@ -2,10 +2,12 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { newProducerKeyValue } from '@bridgeport/core';
 import { silentLogger } from '@bridgeport/edge';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { eventEntrySize } from '../src/events';
 import { forwardBatch } from '../src/forwarder';
 import { createInjector } from '../src/injector';
+import { createInjectorHandler } from '../src/injector-handler';
 import { type EmfRecord, powertoolsProducerMetrics } from '../src/metrics';
 import { resolveProducer } from '../src/producers';
 import { parcelEvent, parcelManifest } from './support/fixtures';
@@ -151,6 +153,59 @@ describe('the producer edge metrics (Embedded Metric Format through Powertools)'
         dimensions: { ...subjectDimensions, Reason: 'auth' },
       },
     ]);
+  });
+
+  it('counts a body that is not a JSON event, sent over HTTP, as a schema refusal, as the SQS forwarder does', async () => {
+    const records: EmfRecord[] = [];
+    const producer = resolveProducer(parcelManifest());
+    const handler = createInjectorHandler(
+      createInjector({
+        producers: {
+          resolve: async (type, version) =>
+            type === 'parcel_registered' && version === 1 ? producer : undefined,
+        },
+        eventBridge: new EventBridgeClient({ region: 'eu-west-1' }),
+        metrics: powertoolsProducerMetrics({ emit: (record) => records.push(record) }),
+      }),
+      { logger: silentLogger },
+    );
+    const send = async (
+      body: string | null,
+      contentType = 'application/json',
+      path = '/parcel_registered/1',
+    ) =>
+      (
+        await handler(
+          {
+            resource: path,
+            path,
+            httpMethod: 'POST',
+            headers: { 'content-type': contentType },
+            multiValueHeaders: {},
+            body,
+            isBase64Encoded: false,
+            requestContext: { identity: { apiKey: newProducerKeyValue('dev', 'parcel_registered') } },
+          } as APIGatewayProxyEvent,
+          { awsRequestId: 'c0ffee00-0000-4000-8000-000000000002' } as Context,
+        )
+      ).statusCode;
+
+    const statuses = [
+      await send('{"metadata":'),
+      await send(JSON.stringify(parcelEvent('P1')), 'text/plain'),
+      await send(null),
+      await send(`${'['.repeat(200)}${']'.repeat(200)}`),
+      // No producer: nothing is counted (no metric is made up from a request's path).
+      await send('{"metadata":', 'application/json', '/parcel_lost/1'),
+    ];
+
+    expect(statuses).toEqual([400, 415, 400, 400, 400]);
+    const refusal = {
+      namespace: 'Bridgeport/Broker',
+      metrics: { Rejected: 1 },
+      dimensions: { ...subjectDimensions, Reason: 'schema' },
+    };
+    expect(records.map(summary)).toEqual([refusal, refusal, refusal, refusal]);
   });
 
   it('counts what an SQS forwarder publishes and dead-letters', async () => {
