@@ -56,7 +56,7 @@ export class FieldMatcher<S> {
   next(spec: ValueSpec): S {
     const key = specKey(spec);
     const existing = this.bySpec.get(key);
-    if (existing) return existing;
+    if (existing !== undefined) return existing;
     const state = this.newState();
     this.bySpec.set(key, state);
     this.link(spec, state);

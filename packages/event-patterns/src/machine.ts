@@ -13,125 +13,28 @@
  * refers to. Values inside arrays of objects remember which element they came from, so that one sub-rule never
  * combines fields from two different elements of the same array (event-ruler's array consistency).
  *
- * The automaton is this module; its parts live beside it: the field matcher (`field-matcher.ts`), the value
- * indexes it uses (`value-indexes.ts`) and flattening (`flattener.ts`).
+ * The automaton is this module; its parts live beside it: the states and the typed array a match reads them
+ * through (`name-state.ts`), the field matcher (`field-matcher.ts`), the value indexes it uses (`value-indexes.ts`)
+ * and flattening (`flattener.ts`).
  */
 import type { SubRule } from './compiler';
 import type { Membership } from './event-text';
-import { FieldMatcher } from './field-matcher';
+import type { FieldMatcher } from './field-matcher';
 import { compatible, EventFlattener, merge } from './flattener';
+import {
+  HOT,
+  HOT_MORE,
+  HOT_SOLO_SEQ,
+  HOT_SOLO_STAMP,
+  HOT_STAMP,
+  NameState,
+  type RuleRef,
+  States,
+} from './name-state';
 import type { ValueSpec } from './values';
 
-interface RuleRef {
-  readonly name: string;
-  readonly seq: number;
-  stamp: number;
-}
-
-/** The (never written) transitions of a state no field path leaves yet. */
-const NO_KEYS: number[] = [];
-const NO_MATCHERS: FieldMatcher<NameState>[] = [];
-
-class NameState {
-  stamp = 0;
-  /** Number of field paths leaving this state (kept here so a leaf state is handled without touching arrays). */
-  keyCount = 0;
-  /**
-   * A rule ending only here, copied inline so that reporting it touches nothing but this state
-   * (`soloStamp` keeps it from being reported twice for one event).
-   */
-  solo: RuleRef | null = null;
-  soloName = '';
-  soloSeq = 0;
-  soloStamp = 0;
-  /** Other rules ending here (deduplicated through their own stamp, as they may end in several states). */
-  terminal: RuleRef | null = null;
-  absent: { keyId: number; state: NameState; shared: boolean }[] | null = null;
-  terminals: RuleRef[] | null = null;
-  /**
-   * Field paths leaving this state and their matchers, in parallel (a path may have several matchers). Made with the
-   * first matcher: most states are where a rule ends, and a large rule set keeps its states small this way.
-   */
-  keyIds: number[] = NO_KEYS;
-  matchers: FieldMatcher<NameState>[] = NO_MATCHERS;
-  byKey: Map<number, FieldMatcher<NameState>[]> | null = null;
-  /** The matcher of each path that rules share (a path's other matchers belong to one rule each). */
-  private shared: Map<number, FieldMatcher<NameState>> | null = null;
-
-  addTerminal(ref: RuleRef): void {
-    if (this.terminal === null) {
-      this.terminal = ref;
-    } else if (this.terminal !== ref && !this.terminals?.includes(ref)) {
-      this.terminals ??= [];
-      this.terminals.push(ref);
-    }
-  }
-
-  setSolo(ref: RuleRef): boolean {
-    if (this.solo !== null) return false;
-    this.solo = ref;
-    this.soloName = ref.name;
-    this.soloSeq = ref.seq;
-    return true;
-  }
-
-  removeTerminal(ref: RuleRef): void {
-    if (this.solo === ref) {
-      this.solo = null;
-      this.soloName = '';
-      return;
-    }
-    const rest = [this.terminal, ...(this.terminals ?? [])].filter(
-      (r): r is RuleRef => r !== null && r !== ref,
-    );
-    this.terminal = rest[0] ?? null;
-    this.terminals = rest.length > 1 ? rest.slice(1) : null;
-  }
-
-  /** The shared matcher for a path, whose transitions rules reuse. */
-  matcher(keyId: number): FieldMatcher<NameState> {
-    this.shared ??= new Map();
-    let m = this.shared.get(keyId);
-    if (m === undefined) {
-      m = this.privateMatcher(keyId);
-      this.shared.set(keyId, m);
-    }
-    return m;
-  }
-
-  /** A matcher for a path that no other rule will reuse. */
-  privateMatcher(keyId: number): FieldMatcher<NameState> {
-    const m = new FieldMatcher(newNameState);
-    if (this.byKey === null) {
-      this.byKey = new Map();
-      this.keyIds = [];
-      this.matchers = [];
-    }
-    const list = this.byKey.get(keyId);
-    if (list) list.push(m);
-    else this.byKey.set(keyId, [m]);
-    this.keyIds.push(keyId);
-    this.matchers.push(m);
-    this.keyCount++;
-    return m;
-  }
-
-  /** The shared state reached when the path is absent. */
-  absentState(keyId: number): NameState {
-    const existing = this.absent?.find((a) => a.keyId === keyId && a.shared);
-    if (existing) return existing.state;
-    const state = new NameState();
-    this.addAbsent(keyId, state, true);
-    return state;
-  }
-
-  addAbsent(keyId: number, state: NameState, shared = false): void {
-    this.absent ??= [];
-    this.absent.push({ keyId, state, shared });
-  }
-}
-
-const newNameState = (): NameState => new NameState();
+/** Stamps stay below this, so that they fit the typed array of {@link States.hot}. */
+const MAX_STAMP = 0x3fffffff;
 
 /**
  * How loosely a field's value list filters (the loosest of its expressions). A rule's fields are laid out from the
@@ -174,18 +77,22 @@ function selectivity(specs: readonly ValueSpec[]): number {
 const CROSS_PRODUCT_BUDGET = 256;
 
 export class Machine {
-  private start = new NameState();
+  private states = new States();
+  private start = new NameState(this.states);
   private readonly refs = new Map<string, { ref: RuleRef; terminals: NameState[] }>();
+  /** The name of each rule, by {@link RuleRef.seq}. */
+  private names: string[] = [];
   private seq = 0;
   private stamp = 0;
   private readonly event = new EventFlattener();
-  private readonly stackStates: NameState[] = [];
+  private readonly stackStates: number[] = [];
   private readonly stackMems: (Membership | null)[] = [];
-  private readonly foundNames: string[] = [];
   private readonly foundSeqs: number[] = [];
 
   add(name: string, subRules: readonly SubRule[]): void {
     const ref: RuleRef = { name, seq: this.seq++, stamp: 0 };
+    this.names[ref.seq] = name;
+    const nodes = this.states.nodes;
     const terminals: NameState[] = [];
     for (const subRule of subRules) {
       const fields = [...subRule.entries()]
@@ -195,15 +102,15 @@ export class Machine {
       let states: NameState[] = [this.start];
       for (const [path, specs] of fields) {
         const keyId = this.event.keyId(path);
-        const next = new Set<NameState>();
+        const next = new Set<number>();
         // Each value of a field normally gets its own (shared) next state, which multiplies the states a rule
         // needs by the number of values of each of its fields. Past a budget, the values of a field lead instead to
         // one private state per source state, keeping a rule's size linear in its length.
         const join = specs.length > 1 && states.length * specs.length > CROSS_PRODUCT_BUDGET;
         for (const state of states) {
           if (join) {
-            const target = new NameState();
-            let matcher: FieldMatcher<NameState> | null = null;
+            const target = this.states.newState();
+            let matcher: FieldMatcher<number> | null = null;
             for (const spec of specs) {
               if (spec.kind === 'exists' && !spec.value) {
                 state.addAbsent(keyId, target);
@@ -213,17 +120,18 @@ export class Machine {
               }
             }
             next.add(target);
-            continue;
+          } else {
+            for (const spec of specs) {
+              next.add(
+                spec.kind === 'exists' && !spec.value
+                  ? state.absentState(keyId)
+                  : state.matcher(keyId).next(spec),
+              );
+            }
           }
-          for (const spec of specs) {
-            next.add(
-              spec.kind === 'exists' && !spec.value
-                ? state.absentState(keyId)
-                : state.matcher(keyId).next(spec),
-            );
-          }
+          this.states.sync(state);
         }
-        states = [...next];
+        states = [...next].map((id) => nodes[id]);
       }
       for (const state of states) {
         if (!terminals.includes(state)) terminals.push(state);
@@ -232,21 +140,27 @@ export class Machine {
     if (terminals.length !== 1 || !terminals[0].setSolo(ref)) {
       for (const state of terminals) state.addTerminal(ref);
     }
+    for (const state of terminals) this.states.sync(state);
     this.refs.set(name, { ref, terminals });
   }
 
   remove(name: string): boolean {
     const entry = this.refs.get(name);
     if (!entry) return false;
-    for (const state of entry.terminals) state.removeTerminal(entry.ref);
+    for (const state of entry.terminals) {
+      state.removeTerminal(entry.ref);
+      this.states.sync(state);
+    }
     this.refs.delete(name);
     return true;
   }
 
   /** Drops every rule and state. */
   clear(): void {
-    this.start = new NameState();
+    this.states = new States();
+    this.start = new NameState(this.states);
     this.refs.clear();
+    this.names = [];
   }
 
   /** Names of the rules the event matches, each once, in the order the rules were added. */
@@ -264,14 +178,25 @@ export class Machine {
     return this.run();
   }
 
+  /** The stamp of a new event: states and rules carrying it were visited (reported) for this event. */
+  private nextStamp(): number {
+    if (this.stamp >= MAX_STAMP) {
+      this.states.resetStamps();
+      for (const { ref } of this.refs.values()) ref.stamp = 0;
+      this.stamp = 0;
+    }
+    return ++this.stamp;
+  }
+
   private run(): string[] {
-    const stamp = ++this.stamp;
-    const foundNames = this.foundNames;
+    const stamp = this.nextStamp();
     const foundSeqs = this.foundSeqs;
     let nFound = 0;
+    const hot = this.states.hot;
+    const nodes = this.states.nodes;
     const states = this.stackStates;
     const mems = this.stackMems;
-    states.push(this.start);
+    states.push(this.start.id);
     mems.push(null);
     const event = this.event;
     const gen = event.gen;
@@ -282,22 +207,24 @@ export class Machine {
     const eventMemberships = event.memberships;
     const eventCounts = event.counts;
     while (states.length > 0) {
-      const state = states.pop() as NameState;
+      const id = states.pop() as number;
       const mem = mems.pop() as Membership | null;
+      const at = id * HOT;
       if (mem === null) {
-        if (state.stamp === stamp) continue;
-        state.stamp = stamp;
+        if (hot[at + HOT_STAMP] === stamp) continue;
+        hot[at + HOT_STAMP] = stamp;
       }
-      if (state.solo !== null && state.soloStamp !== stamp) {
-        state.soloStamp = stamp;
-        foundNames[nFound] = state.soloName;
-        foundSeqs[nFound++] = state.soloSeq;
+      const soloSeq = hot[at + HOT_SOLO_SEQ];
+      if (soloSeq >= 0 && hot[at + HOT_SOLO_STAMP] !== stamp) {
+        hot[at + HOT_SOLO_STAMP] = stamp;
+        foundSeqs[nFound++] = soloSeq;
       }
+      if (hot[at + HOT_MORE] === 0) continue;
+      const state = nodes[id];
       const terminal = state.terminal;
       if (terminal !== null) {
         if (terminal.stamp !== stamp) {
           terminal.stamp = stamp;
-          foundNames[nFound] = terminal.name;
           foundSeqs[nFound++] = terminal.seq;
         }
         const terminals = state.terminals;
@@ -306,7 +233,6 @@ export class Machine {
             const ref = terminals[i];
             if (ref.stamp !== stamp) {
               ref.stamp = stamp;
-              foundNames[nFound] = ref.name;
               foundSeqs[nFound++] = ref.seq;
             }
           }
@@ -328,12 +254,12 @@ export class Machine {
       const n = byPresent ? nPresent : keyCount;
       for (let k = 0; k < n; k++) {
         let keyId: number;
-        let matchers: FieldMatcher<NameState>[] | undefined;
-        let matcher: FieldMatcher<NameState>;
+        let matchers: FieldMatcher<number>[] | undefined;
+        let matcher: FieldMatcher<number>;
         let m = 0;
         if (byPresent) {
           keyId = present[k];
-          matchers = (state.byKey as Map<number, FieldMatcher<NameState>[]>).get(keyId);
+          matchers = (state.byKey as Map<number, FieldMatcher<number>[]>).get(keyId);
           if (matchers === undefined) continue;
           matcher = matchers[0];
         } else {
@@ -360,20 +286,18 @@ export class Machine {
         }
       }
     }
+    const names = this.names;
     if (nFound === 0) return [];
-    if (nFound === 1) return [foundNames[0]];
-    // In the order the rules were added: an insertion sort in place (an event matches few rules), then one copy.
+    if (nFound === 1) return [names[foundSeqs[0]]];
+    // In the order the rules were added: an insertion sort in place (an event matches few rules).
     for (let i = 1; i < nFound; i++) {
       const seq = foundSeqs[i];
-      const name = foundNames[i];
       let j = i - 1;
-      for (; j >= 0 && foundSeqs[j] > seq; j--) {
-        foundSeqs[j + 1] = foundSeqs[j];
-        foundNames[j + 1] = foundNames[j];
-      }
+      for (; j >= 0 && foundSeqs[j] > seq; j--) foundSeqs[j + 1] = foundSeqs[j];
       foundSeqs[j + 1] = seq;
-      foundNames[j + 1] = name;
     }
-    return foundNames.slice(0, nFound);
+    const found: string[] = new Array(nFound);
+    for (let i = 0; i < nFound; i++) found[i] = names[foundSeqs[i]];
+    return found;
   }
 }

@@ -28,20 +28,18 @@ export function hashText(text: string): number {
   return h & HASH_MASK;
 }
 
-/** Int32 fields of a slot in {@link TextTable.slots}: hash + 1 (0: empty), key length, start of its code units. */
-export const SLOT = 4;
-
 /**
- * Keys by their hash ({@link hashEnd}), open-addressed with linear probing and at most half full. A slot is four
- * integers in one typed array — the key's hash, its length and where its code units start in one shared pool — so
- * that confirming a hit reads the slot's cache line and the pool, not a string object; the states sit in a parallel
- * array. Keys with the same hash (or the same text, when added twice) sit in successive slots of the probe.
+ * Keys by their hash ({@link hashEnd}), open-addressed with linear probing and at most half full. The
+ * hashes sit alone in one typed array, so that a probe for a value no key has — most probes, in a large rule set —
+ * reads one small array; each slot's key length and start in a shared pool of code units sit side by side in another,
+ * so that confirming a hit reads one slot of it and the pool, never a string object; the states sit in a third.
+ * Keys with the same hash (or the same text, when added twice) sit in successive slots of the probe.
  */
 export class TextTable<S> {
-  /** {@link SLOT} integers a slot: hash + 1 (0: empty), length, start in {@link pool}. */
-  slots = new Int32Array(8 * SLOT);
-  /** Slots in the table (a power of two). */
-  size = 8;
+  /** Hash + 1 of the key in each slot (0: empty); its length (a power of two) is the number of slots. */
+  hashes = new Int32Array(8);
+  /** Two integers a slot: the key's length and the start of its code units in {@link pool}. */
+  keys = new Int32Array(16);
   states: (S | undefined)[] = new Array(8);
   /** The keys' UTF-16 code units, one after the other. */
   pool = new Uint16Array(64);
@@ -50,21 +48,21 @@ export class TextTable<S> {
 
   /** The slot of the key `text` (hash `h`), or -1. */
   find(h: number, text: string): number {
-    const slots = this.slots;
-    const mask = this.size - 1;
+    const hashes = this.hashes;
+    const mask = hashes.length - 1;
     const stored = h + 1;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const x = slots[i * SLOT];
+      const x = hashes[i];
       if (x === 0) return -1;
-      if (x === stored && slots[i * SLOT + 1] === text.length && this.equalsAt(i, text, 0)) return i;
+      if (x === stored && this.keys[2 * i] === text.length && this.equalsAt(i, text, 0)) return i;
     }
   }
 
   /** Whether the key in slot `i` equals the code units of `value` from `from` on (as many as the key has). */
   equalsAt(i: number, value: string, from: number): boolean {
     const pool = this.pool;
-    const start = this.slots[i * SLOT + 2];
-    const n = this.slots[i * SLOT + 1];
+    const n = this.keys[2 * i];
+    const start = this.keys[2 * i + 1];
     for (let k = 0; k < n; k++) {
       if (pool[start + k] !== value.charCodeAt(from + k)) return false;
     }
@@ -73,7 +71,7 @@ export class TextTable<S> {
 
   /** Adds a key (hash `h`) leading to `state`, beside any key of the same text. */
   add(h: number, text: string, state: S): void {
-    if ((this.used + 1) * 2 > this.size) this.grow();
+    if ((this.used + 1) * 2 > this.hashes.length) this.grow();
     if (this.poolUsed + text.length > this.pool.length) {
       const pool = new Uint16Array(Math.max(this.pool.length * 2, this.poolUsed + text.length));
       pool.set(this.pool);
@@ -87,24 +85,24 @@ export class TextTable<S> {
   }
 
   private place(stored: number, length: number, start: number, state: S | undefined): void {
-    const slots = this.slots;
-    const mask = this.size - 1;
+    const hashes = this.hashes;
+    const mask = hashes.length - 1;
     let i = (stored - 1) & mask;
-    while (slots[i * SLOT] !== 0) i = (i + 1) & mask;
-    slots[i * SLOT] = stored;
-    slots[i * SLOT + 1] = length;
-    slots[i * SLOT + 2] = start;
+    while (hashes[i] !== 0) i = (i + 1) & mask;
+    hashes[i] = stored;
+    this.keys[2 * i] = length;
+    this.keys[2 * i + 1] = start;
     this.states[i] = state;
   }
 
   private grow(): void {
-    const { slots, states, size } = this;
-    this.size = size * 2;
-    this.slots = new Int32Array(this.size * SLOT);
-    this.states = new Array(this.size);
-    for (let j = 0; j < size; j++) {
-      const x = slots[j * SLOT];
-      if (x !== 0) this.place(x, slots[j * SLOT + 1], slots[j * SLOT + 2], states[j]);
+    const { hashes, keys, states } = this;
+    const size = hashes.length * 2;
+    this.hashes = new Int32Array(size);
+    this.keys = new Int32Array(2 * size);
+    this.states = new Array(size);
+    for (let j = 0; j < hashes.length; j++) {
+      if (hashes[j] !== 0) this.place(hashes[j], keys[2 * j], keys[2 * j + 1], states[j]);
     }
   }
 }

@@ -3,7 +3,7 @@
  * numeric ranges, wildcards, CIDR blocks) to the automaton states `S` they lead to, so that a value is tested only
  * against the expressions that can match it, whatever the number loaded.
  */
-import { HASH_START, hashEnd, hashStep, hashText, SLOT, TextTable } from './text-table';
+import { HASH_START, hashEnd, hashStep, hashText, TextTable } from './text-table';
 import { type IpRange, type NumericRange, networkKey, wildcardMatches } from './values';
 
 /**
@@ -59,8 +59,9 @@ export class AffixIndex<S> {
     const len = value.length;
     const suffix = this.suffix;
     const table = this.table;
-    const slots = table.slots;
-    const mask = table.size - 1;
+    const hashes = table.hashes;
+    const keys = table.keys;
+    const mask = hashes.length - 1;
     let h = HASH_START;
     let i = 0;
     for (let l = 0; l < lengths.length; l++) {
@@ -70,11 +71,11 @@ export class AffixIndex<S> {
       const key = hashEnd(h);
       const stored = key + 1;
       for (let slot = key & mask; ; slot = (slot + 1) & mask) {
-        const x = slots[slot * SLOT];
+        const x = hashes[slot];
         if (x === 0) break;
         if (
           x === stored &&
-          slots[slot * SLOT + 1] === target &&
+          keys[2 * slot] === target &&
           table.equalsAt(slot, value, suffix ? len - target : 0)
         ) {
           out.push(table.states[slot] as S);
