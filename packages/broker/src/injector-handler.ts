@@ -69,17 +69,21 @@ function producerBody(injector: Injector): MiddlewareObj<APIGatewayProxyEvent, H
   const parser = jsonBodyParser(PRODUCER_BODY_RULES);
   return {
     name: 'bridgeportProducerBody',
-    before: async (request) => {
+    // Synchronous when the body is read, so that Middy has no promise to wait for on the way to the handler.
+    before: (request) => {
       try {
-        await parser.before?.(request);
+        parser.before?.(request);
         jsonBody(request.event);
       } catch (error) {
         if (error instanceof ValidationError || error instanceof UnsupportedMediaTypeError) {
           const route = producerRouteOf(request.event);
-          await injector.refuseUnreadable(route.eventType, route.version);
+          return injector.refuseUnreadable(route.eventType, route.version).then(() => {
+            throw error;
+          });
         }
         throw error;
       }
+      return undefined;
     },
   };
 }

@@ -182,10 +182,16 @@ describe('the producer edge metrics (Embedded Metric Format through Powertools)'
             httpMethod: 'POST',
             headers: { 'content-type': contentType },
             multiValueHeaders: {},
+            pathParameters: null,
+            queryStringParameters: null,
+            multiValueQueryStringParameters: null,
+            stageVariables: null,
             body,
             isBase64Encoded: false,
-            requestContext: { identity: { apiKey: newProducerKeyValue('dev', 'parcel_registered') } },
-          } as APIGatewayProxyEvent,
+            requestContext: {
+              identity: { apiKey: newProducerKeyValue('dev', 'parcel_registered') },
+            } as APIGatewayProxyEvent['requestContext'],
+          },
           { awsRequestId: 'c0ffee00-0000-4000-8000-000000000002' } as Context,
         )
       ).statusCode;

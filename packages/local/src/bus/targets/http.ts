@@ -100,7 +100,8 @@ export class HttpTargetDispatcher implements TargetDispatcher {
       throw new TargetDeliveryError('NO_RESOURCE', `No endpoint is known for ${delivery.target.Arn}.`, false);
     }
     const prepared = this.prepare(endpoint, delivery.target);
-    const pool = await this.checkedPool(prepared);
+    const checked = this.checkedPool(prepared);
+    const pool = checked instanceof Pool ? checked : await checked;
     const { url } = prepared;
     let answer: PostAnswer;
     try {
@@ -171,7 +172,7 @@ export class HttpTargetDispatcher implements TargetDispatcher {
    * resolves to is checked; an IP address is checked again only when the runtime's reserved ports change.
    * No connection is attempted to an address the outbound policy refuses.
    */
-  private async checkedPool(prepared: PreparedTarget): Promise<Pool> {
+  private checkedPool(prepared: PreparedTarget): Pool | Promise<Pool> {
     const reserved = this.options.reservedPorts?.() ?? [];
     const { literal } = prepared;
     if (literal !== undefined) {
@@ -186,7 +187,7 @@ export class HttpTargetDispatcher implements TargetDispatcher {
       }
       return this.pool(prepared.url.origin, literal.address);
     }
-    return this.pool(prepared.url.origin, await this.checkedAddress(prepared, reserved));
+    return this.checkedAddress(prepared, reserved).then((address) => this.pool(prepared.url.origin, address));
   }
 
   /** The pool of connections to `origin` made to the checked `address` (the request keeps the origin's host name). */
