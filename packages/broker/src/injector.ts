@@ -72,15 +72,32 @@ export interface Injector {
 
 const VERSION_PATTERN = /^[1-9]\d{0,14}$/;
 
+/** The event type and version a producer route names. */
+type ProducerRoute = Readonly<{ eventType: string; version: number }>;
+
+/** Routes read lately, by path (`null`: not a producer route): every request reads its route several times. */
+const routesRead = new Map<string, ProducerRoute | null>();
+/** Paths remembered at most; past it the memory starts again (a client can send any path). */
+const ROUTES_REMEMBERED = 1024;
+
 /** `{ eventType, version }` from the last two segments of a route such as `/order_created/1`; else `undefined`. */
-export function parseProducerRoute(path: string): { eventType: string; version: number } | undefined {
+export function parseProducerRoute(path: string): ProducerRoute | undefined {
+  const known = routesRead.get(path);
+  if (known !== undefined) return known ?? undefined;
+  const route = readProducerRoute(path);
+  if (routesRead.size >= ROUTES_REMEMBERED) routesRead.clear();
+  routesRead.set(path, route ?? null);
+  return route;
+}
+
+function readProducerRoute(path: string): ProducerRoute | undefined {
   const segments = path.split('/').filter((segment) => segment !== '');
   if (segments.length < 2) return undefined;
   const eventType = segments[segments.length - 2] as string;
   const versionText = segments[segments.length - 1] as string;
   if (!EVENT_TYPE_PATTERN.test(eventType) || !VERSION_PATTERN.test(versionText)) return undefined;
   const version = Number(versionText);
-  return Number.isSafeInteger(version) ? { eventType, version } : undefined;
+  return Number.isSafeInteger(version) ? Object.freeze({ eventType, version }) : undefined;
 }
 
 function errorName(error: unknown): string {

@@ -478,4 +478,18 @@ describe('parseProducerRoute', () => {
     expect(parseProducerRoute('/parcel_registered/0')).toBeUndefined();
     expect(parseProducerRoute('/parcel_registered/v1')).toBeUndefined();
   });
+
+  it('reads the same answer for a path read again, after thousands of other paths, and never lets it be changed', () => {
+    const first = parseProducerRoute('/parcel_registered/7');
+    expect(parseProducerRoute('/parcel_registered/x')).toBeUndefined();
+    for (let i = 1; i <= 3000; i += 1) {
+      expect(parseProducerRoute(`/type_${i}/${i}`)).toEqual({ eventType: `type_${i}`, version: i });
+    }
+    expect(parseProducerRoute('/parcel_registered/7')).toEqual({
+      eventType: 'parcel_registered',
+      version: 7,
+    });
+    expect(parseProducerRoute('/parcel_registered/x')).toBeUndefined();
+    expect(Object.isFrozen(first)).toBe(true);
+  });
 });

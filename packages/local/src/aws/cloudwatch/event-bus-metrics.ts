@@ -18,8 +18,8 @@ interface RuleMetrics {
  *   its target has a dead-letter queue.
  */
 export class EventBusMetrics {
-  /** Per bus and rule, its metrics. */
-  private readonly rules = new Map<string, RuleMetrics>();
+  /** Per bus, per rule, its metrics (looked up by the names' own strings, without building a key per event). */
+  private readonly buses = new Map<string, Map<string, RuleMetrics>>();
 
   constructor(
     private readonly store: MetricStore,
@@ -61,8 +61,12 @@ export class EventBusMetrics {
 
   /** The metrics of one rule, each series made on its first value. */
   private rule(eventBusName: string, ruleName: string): RuleMetrics {
-    const key = `${eventBusName}\u0000${ruleName}`;
-    let metrics = this.rules.get(key);
+    let rules = this.buses.get(eventBusName);
+    if (rules === undefined) {
+      rules = new Map();
+      this.buses.set(eventBusName, rules);
+    }
+    let metrics = rules.get(ruleName);
     if (metrics === undefined) {
       const handles = new Map<string, RecordedSeries>();
       const handle = (metricName: string, unit: string): RecordedSeries => {
@@ -87,7 +91,7 @@ export class EventBusMetrics {
         count: (metricName, t) => this.store.recordValue(handle(metricName, 'Count'), t, 1),
         record: (metricName, unit, t, value) => this.store.recordValue(handle(metricName, unit), t, value),
       };
-      this.rules.set(key, metrics);
+      rules.set(ruleName, metrics);
     }
     return metrics;
   }

@@ -14,14 +14,30 @@ import type { MetricStore, RecordedSeries } from './metric-store';
  * alike; a test holds the two to each other), without serializing a record per event and reading it back.
  */
 export function storeProducerMetrics(store: MetricStore, now: () => number = Date.now): ProducerMetrics {
-  const handles = new Map<string, RecordedSeries>();
+  /** Per bus, event type and version, its series by metric name (and reason), each made on its first value. */
+  const subjects = new Map<string, Map<string, Map<number, Map<string, RecordedSeries>>>>();
   const handle = (
     subject: MetricsSubject,
     metricName: BrokerMetric,
     unit: string,
     reason?: RejectionReason,
   ): RecordedSeries => {
-    const key = `${subject.busName}\u0000${subject.eventType}\u0000${subject.version}\u0000${metricName}\u0000${reason ?? ''}`;
+    let types = subjects.get(subject.busName);
+    if (types === undefined) {
+      types = new Map();
+      subjects.set(subject.busName, types);
+    }
+    let versions = types.get(subject.eventType);
+    if (versions === undefined) {
+      versions = new Map();
+      types.set(subject.eventType, versions);
+    }
+    let handles = versions.get(subject.version);
+    if (handles === undefined) {
+      handles = new Map();
+      versions.set(subject.version, handles);
+    }
+    const key = reason === undefined ? metricName : `${metricName}\u0000${reason}`;
     let found = handles.get(key);
     if (found === undefined) {
       found = store.seriesOf(
