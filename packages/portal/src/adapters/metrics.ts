@@ -59,6 +59,21 @@ export class CloudWatchMetrics implements MetricsReader {
       const chunk = queries.slice(start, end);
       const offset = start;
       const collected = new Map<string, { timestamp: Date; value: number }[]>();
+      // The same queries for every page of this request: only the token changes.
+      const metricDataQueries = chunk.map(
+        (query, i): MetricDataQuery => ({
+          Id: `q${offset + i}`,
+          MetricStat: {
+            Metric: {
+              Namespace: query.namespace,
+              MetricName: query.metricName,
+              Dimensions: Object.entries(query.dimensions).map(([Name, Value]) => ({ Name, Value })),
+            },
+            Period: query.periodSeconds,
+            Stat: query.stat,
+          },
+        }),
+      );
       let nextToken: string | undefined;
       do {
         const output = await this.client.send(
@@ -66,20 +81,7 @@ export class CloudWatchMetrics implements MetricsReader {
             StartTime: window.from,
             EndTime: window.to,
             ScanBy: 'TimestampAscending',
-            MetricDataQueries: chunk.map(
-              (query, i): MetricDataQuery => ({
-                Id: `q${offset + i}`,
-                MetricStat: {
-                  Metric: {
-                    Namespace: query.namespace,
-                    MetricName: query.metricName,
-                    Dimensions: Object.entries(query.dimensions).map(([Name, Value]) => ({ Name, Value })),
-                  },
-                  Period: query.periodSeconds,
-                  Stat: query.stat,
-                },
-              }),
-            ),
+            MetricDataQueries: metricDataQueries,
             ...(nextToken === undefined ? {} : { NextToken: nextToken }),
           }),
         );

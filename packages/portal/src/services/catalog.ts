@@ -18,6 +18,7 @@ import { testEventPattern } from '@bridgeport/event-patterns';
 import type { PortalConfig } from '../config';
 import { buildAsyncApiDocument, type CatalogEntry } from './asyncapi';
 import type { Caller } from './caller';
+import { CATALOG_READ_CONCURRENCY, mapInOrder } from './concurrency';
 import type { EventVersionView } from './event-type-views';
 import type { EventTypeService } from './event-types';
 import { checkSubscriptionFilter } from './filter';
@@ -178,28 +179,35 @@ export class CatalogService {
   /** `GET /asyncapi` (every event type) or `GET /events/{event_type}/asyncapi` (one). */
   async asyncApi(eventType?: string): Promise<JsonObject> {
     const names = eventType === undefined ? await allEventTypeNames(this.eventTypes) : [eventType];
-    const entries: CatalogEntry[] = [];
-    for (const name of names) {
-      // A type deleted since it was listed is not part of the catalog; asked for by name, it is a 404.
-      const type = await this.eventTypes.get(name).then(
-        (found) => found.value,
-        (error: unknown) => skipWhen(eventType === undefined, error),
-      );
-      if (type === undefined) continue;
-      const versions: EventVersionView[] = [];
-      for (const summary of type.versions) {
-        // A version still being created is not part of the catalog yet.
-        const version = await this.eventTypes
-          .getVersion(name, summary.version)
-          .catch((error: unknown) => skipWhen(true, error));
-        if (version !== undefined) versions.push(version);
-      }
-      entries.push({
-        type,
-        versions,
-        subscriptions: await allSubscriptions(this.subscriptions, CATALOG_VIEWER, name),
-      });
-    }
+    const read = await mapInOrder(
+      names,
+      CATALOG_READ_CONCURRENCY,
+      async (name): Promise<CatalogEntry | undefined> => {
+        // A type deleted since it was listed is not part of the catalog; asked for by name, it is a 404.
+        const type = await this.eventTypes.get(name).then(
+          (found) => found.value,
+          (error: unknown) => skipWhen(eventType === undefined, error),
+        );
+        if (type === undefined) return undefined;
+        const [versions, subscriptions] = await Promise.all([
+          Promise.all(
+            type.versions.map((summary) =>
+              // A version still being created is not part of the catalog yet.
+              this.eventTypes
+                .getVersion(name, summary.version)
+                .catch((error: unknown) => skipWhen(true, error)),
+            ),
+          ),
+          allSubscriptions(this.subscriptions, CATALOG_VIEWER, name),
+        ]);
+        return {
+          type,
+          versions: versions.filter((version): version is EventVersionView => version !== undefined),
+          subscriptions,
+        };
+      },
+    );
+    const entries = read.filter((entry): entry is CatalogEntry => entry !== undefined);
     return buildAsyncApiDocument(entries, {
       environment: this.config.environment,
       region: this.config.region,

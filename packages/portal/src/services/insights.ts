@@ -18,6 +18,7 @@ import {
 import type { MetricQuery, MetricSeries, MetricsReader } from '../adapters/metrics';
 import type { PortalConfig } from '../config';
 import type { Caller } from './caller';
+import { CATALOG_READ_CONCURRENCY, mapInOrder } from './concurrency';
 import type { EventTypeService } from './event-types';
 import { type InsightsWindow, parseInsightsWindow } from './insights-window';
 import { allEventTypeNames, allSubscriptions, skipWhen } from './pagination';
@@ -251,13 +252,22 @@ export class InsightsService {
     const viewer: Caller = { user: 'insights', teams: [], admin: false };
     const batch = new QueryBatch();
     const plans: { eventType: string; published: number[]; rejected: number[]; failed: number[] }[] = [];
-    for (const eventType of await allEventTypeNames(this.eventTypes)) {
+    const names = await allEventTypeNames(this.eventTypes);
+    const read = await mapInOrder(names, CATALOG_READ_CONCURRENCY, async (eventType) => {
       const type = await this.eventTypes.get(eventType).then(
         (found) => found.value,
         (error: unknown) => skipWhen(true, error), // deleted since it was listed
       );
-      if (type === undefined) continue;
-      const subscriptions = await allSubscriptions(this.subscriptions, viewer, eventType);
+      if (type === undefined) return undefined;
+      return {
+        eventType,
+        type,
+        subscriptions: await allSubscriptions(this.subscriptions, viewer, eventType),
+      };
+    });
+    for (const found of read) {
+      if (found === undefined) continue;
+      const { eventType, type, subscriptions } = found;
       const plan = { eventType, published: [] as number[], rejected: [] as number[], failed: [] as number[] };
       for (const { version } of type.versions) {
         const dims = this.brokerDimensions(eventType, version);
