@@ -607,8 +607,14 @@ export class LocalBus {
   }
 
   private reportMatched(record: StoredEvent): void {
-    if (!this.onMatched || record.deliveries.length === 0) return;
-    this.onMatched(record.eventBusName, [...new Set(record.deliveries.map((address) => address.ruleName))]);
+    const { deliveries } = record;
+    if (!this.onMatched || deliveries.length === 0) return;
+    // Most events match one rule with one target: no set to build for them.
+    const ruleNames =
+      deliveries.length === 1
+        ? [deliveries[0].ruleName]
+        : [...new Set(deliveries.map((address) => address.ruleName))];
+    this.onMatched(record.eventBusName, ruleNames);
   }
 
   private settle(): void {
