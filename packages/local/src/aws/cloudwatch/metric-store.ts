@@ -152,17 +152,30 @@ export class MetricStore {
 
   /** Records data points of one metric; resolves once they are on disk. */
   async put(identity: MetricIdentity, points: readonly NewDataPoint[]): Promise<void> {
+    await this.putAll([{ identity, points }]);
+  }
+
+  /** Records data points of several metrics with one write; resolves once they are all on disk. */
+  async putAll(
+    metrics: readonly { readonly identity: MetricIdentity; readonly points: readonly NewDataPoint[] }[],
+  ): Promise<void> {
     if (this.closed) throw new Error('The metric store is closed.');
     await this.pruning; // a prune swaps the file
-    const metric = normalized(identity);
-    const write = this.file.append(points.map((p) => storedLine(metric, p)).join(''));
+    const normalizedMetrics = metrics.map(({ identity, points }) => ({
+      metric: normalized(identity),
+      points,
+    }));
+    const text = normalizedMetrics
+      .map(({ metric, points }) => points.map((p) => storedLine(metric, p)).join(''))
+      .join('');
+    const write = this.file.append(text);
     this.writing.add(write);
     try {
       await write;
     } finally {
       this.writing.delete(write);
     }
-    for (const point of points) this.add(metric, point);
+    for (const { metric, points } of normalizedMetrics) for (const point of points) this.add(metric, point);
   }
 
   /** The handle of a metric the runtime records into; keep it, it is what makes `recordValue` cheap. */

@@ -158,7 +158,10 @@ export async function putMetricData(store: MetricStore, input: Input): Promise<v
   }
   const now = Date.now();
   const parsed = data.map((raw, index) => datum(raw, index, now));
-  for (const { identity, point } of parsed) await store.put({ namespace, ...identity }, [point]);
+  // One write (and one flush to disk) for the whole request, not one per datum.
+  await store.putAll(
+    parsed.map(({ identity, point }) => ({ identity: { namespace, ...identity }, points: [point] })),
+  );
 }
 
 interface Query {

@@ -9,6 +9,7 @@ import {
   PutMetricDataCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { cbor, dateToTag } from '@smithy/core/cbor';
+import { GroupCommitFile } from '../../../src/bus/durable-file';
 import { type AwsEndpoint, startAwsEndpoint } from '../../../src/index';
 
 const ENV_KEYS = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION'] as const;
@@ -175,6 +176,30 @@ describe('the local CloudWatch on the AWS endpoint', () => {
       }),
     );
     expect(output.MetricDataResults?.[0]?.Values).toEqual([2]);
+  });
+
+  it('writes the data points of one PutMetricData request to disk at once, and keeps them all', async () => {
+    const appends = jest.spyOn(GroupCommitFile.prototype, 'append');
+    try {
+      await put(
+        'Published',
+        Array.from({ length: 20 }, (_, i) => ({ t: base + i * 1000, value: i + 1 })),
+      );
+      expect(appends).toHaveBeenCalledTimes(1);
+    } finally {
+      appends.mockRestore();
+    }
+    cloudwatch.destroy();
+    await endpoint.close();
+    await open();
+    const output = await cloudwatch.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(base),
+        EndTime: new Date(base + MINUTE),
+        MetricDataQueries: [query('p', 'Published', 'Sum'), query('n', 'Published', 'SampleCount')],
+      }),
+    );
+    expect(output.MetricDataResults?.map((result) => result.Values)).toEqual([[210], [20]]);
   });
 
   it('lists the metrics it holds, filtered by namespace and dimension', async () => {

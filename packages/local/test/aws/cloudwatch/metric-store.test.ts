@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MetricStore } from '../../../src/aws/cloudwatch/metric-store';
 import { aggregate, type Statistic } from '../../../src/aws/cloudwatch/statistics';
+import { GroupCommitFile } from '../../../src/bus/durable-file';
 
 describe('the metric store', () => {
   it('prunes a series of hundreds of thousands of points', async () => {
@@ -112,6 +113,36 @@ describe('the metric store', () => {
       const reopened = await MetricStore.open(dir, { now: () => base + 5_000 });
       expect(reopened.points(metric)).toEqual(store.points(metric));
       expect(reopened.list({ namespace: 'AWS/Events' })).toEqual([metric]);
+      await reopened.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stores the points of several metrics with one write to its file, and keeps them across a restart', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'bridgeport-metrics-'));
+    try {
+      const now = Date.UTC(2026, 0, 20, 10);
+      const metrics = Array.from({ length: 20 }, (_, i) => ({
+        identity: {
+          namespace: 'Team/Orders',
+          metricName: `M${i}`,
+          dimensions: [{ name: 'Shop', value: 'S1' }],
+        },
+        points: [{ t: now - 1000 * i, values: [i], counts: [1] }],
+      }));
+      const store = await MetricStore.open(dir, { now: () => now });
+      const appends = jest.spyOn(GroupCommitFile.prototype, 'append');
+      try {
+        await store.putAll(metrics);
+        expect(appends).toHaveBeenCalledTimes(1);
+      } finally {
+        appends.mockRestore();
+      }
+      await store.close();
+
+      const reopened = await MetricStore.open(dir, { now: () => now });
+      for (const { identity, points } of metrics) expect(reopened.points(identity)).toEqual(points);
       await reopened.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
