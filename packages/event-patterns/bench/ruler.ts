@@ -8,7 +8,8 @@
  *    of each engine in turn — event-ruler's `rulesForJSONEvent(String)` beside `RuleSet.matchesJson(text)`, and
  *    `rulesForJSONEvent(JsonNode)` beside `RuleSet.matches(object)` (both on events parsed beforehand) — after a
  *    warm-up pass of each, for several rounds, and prints the median events/s and their ratios (Bridgeport ÷
- *    event-ruler). The engines never run at the same time; each round alternates which goes first. Beside the
+ *    event-ruler). The engines never run at the same time; each round alternates which goes first. The rounds of
+ *    the four sizes of a scaling variant are interleaved, as in `bench/citylots.ts`. Beside the
  *    wall-clock ratio it prints the ratio of CPU time per event over all timed rounds (each engine's whole process:
  *    compiler and collector threads included), which waiting for a core on a shared machine does not inflate.
  * 4. Checks that both engines found the same number of matches for every rule of every set.
@@ -132,56 +133,72 @@ interface Measured {
   readonly bpCpu: Record<'text' | 'object', number>;
 }
 
+/**
+ * Measures rule sets side by side. With several rows (the sizes of a scaling variant), the rounds go through every
+ * row in turn, so that load from other processes on a shared machine falls on all sizes alike instead of on
+ * whichever size was being measured when it came.
+ */
 async function measure(
   er: EventRuler,
-  row: Row,
+  rows: readonly Row[],
   texts: readonly string[],
   objects: readonly unknown[],
-): Promise<Measured> {
-  const rules = new RuleSet();
-  row.rules.forEach((rule, i) => {
-    rules.add(`r${i}`, rule);
-  });
-  // Same matches per rule, or the comparison means nothing.
-  const theirs = await er.counts(row.name);
-  const ours = new Map<string, number>();
-  for (const text of texts)
-    for (const name of rules.matchesJson(text)) ours.set(name, (ours.get(name) ?? 0) + 1);
-  for (let i = 0; i < row.rules.length; i++) {
-    const a = ours.get(`r${i}`) ?? 0;
-    const b = theirs.get(`r${i}`) ?? 0;
-    if (a !== b) throw new Error(`${row.name} r${i}: Bridgeport matched ${a} events, event-ruler ${b}`);
+): Promise<Measured[]> {
+  const sets = [];
+  for (const row of rows) {
+    const rules = new RuleSet();
+    row.rules.forEach((rule, i) => {
+      rules.add(`r${i}`, rule);
+    });
+    // Same matches per rule, or the comparison means nothing.
+    const theirs = await er.counts(row.name);
+    const ours = new Map<string, number>();
+    for (const text of texts)
+      for (const name of rules.matchesJson(text)) ours.set(name, (ours.get(name) ?? 0) + 1);
+    for (let i = 0; i < row.rules.length; i++) {
+      const a = ours.get(`r${i}`) ?? 0;
+      const b = theirs.get(`r${i}`) ?? 0;
+      if (a !== b) throw new Error(`${row.name} r${i}: Bridgeport matched ${a} events, event-ruler ${b}`);
+    }
+    sets.push({
+      row,
+      rules,
+      rates: {
+        er: { text: [] as number[], object: [] as number[] },
+        bp: { text: [] as number[], object: [] as number[] },
+      },
+      cpu: { er: { text: 0, object: 0 }, bp: { text: 0, object: 0 } },
+    });
   }
-  const rates = {
-    er: { text: [] as number[], object: [] as number[] },
-    bp: { text: [] as number[], object: [] as number[] },
-  };
-  const cpu = { er: { text: 0, object: 0 }, bp: { text: 0, object: 0 } };
-  const record = (who: 'er' | 'bp', form: 'text' | 'object', pass: Pass): void => {
-    rates[who][form].push(pass.perSecond);
-    cpu[who][form] += pass.cpu;
-  };
-  for (let w = 0; w < WARMUP; w++) {
-    for (const form of ['text', 'object'] as const) {
-      await er.pass(row.name, form);
-      bridgeportPass(rules, form, texts, objects);
+  for (const { row, rules } of sets) {
+    for (let w = 0; w < WARMUP; w++) {
+      for (const form of ['text', 'object'] as const) {
+        await er.pass(row.name, form);
+        bridgeportPass(rules, form, texts, objects);
+      }
     }
   }
   for (let r = 0; r < RUNS; r++) {
-    for (const form of ['text', 'object'] as const) {
-      const ourFirst = r % 2 === 0;
-      if (ourFirst) record('bp', form, bridgeportPass(rules, form, texts, objects));
-      record('er', form, await er.pass(row.name, form));
-      if (!ourFirst) record('bp', form, bridgeportPass(rules, form, texts, objects));
+    for (const { row, rules, rates, cpu } of sets) {
+      const record = (who: 'er' | 'bp', form: 'text' | 'object', pass: Pass): void => {
+        rates[who][form].push(pass.perSecond);
+        cpu[who][form] += pass.cpu;
+      };
+      for (const form of ['text', 'object'] as const) {
+        const ourFirst = r % 2 === 0;
+        if (ourFirst) record('bp', form, bridgeportPass(rules, form, texts, objects));
+        record('er', form, await er.pass(row.name, form));
+        if (!ourFirst) record('bp', form, bridgeportPass(rules, form, texts, objects));
+      }
     }
   }
-  return {
+  return sets.map(({ row, rates, cpu }) => ({
     name: row.name,
     er: { text: median(rates.er.text), object: median(rates.er.object) },
     bp: { text: median(rates.bp.text), object: median(rates.bp.object) },
     erCpu: { text: cpu.er.text / (RUNS * EVENTS), object: cpu.er.object / (RUNS * EVENTS) },
     bpCpu: { text: cpu.bp.text / (RUNS * EVENTS), object: cpu.bp.object / (RUNS * EVENTS) },
-  };
+  }));
 }
 
 const times = (n: number): string => `${n.toFixed(2)}×`;
@@ -280,7 +297,7 @@ async function main(): Promise<void> {
     const textRatios: number[] = [];
     const textCpuRatios: number[] = [];
     for (const row of cityLots) {
-      const m = await measure(er, row, texts, objects);
+      const [m] = await measure(er, [row], texts, objects);
       textRatios.push(m.bp.text / m.er.text);
       textCpuRatios.push(m.erCpu.text / m.bpCpu.text);
       printRow(m);
@@ -300,10 +317,14 @@ async function main(): Promise<void> {
           `\nScaling ${title}: ${title === 'A' ? '10 rules from the data + rules no event matches' : 'all rules drawn from the data (matches grow with the rules)'}`,
         );
         header('rules');
-        for (const row of scaling.filter((r) => r.name.startsWith(title))) {
-          const m = await measure(er, row, texts, objects);
-          results.set(row.name, m);
-          printRow(m, row.name.slice(2));
+        for (const m of await measure(
+          er,
+          scaling.filter((r) => r.name.startsWith(title)),
+          texts,
+          objects,
+        )) {
+          results.set(m.name, m);
+          printRow(m, m.name.slice(2));
         }
         const small = results.get(`${title}-10`) as Measured;
         const large = results.get(`${title}-10000`) as Measured;
