@@ -28,7 +28,7 @@ import {
   readPortalConfig,
 } from '@bridgeport/portal';
 import { storeProducerMetrics } from '../aws/cloudwatch/producer-metrics';
-import { type AwsEndpoint, startAwsEndpoint } from '../aws/endpoint';
+import { startAwsEndpoint } from '../aws/endpoint';
 import { localQueueUrl } from '../aws/sqs/handler';
 import { LocalQueueStore } from '../aws/sqs/queue-store';
 import { FileDeadLetterStore } from '../bus/dead-letters';
@@ -43,14 +43,13 @@ import { ProducerRoutes } from '../deployer/producers';
 import { SqsProducerPollers } from '../deployer/sqs-producers';
 import { close, createProxyServer, type LocalRoute, sendJson } from '../http/server';
 import { issueToken, loadSigningKey, type TokenSubject, verifyBearer } from '../identity/tokens';
-import { OPTION_SPECS, type RuntimeOptions } from '../options';
+import type { RuntimeOptions } from '../options';
 import { createProducerEndpoint } from '../producer-endpoint/server';
 import { lockDataDir } from './data-dir-lock';
 import { deadLetterQueueSink } from './dead-letters';
 import { applyEnvironment, clientUrl, LOCAL_BROKER_API_ID, localEnvironment } from './environment';
-import { errorCode, PortInUseError } from './errors';
 import { inProcessEventBridgeClient } from './in-process-eventbridge';
-import { listenOrExplain } from './listen';
+import { listenOrExplain, startOrExplain } from './listen';
 import { loadPrincipals } from './principals';
 import { ensureBusArchive, ensureDemoEventType, provisionSharedResources } from './provision';
 import { startTtlSweeper } from './ttl-sweeper';
@@ -154,59 +153,53 @@ export async function startBridgeport(options: BridgeportOptions): Promise<Bridg
     // The runtime's own servers are never a consumer: filled in as each one listens.
     const ownPorts: number[] = [options.portalPort, options.brokerPort, options.awsPort].filter((p) => p > 0);
     const limits = { maxConnections: options.maxConnections };
-    let aws: AwsEndpoint;
-    try {
-      aws = await startAwsEndpoint({
-        host: options.host,
-        port: options.awsPort,
-        limits,
-        dataDir,
-        metricRetentionDays: options.metricRetentionDays,
-        ...scope,
-        queues,
-        principals,
-        bus: {
-          maxEventSizeBytes: options.maxEventSizeBytes,
-          apiDestinations: destinations,
-          dispatchers: [
-            new HttpTargetDispatcher({
-              resolveEndpoint: (arn) => destinations.resolve(arn),
-              allowLoopbackTargets: options.allowLoopbackTargets,
-              reservedPorts: () => ownPorts,
-              ...(options.httpTimeoutMs === undefined ? {} : { timeoutMs: options.httpTimeoutMs }),
-            }),
-            new LambdaTargetDispatcher({
-              loadFunction:
-                options.functionsDir === undefined
-                  ? async () => undefined
-                  : moduleFunctionLoader(path.resolve(options.functionsDir)),
-            }),
-            new SqsTargetDispatcher(queues),
-          ],
-          deadLetterSink,
-          backoff: { baseMs: options.retryBaseMs, capMs: options.retryCapMs ?? 60_000 },
-          onDelivery: (report) => {
-            if (report.outcome === 'dead-lettered') {
-              log(
-                `Event ${report.eventId} could not be delivered to ${report.ruleName} after ${report.attempt} attempt(s): ${report.errorCode} ${report.errorMessage ?? ''}`.trimEnd(),
-              );
-            }
-            options.onDelivery?.(report);
+    const aws = await startOrExplain(
+      () =>
+        startAwsEndpoint({
+          host: options.host,
+          port: options.awsPort,
+          limits,
+          dataDir,
+          metricRetentionDays: options.metricRetentionDays,
+          ...scope,
+          queues,
+          principals,
+          bus: {
+            maxEventSizeBytes: options.maxEventSizeBytes,
+            apiDestinations: destinations,
+            dispatchers: [
+              new HttpTargetDispatcher({
+                resolveEndpoint: (arn) => destinations.resolve(arn),
+                allowLoopbackTargets: options.allowLoopbackTargets,
+                reservedPorts: () => ownPorts,
+                ...(options.httpTimeoutMs === undefined ? {} : { timeoutMs: options.httpTimeoutMs }),
+              }),
+              new LambdaTargetDispatcher({
+                loadFunction:
+                  options.functionsDir === undefined
+                    ? async () => undefined
+                    : moduleFunctionLoader(path.resolve(options.functionsDir)),
+              }),
+              new SqsTargetDispatcher(queues),
+            ],
+            deadLetterSink,
+            backoff: { baseMs: options.retryBaseMs, capMs: options.retryCapMs ?? 60_000 },
+            onDelivery: (report) => {
+              if (report.outcome === 'dead-lettered') {
+                log(
+                  `Event ${report.eventId} could not be delivered to ${report.ruleName} after ${report.attempt} attempt(s): ${report.errorCode} ${report.errorMessage ?? ''}`.trimEnd(),
+                );
+              }
+              options.onDelivery?.(report);
+            },
           },
-        },
-        onInternalError: (error) => log(`AWS endpoint: unexpected error: ${String(error)}`),
-      });
-    } catch (error) {
-      if (errorCode(error) === 'EADDRINUSE') {
-        throw new PortInUseError(
-          'AWS endpoint',
-          `${options.host}:${options.awsPort}`,
-          OPTION_SPECS.awsPort,
-          error,
-        );
-      }
-      throw error;
-    }
+          onInternalError: (error) => log(`AWS endpoint: unexpected error: ${String(error)}`),
+        }),
+      'AWS endpoint',
+      options.host,
+      options.awsPort,
+      'awsPort',
+    );
     cleanups.push(() => aws.close());
     ownPorts.push(aws.port);
     const awsUrl = clientUrl(options.host, aws.port);

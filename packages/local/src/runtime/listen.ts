@@ -4,19 +4,33 @@ import { listen } from '../http/server';
 import { OPTION_SPECS } from '../options';
 import { errorCode, PortInUseError } from './errors';
 
-/** Listens on `host:port`; a port in use is a `PortInUseError` naming `option`. */
-export async function listenOrExplain(
-  server: Server,
+/** The options that choose a port. */
+type PortOption = 'portalPort' | 'brokerPort' | 'awsPort';
+
+/** Starts something that listens on `host:port`; a port in use is a `PortInUseError` naming `option`. */
+export async function startOrExplain<T>(
+  start: () => Promise<T>,
   name: string,
   host: string,
   port: number,
-  option: 'portalPort' | 'brokerPort',
-): Promise<number> {
+  option: PortOption,
+): Promise<T> {
   try {
-    return await listen(server, port, host);
+    return await start();
   } catch (error) {
     if (errorCode(error) === 'EADDRINUSE')
       throw new PortInUseError(name, `${host}:${port}`, OPTION_SPECS[option], error);
     throw error;
   }
+}
+
+/** Listens on `host:port`; a port in use is a `PortInUseError` naming `option`. */
+export function listenOrExplain(
+  server: Server,
+  name: string,
+  host: string,
+  port: number,
+  option: PortOption,
+): Promise<number> {
+  return startOrExplain(() => listen(server, port, host), name, host, port, option);
 }

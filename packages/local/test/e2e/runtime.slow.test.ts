@@ -400,6 +400,12 @@ describe('bridgeport start, end to end', () => {
           env: 'BRIDGEPORT_PORTAL_PORT',
         }),
       );
+      await expect(startTestRuntime(otherDir, { awsPort: port })).rejects.toThrow(
+        new PortInUseError('AWS endpoint', `127.0.0.1:${port}`, {
+          flag: 'aws-port',
+          env: 'BRIDGEPORT_AWS_PORT',
+        }),
+      );
     } finally {
       blocker.close();
       await rm(otherDir, { recursive: true, force: true });

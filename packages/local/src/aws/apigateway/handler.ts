@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { offsetOf, offsetPage } from '../../bus/paginate';
 import { AwsServiceError } from '../protocol';
 import { type RestJsonAnswer, serveRestJsonRequest } from '../rest-json-protocol';
 import type { ApiStage, PatchOperation, ThrottleSettings } from './model';
@@ -9,16 +10,12 @@ function page<T>(items: readonly T[], query: URLSearchParams): { item: T[]; posi
   const limit = Number.parseInt(query.get('limit') ?? '', 10);
   const size = Number.isInteger(limit) && limit > 0 ? Math.min(limit, 500) : 25;
   const positionText = query.get('position');
-  const start =
-    positionText === null ? 0 : Number.parseInt(Buffer.from(positionText, 'base64url').toString(), 10);
-  if (!Number.isInteger(start) || start < 0) {
+  const start = positionText === null ? 0 : offsetOf(positionText);
+  if (start === undefined) {
     throw new AwsServiceError('BadRequestException', 'Invalid position parameter', 400);
   }
-  const end = start + size;
-  return {
-    item: items.slice(start, end),
-    ...(end < items.length ? { position: Buffer.from(String(end)).toString('base64url') } : {}),
-  };
+  const found = offsetPage(items, start, size);
+  return found.next === undefined ? { item: found.items } : { item: found.items, position: found.next };
 }
 
 function text(body: Record<string, unknown>, field: string): string | undefined {

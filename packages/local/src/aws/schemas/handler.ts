@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { offsetOf, offsetPage } from '../../bus/paginate';
 import { AwsServiceError } from '../protocol';
 import { type RestJsonAnswer, serveRestJsonRequest } from '../rest-json-protocol';
 import type { SchemaRegistryStore } from './registry';
@@ -9,16 +10,12 @@ function wire<T extends { Tags?: unknown }>(value: T): Omit<T, 'Tags'> & { tags?
   return Tags === undefined ? rest : { ...rest, tags: Tags };
 }
 
+/** A page of a list in the Schemas API's shape (a token that holds no offset starts from the first item). */
 function page<T>(items: T[], query: URLSearchParams): { items: T[]; NextToken?: string } {
   const limit = Number.parseInt(query.get('limit') ?? '', 10);
   const size = Number.isInteger(limit) && limit > 0 ? limit : 100;
-  const start =
-    Number.parseInt(Buffer.from(query.get('nextToken') ?? '', 'base64url').toString() || '0', 10) || 0;
-  const end = start + size;
-  return {
-    items: items.slice(start, end),
-    ...(end < items.length ? { NextToken: Buffer.from(String(end)).toString('base64url') } : {}),
-  };
+  const found = offsetPage(items, offsetOf(query.get('nextToken') ?? '') ?? 0, size);
+  return found.next === undefined ? { items: found.items } : { items: found.items, NextToken: found.next };
 }
 
 async function route(
