@@ -1,13 +1,11 @@
-import { ConflictError, ProducerType, ValidationError } from '@bridgeport/core';
+import { ValidationError } from '@bridgeport/core';
 import { jsonBody, type Logger } from '@bridgeport/edge';
 import { entityTag, ifMatch } from '../http/etag';
 import { pathParameter, queryParameter } from '../http/request';
 import { json, location, noContent } from '../http/response';
-import type { Caller } from '../services/caller';
 import type { EventTypeService } from '../services/event-types';
 import { readListQuery } from '../services/pagination';
 import type { ProducerKeyService } from '../services/producer-keys';
-import { type EventTypeRecord, RecordState } from '../store/records';
 import {
   defaultPortalServices,
   type PortalHandler,
@@ -19,28 +17,6 @@ import {
 export interface EventsHandlerServices {
   readonly eventTypes: EventTypeService;
   readonly producerKeys: ProducerKeyService;
-}
-
-/** The event type of a producer key request: an HTTP one the caller acts for (404, 403 naming the owner, 409). */
-async function keyedEventType(
-  eventTypes: EventTypeService,
-  eventType: string,
-  caller: Caller,
-  action: string,
-): Promise<EventTypeRecord> {
-  const type = await eventTypes.requireOwner(eventType, caller, `${action} of event type ${eventType}`);
-  if (type.state === RecordState.DELETING) {
-    throw new ConflictError(`Event type ${eventType} is being deleted`, {
-      context: { event_type: eventType },
-    });
-  }
-  if (type.connection_type !== ProducerType.HTTPS) {
-    throw new ConflictError(
-      `Event type ${eventType} has an ${type.connection_type} producer: it has no API key (its allowed principals send to the ingress queue)`,
-      { context: { event_type: eventType } },
-    );
-  }
-  return type;
 }
 
 /** Actions of the events route group, keyed by `METHOD resource`. */
@@ -80,14 +56,14 @@ export const eventsActions: Readonly<Record<string, RouteAction<EventsHandlerSer
   },
   'GET /events/{event_type}/producer-key': async ({ eventTypes, producerKeys }, event, caller) => {
     const eventType = pathParameter(event, 'event_type');
-    const type = await keyedEventType(eventTypes, eventType, caller, 'read the producer key');
+    const type = await eventTypes.requireKeyedType(eventType, caller, 'read the producer key');
     return json(200, await producerKeys.read(eventType, type.rate_limit_per_second), {
       'Cache-Control': 'no-store',
     });
   },
   'POST /events/{event_type}/producer-key/rotate': async ({ eventTypes, producerKeys }, event, caller) => {
     const eventType = pathParameter(event, 'event_type');
-    const type = await keyedEventType(eventTypes, eventType, caller, 'rotate the producer key');
+    const type = await eventTypes.requireKeyedType(eventType, caller, 'rotate the producer key');
     return json(200, await producerKeys.rotate(eventType, type.rate_limit_per_second), {
       'Cache-Control': 'no-store',
     });

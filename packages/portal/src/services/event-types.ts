@@ -356,6 +356,22 @@ export class EventTypeService {
     return type;
   }
 
+  /**
+   * The type whose producer key the caller reads or rotates: 404, then 403 naming the owning team, then 409 when
+   * the type is being deleted or has no API key (an SQS producer's principals send to its ingress queue).
+   */
+  async requireKeyedType(eventType: string, caller: Caller, action: string): Promise<EventTypeRecord> {
+    const type = await this.requireOwner(eventType, caller, `${action} of event type ${eventType}`);
+    if (type.state === RecordState.DELETING) throw deleting(eventType);
+    if (type.connection_type !== ProducerType.HTTPS) {
+      throw new ConflictError(
+        `Event type ${eventType} has an ${type.connection_type} producer: it has no API key (its allowed principals send to the ingress queue)`,
+        { context: { event_type: eventType } },
+      );
+    }
+    return type;
+  }
+
   private async requireType(eventType: string): Promise<EventTypeRecord> {
     const type = await this.store.getEventType(eventType);
     if (type === undefined || type.state === RecordState.CREATING) throw notFound(eventType);

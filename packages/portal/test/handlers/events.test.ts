@@ -407,3 +407,34 @@ describe('DELETE /events/{event_type}', () => {
     expect(response.statusCode).toBe(404);
   });
 });
+
+describe('the producer key of an event type', () => {
+  const keyRoute = (eventType: string) =>
+    call(suite.portal.events, {
+      method: 'GET',
+      resource: '/events/{event_type}/producer-key',
+      pathParameters: { event_type: eventType },
+    });
+
+  it('answers 409 for a type whose producer is an SQS queue: it has no API key', async () => {
+    const created = await create(
+      orderCreated({
+        event_type: 'parcel_queued',
+        connection_type: 'SQS',
+        allowed_principals: ['arn:aws:iam::123456789012:role/warehouse'],
+      }),
+    );
+    expect(created.statusCode).toBe(201);
+
+    const response = await keyRoute('parcel_queued');
+
+    expect(response.statusCode).toBe(409);
+    expect(response.body.message).toBe(
+      'Event type parcel_queued has an SQS producer: it has no API key (its allowed principals send to the ingress queue)',
+    );
+  });
+
+  it('answers 404 for a type that does not exist', async () => {
+    expect((await keyRoute('parcel_nowhere')).statusCode).toBe(404);
+  });
+});
