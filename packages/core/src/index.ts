@@ -226,7 +226,7 @@ export {
   redriveEventPattern,
 } from './redrive';
 export type { CompareSchemasOptions, SchemaChange, SchemaComparison } from './schema-compatibility';
-export { compareSchemas, SchemaChangeKind } from './schema-compatibility';
+export { compareSchemas, isSchemaComparison, SchemaChangeKind } from './schema-compatibility';
 export { SchemaDialect } from './schema-tools';
 export {
   DEFAULT_RETRY_POLICY,

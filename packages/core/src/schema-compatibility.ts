@@ -27,6 +27,25 @@ export interface SchemaComparison {
   readonly changes: SchemaChange[];
 }
 
+const CHANGE_KINDS: ReadonlySet<unknown> = new Set(Object.values(SchemaChangeKind));
+
+/** Whether `value` has the shape of a `SchemaComparison` (as read back from storage). */
+export function isSchemaComparison(value: unknown): value is SchemaComparison {
+  if (!isPlainObject(value) || typeof value.backward_compatible !== 'boolean') return false;
+  const { changes } = value;
+  return (
+    Array.isArray(changes) &&
+    changes.every(
+      (change: unknown) =>
+        isPlainObject(change) &&
+        typeof change.path === 'string' &&
+        CHANGE_KINDS.has(change.change) &&
+        typeof change.compatible === 'boolean' &&
+        (change.keyword === undefined || typeof change.keyword === 'string'),
+    )
+  );
+}
+
 export interface CompareSchemasOptions {
   /** Path prefix of the reported changes. @default '$' */
   readonly root?: string;

@@ -1,4 +1,4 @@
-import { compareSchemas } from '../src/schema-compatibility';
+import { compareSchemas, isSchemaComparison } from '../src/schema-compatibility';
 import type { JsonSchema } from '../src/types';
 
 describe('compareSchemas', () => {
@@ -85,5 +85,31 @@ describe('compareSchemas', () => {
       backward_compatible: true,
       changes: [{ path: '$.parcel_id', change: 'constraint_changed', compatible: true, keyword: 'required' }],
     });
+  });
+});
+
+describe('isSchemaComparison', () => {
+  it('accepts what compareSchemas answers, and refuses other shapes', () => {
+    const report = compareSchemas(
+      { type: 'object', properties: { a: { type: 'string' } } },
+      { type: 'object', properties: { a: { type: 'number', minimum: 1 } } },
+    );
+    expect(isSchemaComparison(report)).toBe(true);
+    expect(isSchemaComparison({ backward_compatible: true, changes: [] })).toBe(true);
+    expect(isSchemaComparison({ backward_compatible: 'yes', changes: [] })).toBe(false);
+    expect(isSchemaComparison({ backward_compatible: true })).toBe(false);
+    expect(
+      isSchemaComparison({
+        backward_compatible: true,
+        changes: [{ path: '$.a', change: 'renamed', compatible: true }],
+      }),
+    ).toBe(false);
+    expect(
+      isSchemaComparison({
+        backward_compatible: false,
+        changes: [{ path: '$.a', change: 'constraint_changed', compatible: false, keyword: 7 }],
+      }),
+    ).toBe(false);
+    expect(isSchemaComparison([])).toBe(false);
   });
 });

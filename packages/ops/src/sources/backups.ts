@@ -4,9 +4,10 @@
  */
 import {
   EVENT_TYPE_PATTERN,
-  type JsonObject,
+  isSchemaComparison,
   type JsonSchema,
   ProducerType,
+  type SchemaComparison,
   schemaBackupKey,
 } from '@bridgeport/core';
 import type { BucketReader, StoredObject } from './bucket-reader';
@@ -28,7 +29,7 @@ export interface SchemaBackup {
   readonly schema: JsonSchema;
   /** The JSON Schema of `data`. */
   readonly data: JsonSchema;
-  readonly compatibility?: JsonObject;
+  readonly compatibility?: SchemaComparison;
 }
 
 /** A backup that cannot be used, with its key. */
@@ -96,8 +97,8 @@ export function parseBackup(key: string, text: string): SchemaBackup | BackupPro
   for (const field of ['schema', 'data'] as const) {
     if (!isObject(value[field])) wrong.push(`${field} (expected a JSON Schema object)`);
   }
-  if (value.compatibility !== undefined && !isObject(value.compatibility)) {
-    wrong.push('compatibility (expected an object)');
+  if (value.compatibility !== undefined && !isSchemaComparison(value.compatibility)) {
+    wrong.push('compatibility (expected a compatibility report: backward_compatible and a list of changes)');
   }
   if (wrong.length > 0) return { key, reason: `has missing or wrong fields: ${wrong.join(', ')}` };
   return value as unknown as SchemaBackup;

@@ -68,6 +68,26 @@ describe('schema backups', () => {
     });
   });
 
+  it('reads a compatibility report back, and reports one that is not a report', () => {
+    const report = {
+      backward_compatible: true,
+      changes: [{ path: '$.data.note', change: 'added_optional', compatible: true }],
+    };
+    expect(
+      parseBackup('scanned_parcel/v2.json', backup('scanned_parcel', 2, { compatibility: report })),
+    ).toMatchObject({ compatibility: report });
+    expect(
+      parseBackup(
+        'scanned_parcel/v2.json',
+        backup('scanned_parcel', 2, { compatibility: { changes: 'none' } }),
+      ),
+    ).toEqual({
+      key: 'scanned_parcel/v2.json',
+      reason:
+        'has missing or wrong fields: compatibility (expected a compatibility report: backward_compatible and a list of changes)',
+    });
+  });
+
   it('groups backups by event type, names a version missing in a sequence by its key, and keeps the others usable', async () => {
     const catalog = await readBackups(
       bucketOf({

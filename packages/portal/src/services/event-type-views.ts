@@ -146,8 +146,6 @@ export function versionView(record: EventVersionRecord, type: EventTypeRecord): 
     created_at: record.created_at,
     schema: record.envelope_schema,
     data: record.data_schema,
-    ...(record.compatibility === undefined
-      ? {}
-      : { compatibility: record.compatibility as unknown as SchemaComparison }),
+    ...(record.compatibility === undefined ? {} : { compatibility: record.compatibility }),
   };
 }

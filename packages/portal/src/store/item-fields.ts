@@ -3,7 +3,7 @@
  * the wrong type raises `MalformedItemError` naming the item's key and the field, instead of flowing on as a
  * value of the wrong type.
  */
-import type { JsonObject } from '@bridgeport/core';
+import { isSchemaComparison, type JsonObject, type SchemaComparison } from '@bridgeport/core';
 import { MalformedItemError } from './store-errors';
 
 /** An item as the DynamoDB document client returns it. */
@@ -99,6 +99,18 @@ export class ItemFields {
 
   optionalObject(field: string): JsonObject | undefined {
     return this.has(field) ? this.object(field) : undefined;
+  }
+
+  /** A compatibility report (`compareSchemas`' answer), if the item has one. */
+  optionalSchemaComparison(field: string): SchemaComparison | undefined {
+    const value = this.optionalObject(field);
+    if (value !== undefined && !isSchemaComparison(value)) {
+      throw this.malformed(
+        field,
+        'is not a compatibility report (backward_compatible and a list of changes)',
+      );
+    }
+    return value;
   }
 
   /** A JSON object kept as text. */

@@ -167,7 +167,7 @@ export function decodeVersion(item: Item): EventVersionRecord {
     ...rest
   } = stripKeys(item);
   const allowedPrincipals = read.optionalStringList('allowed_principals');
-  const compatibility = read.optionalObject('compatibility');
+  const compatibility = read.optionalSchemaComparison('compatibility');
   const statusReason = read.optionalString('status_reason');
   const fence = read.optionalNumber('fence');
   const owner = read.optionalString('owner');

@@ -10,6 +10,7 @@ import type {
   JsonSchema,
   ProducerType,
   RetryPolicy,
+  SchemaComparison,
 } from '@bridgeport/core';
 
 /**
@@ -65,7 +66,7 @@ export interface EventVersionRecord {
   /** The full envelope schema producers and consumers see. */
   readonly envelope_schema: JsonSchema;
   /** Compatibility with the previous version (absent for version 1). */
-  readonly compatibility?: JsonObject;
+  readonly compatibility?: SchemaComparison;
   readonly state: RecordState;
   /** Deployment status of this version's producer. */
   readonly status: DeploymentStatus;

@@ -157,6 +157,30 @@ describe('reading items back into records', () => {
     expect(listed.partitionKey).toBe('EVENT_TYPE#no_status');
   });
 
+  it("reads a version's compatibility report back, and names one that is not a report", async () => {
+    const report = {
+      M: {
+        backward_compatible: { BOOL: false },
+        changes: {
+          L: [{ M: { path: S('$.data.weight'), change: S('removed'), compatible: { BOOL: false } } }],
+        },
+      },
+    };
+    await putRaw({ ...versionItem('reported'), compatibility: report });
+    await putRaw({
+      ...versionItem('misreported'),
+      compatibility: { M: { backward_compatible: S('no'), changes: { L: [] } } },
+    });
+
+    expect((await store.getVersion('reported', 1))?.compatibility).toEqual({
+      backward_compatible: false,
+      changes: [{ path: '$.data.weight', change: 'removed', compatible: false }],
+    });
+    const error = await failureOf(store.getVersion('misreported', 1));
+    expect(error.field).toBe('compatibility');
+    expect(error.message).toContain('is not a compatibility report');
+  });
+
   it('names the member of a subscription retry policy that is not a number', async () => {
     await putRaw({
       ...subscriptionItem('bbbbbbbbbbbb'),
