@@ -64,9 +64,10 @@ export class PortalApi {
     const token = await this.session.currentToken();
     let response = await send(token);
     if (response.status === 401 && token !== undefined) {
-      // The token was refused (expired or revoked): once more with a refreshed one, else the tab is signed out.
-      const refreshed = await this.session.afterUnauthorized();
-      if (refreshed !== undefined && refreshed !== token) response = await send(refreshed);
+      // The token was refused (expired or revoked): once more with its replacement (never the refused token
+      // again), else the tab has been signed out.
+      const replacement = await this.session.afterUnauthorized(token);
+      if (replacement !== undefined && replacement !== token) response = await send(replacement);
     }
     const text = await response.text();
     let parsed: unknown;

@@ -54,9 +54,16 @@ export interface SessionOptions {
   readonly fetch?: typeof fetch;
 }
 
+/** The refresh under way, shared by every request that needs it. */
+interface Refreshing {
+  readonly token: Promise<string | undefined>;
+  /** Some caller can no longer use the token being replaced: a failed refresh signs the tab out. */
+  unusable: boolean;
+}
+
 export class Session {
   private readonly listeners = new Set<() => void>();
-  private refreshing: Promise<string | undefined> | undefined;
+  private refreshing: Refreshing | undefined;
   /** Why the tab was last signed out by the session itself (an expired token), shown on the sign-in page. */
   public signedOutReason: string | undefined;
 
@@ -149,9 +156,15 @@ export class Session {
     return this.refresh(expiry <= this.now());
   }
 
-  /** After the API answered 401: a new token if a refresh gives one, else the tab is signed out. */
-  async afterUnauthorized(): Promise<string | undefined> {
-    if (this.token === undefined) return undefined;
+  /**
+   * After the API answered 401 to `refused` (the token that request carried): the token to retry with, or undefined
+   * and the tab signed out. Never the refused token: when it was already replaced (another request refreshed it),
+   * the replacement; else a refresh's new token; else, the refresh failing, the tab is signed out.
+   */
+  async afterUnauthorized(refused?: string): Promise<string | undefined> {
+    const token = this.token;
+    if (token === undefined) return undefined;
+    if (refused !== undefined && token !== refused) return token;
     return this.refresh(true);
   }
 
@@ -160,32 +173,49 @@ export class Session {
     return () => this.listeners.delete(listener);
   }
 
-  private refresh(expired: boolean): Promise<string | undefined> {
+  /**
+   * A refresh of the held token. `unusable`: the caller cannot use that token any longer (it has expired, or the
+   * API refused it). One refresh runs at a time, however many requests need one; its outcome is decided once, for
+   * every caller that joined it: a failed refresh leaves the token in use only when none of them found it unusable
+   * and it has not expired meanwhile, else it signs the tab out.
+   */
+  private refresh(unusable: boolean): Promise<string | undefined> {
     const refreshToken = this.storage.getItem(Keys.REFRESH);
     const hostedUi = this.options.hostedUi;
+    if (this.refreshing !== undefined) {
+      if (unusable) this.refreshing.unusable = true;
+      return this.refreshing.token;
+    }
     if (refreshToken === null || hostedUi === undefined) {
-      if (!expired) return Promise.resolve(this.token);
+      if (!unusable) return Promise.resolve(this.token);
       this.signOut('Your session has expired: sign in again.');
       return Promise.resolve(undefined);
     }
-    // One refresh at a time, however many requests find the token expiring.
-    this.refreshing ??= refreshTokens(hostedUi, refreshToken, this.fetchImpl)
-      .then(
+    const started = this.token;
+    const refreshing: Refreshing = {
+      unusable,
+      token: refreshTokens(hostedUi, refreshToken, this.fetchImpl).then(
         (tokens) => {
+          // Cleared as the outcome is decided, so no caller joins a refresh whose outcome no longer counts it.
+          this.refreshing = undefined;
+          // Signed out or in anew meanwhile: that stands.
+          if (this.token !== started) return this.token;
           this.signInWithTokens(tokens);
           return tokens.idToken;
         },
         () => {
-          // A token still valid is used to its end; one that has expired cannot be.
-          if (!expired) return this.token;
+          this.refreshing = undefined;
+          if (this.token !== started) return this.token;
+          const expiry = tokenExpiry(started);
+          // A token still valid is used to its end, unless the API refused it; one that has expired cannot be.
+          if (!refreshing.unusable && (expiry === undefined || expiry > this.now())) return started;
           this.signOut('Your session has ended: sign in again.');
           return undefined;
         },
-      )
-      .finally(() => {
-        this.refreshing = undefined;
-      });
-    return this.refreshing;
+      ),
+    };
+    this.refreshing = refreshing;
+    return refreshing.token;
   }
 
   private now(): number {

@@ -118,6 +118,56 @@ describe('a hosted-UI session', () => {
     expect(session.token).toBe(fresh);
   });
 
+  it('signs the tab out for every caller when a shared refresh fails after the API refused the token', async () => {
+    const store = new MemoryStore();
+    const session = await signedInThroughHostedUi(store);
+    const refused = session.token;
+    endpoint.revoke(store.getItem('bridgeport.refresh') ?? '');
+    const before = endpoint.requests.length;
+
+    // The token has 30 s left: one request starts a refresh (it could still use the token were the refresh to fail)
+    // while another request's answer, a 401, says the portal no longer takes it.
+    clock += 3_600_000 - 30_000;
+    const [starter, refusedCaller] = await Promise.all([
+      session.currentToken(),
+      session.afterUnauthorized(refused),
+    ]);
+
+    expect(endpoint.requests.length - before).toBe(1);
+    expect(starter).toBeUndefined();
+    expect(refusedCaller).toBeUndefined();
+    expect(session.token).toBeUndefined();
+    expect(store.items.size).toBe(0);
+    expect(session.signedOutReason).toBe('Your session has ended: sign in again.');
+    await expect(session.currentToken()).resolves.toBeUndefined();
+  });
+
+  it('keeps a token about to expire when its refresh fails and nobody was refused', async () => {
+    const store = new MemoryStore();
+    const session = await signedInThroughHostedUi(store);
+    const token = session.token;
+    endpoint.revoke(store.getItem('bridgeport.refresh') ?? '');
+
+    clock += 3_600_000 - 30_000;
+    const [a, b] = await Promise.all([session.currentToken(), session.currentToken()]);
+
+    expect(a).toBe(token);
+    expect(b).toBe(token);
+    expect(session.token).toBe(token);
+  });
+
+  it('answers a 401 for a token already replaced with the new token, without another refresh', async () => {
+    const session = await signedInThroughHostedUi(new MemoryStore());
+    const refused = session.token;
+    clock += 3_600_000 - 30_000;
+    const fresh = await session.currentToken();
+    const before = endpoint.requests.length;
+
+    await expect(session.afterUnauthorized(refused)).resolves.toBe(fresh);
+    expect(fresh).not.toBe(refused);
+    expect(endpoint.requests.length).toBe(before);
+  });
+
   it('refuses a sign-in answer that does not match the pending one, keeping the tab signed out', async () => {
     const session = new Session(new MemoryStore(), { hostedUi, now: () => clock });
     const { pending } = await beginSignIn(hostedUi, REDIRECT);
