@@ -1,4 +1,5 @@
 import { SqsError, SqsErrorCode } from './errors';
+import type { Entry } from './queue-log';
 
 /** A queue's redrive policy, parsed. */
 export interface RedrivePolicy {
@@ -33,6 +34,36 @@ export const COMPUTED_ATTRIBUTES = [
   'LastModifiedTimestamp',
   'QueueArn',
 ] as const;
+
+/** The computed attributes that count the queue's messages: a walk over every message, so only when asked for. */
+export const APPROXIMATE_COUNTS = [
+  'ApproximateNumberOfMessages',
+  'ApproximateNumberOfMessagesNotVisible',
+  'ApproximateNumberOfMessagesDelayed',
+] as const;
+
+/**
+ * The queue's messages counted at `now` as SQS counts them: delayed (never received, its delay not over), in
+ * flight (received, its visibility timeout not over) or visible.
+ */
+export function approximateCounts(
+  entries: Iterable<Entry>,
+  now: number,
+): Record<(typeof APPROXIMATE_COUNTS)[number], string> {
+  let visible = 0;
+  let inFlight = 0;
+  let delayed = 0;
+  for (const entry of entries) {
+    if (entry.message.visibleAt > now && entry.receiveCount === 0) delayed += 1;
+    else if (entry.invisibleUntil > now) inFlight += 1;
+    else visible += 1;
+  }
+  return {
+    ApproximateNumberOfMessages: String(visible),
+    ApproximateNumberOfMessagesNotVisible: String(inFlight),
+    ApproximateNumberOfMessagesDelayed: String(delayed),
+  };
+}
 
 export const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 

@@ -10,6 +10,8 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { LOCAL_ACCOUNT_ID, LOCAL_PARTITION, LOCAL_REGION, scopedArn } from '@bridgeport/core';
 import {
+  APPROXIMATE_COUNTS,
+  approximateCounts,
   COMPUTED_ATTRIBUTES,
   checkAttributes,
   checkQueueName,
@@ -157,7 +159,10 @@ export class LocalQueueStore implements LocalQueueSink {
     await this.catalog.save();
   }
 
-  /** The requested attributes (`All` for every one), computed ones included. */
+  /**
+   * The requested attributes (`All` for every one), computed ones included. The message counts walk the queue,
+   * so they are computed only when one of them is asked for (a send reading the queue's policy does not).
+   */
   async getAttributes(
     queueName: string,
     names: readonly string[] = ['All'],
@@ -174,21 +179,12 @@ export class LocalQueueStore implements LocalQueueSink {
     }
     const all = names.includes('All');
     const wanted = (name: string) => all || names.includes(name);
-    const queue = await this.queue(queueName);
-    const now = Date.now();
-    let visible = 0;
-    let inFlight = 0;
-    let delayed = 0;
-    for (const entry of queue.messages.values()) {
-      if (entry.message.visibleAt > now && entry.receiveCount === 0) delayed += 1;
-      else if (entry.invisibleUntil > now) inFlight += 1;
-      else visible += 1;
-    }
+    const counts = APPROXIMATE_COUNTS.some(wanted)
+      ? approximateCounts((await this.queue(queueName)).messages.values(), Date.now())
+      : undefined;
     const values: Record<string, string> = {
       QueueArn: this.queueArn(queueName),
-      ApproximateNumberOfMessages: String(visible),
-      ApproximateNumberOfMessagesNotVisible: String(inFlight),
-      ApproximateNumberOfMessagesDelayed: String(delayed),
+      ...counts,
       CreatedTimestamp: String(stored.createdAt),
       LastModifiedTimestamp: String(stored.lastModifiedAt),
     };

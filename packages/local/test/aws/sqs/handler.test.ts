@@ -222,6 +222,39 @@ describe('the local SQS with the AWS SDK v3 SQSClient', () => {
     });
   });
 
+  it('sends without walking the queue; only the message counts walk it', async () => {
+    const url = await create('orders');
+    for (const body of ['one', 'two', 'three']) {
+      await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
+    }
+    const walkedMaps = jest.spyOn(Map.prototype, 'values');
+    /** Whether a walk went over the queue's messages (the map from message id to its delivery state). */
+    const walkedTheQueue = (maps: readonly unknown[]) =>
+      maps.some(
+        (map) =>
+          map instanceof Map &&
+          [...Map.prototype.entries.call(map)].some(
+            ([, value]) => (value as { message?: { body?: unknown } }).message?.body === 'one',
+          ),
+      );
+
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'four' }));
+    await sqs.send(
+      new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: 'five', MessageBody: 'five' }] }),
+    );
+    const duringSends = [...walkedMaps.mock.contexts];
+    walkedMaps.mockClear();
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
+    const duringCount = [...walkedMaps.mock.contexts];
+    walkedMaps.mockRestore();
+
+    expect(walkedTheQueue(duringSends)).toBe(false);
+    expect(walkedTheQueue(duringCount)).toBe(true);
+    expect(Attributes).toEqual({ ApproximateNumberOfMessages: '5' });
+  });
+
   it('hides a received message for its visibility timeout, then delivers it again', async () => {
     const url = await create('orders');
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'again' }));

@@ -78,3 +78,81 @@ describe('LocalQueueStore log', () => {
     expect(message.receiveCount).toBe(151);
   });
 });
+
+describe('LocalQueueStore message counts', () => {
+  const COUNTS = [
+    'ApproximateNumberOfMessages',
+    'ApproximateNumberOfMessagesNotVisible',
+    'ApproximateNumberOfMessagesDelayed',
+  ];
+  let dir: string;
+  let store: LocalQueueStore;
+  let clock: number;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'bridgeport-queues-'));
+    clock = Date.parse('2026-03-01T12:00:00Z');
+    jest.spyOn(Date, 'now').mockImplementation(() => clock);
+    store = new LocalQueueStore(dir);
+    await store.createQueue('q');
+  });
+
+  afterEach(async () => {
+    await store.close();
+    jest.restoreAllMocks();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** [visible, in flight, delayed]. */
+  const counts = async () => {
+    const attributes = await store.getAttributes('q', COUNTS);
+    return COUNTS.map((name) => Number(attributes[name]));
+  };
+
+  it('counts visible, in-flight and delayed messages through sends, receives, deletes and timeouts', async () => {
+    for (const body of ['a', 'b', 'c']) await store.sendMessage('q', body);
+    await store.sendMessage('q', 'later', { delaySeconds: 10 });
+    expect(await counts()).toEqual([3, 0, 1]);
+
+    const [a, b] = await store.receive('q', { maxMessages: 2 });
+    expect([a.body, b.body]).toEqual(['a', 'b']);
+    expect(await counts()).toEqual([1, 2, 1]);
+
+    await store.deleteMessage('q', a.receiptHandle);
+    expect(await counts()).toEqual([1, 1, 1]);
+
+    clock += 10_000; // the delay is over
+    expect(await counts()).toEqual([2, 1, 0]);
+
+    clock += 21_000; // b's visibility timeout (30 s) is over
+    expect(await counts()).toEqual([3, 0, 0]);
+
+    const [again] = await store.receive('q', { maxMessages: 1, visibilityTimeoutSeconds: 600 });
+    expect(await counts()).toEqual([2, 1, 0]);
+    await store.changeVisibility('q', again.receiptHandle, 0);
+    expect(await counts()).toEqual([3, 0, 0]);
+
+    await store.purge('q');
+    expect(await counts()).toEqual([0, 0, 0]);
+  });
+
+  it('gives the counts with every attribute for All, and leaves them out when others are asked for', async () => {
+    await store.sendMessage('q', 'visible');
+    await store.sendMessage('q', 'delayed', { delaySeconds: 5 });
+
+    const all = await store.getAttributes('q', ['All']);
+    const some = await store.getAttributes('q', ['Policy', 'VisibilityTimeout', 'QueueArn']);
+
+    expect(all).toMatchObject({
+      ApproximateNumberOfMessages: '1',
+      ApproximateNumberOfMessagesNotVisible: '0',
+      ApproximateNumberOfMessagesDelayed: '1',
+      VisibilityTimeout: '30',
+      QueueArn: 'arn:aws:sqs:us-east-1:000000000000:q',
+    });
+    expect(some).toEqual({ VisibilityTimeout: '30', QueueArn: 'arn:aws:sqs:us-east-1:000000000000:q' });
+    await expect(store.getAttributes('q', ['ApproximateNumberOfMessagesDelayed'])).resolves.toEqual({
+      ApproximateNumberOfMessagesDelayed: '1',
+    });
+  });
+});
