@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LOCK_FILE, lockDataDir } from '../../src/runtime/data-dir-lock';
@@ -15,11 +15,16 @@ interface Contender {
   readonly ready: Promise<void>;
 }
 
-function contender(dataDir: string): Contender {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, dataDir], {
-    cwd: PACKAGE_DIR,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+/** A process ready to take the lock; `jitter`: its file operations wait a random moment first. */
+function contender(dataDir: string, jitter = false): Contender {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', FIXTURE, dataDir, ...(jitter ? ['jitter'] : [])],
+    {
+      cwd: PACKAGE_DIR,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   let onReady: () => void = () => undefined;
@@ -50,8 +55,9 @@ function contender(dataDir: string): Contender {
 async function race(
   dataDir: string,
   count: number,
+  jitter = false,
 ): Promise<{ contenders: Contender[]; outcomes: string[] }> {
-  const contenders = Array.from({ length: count }, () => contender(dataDir));
+  const contenders = Array.from({ length: count }, () => contender(dataDir, jitter));
   await Promise.all(contenders.map((each) => each.ready));
   for (const each of contenders) each.child.stdin?.write('go\n');
   return { contenders, outcomes: await Promise.all(contenders.map((each) => each.outcome)) };
@@ -152,6 +158,47 @@ describe('the data directory lock', () => {
       await stopAll(contenders);
     }
   }, 60_000);
+
+  /**
+   * Rounds of a race of processes whose file operations wait a random moment first: each round leaves a dead
+   * owner's lock and, beside it, the takeover guard `leaveGuard` makes for a taker that crashed.
+   */
+  async function raceAfterCrashedTakeover(leaveGuard: (guard: string, taker: number) => Promise<void>) {
+    for (let round = 0; round < 6; round += 1) {
+      await rm(dataDir, { recursive: true, force: true });
+      await mkdir(dataDir);
+      await writeFile(path.join(dataDir, LOCK_FILE), `${await deadPid()}\n`);
+      await leaveGuard(path.join(dataDir, `${LOCK_FILE}.takeover`), await deadPid());
+
+      const { contenders, outcomes } = await race(dataDir, 6, true);
+      try {
+        const winners = contenders.filter((_, index) => outcomes[index] === 'won');
+        expect({ round, winners: winners.length }).toEqual({ round, winners: 1 });
+        const holder = winners[0]?.child.pid;
+        const pids = contenders.map((each) => each.child.pid);
+        for (const refusal of outcomes.filter((outcome) => outcome !== 'won')) {
+          // Refused naming a live contender: the winner, or one taking the lock over at that moment.
+          expect(refusal).toMatch(/^locked \d+ Data directory /);
+          expect(pids).toContain(Number(/^locked (\d+) /.exec(refusal)?.[1]));
+        }
+        expect(await readFile(path.join(dataDir, LOCK_FILE), 'utf8')).toBe(`${holder}\n`);
+        await expect(readdir(dataDir)).resolves.toEqual([LOCK_FILE]);
+      } finally {
+        await stopAll(contenders);
+      }
+    }
+  }
+
+  it('takes over once when several processes meet the guard file of a taker that crashed (earlier versions)', async () => {
+    await raceAfterCrashedTakeover((guard, taker) => writeFile(guard, `${taker}\n`));
+  }, 240_000);
+
+  it('takes over once when several processes meet the guard folder of a taker that crashed', async () => {
+    await raceAfterCrashedTakeover(async (guard, taker) => {
+      await mkdir(guard);
+      await writeFile(path.join(guard, `${taker}.0123456789ab`), `${taker}\n`);
+    });
+  }, 240_000);
 
   it('is taken again once released, and a lock naming this process from an earlier run is taken over', async () => {
     const first = await lockDataDir(dataDir);
