@@ -6,21 +6,32 @@ import type { SubscriptionRecord } from '../store/records';
 import { ADMIN_GROUP, actsFor, type Caller } from './caller';
 
 /**
- * A subscription as the API shows it. `connection_string` and `secret_name` (where the consumer is, and its
- * credentials) are shown only to the owning team and admins.
+ * A subscription as the API shows it: the fields docs/api.md lists, nothing else of the record (neither the
+ * portal's own bookkeeping nor what the deployment status recorder keeps beside the status, such as
+ * `status_event_at` and `status_execution_id`). `connection_string` and `secret_name` (where the consumer is,
+ * and its credentials) are shown only to the owning team and admins.
  */
-export type SubscriptionView = Omit<
+export type SubscriptionView = Pick<
   SubscriptionRecord,
-  'state' | 'request_digest' | 'connection_string' | 'secret_name' | 'team'
+  | 'id'
+  | 'event_type'
+  | 'version'
+  | 'application'
+  | 'target_unit'
+  | 'connection_type'
+  | 'filter'
+  | 'retry_policy'
+  | 'rate_limit_per_second'
+  | 'status'
+  | 'status_reason'
+  | 'created_at'
+  | 'updated_at'
 > & {
   /** The team that made the subscription and owns it. */
   readonly team: string;
   readonly connection_string?: string;
   readonly secret_name?: string;
 };
-
-/** Fields of a subscription only its team (and admins) see. */
-const PRIVATE_FIELDS = ['connection_string', 'secret_name'] as const;
 
 export interface ListPage<T> {
   readonly items: T[];
@@ -33,10 +44,26 @@ export function teamOf(record: SubscriptionRecord): string {
 }
 
 export function subscriptionView(record: SubscriptionRecord, caller: Caller): SubscriptionView {
-  const { state: _state, request_digest: _digest, ...rest } = record;
   const team = teamOf(record);
-  if (actsFor(caller, team)) return { ...rest, team };
-  const shown: Record<string, unknown> = { ...rest, team };
-  for (const field of PRIVATE_FIELDS) delete shown[field];
-  return shown as SubscriptionView;
+  const shown = actsFor(caller, team);
+  const optional = <K extends keyof SubscriptionRecord>(field: K, show = true) =>
+    show && record[field] !== undefined ? ({ [field]: record[field] } as Pick<SubscriptionRecord, K>) : {};
+  return {
+    id: record.id,
+    event_type: record.event_type,
+    version: record.version,
+    application: record.application,
+    team,
+    ...optional('target_unit'),
+    connection_type: record.connection_type,
+    ...optional('connection_string', shown),
+    ...optional('filter'),
+    retry_policy: record.retry_policy,
+    ...optional('secret_name', shown),
+    ...optional('rate_limit_per_second'),
+    status: record.status,
+    ...optional('status_reason'),
+    created_at: record.created_at,
+    updated_at: record.updated_at,
+  };
 }

@@ -5,8 +5,10 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { consumerDeadLetterQueueName, consumerManifestKey } from '@bridgeport/core';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { consumerDeadLetterQueueName, consumerManifestKey, subscriptionKey } from '@bridgeport/core';
 import { mockClient } from 'aws-sdk-client-mock';
+import { statusUpdateOf } from '../../src/store/status-update';
 import { call } from '../support/api';
 import { orderCreated, portalOn, shipOrders } from '../support/fixtures';
 import { usePortal } from '../support/portal-suite';
@@ -14,6 +16,26 @@ import { subscriptionRequests } from '../support/requests';
 import { type S3Faults, s3Faults } from '../support/s3-faults';
 
 const suite = usePortal();
+
+/** The fields of a subscription docs/api.md lists. */
+const DOCUMENTED_SUBSCRIPTION_FIELDS = [
+  'id',
+  'event_type',
+  'version',
+  'application',
+  'team',
+  'target_unit',
+  'connection_type',
+  'connection_string',
+  'filter',
+  'retry_policy',
+  'secret_name',
+  'rate_limit_per_second',
+  'status',
+  'status_reason',
+  'created_at',
+  'updated_at',
+];
 let faults: S3Faults;
 
 beforeAll(async () => {
@@ -224,6 +246,44 @@ describe('GET /subscriptions/{id}', () => {
 
     expect(response.statusCode).toBe(200);
     expect(response.body).toMatchObject({ id, status: 'FAILED', status_reason: 'Stack rollback' });
+  });
+
+  it('shows only the documented fields once the deployment status recorder has written its own', async () => {
+    const created = await subscribe(shipOrders());
+    const id = String(created.body.id);
+    // As the deployment status recorder writes it: the status, with the event and execution it came from.
+    await suite.harness.clients.dynamo.send(
+      new UpdateCommand({
+        TableName: suite.harness.config.tableName,
+        ...statusUpdateOf({
+          key: subscriptionKey(id),
+          status: 'ACTIVE',
+          at: '2026-11-26T06:44:02.120Z',
+          eventAt: '2026-11-26T06:44:01.000Z',
+          executionId: 'arn:aws:states:us-east-1:123456789012:execution:deploy:7f1c',
+        }),
+      }),
+    );
+    const stored = await suite.harness.clients.dynamo.send(
+      new GetCommand({ TableName: suite.harness.config.tableName, Key: subscriptionKey(id) }),
+    );
+
+    const one = await getSubscription(id);
+    const listed = (await list({ event_type: 'order_created', limit: '100' })).body.items?.find(
+      (item) => item.id === id,
+    );
+
+    expect(stored.Item).toMatchObject({
+      status_event_at: expect.any(String),
+      status_execution_id: expect.any(String),
+    });
+    expect(one.statusCode).toBe(200);
+    expect(one.body).toMatchObject({ id, status: 'ACTIVE', updated_at: '2026-11-26T06:44:02.120Z' });
+    for (const view of [one.body, listed]) {
+      expect(view).toBeDefined();
+      for (const field of Object.keys(view ?? {})) expect(DOCUMENTED_SUBSCRIPTION_FIELDS).toContain(field);
+    }
+    expect(Object.keys(one.body).sort()).toEqual(Object.keys(listed ?? {}).sort());
   });
 
   it('answers 404 for an unknown id', async () => {
