@@ -2,24 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { ApiError, PortalApi } from '../../src/app/api';
 import type { HostedUiSettings } from '../../src/app/hosted-ui';
-import { type KeyValueStore, Session } from '../../src/app/session';
+import { Session } from '../../src/app/session';
+import { MemoryStore } from '../support/memory-store';
 import { type FakeTokenEndpoint, startTokenEndpoint, unsignedJwt } from '../support/token-endpoint';
 
 const CLIENT_ID = 'portal-web-client';
 const NOW = Date.parse('2026-03-01T12:00:00Z');
-
-class MemoryStore implements KeyValueStore {
-  readonly items = new Map<string, string>();
-  getItem(key: string): string | null {
-    return this.items.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.items.set(key, value);
-  }
-  removeItem(key: string): void {
-    this.items.delete(key);
-  }
-}
 
 /** A stand-in for the portal API: answers 401 to a token it no longer takes; `/slow` answers only when released. */
 interface FakePortal {

@@ -1,24 +1,12 @@
 import { settingsFrom } from '../../src/app/api';
 import { beginSignIn, type HostedUiSettings } from '../../src/app/hosted-ui';
 import { type KeyValueStore, Session, tokenExpiry } from '../../src/app/session';
+import { MemoryStore } from '../support/memory-store';
 import { type FakeTokenEndpoint, startTokenEndpoint, unsignedJwt } from '../support/token-endpoint';
 
 const CLIENT_ID = 'portal-web-client';
 const REDIRECT = 'https://d111111abcdef8.cloudfront.net/';
 const NOW = Date.parse('2026-03-01T12:00:00Z');
-
-class MemoryStore implements KeyValueStore {
-  readonly items = new Map<string, string>();
-  getItem(key: string): string | null {
-    return this.items.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.items.set(key, value);
-  }
-  removeItem(key: string): void {
-    this.items.delete(key);
-  }
-}
 
 const tokenEnding = (at: number, sub = 'alice') => unsignedJwt({ sub, exp: Math.floor(at / 1000) });
 

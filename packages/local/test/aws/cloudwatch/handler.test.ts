@@ -53,6 +53,20 @@ describe('the local CloudWatch on the AWS endpoint', () => {
     },
   });
 
+  /** Restarts the endpoint on the same data directory, then reads the first minute of the window. */
+  const readAfterRestart = async (queries: ReturnType<typeof query>[]) => {
+    cloudwatch.destroy();
+    await endpoint.close();
+    await open();
+    return cloudwatch.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(base),
+        EndTime: new Date(base + MINUTE),
+        MetricDataQueries: queries,
+      }),
+    );
+  };
+
   beforeAll(() => {
     for (const key of ENV_KEYS) savedEnv[key] = process.env[key];
     process.env.AWS_ACCESS_KEY_ID = 'any-key';
@@ -165,16 +179,7 @@ describe('the local CloudWatch on the AWS endpoint', () => {
 
   it('keeps data points across a restart', async () => {
     await put('Published', [{ t: base, value: 2 }]);
-    cloudwatch.destroy();
-    await endpoint.close();
-    await open();
-    const output = await cloudwatch.send(
-      new GetMetricDataCommand({
-        StartTime: new Date(base),
-        EndTime: new Date(base + MINUTE),
-        MetricDataQueries: [query('p', 'Published', 'Sum')],
-      }),
-    );
+    const output = await readAfterRestart([query('p', 'Published', 'Sum')]);
     expect(output.MetricDataResults?.[0]?.Values).toEqual([2]);
   });
 
@@ -189,16 +194,10 @@ describe('the local CloudWatch on the AWS endpoint', () => {
     } finally {
       appends.mockRestore();
     }
-    cloudwatch.destroy();
-    await endpoint.close();
-    await open();
-    const output = await cloudwatch.send(
-      new GetMetricDataCommand({
-        StartTime: new Date(base),
-        EndTime: new Date(base + MINUTE),
-        MetricDataQueries: [query('p', 'Published', 'Sum'), query('n', 'Published', 'SampleCount')],
-      }),
-    );
+    const output = await readAfterRestart([
+      query('p', 'Published', 'Sum'),
+      query('n', 'Published', 'SampleCount'),
+    ]);
     expect(output.MetricDataResults?.map((result) => result.Values)).toEqual([[210], [20]]);
   });
 
