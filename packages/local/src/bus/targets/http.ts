@@ -284,7 +284,8 @@ const MAX_ANSWER_BYTES = 128 * 1024;
 /**
  * POSTs `payload` and resolves with the answer once its body has been read. Dispatched with a handler of its own
  * rather than `pool.request`: a delivery needs only the status (and a failure's first bytes), so no body stream is
- * made and a 2xx body is dropped as it arrives. A body longer than `MAX_ANSWER_BYTES` is not read to its end.
+ * made and a 2xx body is dropped as it arrives. A body longer than `MAX_ANSWER_BYTES` is not read to its end, and a
+ * 2xx whose body then breaks off is still an answer, as it was when the body was drained with `dump()`.
  */
 function post(
   pool: Pool,
@@ -298,7 +299,7 @@ function post(
     let received = 0;
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart() {
-        // nothing to set up: the pool connects, and a delivery is never aborted from here
+        // nothing to set up: the pool connects
       },
       onResponseStart(_controller, status) {
         statusCode = status;
@@ -317,7 +318,9 @@ function post(
         resolve({ statusCode, body });
       },
       onResponseError(_controller, error) {
-        reject(error);
+        // Once the target has answered 2xx the event is delivered, whatever becomes of the rest of the body.
+        if (statusCode >= 200 && statusCode < 300) resolve({ statusCode, body });
+        else reject(error);
       },
     };
     pool.dispatch({ path, method: 'POST', headers, body: payload }, handler);

@@ -261,6 +261,22 @@ describe('HttpTargetDispatcher answers', () => {
   afterAll(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
+    await new Promise((resolve) => breakingServer.close(resolve));
+  });
+
+  /** A target that answers 200 with a body of 100 bytes, sends 7 of them and closes the connection. */
+  let breakingServer: Server;
+  let breaking: number;
+  beforeAll(async () => {
+    breakingServer = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'content-length': '100' });
+        response.write('partial', () => response.socket?.destroy());
+      });
+    });
+    await new Promise<void>((resolve) => breakingServer.listen(0, '127.0.0.1', resolve));
+    breaking = (breakingServer.address() as AddressInfo).port;
   });
 
   const dispatcher = () => new HttpTargetDispatcher({ allowLoopbackTargets: true });
@@ -270,6 +286,15 @@ describe('HttpTargetDispatcher answers', () => {
     const target = dispatcher();
     try {
       await expect(target.deliver(delivery(`http://127.0.0.1:${port}/endless`))).resolves.toBeUndefined();
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('counts a 2xx as delivered when the connection breaks off in the middle of its body', async () => {
+    const target = dispatcher();
+    try {
+      await expect(target.deliver(delivery(`http://127.0.0.1:${breaking}/cut`))).resolves.toBeUndefined();
     } finally {
       await target.close();
     }
