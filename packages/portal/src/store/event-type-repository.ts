@@ -4,7 +4,6 @@
  * every transition is a conditional write on the record as it was read. Also the type's set of subscriptions,
  * its removal with its versions, and the records operations rebuild from backups.
  */
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { EventsTableKey, eventTypeKey } from '@bridgeport/core';
 import { applicationPartition, decodeEventType, eventTypeItem, LIST_EVENT_TYPES } from './items';
 import { type EventTypeRecord, RecordState } from './records';
@@ -107,26 +106,22 @@ export class EventTypeRepository {
       updated_at: now,
     };
     const { subscription_ids: _none, ...attributes } = record;
-    return this.table.conditional('Saving the event type record', async () => {
-      await this.table.client.send(
-        new PutCommand({
-          TableName: this.table.tableName,
-          Item: eventTypeItem(attributes),
-          ...(previous === undefined
-            ? ONLY_IF_ABSENT
-            : {
-                ConditionExpression: `#state = :creating AND ${fenceCondition(previous)} AND ${LEASE_EXPIRED}`,
-                ExpressionAttributeNames: { '#state': 'state', '#fence': 'fence', '#lease': 'lease_until' },
-                ExpressionAttributeValues: {
-                  ':creating': RecordState.CREATING,
-                  ':now': now,
-                  ...(previous.fence === undefined ? {} : { ':fence': previous.fence }),
-                },
-              }),
-        }),
-      );
-      return record;
-    });
+    const put = await this.table.put(
+      eventTypeItem(attributes),
+      previous === undefined
+        ? ONLY_IF_ABSENT
+        : {
+            ConditionExpression: `#state = :creating AND ${fenceCondition(previous)} AND ${LEASE_EXPIRED}`,
+            ExpressionAttributeNames: { '#state': 'state', '#fence': 'fence', '#lease': 'lease_until' },
+            ExpressionAttributeValues: {
+              ':creating': RecordState.CREATING,
+              ':now': now,
+              ...(previous.fence === undefined ? {} : { ':fence': previous.fence }),
+            },
+          },
+      'Saving the event type record',
+    );
+    return put.ok ? { ok: true, value: record } : put;
   }
 
   /**
@@ -184,17 +179,15 @@ export class EventTypeRepository {
    * request may take it over at once. Nothing happens when `owner` no longer holds it.
    */
   async releaseLease(eventType: string, owner: string): Promise<void> {
-    await this.table.conditional('Saving the event type record', () =>
-      this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: eventTypeKey(eventType),
-          UpdateExpression: 'REMOVE #lease',
-          ConditionExpression: '#owner = :owner',
-          ExpressionAttributeNames: { '#lease': 'lease_until', '#owner': 'owner' },
-          ExpressionAttributeValues: { ':owner': owner },
-        }),
-      ),
+    await this.table.update(
+      {
+        Key: eventTypeKey(eventType),
+        UpdateExpression: 'REMOVE #lease',
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#lease': 'lease_until', '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': owner },
+      },
+      'Saving the event type record',
     );
   }
 
@@ -276,17 +269,15 @@ export class EventTypeRepository {
     bumpRevision: boolean,
   ): Promise<Conditional<EventTypeRecord>> {
     const expressions = updateExpressionOf(update, { updatedAt: this.table.timestamp(), bumpRevision });
-    const written = await this.table.conditional(step, () =>
-      this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: eventTypeKey(eventType),
-          ...expressions,
-          ReturnValues: 'ALL_NEW',
-        }),
-      ),
+    const written = await this.table.update(
+      {
+        Key: eventTypeKey(eventType),
+        ...expressions,
+        ReturnValues: 'ALL_NEW',
+      },
+      step,
     );
-    return written.ok ? { ok: true, value: decodeEventType(written.value.Attributes ?? {}) } : written;
+    return written.ok ? { ok: true, value: decodeEventType(written.value ?? {}) } : written;
   }
 
   /**
@@ -294,35 +285,31 @@ export class EventTypeRepository {
    * event type is `READY`, which is what keeps subscriptions from appearing on a type being deleted.
    */
   async attachSubscription(eventType: string, subscriptionId: string): Promise<Conditional<EventTypeRecord>> {
-    const written = await this.table.conditional('Saving the subscription record', () =>
-      this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: eventTypeKey(eventType),
-          UpdateExpression: 'ADD #subscriptions :id',
-          ConditionExpression: '#state = :ready',
-          ExpressionAttributeNames: { '#subscriptions': 'subscription_ids', '#state': 'state' },
-          ExpressionAttributeValues: { ':id': new Set([subscriptionId]), ':ready': RecordState.READY },
-          ReturnValues: 'ALL_NEW',
-        }),
-      ),
+    const written = await this.table.update(
+      {
+        Key: eventTypeKey(eventType),
+        UpdateExpression: 'ADD #subscriptions :id',
+        ConditionExpression: '#state = :ready',
+        ExpressionAttributeNames: { '#subscriptions': 'subscription_ids', '#state': 'state' },
+        ExpressionAttributeValues: { ':id': new Set([subscriptionId]), ':ready': RecordState.READY },
+        ReturnValues: 'ALL_NEW',
+      },
+      'Saving the subscription record',
     );
-    return written.ok ? { ok: true, value: decodeEventType(written.value.Attributes ?? {}) } : written;
+    return written.ok ? { ok: true, value: decodeEventType(written.value ?? {}) } : written;
   }
 
   /** Removes a subscription from its event type's set. Idempotent; nothing happens if the type is gone. */
   async detachSubscription(eventType: string, subscriptionId: string): Promise<void> {
-    await this.table.conditional('Removing the subscription record', () =>
-      this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: eventTypeKey(eventType),
-          UpdateExpression: 'DELETE #subscriptions :id',
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: { '#subscriptions': 'subscription_ids', '#pk': K.PARTITION },
-          ExpressionAttributeValues: { ':id': new Set([subscriptionId]) },
-        }),
-      ),
+    await this.table.update(
+      {
+        Key: eventTypeKey(eventType),
+        UpdateExpression: 'DELETE #subscriptions :id',
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: { '#subscriptions': 'subscription_ids', '#pk': K.PARTITION },
+        ExpressionAttributeValues: { ':id': new Set([subscriptionId]) },
+      },
+      'Removing the subscription record',
     );
   }
 
@@ -352,17 +339,16 @@ export class EventTypeRepository {
 
   /** Adds subscriptions to an event type's set, whatever its state. Fails (`ok: false`) when it does not exist. */
   async addSubscriptionIds(eventType: string, ids: readonly string[]): Promise<Conditional<void>> {
-    return this.table.conditional('Restoring the event type record', async () => {
-      await this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: eventTypeKey(eventType),
-          UpdateExpression: 'ADD #subscriptions :ids',
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: { '#subscriptions': 'subscription_ids', '#pk': K.PARTITION },
-          ExpressionAttributeValues: { ':ids': new Set(ids) },
-        }),
-      );
-    });
+    const written = await this.table.update(
+      {
+        Key: eventTypeKey(eventType),
+        UpdateExpression: 'ADD #subscriptions :ids',
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: { '#subscriptions': 'subscription_ids', '#pk': K.PARTITION },
+        ExpressionAttributeValues: { ':ids': new Set(ids) },
+      },
+      'Restoring the event type record',
+    );
+    return written.ok ? { ok: true, value: undefined } : written;
   }
 }

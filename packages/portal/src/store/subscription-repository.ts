@@ -5,7 +5,7 @@
  * status, the subscription's removal with the items under it, and the records operations rebuild from
  * manifests.
  */
-import { DeleteCommand, PutCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   DependencyFailureError,
   type DeploymentStatus,
@@ -75,31 +75,26 @@ export class SubscriptionRepository {
     const step = 'Saving the subscription record';
     const nowSeconds = this.table.epochSeconds();
     const expiresAt = nowSeconds + SUBSCRIPTION_CLAIM_SECONDS;
-    const put = await this.table.conditional(step, () =>
-      this.table.client.send(
-        new PutCommand({
-          TableName: this.table.tableName,
-          Item: {
-            ...subscriptionClaimKey(claim),
-            entity: 'SUBSCRIPTION_CLAIM',
-            subscription_id: id,
-            [K.TIME_TO_LIVE]: expiresAt,
+    const put = await this.table.put(
+      {
+        ...subscriptionClaimKey(claim),
+        entity: 'SUBSCRIPTION_CLAIM',
+        subscription_id: id,
+        [K.TIME_TO_LIVE]: expiresAt,
+      },
+      // A claim past its expiry counts as absent: DynamoDB's TTL removes it only some time later.
+      replacing === undefined
+        ? {
+            ConditionExpression: 'attribute_not_exists(#pk) OR #exp < :now',
+            ExpressionAttributeNames: { '#pk': K.PARTITION, '#exp': K.TIME_TO_LIVE },
+            ExpressionAttributeValues: { ':now': nowSeconds },
+          }
+        : {
+            ConditionExpression: '#id = :replacing OR #exp < :now',
+            ExpressionAttributeNames: { '#id': 'subscription_id', '#exp': K.TIME_TO_LIVE },
+            ExpressionAttributeValues: { ':now': nowSeconds, ':replacing': replacing },
           },
-          // A claim past its expiry counts as absent: DynamoDB's TTL removes it only some time later.
-          ConditionExpression:
-            replacing === undefined
-              ? 'attribute_not_exists(#pk) OR #exp < :now'
-              : '#id = :replacing OR #exp < :now',
-          ExpressionAttributeNames:
-            replacing === undefined
-              ? { '#pk': K.PARTITION, '#exp': K.TIME_TO_LIVE }
-              : { '#id': 'subscription_id', '#exp': K.TIME_TO_LIVE },
-          ExpressionAttributeValues:
-            replacing === undefined
-              ? { ':now': nowSeconds }
-              : { ':now': nowSeconds, ':replacing': replacing },
-        }),
-      ),
+      step,
     );
     if (put.ok) return id;
     const current = await this.table.get(subscriptionClaimKey(claim), step);
@@ -213,21 +208,19 @@ export class SubscriptionRepository {
    * is gone: its manifest must not stay behind then.
    */
   async activate(id: string): Promise<boolean> {
-    const result = await this.table.conditional('Activating the subscription record', () =>
-      this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: subscriptionKey(id),
-          UpdateExpression: 'SET #state = :ready, #at = :at',
-          ConditionExpression: '#state IN (:creating, :ready)',
-          ExpressionAttributeNames: { '#state': 'state', '#at': 'updated_at' },
-          ExpressionAttributeValues: {
-            ':ready': RecordState.READY,
-            ':creating': RecordState.CREATING,
-            ':at': this.table.timestamp(),
-          },
-        }),
-      ),
+    const result = await this.table.update(
+      {
+        Key: subscriptionKey(id),
+        UpdateExpression: 'SET #state = :ready, #at = :at',
+        ConditionExpression: '#state IN (:creating, :ready)',
+        ExpressionAttributeNames: { '#state': 'state', '#at': 'updated_at' },
+        ExpressionAttributeValues: {
+          ':ready': RecordState.READY,
+          ':creating': RecordState.CREATING,
+          ':at': this.table.timestamp(),
+        },
+      },
+      'Activating the subscription record',
     );
     return result.ok;
   }

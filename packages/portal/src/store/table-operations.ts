@@ -16,6 +16,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import {
   DependencyFailureError,
@@ -44,6 +45,9 @@ export interface PageRequest {
 }
 
 /** Outcome of a conditional write that may lose to the current state. */
+/** An `UpdateItem` request but for the table: the key, the expressions, and what to return. */
+export type UpdateRequest = Omit<UpdateCommandInput, 'TableName'>;
+
 export type Conditional<T> = { readonly ok: true; readonly value: T } | { readonly ok: false };
 
 export interface TableOptions {
@@ -154,6 +158,17 @@ export class TableOperations {
       if (isConditionFailure(error)) return { ok: false };
       throw new DependencyFailureError(step, error);
     }
+  }
+
+  /**
+   * Updates the item at `request.Key` under the request's condition: `{ ok: false }` when the condition does not
+   * hold, else the attributes `ReturnValues` asks for (none unless asked).
+   */
+  async update(request: UpdateRequest, step: string): Promise<Conditional<Item | undefined>> {
+    const written = await this.conditional(step, () =>
+      this.client.send(new UpdateCommand({ TableName: this.tableName, ...request })),
+    );
+    return written.ok ? { ok: true, value: written.value.Attributes } : written;
   }
 
   /** The item at `key` (a consistent read), undefined when there is none. */

@@ -3,7 +3,6 @@
  * completed by that owner only, their producer's deployment status, and the records operations rebuild from
  * backups.
  */
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type DeploymentStatus,
   EventsTableKey,
@@ -39,19 +38,17 @@ export class VersionRepository {
       status_updated_at: now,
       created_at: now,
     };
-    return this.table.conditional('Saving the event version record', async () => {
-      await this.table.client.send(
-        new PutCommand({
-          TableName: this.table.tableName,
-          Item: versionItem(record),
-          ConditionExpression:
-            'attribute_not_exists(#pk) OR (#state = :creating AND (attribute_not_exists(#fence) OR #fence <= :fence))',
-          ExpressionAttributeNames: { '#pk': K.PARTITION, '#state': 'state', '#fence': 'fence' },
-          ExpressionAttributeValues: { ':creating': RecordState.CREATING, ':fence': record.fence ?? 0 },
-        }),
-      );
-      return record;
-    });
+    const put = await this.table.put(
+      versionItem(record),
+      {
+        ConditionExpression:
+          'attribute_not_exists(#pk) OR (#state = :creating AND (attribute_not_exists(#fence) OR #fence <= :fence))',
+        ExpressionAttributeNames: { '#pk': K.PARTITION, '#state': 'state', '#fence': 'fence' },
+        ExpressionAttributeValues: { ':creating': RecordState.CREATING, ':fence': record.fence ?? 0 },
+      },
+      'Saving the event version record',
+    );
+    return put.ok ? { ok: true, value: record } : put;
   }
 
   async get(eventType: string, version: number): Promise<EventVersionRecord | undefined> {
@@ -94,22 +91,21 @@ export class VersionRepository {
     readonly owner: string;
     readonly registryVersion: string;
   }): Promise<Conditional<void>> {
-    return this.table.conditional('Activating the event version record', async () => {
-      await this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: versionKey(input.eventType, input.version),
-          UpdateExpression: 'SET #state = :ready, #registry = :registry',
-          ConditionExpression: '#owner = :owner',
-          ExpressionAttributeNames: { '#state': 'state', '#registry': 'registry_version', '#owner': 'owner' },
-          ExpressionAttributeValues: {
-            ':ready': RecordState.READY,
-            ':registry': input.registryVersion,
-            ':owner': input.owner,
-          },
-        }),
-      );
-    });
+    const written = await this.table.update(
+      {
+        Key: versionKey(input.eventType, input.version),
+        UpdateExpression: 'SET #state = :ready, #registry = :registry',
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#state': 'state', '#registry': 'registry_version', '#owner': 'owner' },
+        ExpressionAttributeValues: {
+          ':ready': RecordState.READY,
+          ':registry': input.registryVersion,
+          ':owner': input.owner,
+        },
+      },
+      'Activating the event version record',
+    );
+    return written.ok ? { ok: true, value: undefined } : written;
   }
 
   /**
@@ -142,17 +138,15 @@ export class VersionRepository {
 
   /** Records which schema registry version holds a version's envelope (after the registry was rebuilt). */
   async setRegistryVersion(eventType: string, version: number, registryVersion: string): Promise<boolean> {
-    const result = await this.table.conditional('Restoring the event version record', () =>
-      this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: versionKey(eventType, version),
-          UpdateExpression: 'SET #registry = :registry',
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: { '#registry': 'registry_version', '#pk': K.PARTITION },
-          ExpressionAttributeValues: { ':registry': registryVersion },
-        }),
-      ),
+    const result = await this.table.update(
+      {
+        Key: versionKey(eventType, version),
+        UpdateExpression: 'SET #registry = :registry',
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: { '#registry': 'registry_version', '#pk': K.PARTITION },
+        ExpressionAttributeValues: { ':registry': registryVersion },
+      },
+      'Restoring the event version record',
     );
     return result.ok;
   }
