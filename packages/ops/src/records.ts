@@ -7,7 +7,6 @@ import {
   type ConsumerManifest,
   DEFAULT_RATE_LIMIT_PER_SECOND,
   type DeploymentStatus,
-  detailType,
 } from '@bridgeport/core';
 import {
   canonicalJson,
@@ -16,7 +15,7 @@ import {
   RecordState,
   type SubscriptionRecord,
 } from '@bridgeport/portal';
-import { BACKUP_FORMAT, type SchemaBackup } from './sources/backups';
+import type { SchemaBackup } from './sources/backups';
 
 function digestOf(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex');
@@ -91,23 +90,6 @@ export function subscriptionRecordOf(
     created_at: options.createdAt,
     updated_at: options.at,
     request_digest: digestOf(manifest),
-  };
-}
-
-/** The backup the portal would write for a version record (same fields, same order). */
-export function backupOf(record: EventVersionRecord): SchemaBackup {
-  return {
-    format: BACKUP_FORMAT,
-    event_type: record.event_type,
-    version: record.version,
-    application: record.application,
-    description: record.description,
-    connection_type: record.connection_type,
-    detail_type: detailType(record.event_type, record.version),
-    created_at: record.created_at,
-    schema: record.envelope_schema,
-    data: record.data_schema,
-    ...(record.compatibility === undefined ? {} : { compatibility: record.compatibility }),
   };
 }
 

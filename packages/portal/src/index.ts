@@ -60,6 +60,8 @@ export type { PortalServices } from './services/portal-services';
 export { createPortalServices } from './services/portal-services';
 export type { ReplayView } from './services/replays';
 export { ReplayService } from './services/replays';
+export type { SchemaBackup } from './services/schema-backup';
+export { BACKUP_FORMAT, schemaBackupOf } from './services/schema-backup';
 export type { ListPage, SubscriptionView } from './services/subscription-views';
 export type { SubscriptionServiceOptions } from './services/subscriptions';
 export { SubscriptionService } from './services/subscriptions';

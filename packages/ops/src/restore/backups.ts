@@ -2,8 +2,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { schemaBackupKey } from '@bridgeport/core';
 import type { EventStore, EventTypeRecord, EventVersionRecord } from '@bridgeport/portal';
-import { RecordState } from '@bridgeport/portal';
-import { backupOf } from '../records';
+import { RecordState, schemaBackupOf } from '@bridgeport/portal';
 import { Outcome, Store } from '../report';
 import {
   type BackupCatalog,
@@ -58,7 +57,7 @@ export async function restoreBackups(
       const key = schemaBackupKey(record.event_type, record.version);
       const subject = { store: Store.BACKUPS, subject: `${record.event_type} v${record.version}`, key };
       await attempt(context, subject, async () => {
-        const backup = backupOf(record);
+        const backup = schemaBackupOf(record);
         if (!context.dryRun) {
           await context.clients.s3.send(
             new PutObjectCommand({

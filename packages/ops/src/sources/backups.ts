@@ -2,35 +2,11 @@
  * The schema backup bucket: one object per event type version (`{event_type}/v{version}.json`), written by the
  * portal when the version is created and kept when the event type is deleted.
  */
-import {
-  EVENT_TYPE_PATTERN,
-  isSchemaComparison,
-  type JsonSchema,
-  ProducerType,
-  type SchemaComparison,
-  schemaBackupKey,
-} from '@bridgeport/core';
+import { EVENT_TYPE_PATTERN, isSchemaComparison, ProducerType, schemaBackupKey } from '@bridgeport/core';
+import { BACKUP_FORMAT, type SchemaBackup } from '@bridgeport/portal';
 import type { BucketReader, StoredObject } from './bucket-reader';
 
-/** The backup format this version of Bridgeport reads and writes. */
-export const BACKUP_FORMAT = 1;
-
-/** One version's backup, as the portal writes it. */
-export interface SchemaBackup {
-  readonly format: typeof BACKUP_FORMAT;
-  readonly event_type: string;
-  readonly version: number;
-  readonly application: string;
-  readonly description: string;
-  readonly connection_type: ProducerType;
-  readonly detail_type: string;
-  readonly created_at: string;
-  /** The envelope schema. */
-  readonly schema: JsonSchema;
-  /** The JSON Schema of `data`. */
-  readonly data: JsonSchema;
-  readonly compatibility?: SchemaComparison;
-}
+export { BACKUP_FORMAT, type SchemaBackup };
 
 /** A backup that cannot be used, with its key. */
 export interface BackupProblem {

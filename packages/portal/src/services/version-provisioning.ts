@@ -9,7 +9,6 @@ import {
   buildEnvelopeSchema,
   buildProducerManifest,
   ConflictError,
-  detailType,
   type EventTypeRequest,
   producerManifestKey,
   type SchemaComparison,
@@ -24,6 +23,7 @@ import type { PortalConfig } from '../config';
 import type { EventStore } from '../store/event-store';
 import { type EventTypeRecord, type EventVersionRecord, RecordState } from '../store/records';
 import { type EventTypeLease, lost } from './event-type-lease';
+import { schemaBackupOf } from './schema-backup';
 import { step } from './step';
 
 export class VersionProvisioning {
@@ -137,7 +137,7 @@ export class VersionProvisioning {
       this.storage.putJson(
         this.config.schemasBackupBucket,
         schemaBackupKey(eventType, version),
-        `${JSON.stringify(schemaBackup(record), null, 2)}\n`,
+        `${JSON.stringify(schemaBackupOf(record), null, 2)}\n`,
       ),
     );
     await fence();
@@ -170,21 +170,4 @@ export class VersionProvisioning {
       },
     );
   }
-}
-
-/** The schema backup of a version (what operations restore the table and the registry from). */
-function schemaBackup(record: EventVersionRecord) {
-  return {
-    format: 1,
-    event_type: record.event_type,
-    version: record.version,
-    application: record.application,
-    description: record.description,
-    connection_type: record.connection_type,
-    detail_type: detailType(record.event_type, record.version),
-    created_at: record.created_at,
-    schema: record.envelope_schema,
-    data: record.data_schema,
-    ...(record.compatibility === undefined ? {} : { compatibility: record.compatibility }),
-  };
 }
