@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -18,7 +15,6 @@ import {
   BucketKind,
   bucketName,
   consumerManifestKey,
-  localScope,
   producerManifestKey,
   StatusAttribute,
   subscriptionKey,
@@ -26,9 +22,9 @@ import {
 } from '@bridgeport/core';
 import { eventsTableDefinition } from '@bridgeport/portal';
 import { mockClient } from 'aws-sdk-client-mock';
-import { type AwsEndpoint, startAwsEndpoint } from '../../src/aws/endpoint';
+
 import { reconcileCommand } from '../../src/cli/reconcile';
-import { applyEnvironment, localEnvironment } from '../../src/runtime/environment';
+import { type LocalAws, startLocalAws } from '../support/local-aws';
 
 const ENV = 'rec';
 const TARGET = { environment: ENV, account: '000000000000', region: 'us-east-1' };
@@ -57,9 +53,7 @@ function generatedStack(
 }
 
 describe('the deployment reconciler, against the local S3 and DynamoDB', () => {
-  let dataDir: string;
-  let edge: AwsEndpoint;
-  let restore: () => void;
+  let aws: LocalAws;
   let s3: S3Client;
   let dynamo: DynamoDBDocumentClient;
   const started = () =>
@@ -85,16 +79,7 @@ describe('the deployment reconciler, against the local S3 and DynamoDB', () => {
     (await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: '{}' }))).VersionId ?? '';
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-reconciler-'));
-    edge = await startAwsEndpoint({ port: 0, dataDir });
-    restore = applyEnvironment(
-      localEnvironment({
-        endpointUrl: edge.url,
-        environment: ENV,
-        scope: localScope(),
-        maxEventSizeBytes: 262_144,
-      }),
-    );
+    aws = await startLocalAws('bridgeport-reconciler-', ENV);
     s3 = new S3Client({ forcePathStyle: true });
     dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
     await dynamo.send(new CreateTableCommand(eventsTableDefinition(tableName(ENV))));
@@ -109,9 +94,7 @@ describe('the deployment reconciler, against the local S3 and DynamoDB', () => {
   afterAll(async () => {
     s3.destroy();
     dynamo.destroy();
-    restore();
-    await edge.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await aws.close();
   });
 
   beforeEach(async () => {

@@ -1,5 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   DescribeRuleCommand,
@@ -30,19 +28,18 @@ import {
   type DeploymentStatus,
   LOCAL_ACCOUNT_ID,
   LOCAL_REGION,
-  localScope,
   producerManifestKey,
   ruleName,
   serializeManifest,
   targetId,
 } from '@bridgeport/core';
 import { mockClient } from 'aws-sdk-client-mock';
-import { type AwsEndpoint, startAwsEndpoint } from '../../src/aws/endpoint';
+import type { AwsEndpoint } from '../../src/aws/endpoint';
 import { ApiDestinations } from '../../src/deployer/api-destinations';
 import { DEPLOYED_RULE_DESCRIPTION } from '../../src/deployer/consumer-applier';
 import { LocalDeployer, type LocalDeployerOptions } from '../../src/deployer/deployer';
 import { ProducerRoutes } from '../../src/deployer/producers';
-import { applyEnvironment, localEnvironment } from '../../src/runtime/environment';
+import { type LocalAws, startLocalAws } from '../support/local-aws';
 
 const ENV = 'dep';
 const PUBLISHER = 'dep-publisher';
@@ -81,7 +78,7 @@ class RecordedStatuses {
 describe('LocalDeployer', () => {
   let dataDir: string;
   let edge: AwsEndpoint;
-  let restore: () => void;
+  let aws: LocalAws;
   let s3: S3Client;
   let eventBridge: EventBridgeClient;
   let statuses: RecordedStatuses;
@@ -123,16 +120,8 @@ describe('LocalDeployer', () => {
     );
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-deployer-'));
-    edge = await startAwsEndpoint({ port: 0, dataDir });
-    restore = applyEnvironment(
-      localEnvironment({
-        endpointUrl: edge.url,
-        environment: ENV,
-        scope: localScope(),
-        maxEventSizeBytes: 262_144,
-      }),
-    );
+    aws = await startLocalAws('bridgeport-deployer-', ENV);
+    ({ dataDir, edge } = aws);
     s3 = new S3Client({});
     eventBridge = new EventBridgeClient({});
     await s3.send(new CreateBucketCommand({ Bucket: PUBLISHER }));
@@ -153,9 +142,7 @@ describe('LocalDeployer', () => {
   afterAll(async () => {
     s3.destroy();
     eventBridge.destroy();
-    restore();
-    await edge.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await aws.close();
   });
 
   it("applies a consumer manifest as the plan's rule, target, retry policy and dead-letter queue", async () => {

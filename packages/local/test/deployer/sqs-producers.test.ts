@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import {
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
@@ -15,21 +12,19 @@ import {
   busName,
   LOCAL_ACCOUNT_ID,
   LOCAL_REGION,
-  localScope,
   ProducerType,
 } from '@bridgeport/core';
-import { type AwsEndpoint, startAwsEndpoint } from '../../src/aws/endpoint';
+import type { AwsEndpoint } from '../../src/aws/endpoint';
 import { SqsProducerPollers } from '../../src/deployer/sqs-producers';
-import { applyEnvironment, localEnvironment } from '../../src/runtime/environment';
 import { inProcessEventBridgeClient } from '../../src/runtime/in-process-eventbridge';
+import { type LocalAws, startLocalAws } from '../support/local-aws';
 
 const ENV = 'fwd';
 const DATA = { type: 'object', required: ['n'], properties: { n: { type: 'number' } } };
 
 describe('SqsProducerPollers', () => {
-  let dataDir: string;
   let edge: AwsEndpoint;
-  let restore: () => void;
+  let aws: LocalAws;
   let sqs: SQSClient;
   let pollers: SqsProducerPollers;
   const lines: string[] = [];
@@ -44,16 +39,8 @@ describe('SqsProducerPollers', () => {
   const url = async (name: string) => (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
 
   beforeEach(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'bridgeport-fwd-'));
-    edge = await startAwsEndpoint({ port: 0, dataDir });
-    restore = applyEnvironment(
-      localEnvironment({
-        endpointUrl: edge.url,
-        environment: ENV,
-        scope: localScope(),
-        maxEventSizeBytes: 262_144,
-      }),
-    );
+    aws = await startLocalAws('bridgeport-fwd-', ENV);
+    ({ edge } = aws);
     sqs = new SQSClient({});
     lines.length = 0;
     pollers = new SqsProducerPollers({
@@ -69,9 +56,7 @@ describe('SqsProducerPollers', () => {
   afterEach(async () => {
     await pollers.close();
     sqs.destroy();
-    restore();
-    await edge.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await aws.close();
   });
 
   it('leaves messages the bus refused in the queue; the redrive policy ends their retries in the dead-letter queue', async () => {
